@@ -1,0 +1,12 @@
+"""/api/v1/: every app registers its viewsets on the one router."""
+
+from rest_framework.routers import DefaultRouter
+
+from recoverynet.accounts.api import views as accounts_api
+from recoverynet.federation.api import views as federation_api
+
+router = DefaultRouter()
+federation_api.register(router)
+accounts_api.register(router)
+
+urlpatterns = router.urls

@@ -1,0 +1,48 @@
+"""Consent enforcement: code that uses personal data for a purpose asks here
+first. The latest record per purpose is in force; no record means no."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+
+from .models import ConsentPurpose, ConsentRecord
+
+
+class ConsentRequired(PermissionDenied):
+    def __init__(self, purpose):
+        self.purpose = ConsentPurpose(purpose)
+        super().__init__(f"This person has not consented to {self.purpose.label.lower()}.")
+
+
+def current_consents(user) -> dict:
+    """{purpose: ConsentRecord or None} for every purpose (one query)."""
+    latest = {}
+    for record in ConsentRecord.objects.filter(user=user).order_by("purpose", "-recorded_at", "-id"):
+        latest.setdefault(record.purpose, record)
+    return {purpose: latest.get(purpose) for purpose in ConsentPurpose.values}
+
+
+def has_consent(user, purpose) -> bool:
+    record = (
+        ConsentRecord.objects.filter(user=user, purpose=ConsentPurpose(purpose))
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+    return bool(record and record.granted and not user.is_erased)
+
+
+def require_consent(user, purpose) -> None:
+    if not has_consent(user, purpose):
+        raise ConsentRequired(purpose)
+
+
+def consented_user_ids(purpose, user_ids) -> set:
+    """Of `user_ids`, those whose latest decision for `purpose` is yes (one query)."""
+    latest = ConsentRecord.objects.filter(user_id=OuterRef("pk"), purpose=purpose).order_by("-recorded_at", "-id")
+    from .models import User
+
+    return set(
+        User.objects.filter(pk__in=list(user_ids), erased_at__isnull=True)
+        .annotate(latest_granted=Subquery(latest.values("granted")[:1]))
+        .filter(latest_granted=True)
+        .values_list("pk", flat=True)
+    )

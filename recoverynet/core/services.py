@@ -1,0 +1,67 @@
+"""Shared building blocks for every app's services layer.
+
+A service function: checks permission (`require`), validates
+(`model.full_clean`), writes, records the audit entry and does its side
+effects, all in one transaction, so a failure never half-writes.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from . import audit
+from .models import AuditEntry
+
+
+def require(actor, perm: str, obj=None) -> None:
+    """Raise PermissionDenied unless `actor` has `perm` (on `obj`, object-level via rules)."""
+    if actor is None or not actor.has_perm(perm, obj):
+        raise PermissionDenied(f"You do not have permission to do this ({perm}).")
+
+
+@transaction.atomic
+def create_instance(*, actor, instance, network=None, summary="", m2m=None):
+    """Validate and save a new instance, set many-to-many values, audit it."""
+    instance.full_clean()
+    instance.save()
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+    after = {k: v for k, v in audit.snapshot(instance).items() if v not in (None, "", [], {})}
+    changes = audit.diff(instance, {}, after)
+    for name, values in (m2m or {}).items():
+        changes[name] = [[], sorted(v.pk for v in values)]
+    audit.record(
+        actor=actor, action=AuditEntry.Action.CREATE, instance=instance, network=network, changes=changes, summary=summary
+    )
+    return instance
+
+
+@transaction.atomic
+def update_instance(*, actor, instance, data: dict, network=None, action=AuditEntry.Action.UPDATE, summary=""):
+    """Apply `data` (field name → value) to `instance`, validate, save only what
+    changed, audit the difference. Many-to-many fields are set after the save.
+    Returns the {field: [old, new]} changes (empty when nothing changed)."""
+    m2m_names = {f.name for f in instance._meta.many_to_many}
+    scalar = {k: v for k, v in data.items() if k not in m2m_names}
+    m2m = {k: v for k, v in data.items() if k in m2m_names}
+    before = audit.snapshot(instance, scalar.keys())
+    for name, value in scalar.items():
+        setattr(instance, name, value)
+    try:
+        instance.full_clean()
+    except ValidationError:
+        instance.refresh_from_db()
+        raise
+    after = audit.snapshot(instance, scalar.keys())
+    changes = audit.diff(instance, before, after)
+    if changes:
+        instance.save(update_fields=[instance._meta.get_field(n).attname for n in changes])
+    for name, values in m2m.items():
+        manager = getattr(instance, name)
+        old = sorted(manager.values_list("pk", flat=True))
+        new = sorted(v.pk for v in values)
+        if old != new:
+            manager.set(values)
+            changes[name] = [old, new]
+    if changes or action != AuditEntry.Action.UPDATE:
+        audit.record(actor=actor, action=action, instance=instance, network=network, changes=changes, summary=summary)
+    return changes

@@ -1,0 +1,104 @@
+"""Shared test helpers: a two-network world with one person per role."""
+
+from dataclasses import dataclass
+
+from allauth.mfa.models import Authenticator
+
+from recoverynet.accounts.factories import UserFactory
+from recoverynet.federation.factories import (
+    FederationFactory,
+    MembershipFactory,
+    NetworkFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    SettlementFactory,
+)
+from recoverynet.federation.models import Membership, Sector
+
+ROLES = (
+    "anonymous",
+    "member",
+    "professional",
+    "settlement_host",
+    "network_coordinator",
+    "federation_coordinator",
+    "admin",
+)
+# Roles that must use two-factor authentication.
+PRIVILEGED_ROLES = ("network_coordinator", "federation_coordinator", "admin")
+
+
+def give_totp(user):
+    """Enrol a TOTP authenticator, as a coordinator must have."""
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
+    )
+
+
+@dataclass
+class World:
+    federation: object
+    own_network: object
+    other_network: object
+    own_settlement: object
+    other_settlement: object
+    own_organisation: object
+    other_organisation: object
+    own_partnership: object
+    other_partnership: object
+    users: dict  # role -> User (None for anonymous)
+    own_membership: object  # the member's membership in own_network
+    other_membership: object  # someone's membership in other_network
+
+
+def build_world() -> World:
+    """Two networks. Every role's person belongs to `own_network`; nobody but
+    the federation coordinator and admin has any say over `other_network`."""
+    federation = FederationFactory()
+    own, other = NetworkFactory(federation=federation, name="Cumbria", slug="cumbria"), NetworkFactory(
+        federation=federation, name="Merseyside", slug="merseyside"
+    )
+    own_settlement = SettlementFactory(network=own, name="Carlisle Hub", slug="carlisle-hub")
+    other_settlement = SettlementFactory(network=other, name="Bootle Hub", slug="bootle-hub")
+    own_org = OrganisationFactory(name="Eden Recovery", slug="eden-recovery", networks=[own])
+    other_org = OrganisationFactory(
+        name="Mersey Works", slug="mersey-works", sector=Sector.SOCIAL_ENTERPRISE, networks=[other]
+    )
+    own_partnership = PartnershipFactory(lead_network=own, slug="own-partnership", organisations=[own_org])
+    own_partnership.networks.set([own])
+    other_partnership = PartnershipFactory(lead_network=other, slug="other-partnership", organisations=[other_org])
+    other_partnership.networks.set([other])
+
+    users = {"anonymous": None}
+    users["member"] = UserFactory(display_name="Member", email="member@example.org")
+    own_membership = MembershipFactory(user=users["member"], network=own, settlement=own_settlement)
+    users["professional"] = UserFactory(display_name="Professional", email="professional@example.org")
+    MembershipFactory(
+        user=users["professional"], network=own, role=Membership.Role.PROFESSIONAL, organisation=own_org
+    )
+    users["settlement_host"] = UserFactory(display_name="Host", email="host@example.org")
+    MembershipFactory(
+        user=users["settlement_host"], network=own, role=Membership.Role.SETTLEMENT_HOST, settlement=own_settlement
+    )
+    users["network_coordinator"] = UserFactory(display_name="Coordinator", email="coordinator@example.org")
+    MembershipFactory(user=users["network_coordinator"], network=own, role=Membership.Role.NETWORK_COORDINATOR)
+    users["federation_coordinator"] = UserFactory(display_name="Federation", email="federation@example.org")
+    federation.coordinators.add(users["federation_coordinator"])
+    users["admin"] = UserFactory(display_name="Admin", email="admin@example.org", is_staff=True, is_superuser=True)
+    for role in PRIVILEGED_ROLES:
+        give_totp(users[role])
+    other_membership = MembershipFactory(network=other, settlement=other_settlement)
+    return World(
+        federation=federation,
+        own_network=own,
+        other_network=other,
+        own_settlement=own_settlement,
+        other_settlement=other_settlement,
+        own_organisation=own_org,
+        other_organisation=other_org,
+        own_partnership=own_partnership,
+        other_partnership=other_partnership,
+        users=users,
+        own_membership=own_membership,
+        other_membership=other_membership,
+    )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy"),
+]
