@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 urlpatterns = [
     path("", include("recoverynet.core.urls")),
     path("", include("recoverynet.federation.urls")),
+    path("manage/", include("recoverynet.federation.manage_urls")),
     path("me/", include("recoverynet.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "csp",
     "django_tasks",
     "recoverynet.core",
@@ -224,3 +225,6 @@ LOGGING = {
 }
 
 FEDERATION_NAME = "North West Recovery Federation"
+SPECTACULAR_SETTINGS.update(
+    {"SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR", "REDOC_DIST": "SIDECAR"}
+)
