@@ -156,8 +156,12 @@ def join_network(*, actor, network, settlement=None) -> Membership:
     return membership
 
 
+@transaction.atomic
 def decide_membership(*, actor, membership, approve: bool, reason="") -> Membership:
     require(actor, "federation.decide_membership", membership)
+    # Lock the row so two coordinators deciding at once make one decision.
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership.status = locked.status
     if membership.status != Membership.Status.PENDING:
         raise ValidationError("This request has already been decided.")
     if not approve and not reason.strip():
