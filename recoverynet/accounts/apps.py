@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "recoverynet.accounts"
     label = "accounts"
     verbose_name = "Accounts, consent and privacy"
+
+    def ready(self):
+        from . import encryption  # noqa: F401  (connects the setting_changed receiver)

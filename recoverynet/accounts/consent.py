@@ -30,8 +30,7 @@ CURRENT_WORDING = {
     ),
     ConsentPurpose.STORY_PUBLICATION: Wording(
         "2026-11-v1",
-        "Recovery stories and achievements I choose to share may be published on RecoveryNet under my "
-        "display name.",
+        "Recovery stories and achievements I choose to share may be published on RecoveryNet under my display name.",
     ),
     ConsentPurpose.REFERRAL_SHARING: Wording(
         "2026-11-v1",

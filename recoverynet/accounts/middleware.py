@@ -26,12 +26,7 @@ class RequireMFAForPrivilegedRolesMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and not request.path.startswith(ALLOWED_PREFIXES)
-            and needs_mfa(user)
-            and not has_mfa(user)
-        ):
+        if user is not None and not request.path.startswith(ALLOWED_PREFIXES) and needs_mfa(user) and not has_mfa(user):
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {"detail": "Set up two-factor authentication to use your coordinator account."}, status=403

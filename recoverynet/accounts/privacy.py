@@ -1,5 +1,6 @@
 """Consent enforcement: code that uses personal data for a purpose asks here
-first. The latest record per purpose is in force; no record means no."""
+first. The latest record per purpose is in force; no record means no; an
+erased person never consents to anything."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
@@ -13,21 +14,25 @@ class ConsentRequired(PermissionDenied):
         super().__init__(f"This person has not consented to {self.purpose.label.lower()}.")
 
 
+def _is_real_person(user) -> bool:
+    return user is not None and getattr(user, "pk", None) is not None and not getattr(user, "is_erased", True)
+
+
 def current_consents(user) -> dict:
-    """{purpose: ConsentRecord or None} for every purpose (one query)."""
+    """{purpose value: latest ConsentRecord or None} for every purpose (one query)."""
     latest = {}
-    for record in ConsentRecord.objects.filter(user=user).order_by("purpose", "-recorded_at", "-id"):
-        latest.setdefault(record.purpose, record)
+    if user is not None and getattr(user, "pk", None) is not None:
+        for record in ConsentRecord.objects.filter(user=user).order_by("purpose", "-recorded_at", "-id"):
+            latest.setdefault(record.purpose, record)
     return {purpose: latest.get(purpose) for purpose in ConsentPurpose.values}
 
 
 def has_consent(user, purpose) -> bool:
-    record = (
-        ConsentRecord.objects.filter(user=user, purpose=ConsentPurpose(purpose))
-        .order_by("-recorded_at", "-id")
-        .first()
-    )
-    return bool(record and record.granted and not user.is_erased)
+    purpose = ConsentPurpose(purpose)
+    if not _is_real_person(user):
+        return False
+    record = ConsentRecord.objects.filter(user=user, purpose=purpose).order_by("-recorded_at", "-id").first()
+    return bool(record and record.granted)
 
 
 def require_consent(user, purpose) -> None:
@@ -37,11 +42,15 @@ def require_consent(user, purpose) -> None:
 
 def consented_user_ids(purpose, user_ids) -> set:
     """Of `user_ids`, those whose latest decision for `purpose` is yes (one query)."""
-    latest = ConsentRecord.objects.filter(user_id=OuterRef("pk"), purpose=purpose).order_by("-recorded_at", "-id")
     from .models import User
 
+    purpose = ConsentPurpose(purpose)
+    user_ids = list(user_ids)
+    if not user_ids:
+        return set()
+    latest = ConsentRecord.objects.filter(user_id=OuterRef("pk"), purpose=purpose).order_by("-recorded_at", "-id")
     return set(
-        User.objects.filter(pk__in=list(user_ids), erased_at__isnull=True)
+        User.objects.filter(pk__in=user_ids, erased_at__isnull=True)
         .annotate(latest_granted=Subquery(latest.values("granted")[:1]))
         .filter(latest_granted=True)
         .values_list("pk", flat=True)

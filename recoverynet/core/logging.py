@@ -5,14 +5,14 @@ secrets; ours hides every POST value, cookie and query string, and the
 local variables of every frame, because any of them may hold a person's
 health information."""
 
-from django.views.debug import SafeExceptionReporterFilter
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 
 class PersonalDataSafeExceptionReporterFilter(SafeExceptionReporterFilter):
     def get_post_parameters(self, request):
         if request is None:
             return {}
-        return {key: self.cleansed_substitute for key in request.POST}
+        return dict.fromkeys(request.POST, self.cleansed_substitute)
 
     def get_traceback_frame_variables(self, request, tb_frame):
         return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
@@ -22,4 +22,30 @@ class PersonalDataSafeExceptionReporterFilter(SafeExceptionReporterFilter):
         for key in ("HTTP_COOKIE", "QUERY_STRING", "REMOTE_ADDR", "HTTP_X_FORWARDED_FOR"):
             if key in meta:
                 meta[key] = self.cleansed_substitute
+        # URLs with their query strings (the referring page, gunicorn's raw URI).
+        for key in ("HTTP_REFERER", "RAW_URI", "REQUEST_URI"):
+            if isinstance(meta.get(key), str) and "?" in meta[key]:
+                meta[key] = meta[key].split("?", 1)[0] + "?" + self.cleansed_substitute
         return meta
+
+    def get_safe_cookies(self, request):
+        if not hasattr(request, "COOKIES"):
+            return {}
+        return dict.fromkeys(request.COOKIES, self.cleansed_substitute)
+
+
+class PersonalDataSafeExceptionReporter(ExceptionReporter):
+    """Django's reporter also shows the user (its __str__ is the display name),
+    GET parameters, uploaded file names and the full URL: not ours."""
+
+    def _get_raw_insecure_uri(self):
+        return f"{self.request.scheme}://{self.request._get_raw_host()}{self.request.path}"
+
+    def get_traceback_data(self):
+        data = super().get_traceback_data()
+        if self.request is not None:
+            user = getattr(self.request, "user", None)
+            data["user_str"] = f"Person #{user.pk}" if getattr(user, "is_authenticated", False) else None
+            data["request_GET_items"] = [(key, self.filter.cleansed_substitute) for key in self.request.GET]
+            data["request_FILES_items"] = [(key, self.filter.cleansed_substitute) for key in self.request.FILES]
+        return data
