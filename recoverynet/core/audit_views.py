@@ -1,0 +1,144 @@
+"""The audit log for coordinators: a filtered list and a CSV export.
+
+Federation coordinators read every entry; network coordinators read their
+own networks' entries (AuditEntry.objects.visible_to). Personal fields were
+already stored as "(changed)" when the entry was written.
+"""
+
+import contextlib
+import csv
+import json
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import FieldDoesNotExist
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.views import View
+from django.views.generic import ListView
+from rules.contrib.views import PermissionRequiredMixin
+
+from .filters import AuditEntryFilter
+from .models import AuditEntry
+from .services import record_audit_export
+
+ENTRIES_PER_PAGE = 50
+SYSTEM = "System"
+# Spreadsheets run a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_HEADER = ["When", "Who", "Action", "Type of record", "Record ID", "Record", "Network", "Summary", "Changes"]
+
+
+def spreadsheet_safe(value) -> str:
+    """The cell's text, with a leading quote if a spreadsheet would run it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def actor_name(entry) -> str:
+    return entry.actor.display_name if entry.actor_id else SYSTEM
+
+
+def object_type_label(entry) -> str:
+    return capfirst(entry.content_type.name) if entry.content_type_id else ""
+
+
+def _display_value(value) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if value else "(none)"
+    return str(value)
+
+
+def change_rows(entry) -> list:
+    """[(field label, old, new)] for an entry, with the model's field labels."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    rows = []
+    for name, pair in sorted((entry.changes or {}).items()):
+        label = name.replace("_", " ")
+        if model is not None:
+            # A field removed since the entry was written keeps its raw name.
+            with contextlib.suppress(FieldDoesNotExist):
+                label = str(model._meta.get_field(name).verbose_name)
+        old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+        rows.append((capfirst(label), _display_value(old), _display_value(new)))
+    return rows
+
+
+class AuditAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    permission_required = "core.view_auditentry"
+
+    def filtered_entries(self):
+        entries = AuditEntry.objects.visible_to(self.request.user).select_related("actor", "network", "content_type")
+        self.filterset = AuditEntryFilter(self.request.GET or None, queryset=entries, user=self.request.user)
+        return self.filterset.qs
+
+
+class AuditListView(AuditAccessMixin, ListView):
+    template_name = "core/audit_list.html"
+    context_object_name = "entries"
+    paginate_by = ENTRIES_PER_PAGE
+
+    def get_queryset(self):
+        return self.filtered_entries()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for entry in context["entries"]:
+            entry.who = actor_name(entry)
+            entry.object_type = object_type_label(entry)
+            entry.change_rows = change_rows(entry)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filter=self.filterset, filter_query=query.urlencode())
+        return context
+
+
+class Echo:
+    """A file-like object that hands back what is written, for csv.writer."""
+
+    def write(self, value):
+        return value
+
+
+class AuditCsvView(AuditAccessMixin, View):
+    def get(self, request, *args, **kwargs):
+        entries = self.filtered_entries()
+        export_entry = record_audit_export(
+            actor=request.user,
+            filters={k: v[:40] for k, v in request.GET.items() if k in AuditEntryFilter.base_filters},
+        )
+        # The file holds the trail as it was when asked for, not its own export entry.
+        entries = entries.filter(pk__lt=export_entry.pk)
+        writer = csv.writer(Echo())
+
+        def rows():
+            yield writer.writerow(CSV_HEADER)
+            for entry in entries.iterator(chunk_size=500):
+                yield writer.writerow(
+                    [
+                        spreadsheet_safe(cell)
+                        for cell in (
+                            entry.created_at.isoformat(),
+                            actor_name(entry),
+                            entry.get_action_display(),
+                            object_type_label(entry),
+                            entry.object_id,
+                            entry.object_repr,
+                            entry.network.name if entry.network_id else "",
+                            entry.summary,
+                            json.dumps(entry.changes, sort_keys=True, ensure_ascii=False) if entry.changes else "",
+                        )
+                    ]
+                )
+
+        filename = f"recoverynet-audit-{timezone.localdate().isoformat()}.csv"
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,563 @@
+"""The coordinators' and hosts' pages (/manage/).
+
+Thin views: each one fetches its object, asks the rule in rules.py, and hands
+the form's cleaned data to a function in services.py. The services raise
+ValidationError (shown as form errors, nothing written) or PermissionDenied
+(403). Memberships another network's coordinator may not see are 404.
+"""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import FormView, ListView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from recoverynet.accounts.models import ConsentPurpose
+from recoverynet.accounts.privacy import consented_user_ids, has_consent
+
+from . import scoping, services
+from .filters_manage import MembershipFilter
+from .forms import (
+    MembershipDecisionForm,
+    MembershipForm,
+    NetworkForm,
+    OrganisationForm,
+    PartnershipForm,
+    SettlementForm,
+)
+from .models import Federation, Membership, Network, Organisation, Partnership, Settlement
+
+PENDING = Membership.Status.PENDING
+ACTIVE = Membership.Status.ACTIVE
+MEMBERS_PER_PAGE = 50
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names when
+    the form has that field, at the top of the form otherwise."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+def editable_copy(instance):
+    """A ModelForm changes its instance while validating; the service must see
+    the object as it is in the database to audit the difference."""
+    return copy.copy(instance)
+
+
+def can_manage(user, obj) -> bool:
+    return user.has_perm("federation.manage_network", obj)
+
+
+class ManageView(LoginRequiredMixin, PermissionRequiredMixin):
+    """Signed-out people go to the sign-in page; signed-in people without the
+    permission get 403 (AccessMixin raises for authenticated users)."""
+
+    permission_required = ()
+
+
+class ServiceFormMixin:
+    """FormView glue: call `perform(form)`, turn ValidationError into form
+    errors, and POST-redirect-GET with a message on success."""
+
+    def form_valid(self, form):
+        try:
+            self.result = self.perform(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        message = self.get_success_message(form)
+        if message:
+            messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def perform(self, form):  # pragma: no cover - every view defines it
+        raise NotImplementedError
+
+    def get_success_message(self, form):
+        return ""
+
+
+# --- Index ----------------------------------------------------------------------
+
+
+def pending_count():
+    return Count("memberships", filter=Q(memberships__status=PENDING), distinct=True)
+
+
+class IndexView(ManageView, TemplateView):
+    template_name = "federation/manage/index.html"
+
+    def has_permission(self):
+        user = self.request.user
+        return bool(
+            scoping.is_federation_coordinator(user)
+            or scoping.coordinated_network_ids(user)
+            or scoping.hosted_settlement_ids(user)
+        )
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        is_federation = scoping.is_federation_coordinator(user)
+        networks = (
+            Network.objects.all()
+            if is_federation
+            else Network.objects.filter(pk__in=scoping.coordinated_network_ids(user))
+        )
+        settlements = (
+            Settlement.objects.filter(pk__in=scoping.hosted_settlement_ids(user))
+            .select_related("network")
+            .annotate(pending_count=pending_count())
+            .order_by("network__name", "name")
+        )
+        return super().get_context_data(
+            networks=list(networks.annotate(pending_count=pending_count()).order_by("name")),
+            settlements=list(settlements),
+            can_add_network=user.has_perm("federation.add_network"),
+            can_view_audit=user.has_perm("core.view_auditentry"),
+            **kwargs,
+        )
+
+
+# --- Networks -------------------------------------------------------------------
+
+
+class NetworkObjectMixin:
+    """Views under /manage/networks/<slug>/: the network is a public object,
+    so a wrong-scope coordinator gets 403, not 404."""
+
+    @cached_property
+    def network(self):
+        return get_object_or_404(Network.objects.select_related("federation"), slug=self.kwargs["slug"])
+
+    def get_permission_object(self):
+        return self.network
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(network=self.network, **kwargs)
+
+
+def federation_for(user):
+    """The federation a new network joins: the one the user coordinates."""
+    federation = user.coordinated_federations.order_by("pk").first()
+    if federation is None and user.is_superuser:
+        federation = Federation.objects.order_by("pk").first()
+    return federation
+
+
+class NetworkCreateView(ManageView, ServiceFormMixin, FormView):
+    permission_required = "federation.add_network"
+    form_class = NetworkForm
+    template_name = "federation/manage/network_form.html"
+
+    def perform(self, form):
+        federation = federation_for(self.request.user)
+        if federation is None:
+            raise ValidationError("There is no federation to add the network to.")
+        return services.create_network(actor=self.request.user, federation=federation, data=form.cleaned_data)
+
+    def get_success_message(self, form):
+        return f"{self.result.name} has been set up."
+
+    def get_success_url(self):
+        return reverse("manage:network_dashboard", kwargs={"slug": self.result.slug})
+
+
+class NetworkDashboardView(NetworkObjectMixin, ManageView, TemplateView):
+    permission_required = "federation.manage_network"
+    template_name = "federation/manage/network_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        network = self.network
+        counts = Membership.objects.filter(network=network).aggregate(
+            active=Count("pk", filter=Q(status=ACTIVE)),
+            pending=Count("pk", filter=Q(status=PENDING)),
+            hosts=Count("pk", filter=Q(status=ACTIVE, role=Membership.Role.SETTLEMENT_HOST)),
+            professionals=Count("pk", filter=Q(status=ACTIVE, role=Membership.Role.PROFESSIONAL)),
+        )
+        settlements = list(
+            Settlement.objects.filter(network=network)
+            .annotate(
+                member_count=Count("memberships", filter=Q(memberships__status=ACTIVE), distinct=True),
+                pending_count=pending_count(),
+            )
+            .order_by("name")
+        )
+        organisations = list(Organisation.objects.filter(networks=network).order_by("name"))
+        partnerships = list(
+            Partnership.objects.filter(Q(lead_network=network) | Q(networks=network))
+            .select_related("lead_network")
+            .distinct()
+            .order_by("name")
+        )
+        for partnership in partnerships:
+            partnership.can_edit = self.request.user.has_perm("federation.change_partnership", partnership)
+        return super().get_context_data(
+            counts=counts,
+            settlements=settlements,
+            organisations=organisations,
+            partnerships=partnerships,
+            can_view_audit=self.request.user.has_perm("core.view_auditentry"),
+            **kwargs,
+        )
+
+
+class NetworkEditView(NetworkObjectMixin, ManageView, ServiceFormMixin, FormView):
+    permission_required = "federation.change_network"
+    form_class = NetworkForm
+    template_name = "federation/manage/network_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": editable_copy(self.network)}
+
+    def perform(self, form):
+        return services.update_network(actor=self.request.user, network=self.network, data=form.cleaned_data)
+
+    def get_success_message(self, form):
+        return "Your changes have been saved." if self.result else "Nothing was changed."
+
+    def get_success_url(self):
+        return reverse("manage:network_dashboard", kwargs={"slug": self.network.slug})
+
+
+# --- Member lists ---------------------------------------------------------------
+
+
+def membership_rows(queryset):
+    """Pending requests first, then the newest; everything a row shows in one query."""
+    return (
+        queryset.select_related("user", "settlement", "organisation", "network")
+        .annotate(
+            pending_first=Case(When(status=PENDING, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("pending_first", "-joined_at", "-pk")
+    )
+
+
+class BaseMemberListView(ManageView, ListView):
+    template_name = "federation/manage/member_list.html"
+    paginate_by = MEMBERS_PER_PAGE
+    context_object_name = "memberships"
+    filter_kwargs: dict
+
+    def get_queryset(self):
+        visible = scoping.memberships_visible_to(self.request.user, self.base_queryset())
+        self.filterset = MembershipFilter(
+            self.request.GET or None, queryset=membership_rows(visible), **self.get_filter_kwargs()
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["memberships"]
+        # One query, for this page's people only: email only with contact consent.
+        consented = consented_user_ids(ConsentPurpose.CONTACT, {m.user_id for m in rows})
+        for membership in rows:
+            membership.show_email = membership.user_id in consented
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=self.filterset,
+            filter_query=query.urlencode(),
+            pending_total=self.pending_total(),
+        )
+        return context
+
+
+class MemberListView(NetworkObjectMixin, BaseMemberListView):
+    permission_required = "federation.manage_network"
+
+    def base_queryset(self):
+        return Membership.objects.filter(network=self.network)
+
+    def get_filter_kwargs(self):
+        return {"network": self.network}
+
+    def pending_total(self):
+        return Membership.objects.filter(network=self.network, status=PENDING).count()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_change_roles=True, list_url=self.request.path, **kwargs)
+
+
+class SettlementMemberListView(BaseMemberListView):
+    # Who may change a settlement may see its people: its host and its network's coordinators.
+    permission_required = "federation.change_settlement"
+
+    @cached_property
+    def settlement(self):
+        return get_object_or_404(Settlement.objects.select_related("network"), slug=self.kwargs["slug"])
+
+    def get_permission_object(self):
+        return self.settlement
+
+    def base_queryset(self):
+        return Membership.objects.filter(settlement=self.settlement)
+
+    def get_filter_kwargs(self):
+        return {"settlement": self.settlement}
+
+    def pending_total(self):
+        return Membership.objects.filter(settlement=self.settlement, status=PENDING).count()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            settlement=self.settlement,
+            network=self.settlement.network,
+            can_change_roles=self.request.user.has_perm("federation.manage_network", self.settlement.network),
+            list_url=self.request.path,
+            **kwargs,
+        )
+
+
+# --- Memberships ----------------------------------------------------------------
+
+
+class MembershipObjectMixin:
+    """A membership the user may not see is 404, never 403."""
+
+    @cached_property
+    def membership(self):
+        visible = scoping.memberships_visible_to(
+            self.request.user, Membership.objects.select_related("user", "network", "settlement", "organisation")
+        )
+        return get_object_or_404(visible, pk=self.kwargs["pk"])
+
+    def get_permission_object(self):
+        return self.membership
+
+    def get_context_data(self, **kwargs):
+        membership = self.membership
+        return super().get_context_data(
+            membership=membership,
+            network=membership.network,
+            person_email=membership.user.email if has_consent(membership.user, ConsentPurpose.CONTACT) else "",
+            back_url=self.get_success_url(),
+            **kwargs,
+        )
+
+    def get_success_url(self):
+        membership = self.membership
+        user = self.request.user
+        if can_manage(user, membership.network):
+            return reverse("manage:member_list", kwargs={"slug": membership.network.slug})
+        if membership.settlement_id and user.has_perm("federation.change_settlement", membership.settlement):
+            return reverse("manage:settlement_member_list", kwargs={"slug": membership.settlement.slug})
+        return reverse("manage:index")
+
+
+class MembershipDecideView(MembershipObjectMixin, ManageView, ServiceFormMixin, FormView):
+    permission_required = "federation.decide_membership"
+    form_class = MembershipDecisionForm
+    template_name = "federation/manage/membership_decide.html"
+
+    def perform(self, form):
+        return services.decide_membership(
+            actor=self.request.user,
+            membership=self.membership,
+            approve=form.approve,
+            reason=form.cleaned_data["reason"],
+        )
+
+    def get_success_message(self, form):
+        name = self.membership.user.display_name
+        if form.approve:
+            return f"{name} is now a member of {self.membership.network.name}."
+        return f"You declined {name}'s request to join {self.membership.network.name}."
+
+
+class MembershipEditView(MembershipObjectMixin, ManageView, ServiceFormMixin, FormView):
+    permission_required = "federation.change_membership_role"
+    form_class = MembershipForm
+    template_name = "federation/manage/membership_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": editable_copy(self.membership)}
+
+    def perform(self, form):
+        return services.change_membership(actor=self.request.user, membership=self.membership, data=form.cleaned_data)
+
+    def get_success_message(self, form):
+        if not self.result:
+            return "Nothing was changed."
+        return f"{self.membership.user.display_name}'s membership has been updated."
+
+
+# --- Settlements ----------------------------------------------------------------
+
+
+class SettlementCreateView(NetworkObjectMixin, ManageView, ServiceFormMixin, FormView):
+    permission_required = "federation.add_settlement"
+    form_class = SettlementForm
+    template_name = "federation/manage/settlement_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Settlement(network=self.network)}
+
+    def perform(self, form):
+        return services.create_settlement(actor=self.request.user, network=self.network, data=form.cleaned_data)
+
+    def get_success_message(self, form):
+        return f"{self.result.name} has been added to {self.network.name}."
+
+    def get_success_url(self):
+        return reverse("manage:network_dashboard", kwargs={"slug": self.network.slug})
+
+
+class SettlementEditView(ManageView, ServiceFormMixin, FormView):
+    permission_required = "federation.change_settlement"
+    form_class = SettlementForm
+    template_name = "federation/manage/settlement_form.html"
+
+    @cached_property
+    def settlement(self):
+        return get_object_or_404(Settlement.objects.select_related("network"), slug=self.kwargs["slug"])
+
+    def get_permission_object(self):
+        return self.settlement
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": editable_copy(self.settlement)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            settlement=self.settlement,
+            network=self.settlement.network,
+            can_manage_network=can_manage(self.request.user, self.settlement.network),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return services.update_settlement(actor=self.request.user, settlement=self.settlement, data=form.cleaned_data)
+
+    def get_success_message(self, form):
+        return "Your changes have been saved." if self.result else "Nothing was changed."
+
+    def get_success_url(self):
+        if can_manage(self.request.user, self.settlement.network):
+            return reverse("manage:network_dashboard", kwargs={"slug": self.settlement.network.slug})
+        return reverse("manage:index")
+
+
+# --- Organisations --------------------------------------------------------------
+
+
+class OrganisationCreateView(NetworkObjectMixin, ManageView, ServiceFormMixin, FormView):
+    permission_required = "federation.add_organisation"
+    form_class = OrganisationForm
+    template_name = "federation/manage/organisation_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {"networks": [self.network]}
+
+    def perform(self, form):
+        return services.create_organisation(actor=self.request.user, data=dict(form.cleaned_data))
+
+    def get_success_message(self, form):
+        return f"{self.result.name} has been added."
+
+    def get_success_url(self):
+        return reverse("manage:network_dashboard", kwargs={"slug": self.network.slug})
+
+
+class OrganisationEditView(ManageView, ServiceFormMixin, FormView):
+    permission_required = "federation.change_organisation"
+    form_class = OrganisationForm
+    template_name = "federation/manage/organisation_form.html"
+
+    @cached_property
+    def organisation(self):
+        return get_object_or_404(Organisation, slug=self.kwargs["slug"])
+
+    def get_permission_object(self):
+        return self.organisation
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": editable_copy(self.organisation)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.organisation, cancel_url=self.get_success_url(), **kwargs)
+
+    def perform(self, form):
+        return services.update_organisation(
+            actor=self.request.user, organisation=self.organisation, data=dict(form.cleaned_data)
+        )
+
+    def get_success_message(self, form):
+        return "Your changes have been saved." if self.result else "Nothing was changed."
+
+    def get_success_url(self):
+        user = self.request.user
+        for network in self.organisation.networks.order_by("name"):
+            if can_manage(user, network):
+                return reverse("manage:network_dashboard", kwargs={"slug": network.slug})
+        return reverse("manage:organisation_edit", kwargs={"slug": self.organisation.slug})
+
+
+# --- Partnerships ---------------------------------------------------------------
+
+
+class PartnershipCreateView(NetworkObjectMixin, ManageView, ServiceFormMixin, FormView):
+    permission_required = "federation.add_partnership"
+    form_class = PartnershipForm
+    template_name = "federation/manage/partnership_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {"lead_network": self.network, "networks": [self.network]}
+
+    def perform(self, form):
+        return services.create_partnership(actor=self.request.user, data=dict(form.cleaned_data))
+
+    def get_success_message(self, form):
+        return f"{self.result.name} has been added."
+
+    def get_success_url(self):
+        return reverse("manage:network_dashboard", kwargs={"slug": self.result.lead_network.slug})
+
+
+class PartnershipEditView(ManageView, ServiceFormMixin, FormView):
+    permission_required = "federation.change_partnership"
+    form_class = PartnershipForm
+    template_name = "federation/manage/partnership_form.html"
+
+    @cached_property
+    def partnership(self):
+        return get_object_or_404(Partnership.objects.select_related("lead_network"), slug=self.kwargs["slug"])
+
+    def get_permission_object(self):
+        return self.partnership
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": editable_copy(self.partnership)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(partnership=self.partnership, network=self.partnership.lead_network, **kwargs)
+
+    def perform(self, form):
+        return services.update_partnership(
+            actor=self.request.user, partnership=self.partnership, data=dict(form.cleaned_data)
+        )
+
+    def get_success_message(self, form):
+        return "Your changes have been saved." if self.result else "Nothing was changed."
+
+    def get_success_url(self):
+        return reverse("manage:network_dashboard", kwargs={"slug": self.partnership.lead_network.slug})
