@@ -1,0 +1,148 @@
+"""Property-based tests of the whole REST API with Schemathesis.
+
+The OpenAPI schema is read from the running Django WSGI application, and every
+operation in it is called with generated requests (valid ones, and invalid
+ones that should be refused with a 4xx), as an anonymous visitor and as a
+signed-in network coordinator. Every response must be free of server errors
+and match the schema for its status code.
+
+Bounded and deterministic: a fixed number of examples per operation,
+derandomised, no example database, no deadline.
+"""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.test import Client
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from recoverynet.federation.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+CHECKS = [not_a_server_error, response_schema_conformance]
+# Examples per operation and generation mode (valid, then invalid input).
+# Generated path parameters mostly name nothing (404), so detail operations
+# run mostly against real objects (`real_objects`).
+EXAMPLES = 10
+EXAMPLES_WITH_GENERATED_PATH = 4
+# A CSRF secret for the signed-in runs: the cookie and the header must match.
+CSRF_TOKEN = "schemathesisSchemathesis12345678"
+
+
+@pytest.fixture
+def wsgi_app():
+    """The Django WSGI application, calling into the test's database transaction.
+
+    Like Django's test client, stop each request from closing the database
+    connection (it would end the test's transaction on PostgreSQL)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(wsgi_app):
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
+
+
+def session_cookies(user):
+    """Cookies (and the CSRF header) that sign `user` in, as a browser would send them."""
+    if user is None:
+        return {}, {}
+    client = Client()
+    client.force_login(user)
+    cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF_TOKEN}
+    return cookies, {"X-CSRFToken": CSRF_TOKEN}
+
+
+def real_objects(world):
+    """Path parameters that name real objects, for each resource."""
+    return {
+        "networks": {"slug": world.own_network.slug},
+        "settlements": {"slug": world.own_settlement.slug},
+        "organisations": {"slug": world.own_organisation.slug},
+        "partnerships": {"slug": world.own_partnership.slug},
+        "memberships": {"id": world.own_membership.pk},
+        "members": {"id": world.users["member"].pk},
+    }
+
+
+def runs(operation, world):
+    """(path parameters, examples): generated ones (None) and, for detail operations, a real object."""
+    if "{" not in operation.path:
+        yield None, EXAMPLES
+        return
+    yield None, EXAMPLES_WITH_GENERATED_PATH
+    resource = operation.path.removeprefix("/api/v1/").split("/")[0]
+    yield real_objects(world)[resource], EXAMPLES
+
+
+def exercise(operation, *, mode, path_parameters, examples, cookies, headers):
+    strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+
+    @given(case=strategy)
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        response = case.call(headers=headers, cookies=cookies)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    try:
+        run()
+    except Unsatisfiable:
+        # Nothing left to make invalid (e.g. a GET whose only parameter is fixed to a real object).
+        if mode is not schemathesis.GenerationMode.NEGATIVE:
+            raise
+
+
+@pytest.mark.parametrize("role", ["anonymous", "network_coordinator"])
+def test_every_operation_never_fails_and_matches_the_schema(world, api_schema, role):
+    cookies, headers = session_cookies(world.users[role])
+    # Someone waiting for approval, so decisions have something to decide.
+    Membership.objects.filter(pk=world.own_membership.pk).update(status=Membership.Status.PENDING)
+
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) == 24  # every method of every path (see test_api_schema.py)
+    for operation in operations:
+        for path_parameters, examples in runs(operation, world):
+            for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
+                exercise(
+                    operation,
+                    mode=mode,
+                    path_parameters=path_parameters,
+                    examples=examples,
+                    cookies=cookies,
+                    headers=headers,
+                )
+
+
+def test_the_signed_in_runs_really_are_signed_in(world, api_schema):
+    """Guard against a silently anonymous "coordinator" run: the same cookies
+    and header read a membership and can write."""
+    cookies, headers = session_cookies(world.users["network_coordinator"])
+    operation = api_schema["/api/v1/memberships/{id}/"]["GET"]
+    case = operation.Case(path_parameters={"id": world.own_membership.pk})
+    assert case.call(headers=headers, cookies=cookies).status_code == 200
+
+    operation = api_schema["/api/v1/settlements/{slug}/"]["PATCH"]
+    case = operation.Case(path_parameters={"slug": world.own_settlement.slug}, body={"town": "Keswick"})
+    response = case.call(headers=headers, cookies=cookies)
+    assert response.status_code == 200, response.text
+    world.own_settlement.refresh_from_db()
+    assert world.own_settlement.town == "Keswick"
