@@ -1,0 +1,94 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from recoverynet.core import audit
+from recoverynet.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def url(view, *args):
+    return reverse(f"admin:core_auditentry_{view}", args=args)
+
+
+@pytest.fixture
+def entries(world):
+    own = audit.record(
+        actor=world.users["network_coordinator"], action=AuditEntry.Action.UPDATE, instance=world.own_settlement,
+        network=world.own_network, changes={"town": ["Preston", "Carlisle"]},
+    )  # fmt: skip
+    other = audit.record(
+        actor=None, action=AuditEntry.Action.CREATE, instance=world.other_settlement, network=world.other_network
+    )
+    return own, other
+
+
+def test_network_coordinator_sees_only_their_networks_entries(world, staff_client, entries):
+    own, other = entries
+    client = staff_client("network_coordinator")
+    response = client.get(url("changelist"))
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [own]
+    assert client.get(url("change", own.pk)).status_code == 200
+    assert client.get(url("change", other.pk)).status_code == 404
+
+
+def test_federation_coordinator_sees_every_entry(world, staff_client, entries):
+    response = staff_client("federation_coordinator").get(url("changelist"))
+    assert set(response.context["cl"].result_list) == set(entries)
+
+
+def test_entries_cannot_be_added_changed_or_deleted_even_by_a_superuser(world, staff_client, entries):
+    own, _ = entries
+    client = staff_client("admin")
+    assert client.get(url("add")).status_code == 403
+    assert client.post(url("add"), {"action": "create", "object_repr": "Forged"}).status_code == 403
+    assert client.post(url("change", own.pk), {"object_repr": "Rewritten", "summary": "x"}).status_code == 403
+    assert client.get(url("delete", own.pk)).status_code == 403
+    assert client.post(url("delete", own.pk), {"post": "yes"}).status_code == 403
+    response = client.post(url("changelist"), {"action": "delete_selected", "_selected_action": [own.pk]})
+    assert response.status_code in (200, 302)
+    own.refresh_from_db()
+    assert own.object_repr == "Settlement Carlisle Hub"
+    assert AuditEntry.objects.filter(pk=own.pk).exists()
+    assert not AuditEntry.objects.filter(object_repr="Forged").exists()
+
+
+def test_the_change_page_is_read_only_and_shows_the_changes(world, staff_client, entries):
+    own, _ = entries
+    response = staff_client("admin").get(url("change", own.pk))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Carlisle" in content
+    assert 'name="object_repr"' not in content  # no inputs
+    assert "Coordinator" in content  # the actor's display name
+
+
+def test_search_by_object_repr_and_filter_by_action_and_network(world, staff_client, entries):
+    own, other = entries
+    client = staff_client("federation_coordinator")
+    assert list(client.get(url("changelist"), {"q": "Bootle"}).context["cl"].result_list) == [other]
+    assert list(client.get(url("changelist"), {"action__exact": "update"}).context["cl"].result_list) == [own]
+    response = client.get(url("changelist"), {"network__id__exact": world.other_network.pk})
+    assert list(response.context["cl"].result_list) == [other]
+
+
+def test_the_list_takes_the_same_queries_for_3_or_30_entries(world, staff_client):
+    client = staff_client("federation_coordinator")
+
+    def add(n):
+        for _ in range(n):
+            audit.record(actor=world.users["member"], action="update", instance=world.own_settlement,
+                         network=world.own_network)  # fmt: skip
+
+    add(3)
+    client.get(url("changelist"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("changelist"))
+    add(27)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url("changelist"))
+    assert response.context["cl"].result_count >= 30
+    assert len(many) == len(few)
