@@ -53,11 +53,11 @@ class Network(models.Model):
     def __str__(self):
         return self.name
 
-    def audit_repr(self):
-        return f"Network {self.name}"
-
     def get_absolute_url(self):
         return reverse("federation:network_detail", kwargs={"slug": self.slug})
+
+    def audit_repr(self):
+        return f"Network {self.name}"
 
     @property
     def network_id(self):
@@ -100,11 +100,11 @@ class Settlement(models.Model):
     def __str__(self):
         return self.name
 
-    def audit_repr(self):
-        return f"Settlement {self.name}"
-
     def get_absolute_url(self):
         return reverse("federation:settlement_detail", kwargs={"slug": self.slug})
+
+    def audit_repr(self):
+        return f"Settlement {self.name}"
 
     @property
     def address_lines(self):
@@ -138,11 +138,11 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    def audit_repr(self):
-        return f"Organisation {self.name}"
-
     def get_absolute_url(self):
         return reverse("federation:organisation_detail", kwargs={"slug": self.slug})
+
+    def audit_repr(self):
+        return f"Organisation {self.name}"
 
 
 class Partnership(models.Model):
@@ -174,11 +174,11 @@ class Partnership(models.Model):
     def __str__(self):
         return self.name
 
-    def audit_repr(self):
-        return f"Partnership {self.name}"
-
     def get_absolute_url(self):
         return reverse("federation:partnership_detail", kwargs={"slug": self.slug})
+
+    def audit_repr(self):
+        return f"Partnership {self.name}"
 
     @property
     def network_id(self):
@@ -244,7 +244,11 @@ class Membership(models.Model):
             errors["settlement"] = "A settlement host needs a settlement to host."
         if self.role == self.Role.PROFESSIONAL and not self.organisation_id:
             errors["organisation"] = "A professional needs the organisation they work for."
-        if self.organisation_id and self.network_id and not self.organisation.networks.filter(pk=self.network_id).exists():
+        if (
+            self.organisation_id
+            and self.network_id
+            and not self.organisation.networks.filter(pk=self.network_id).exists()
+        ):
             errors["organisation"] = "Choose an organisation that belongs to this network."
         if errors:
             raise ValidationError(errors)

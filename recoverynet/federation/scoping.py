@@ -2,6 +2,8 @@
 every scoped queryset is built on. Computed once per user object (one query
 each), so a page that checks many objects does not repeat them."""
 
+import contextlib
+
 from django.db.models import Q
 
 ACTIVE = "active"
@@ -13,8 +15,13 @@ def _scope(user):
         return cached
     from .models import Federation, Membership
 
-    scope = {"federation": False, "coordinated": frozenset(), "hosted": frozenset(), "member_of": frozenset(),
-             "organisations": frozenset()}
+    scope = {
+        "federation": False,
+        "coordinated": frozenset(),
+        "hosted": frozenset(),
+        "member_of": frozenset(),
+        "organisations": frozenset(),
+    }
     if user is not None and user.is_authenticated and user.is_active:
         rows = list(
             Membership.objects.filter(user=user, status=ACTIVE).values_list(
@@ -28,10 +35,8 @@ def _scope(user):
             "member_of": frozenset(n for n, _, _, _ in rows),
             "organisations": frozenset(o for _, role, _, o in rows if role == "professional" and o),
         }
-    try:
+    with contextlib.suppress(AttributeError):  # AnonymousUser takes no attributes; nothing to cache
         user._recoverynet_scope = scope
-    except AttributeError:  # AnonymousUser instances are shared; nothing to cache
-        pass
     return scope
 
 

@@ -74,7 +74,8 @@ def test_organisation_needs_a_network_the_actor_coordinates(world):
             actor=coordinator, data={"name": "X", "sector": Sector.PRIVATE, "networks": [world.other_network]}
         )
     organisation = services.create_organisation(
-        actor=coordinator, data={"name": "Fell Bakery", "sector": Sector.SOCIAL_ENTERPRISE, "networks": [world.own_network]}
+        actor=coordinator,
+        data={"name": "Fell Bakery", "sector": Sector.SOCIAL_ENTERPRISE, "networks": [world.own_network]},
     )
     assert list(organisation.networks.all()) == [world.own_network]
 
