@@ -176,6 +176,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from our own static files (drf-spectacular-sidecar).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Tags and operation ids from the path after /api/v1/ ("networks_list", not "v1_networks_list").
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Two models have a "status" field: name their enums in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipStatusEnum": "recoverynet.federation.models.Membership.Status",
+        "PartnershipStatusEnum": "recoverynet.federation.models.Partnership.Status",
+    },
 }
 
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}}
@@ -211,6 +222,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Never put personal data in logs: request bodies and SQL are not logged, and
 # the filter scrubs request details from error reports.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "recoverynet.core.logging.PersonalDataSafeExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "recoverynet.core.logging.PersonalDataSafeExceptionReporter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -225,6 +237,3 @@ LOGGING = {
 }
 
 FEDERATION_NAME = "North West Recovery Federation"
-SPECTACULAR_SETTINGS.update(
-    {"SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR", "REDOC_DIST": "SIDECAR"}
-)

@@ -55,8 +55,9 @@ def build_world() -> World:
     """Two networks. Every role's person belongs to `own_network`; nobody but
     the federation coordinator and admin has any say over `other_network`."""
     federation = FederationFactory()
-    own, other = NetworkFactory(federation=federation, name="Cumbria", slug="cumbria"), NetworkFactory(
-        federation=federation, name="Merseyside", slug="merseyside"
+    own, other = (
+        NetworkFactory(federation=federation, name="Cumbria", slug="cumbria"),
+        NetworkFactory(federation=federation, name="Merseyside", slug="merseyside"),
     )
     own_settlement = SettlementFactory(network=own, name="Carlisle Hub", slug="carlisle-hub")
     other_settlement = SettlementFactory(network=other, name="Bootle Hub", slug="bootle-hub")
@@ -73,9 +74,7 @@ def build_world() -> World:
     users["member"] = UserFactory(display_name="Member", email="member@example.org")
     own_membership = MembershipFactory(user=users["member"], network=own, settlement=own_settlement)
     users["professional"] = UserFactory(display_name="Professional", email="professional@example.org")
-    MembershipFactory(
-        user=users["professional"], network=own, role=Membership.Role.PROFESSIONAL, organisation=own_org
-    )
+    MembershipFactory(user=users["professional"], network=own, role=Membership.Role.PROFESSIONAL, organisation=own_org)
     users["settlement_host"] = UserFactory(display_name="Host", email="host@example.org")
     MembershipFactory(
         user=users["settlement_host"], network=own, role=Membership.Role.SETTLEMENT_HOST, settlement=own_settlement
