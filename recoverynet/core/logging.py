@@ -5,6 +5,9 @@ secrets; ours hides every POST value, cookie and query string, and the
 local variables of every frame, because any of them may hold a person's
 health information."""
 
+import logging
+
+from django.db import DatabaseError
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 
@@ -48,4 +51,36 @@ class PersonalDataSafeExceptionReporter(ExceptionReporter):
             data["user_str"] = f"Person #{user.pk}" if getattr(user, "is_authenticated", False) else None
             data["request_GET_items"] = [(key, self.filter.cleansed_substitute) for key in self.request.GET]
             data["request_FILES_items"] = [(key, self.filter.cleansed_substitute) for key in self.request.FILES]
+        if isinstance(self.exc_value, DatabaseError):
+            data["exception_value"] = WITHHELD
+            for frame in data.get("frames", []):
+                if frame.get("exc_cause") is not None:
+                    frame["exc_cause"] = WITHHELD
         return data
+
+
+WITHHELD = "(details withheld: database messages may quote personal data)"
+
+
+def _withhold_database_details(exc_info):
+    exc_type, exc_value, tb = exc_info
+    if exc_value is None or not isinstance(exc_value, DatabaseError):
+        return exc_info
+    # A fresh exception: no message and no chained driver error (whose text has the values).
+    try:
+        safe = exc_type(WITHHELD)
+    except TypeError:
+        safe = DatabaseError(WITHHELD)
+    return (type(safe), safe.with_traceback(tb), tb)
+
+
+class WithholdDatabaseErrorDetails(logging.Filter):
+    """PostgreSQL's messages quote the values that broke a constraint
+    ("Key (email)=(...) already exists"): log the error's type and traceback,
+    never its message."""
+
+    def filter(self, record):
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_info = _withhold_database_details(record.exc_info)
+            record.exc_text = None
+        return True
