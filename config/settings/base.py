@@ -85,7 +85,7 @@ TEMPLATES = [
         },
     },
 ]
-# GOV.UK Frontend markup for every form field (templates/django/forms/).
+# GOV.UK Frontend markup for every form field (templates/govuk/forms/).
 FORM_RENDERER = "recoverynet.core.forms.GovukFormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
@@ -243,4 +243,9 @@ LOGGING = {
     },
 }
 
-FEDERATION_NAME = "North West Recovery Federation"
+FEDERATION_NAME = env.str("FEDERATION_NAME", default="North West Recovery Federation")
+# Shown in the privacy notice and accessibility statement; each deployment sets its own.
+DATA_CONTROLLER = env.str("DATA_CONTROLLER", default="")
+DATA_PROTECTION_OFFICER = env.str("DATA_PROTECTION_OFFICER", default="")
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
