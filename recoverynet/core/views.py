@@ -12,8 +12,7 @@ def contact_details():
         "federation_name": settings.FEDERATION_NAME,
         "data_controller": settings.DATA_CONTROLLER or settings.FEDERATION_NAME,
         "privacy_contact_email": settings.PRIVACY_CONTACT_EMAIL,
-        "accessibility_contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL
-        or settings.PRIVACY_CONTACT_EMAIL,
+        "accessibility_contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL or settings.PRIVACY_CONTACT_EMAIL,
         "data_protection_officer": settings.DATA_PROTECTION_OFFICER,
     }
 
