@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "recoverynet.core",
     "recoverynet.accounts",
     "recoverynet.federation",
+    "recoverynet.directory",
 ]
 
 MIDDLEWARE = [

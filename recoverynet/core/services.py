@@ -46,9 +46,12 @@ def create_instance(*, actor, instance, network=None, summary="", m2m=None):
 
 
 @transaction.atomic
-def update_instance(*, actor, instance, data: dict, network=None, action=AuditEntry.Action.UPDATE, summary=""):
+def update_instance(
+    *, actor, instance, data: dict, network=None, action=AuditEntry.Action.UPDATE, summary="", extra_changes=None
+):
     """Apply `data` (field name → value) to `instance`, validate, save only what
-    changed, audit the difference. Many-to-many fields are set after the save.
+    changed, audit the difference. Many-to-many fields are set after the save;
+    `extra_changes` records changes the caller made to related rows.
     Returns the {field: [old, new]} changes (empty when nothing changed)."""
     m2m_names = {f.name for f in instance._meta.many_to_many}
     scalar = {k: v for k, v in data.items() if k not in m2m_names}
@@ -72,6 +75,7 @@ def update_instance(*, actor, instance, data: dict, network=None, action=AuditEn
         if old != new:
             manager.set(values)
             changes[name] = [old, new]
+    changes.update(extra_changes or {})
     if changes or action != AuditEntry.Action.UPDATE:
         audit.record(actor=actor, action=action, instance=instance, network=network, changes=changes, summary=summary)
     return changes

@@ -1,6 +1,8 @@
 """The federation's structure: networks, recovery settlements, organisations,
 partnerships and people's memberships."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -120,6 +122,8 @@ class Sector(models.TextChoices):
 
 
 class Organisation(models.Model):
+    # The stable public identifier open standards need (Open Referral UK ids are UUIDs).
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=80, unique=True)
     sector = models.CharField(max_length=20, choices=Sector.choices)

@@ -1,0 +1,85 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from recoverynet.core.models import AuditEntry
+from recoverynet.directory import services
+from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory
+from recoverynet.directory.models import Meeting, MeetingType
+
+pytestmark = pytest.mark.django_db
+
+
+def test_meeting_types_are_loaded_from_the_spec():
+    assert MeetingType.objects.filter(proposed=False).count() == 87
+    assert MeetingType.objects.get(code="X").name == "Wheelchair Access"
+
+
+def test_coordinator_creates_meeting_with_days_and_types(world):
+    location = LocationFactory(network=world.own_network)
+    meeting = services.create_meeting(
+        actor=world.users["network_coordinator"],
+        network=world.own_network,
+        data={
+            "name": "Carlisle Tuesday Serenity",
+            "fellowship": FellowshipFactory(),
+            "location": location,
+            "start_time": datetime.time(19, 0),
+        },
+        days=[2, 4],
+        types=MeetingType.objects.filter(code__in=["O", "X"]),
+    )
+    assert meeting.slug == "carlisle-tuesday-serenity"
+    assert meeting.weekdays == [2, 4]
+    assert sorted(meeting.types.values_list("code", flat=True)) == ["O", "X"]
+    assert meeting.effective_end_time == datetime.time(20, 0)
+    assert meeting.attendance == Meeting.Attendance.IN_PERSON
+    entry = AuditEntry.objects.get(content_type__model="meeting")
+    assert entry.network == world.own_network
+
+
+def test_other_network_coordinator_cannot_change_meeting(world):
+    meeting = MeetingFactory(network=world.other_network)
+    with pytest.raises(PermissionDenied):
+        services.update_meeting(actor=world.users["network_coordinator"], meeting=meeting, data={"name": "X"})
+
+
+def test_update_days_is_audited_once(world):
+    meeting = MeetingFactory(network=world.own_network, days=[1])
+    changes = services.update_meeting(
+        actor=world.users["network_coordinator"], meeting=meeting, data={"notes": "Side door"}, days=[1, 3]
+    )
+    assert changes == {"notes": ["", "Side door"], "days": [[1], [1, 3]]}
+    assert AuditEntry.objects.filter(content_type__model="meeting").count() == 1
+
+
+def test_weekly_meeting_needs_days_and_time(world):
+    with pytest.raises(ValidationError):
+        services.create_meeting(
+            actor=world.users["network_coordinator"],
+            network=world.own_network,
+            data={"name": "No days", "fellowship": FellowshipFactory(), "start_time": datetime.time(9, 0)},
+            days=[],
+        )
+    assert not Meeting.objects.filter(name="No days").exists()
+
+
+@pytest.mark.parametrize(
+    ("conference_url", "approximate", "status", "expected"),
+    [
+        ("", False, "active", "in_person"),
+        ("https://zoom.us/j/123", False, "active", "hybrid"),
+        ("https://zoom.us/j/123", True, "active", "online"),
+        ("https://zoom.us/j/123", False, "temporarily_closed", "online"),
+        ("", False, "temporarily_closed", "inactive"),
+        ("", True, "active", "inactive"),
+    ],
+)
+def test_attendance_is_derived_and_matches_the_query(world, conference_url, approximate, status, expected):
+    location = LocationFactory(network=world.own_network, approximate=approximate)
+    meeting = MeetingFactory(network=world.own_network, location=location, conference_url=conference_url, status=status)
+    assert meeting.attendance == expected
+    for mode in ("in_person", "online", "hybrid"):
+        found = Meeting.objects.with_attendance(mode).filter(pk=meeting.pk).exists()
+        assert found == (mode == expected)
