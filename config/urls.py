@@ -7,6 +7,12 @@ from recoverynet.core.api_docs import RedocDocsView, SwaggerDocsView
 urlpatterns = [
     path("", include("recoverynet.core.urls")),
     path("", include("recoverynet.federation.urls")),
+    path("", include("recoverynet.directory.urls")),
+    path("feeds/", include("recoverynet.directory.feed_urls")),
+    path("openreferral/", include("recoverynet.directory.openreferral.urls")),
+    path("changes/", include("recoverynet.directory.change_urls")),
+    path("manage/directory/imports/", include("recoverynet.directory.import_urls")),
+    path("manage/directory/", include("recoverynet.directory.manage_urls")),
     path("manage/", include("recoverynet.federation.manage_urls")),
     path("me/", include("recoverynet.accounts.urls")),
     path("accounts/", include("allauth.urls")),
