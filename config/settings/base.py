@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "django_tasks",
+    "django_tasks_db",
     "recoverynet.core",
     "recoverynet.accounts",
     "recoverynet.federation",
@@ -187,6 +188,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MembershipStatusEnum": "recoverynet.federation.models.Membership.Status",
         "PartnershipStatusEnum": "recoverynet.federation.models.Partnership.Status",
+        "MeetingStatusEnum": "recoverynet.directory.models.Meeting.Status",
+        "ServiceStatusEnum": "recoverynet.directory.models.Service.Status",
     },
 }
 
@@ -212,6 +215,11 @@ CONTENT_SECURITY_POLICY = {
 # deployment chooses and attributes its tile provider.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+
+# Optional online geocoder for full postcodes (postcodes.io-compatible, e.g.
+# https://api.postcodes.io/postcodes). Empty = off: the offline gazetteer's
+# postcode districts are used. Never called in tests.
+POSTCODE_GEOCODER_URL = env.str("POSTCODE_GEOCODER_URL", default="")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
