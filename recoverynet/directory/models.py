@@ -506,6 +506,8 @@ class FeedImport(models.Model):
     # {"added": [...], "changed": [{"slug":..., "fields": {field: [old, new]}}], "removed": [...], "rejected": [...]}
     report = models.JSONField(default=dict)
     error = models.TextField(blank=True)
+    # The feed a dry run checked, kept so "Apply these changes" applies exactly it; cleared once applied.
+    payload = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,9 +1,451 @@
-"""Meeting Guide JSON imports: preview (dry run) and apply. Being written."""
+"""Meeting Guide JSON imports: preview (dry run) and apply.
+
+Both run the same code: `_run` writes every row inside a transaction, each
+row in its own savepoint (a row that breaks a rule, or fails the model's
+validation, is rolled back and reported as rejected; the rest proceeds). A
+preview then rolls the whole transaction back, so its report is exactly what
+applying would do. The FeedImport row with the report is written afterwards.
+
+Keyed by slug within the source's network:
+- added: a slug not yet in the directory;
+- changed: a meeting of this network (from this feed, or entered by hand and
+  now adopted by the feed) whose values differ, field by field;
+- removed: a meeting from this feed whose slug is no longer in it → inactive
+  (never deleted: its history and change requests stay);
+- rejected: a row that breaks a rule, or whose slug belongs to another
+  network or another feed.
+Re-importing the same feed finds nothing to add, change or remove, and
+writes nothing but the FeedImport record.
+
+Audit: one entry per created or changed meeting (the normal create/update
+entries, so a meeting's history shows the import that changed it) plus one
+summary entry for the import. A nightly import of an unchanged feed writes
+only the summary. We keep per-meeting entries because the audit log is read
+per object ("who changed this meeting and when"), and a feed of a few
+hundred meetings is a few hundred rows at most.
+
+System imports (the nightly task) have no user: they go through
+`apply_system_import`, never through a skipped permission check.
+"""
+
+import ipaddress
+import json
+import logging
+import socket
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from recoverynet.core import audit
+from recoverynet.core.models import AuditEntry
+from recoverynet.core.services import create_instance, require, update_instance
+
+from .. import meeting_guide
+from ..models import FeedImport, FeedSource, Location, Meeting, MeetingDay, MeetingType
+
+logger = logging.getLogger(__name__)
+
+MAX_PAYLOAD_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 50_000
+
+# The fields a change report compares, with how to read them from a meeting.
+LOCATION_FIELDS = ("name", "address", "town", "postcode", "region", "notes", "approximate", "latitude", "longitude")
 
 
-def preview_import(*, actor, source, payload):
-    raise NotImplementedError
+class _Rollback(Exception):
+    """Raised inside the preview's transaction to undo everything."""
 
 
-def apply_import(*, actor, source, payload):
-    raise NotImplementedError
+def parse_payload(payload) -> list:
+    """The feed's rows, or ValidationError with a message for a person."""
+    if payload is None:
+        raise ValidationError("The feed is empty.")
+    if isinstance(payload, str):
+        payload = payload.encode("utf-8", errors="replace")
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise ValidationError(
+            f"The feed is too large ({len(payload) / 1024 / 1024:.1f} MB); the most we accept is 20 MB."
+        )
+    if not payload.strip():
+        raise ValidationError("The feed is empty.")
+    try:
+        rows = json.loads(payload.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ValidationError("The feed is not UTF-8 text.") from None
+    except (ValueError, RecursionError) as exc:
+        raise ValidationError(f"The feed is not valid JSON ({str(exc)[:120]}).") from None
+    if not isinstance(rows, list):
+        kind = {dict: "an object", str: "a string"}.get(type(rows), "not a list")
+        raise ValidationError(f"A Meeting Guide feed must be a JSON array of meetings; this file is {kind}.")
+    if len(rows) > MAX_ROWS:
+        raise ValidationError(f"The feed has {len(rows):,} meetings; the most we accept is {MAX_ROWS:,}.")
+    return rows
+
+
+def _plain(value):
+    if value is None or isinstance(value, (bool, int, str, list)):
+        return value
+    if hasattr(value, "strftime") and not hasattr(value, "year"):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def _location_view(location) -> dict:
+    if location is None:
+        return {f"location_{f}": "" for f in LOCATION_FIELDS}
+    return {f"location_{f}": _plain(getattr(location, f)) for f in LOCATION_FIELDS}
+
+
+def _meeting_view(meeting) -> dict:
+    """What a report compares, in JSON-friendly values."""
+    view = {
+        name: _plain(getattr(meeting, name))
+        for name in (
+            "name",
+            "start_time",
+            "end_time",
+            "timezone",
+            "notes",
+            "group_name",
+            "conference_url",
+            "conference_url_notes",
+            "conference_phone",
+            "conference_phone_notes",
+            "status",
+            "url",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        )
+    }
+    view["end_time"] = _plain(meeting.effective_end_time)  # an explicit 20:30 after 19:30 is the default
+    view["days"] = meeting.weekdays
+    view["types"] = sorted(t.code for t in meeting.types.all())
+    view.update(_location_view(meeting.location))
+    return view
+
+
+def _data_view(data) -> dict:
+    view = {k: _plain(v) for k, v in data["meeting"].items()}
+    view["end_time"] = _plain(Meeting(**data["meeting"]).effective_end_time)
+    view["days"] = list(data["days"])
+    view["types"] = list(data["types"])
+    view.update({f"location_{k}": _plain(v) for k, v in data["location"].items()})
+    return view
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [f"{field}: {message}" for field, errors in exc.message_dict.items() for message in errors]
+    return list(exc.messages)
+
+
+class _Importer:
+    def __init__(self, *, actor, source):
+        self.actor = actor
+        self.source = source
+        self.network = source.network
+        self.types = {t.code: t for t in MeetingType.objects.all()}
+        self.locations = {}
+        self.report = {"added": [], "changed": [], "removed": [], "rejected": [], "warnings": [], "unchanged": 0}
+
+    def location_for(self, values) -> Location:
+        key = (values["name"], values["address"], values["town"], values["postcode"])
+        if key in self.locations:
+            return self.locations[key]
+        location = (
+            Location.objects.filter(network=self.network, name=key[0], address=key[1], town=key[2], postcode=key[3])
+            .order_by("pk")
+            .first()
+        )
+        if location is None:
+            location = create_instance(
+                actor=self.actor,
+                instance=Location(network=self.network, **values),
+                network=self.network,
+                summary=f"From the feed {self.source.name}",
+            )
+        else:
+            extra = {k: v for k, v in values.items() if k not in ("name", "address", "town", "postcode")}
+            if any(getattr(location, k) != v for k, v in extra.items()):
+                update_instance(
+                    actor=self.actor,
+                    instance=location,
+                    data=extra,
+                    network=self.network,
+                    summary=f"From the feed {self.source.name}",
+                )
+        self.locations[key] = location
+        return location
+
+    def run(self, rows):
+        seen = set()
+        in_feed = set()
+        slugs = list({r["slug"] for r in rows if isinstance(r, dict) and isinstance(r.get("slug"), str)})
+        existing = {}
+        for i in range(0, len(slugs), 500):  # in chunks: SQLite limits a query's parameters
+            chunk = (
+                Meeting.objects.filter(slug__in=slugs[i : i + 500])
+                .select_related("location", "network")
+                .prefetch_related("days", "types")
+            )
+            existing.update({m.slug: m for m in chunk})
+        for index, row in enumerate(rows):
+            errors, warnings = meeting_guide.validate_meeting(row, seen_slugs=seen)
+            slug = row.get("slug") if isinstance(row, dict) else None
+            slug = str(slug)[: meeting_guide.MAX_SLUG] if isinstance(slug, (str, int)) else ""
+            if slug and not errors:
+                in_feed.add(slug)
+            if warnings:
+                self.report["warnings"].append({"row": index, "slug": slug, "warnings": warnings})
+            meeting = existing.get(slug)
+            if not errors and meeting is not None:
+                if meeting.network_id != self.network.pk:
+                    errors.append("slug already used by another network")
+                elif meeting.source_id not in (None, self.source.pk):
+                    errors.append("slug already used by another feed of this network")
+            if errors:
+                if slug:
+                    in_feed.add(slug)  # a rejected row is still in the feed: do not remove its meeting
+                self.reject(index, slug, errors)
+                continue
+            try:
+                with transaction.atomic():
+                    self.write(slug, meeting_guide.row_to_data(row), meeting)
+            except ValidationError as exc:
+                self.locations.clear()  # locations made in the rolled-back savepoint are gone
+                self.reject(index, slug, _messages(exc))
+        self.remove_missing(in_feed)
+
+    def reject(self, index, slug, reasons):
+        self.report["rejected"].append({"row": index, "slug": slug, "reasons": reasons})
+
+    def write(self, slug, data, meeting):
+        location = self.location_for(data["location"])
+        types = [self.types[c] for c in data["types"] if c in self.types]
+        if meeting is None:
+            meeting = Meeting(
+                network=self.network,
+                fellowship=self.source.default_fellowship,
+                source=self.source,
+                location=location,
+                slug=slug,
+                **data["meeting"],
+            )
+            if data["meeting"]["start_time"] is not None and not data["days"]:
+                raise ValidationError({"day": "a meeting with a time needs a day"})
+            create_instance(
+                actor=self.actor,
+                instance=meeting,
+                network=self.network,
+                m2m={"types": types},
+                summary=f"Imported from the feed {self.source.name}",
+            )
+            MeetingDay.objects.bulk_create([MeetingDay(meeting=meeting, day=d) for d in data["days"]])
+            self.report["added"].append({"slug": slug, "name": meeting.name})
+            return
+        before, after = _meeting_view(meeting), _data_view(data)
+        fields = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        if meeting.source_id is None:
+            fields["source"] = ["", self.source.name]
+        if not fields:
+            self.report["unchanged"] += 1
+            return
+        old_days = meeting.weekdays
+        if old_days != data["days"]:
+            meeting.days.exclude(day__in=data["days"]).delete()
+            MeetingDay.objects.bulk_create(
+                [MeetingDay(meeting=meeting, day=d) for d in data["days"] if d not in old_days]
+            )
+        update_instance(
+            actor=self.actor,
+            instance=meeting,
+            data={**data["meeting"], "location": location, "source": self.source, "types": types},
+            network=self.network,
+            summary=f"Imported from the feed {self.source.name}",
+            extra_changes={"days": [old_days, data["days"]]} if old_days != data["days"] else None,
+        )
+        self.report["changed"].append({"slug": slug, "name": meeting.name, "fields": fields})
+
+    def remove_missing(self, in_feed):
+        gone = (
+            Meeting.objects.filter(source=self.source)
+            .exclude(status=Meeting.Status.INACTIVE)
+            .exclude(slug__in=in_feed)
+            .order_by("slug")
+        )
+        for meeting in gone:
+            update_instance(
+                actor=self.actor,
+                instance=meeting,
+                data={"status": Meeting.Status.INACTIVE},
+                network=self.network,
+                summary=f"No longer in the feed {self.source.name}",
+            )
+            self.report["removed"].append({"slug": meeting.slug, "name": meeting.name})
+
+
+def _counts(report) -> str:
+    return ", ".join(f"{len(report.get(k, []))} {k}" for k in ("added", "changed", "removed", "rejected"))
+
+
+def _refused(*, actor, source, exc) -> FeedImport:
+    message = " ".join(exc.messages)
+    return FeedImport.objects.create(
+        source=source, started_by=_user(actor), status=FeedImport.Status.REFUSED, error=message, report={}
+    )
+
+
+def _user(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _as_text(payload) -> str:
+    return payload.decode("utf-8-sig") if isinstance(payload, bytes) else payload
+
+
+def _run(*, actor, source, payload, apply: bool, expected_report=None) -> FeedImport:
+    """Run the import. With `expected_report`, apply only if the report is
+    still the one the person saw; otherwise roll back and return a new dry run."""
+    try:
+        rows = parse_payload(payload)
+    except ValidationError as exc:
+        return _refused(actor=actor, source=source, exc=exc)
+    importer = _Importer(actor=actor, source=source)
+    try:
+        with transaction.atomic():
+            importer.run(rows)
+            report = json.loads(json.dumps(importer.report))
+            if not apply or (expected_report is not None and report != expected_report):
+                raise _Rollback
+            source.last_imported_at = timezone.now()
+            source.save(update_fields=["last_imported_at"])
+            feed_import = FeedImport.objects.create(
+                source=source, started_by=_user(actor), status=FeedImport.Status.APPLIED, report=report
+            )
+            if has_changes({**report, "rejected": []}):
+                audit.record(
+                    actor=actor,
+                    action=AuditEntry.Action.UPDATE,
+                    instance=source,
+                    network=source.network,
+                    summary=f"Feed import #{feed_import.pk} applied: {_counts(report)}",
+                )
+            return feed_import
+    except _Rollback:
+        pass
+    return FeedImport.objects.create(
+        source=source,
+        started_by=_user(actor),
+        status=FeedImport.Status.PREVIEWED,
+        report=report,
+        payload=_as_text(payload),
+    )
+
+
+def preview_import(*, actor, source: FeedSource, payload) -> FeedImport:
+    """A dry run: nothing changes but a FeedImport ("previewed") with the report."""
+    require(actor, "directory.import_feed", source.network)
+    return _run(actor=actor, source=source, payload=payload, apply=False)
+
+
+def apply_import(*, actor, source: FeedSource, payload) -> FeedImport:
+    """Apply the feed in one transaction; the report equals the preview's."""
+    require(actor, "directory.import_feed", source.network)
+    return _run(actor=actor, source=source, payload=payload, apply=True)
+
+
+@transaction.atomic
+def apply_previewed_import(*, actor, feed_import: FeedImport) -> tuple[FeedImport, bool]:
+    """ "Apply these changes" after a dry run: applies the feed the dry run
+    checked, if the report is still the same. Returns (import, applied); when
+    the directory changed meanwhile, nothing is written and the new dry run
+    is returned for the person to check again."""
+    source = feed_import.source
+    require(actor, "directory.import_feed", source.network)
+    feed_import = FeedImport.objects.select_for_update().get(pk=feed_import.pk)
+    if feed_import.status != FeedImport.Status.PREVIEWED or not feed_import.payload:
+        raise ValidationError("This dry run has already been applied or can no longer be applied.")
+    result = _run(
+        actor=actor, source=source, payload=feed_import.payload, apply=True, expected_report=feed_import.report
+    )
+    if result.status == FeedImport.Status.APPLIED:
+        feed_import.payload = ""
+        feed_import.save(update_fields=["payload"])
+        return result, True
+    return result, False
+
+
+def apply_system_import(*, source: FeedSource, payload) -> FeedImport:
+    """The scheduled re-import: no person, so no permission to check. Only
+    tasks call this; views always go through apply_import."""
+    if not source.network.is_active:
+        raise PermissionDenied("The network is inactive.")
+    return _run(actor=None, source=source, payload=payload, apply=True)
+
+
+def create_feed_source(*, actor, network, data) -> FeedSource:
+    require(actor, "directory.import_feed", network)
+    return create_instance(actor=actor, instance=FeedSource(network=network, **data), network=network)
+
+
+def update_feed_source(*, actor, source, data) -> dict:
+    require(actor, "directory.import_feed", source.network)
+    return update_instance(actor=actor, instance=source, data=data, network=source.network)
+
+
+def has_changes(report) -> bool:
+    return any(report.get(k) for k in ("added", "changed", "removed", "rejected"))
+
+
+# --- Fetching a feed from its URL --------------------------------------------------
+
+FETCH_TIMEOUT = 20  # seconds
+
+
+def _public_host(host: str) -> bool:
+    """Refuse addresses inside our own network (no fetching of internal services)."""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError):
+        return False
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            return False
+    return True
+
+
+def fetch_feed(url: str) -> bytes:
+    """The body at `url`, at most 20 MB, within FETCH_TIMEOUT seconds.
+    ValidationError with a message for a person when it cannot be had.
+    Never called in tests: they mock it."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError("The feed's address must start with https:// (or http://).")
+    if not _public_host(parts.hostname):
+        raise ValidationError("The feed's address must be a public web address.")
+    headers = {"User-Agent": "RecoveryNet feed import", "Accept": "application/json"}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked above
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 - scheme checked above
+            body = response.read(MAX_PAYLOAD_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise ValidationError(f"The feed's website answered with an error ({exc.code}).") from None
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+        logger.info("Feed fetch failed for source URL host %s: %s", parts.hostname, type(exc).__name__)
+        raise ValidationError(
+            "We could not fetch the feed from its address. Try again later, or upload the file."
+        ) from None
+    if len(body) > MAX_PAYLOAD_BYTES:
+        raise ValidationError("The feed is too large; the most we accept is 20 MB.")
+    return body
+
+
+def record_failed_fetch(*, source: FeedSource, message: str) -> FeedImport:
+    """A scheduled re-import whose feed could not be fetched: kept in the history."""
+    return FeedImport.objects.create(source=source, status=FeedImport.Status.REFUSED, error=message, report={})

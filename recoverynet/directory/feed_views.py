@@ -1,0 +1,45 @@
+"""The Meeting Guide feed out: public data for meeting apps.
+
+Cached by conditional GET: the ETag and Last-Modified come from the newest
+change among the feed's meetings (and how many there are), so an app that
+polls gets a 304 with no body until something changes."""
+
+import hashlib
+import json
+
+from django.db.models import Count, Max
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from recoverynet.federation.models import Network
+
+from .meeting_guide import build_feed, feed_queryset
+from .models import Meeting
+
+
+@require_safe
+def meeting_guide_feed(request, slug=None):
+    meetings = Meeting.objects.all()
+    if slug is not None:
+        network = get_object_or_404(Network, slug=slug, is_active=True)
+        meetings = meetings.filter(network=network)
+    stamp = feed_queryset(meetings).order_by().aggregate(newest=Max("updated_at"), count=Count("pk"))
+    base_url = request.build_absolute_uri("/")
+    newest = stamp["newest"]
+    etag = '"{}"'.format(
+        hashlib.sha256(f"{newest.isoformat() if newest else ''}|{stamp['count']}|{base_url}".encode()).hexdigest()[:32]
+    )
+    last_modified = int(newest.timestamp()) if newest else None
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        body = json.dumps(build_feed(meetings, base_url), ensure_ascii=False, separators=(",", ":"))
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=300)
+    return response
