@@ -1,0 +1,458 @@
+"""Open Referral UK 3.0 shapes for the directory's rows.
+
+Stored services (directory.Service and its Open Referral rows) map one to one.
+Meetings are services of their fellowship: the fellowship is the organization,
+the meeting's rule becomes a schedule, its types become attributes with terms
+from the "RecoveryNet meeting types" taxonomy. Objects that are not stored rows
+get stable ids: uuid5 of a fixed namespace and a name built from stored uuids.
+
+Only public facts leave here: no meeting contact person, no user data.
+"""
+
+import functools
+import uuid
+
+from django.urls import NoReverseMatch
+
+from ..models import DAY_NAMES, Meeting, Service
+from ..reference import meeting_guide_types
+
+# Never change: every derived id depends on it.
+NAMESPACE = uuid.UUID("6f1c1a3e-53b0-4d8e-9a51-7a3a9d0e2c41")
+
+MEETING_TYPES_TAXONOMY_NAME = "RecoveryNet meeting types"
+MEETING_TYPES_TAXONOMY_DESCRIPTION = (
+    "Types of mutual-aid meeting, from the Meeting Guide specification's type codes "
+    "(code4recovery/spec): open or closed, format, language, accessibility and who the meeting is for."
+)
+MEETING_TYPES_TAXONOMY_URI = "https://github.com/code4recovery/spec"
+
+ICAL_DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]  # Meeting Guide numbering: 0 = Sunday
+ATTENDING_TYPES = {
+    Meeting.Attendance.IN_PERSON: "in person",
+    Meeting.Attendance.ONLINE: "online",
+    Meeting.Attendance.HYBRID: "hybrid",
+}
+
+
+def meeting_status(meeting) -> str:
+    """As Meeting Guide reads it: a temporarily closed meeting with a conference
+    link or phone still meets online, so it is an active service (attending online)."""
+    if meeting.status == Meeting.Status.INACTIVE:
+        return "inactive"
+    if meeting.status == Meeting.Status.TEMPORARILY_CLOSED and not meeting.is_online:
+        return "temporarily closed"
+    return "active"
+
+
+COUNTRY = "GB"
+
+
+def derived_id(name: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, name))
+
+
+MEETING_TYPES_TAXONOMY_ID = derived_id("taxonomy:meeting-types")
+
+
+def meeting_type_term_id(code: str) -> str:
+    return derived_id(f"meeting-type:{code}")
+
+
+@functools.cache
+def meeting_type_codes_by_term_id() -> dict:
+    """{term id: Meeting Guide code} for every code the spec knows (no query)."""
+    return {meeting_type_term_id(code): code for code in meeting_guide_types()}
+
+
+def meeting_sal_id(meeting) -> str:
+    return derived_id(f"meeting-at-location:{meeting.uuid}")
+
+
+def compact(data: dict, keep=("description",)) -> dict:
+    """Drop empty optional values: the schemas type them (number, uri, email), so
+    null or "" would be invalid. Keys in `keep` stay even when empty."""
+    return {k: v for k, v in data.items() if k in keep or (v is not None and v != "" and v != [])}
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _time(value):
+    return value.strftime("%H:%M:%S") if value is not None else None
+
+
+def absolute(request, path):
+    return request.build_absolute_uri(path) if path else None
+
+
+def safe_url(request, obj):
+    try:
+        return absolute(request, obj.get_absolute_url())
+    except NoReverseMatch:  # the public pages may not be wired yet
+        return None
+
+
+# --- organizations -------------------------------------------------------------
+
+
+def organisation(org) -> dict:
+    return compact(
+        {
+            "id": str(org.uuid),
+            "name": org.name,
+            "description": org.description,
+            "email": org.email,
+            "website": org.website,
+        }
+    )
+
+
+def fellowship(fellowship_obj) -> dict:
+    description = fellowship_obj.description or f"{fellowship_obj.name}: {fellowship_obj.get_kind_display()}."
+    return compact(
+        {
+            "id": str(fellowship_obj.uuid),
+            "name": fellowship_obj.name,
+            "description": description,
+            "email": fellowship_obj.email,
+            "website": fellowship_obj.website,
+        }
+    )
+
+
+# --- taxonomies ------------------------------------------------------------------
+
+
+def taxonomy(tax, terms=None) -> dict:
+    data = compact(
+        {
+            "id": str(tax.uuid),
+            "name": tax.name,
+            "description": tax.description,
+            "uri": tax.uri,
+            "version": tax.version,
+        }
+    )
+    if terms is not None:
+        data["taxonomy_terms"] = [taxonomy_term(t, tax) for t in terms]
+    return data
+
+
+def meeting_types_taxonomy(types=None) -> dict:
+    data = {
+        "id": MEETING_TYPES_TAXONOMY_ID,
+        "name": MEETING_TYPES_TAXONOMY_NAME,
+        "description": MEETING_TYPES_TAXONOMY_DESCRIPTION,
+        "uri": MEETING_TYPES_TAXONOMY_URI,
+    }
+    if types is not None:
+        data["taxonomy_terms"] = [meeting_type_term(t) for t in types]
+    return data
+
+
+def taxonomy_term(term, tax=None) -> dict:
+    tax = tax or term.taxonomy
+    return compact(
+        {
+            "id": str(term.uuid),
+            "name": term.name,
+            "description": term.description,
+            "parent_id": str(term.parent.uuid) if term.parent_id else None,
+            "taxonomy": tax.name,
+            "taxonomy_id": str(tax.uuid),
+            "term_uri": term.term_uri,
+            "term": term.code,
+        }
+    )
+
+
+def meeting_type_term(meeting_type) -> dict:
+    return {
+        "id": meeting_type_term_id(meeting_type.code),
+        "name": meeting_type.name,
+        "description": f"Meeting Guide type code {meeting_type.code}: {meeting_type.name}.",
+        "taxonomy": MEETING_TYPES_TAXONOMY_NAME,
+        "taxonomy_id": MEETING_TYPES_TAXONOMY_ID,
+        "term": meeting_type.code,
+    }
+
+
+# --- locations -------------------------------------------------------------------
+
+
+def location(loc, full=True) -> dict:
+    virtual = loc.approximate
+    data = {
+        "id": str(loc.uuid),
+        "location_type": "virtual" if virtual else "physical",
+        "name": loc.name or loc.town,
+        "description": loc.notes,
+        "latitude": float(loc.latitude) if loc.latitude is not None else None,
+        "longitude": float(loc.longitude) if loc.longitude is not None else None,
+    }
+    if full and not virtual:
+        data["addresses"] = [
+            compact(
+                {
+                    "id": derived_id(f"location-address:{loc.uuid}"),
+                    "location_id": str(loc.uuid),
+                    "address_1": loc.address,
+                    "city": loc.town,
+                    "region": loc.region,
+                    # Required by the schema; the network is the county-level area (Lancashire, Cumbria...).
+                    "state_province": loc.network.name,
+                    "postal_code": loc.postcode,
+                    "country": COUNTRY,
+                    "address_type": "physical",
+                },
+                keep=("address_1", "city", "state_province", "postal_code", "country", "address_type"),
+            )
+        ]
+    return compact(data)
+
+
+# --- stored services ---------------------------------------------------------------
+
+
+def _service_core(svc, request) -> dict:
+    return {
+        "id": str(svc.uuid),
+        "organization_id": str(svc.organisation.uuid),
+        "name": svc.name,
+        "description": svc.description,
+        "url": svc.url,
+        "email": svc.email,
+        "status": svc.status,
+        "fees": svc.fees,
+        "accreditations": svc.accreditations,
+        "minimum_age": svc.minimum_age,
+        "maximum_age": svc.maximum_age,
+        "assured_date": _iso(svc.assured_date),
+        "alert": svc.alert,
+        "last_modified": _iso(svc.updated_at),
+    }
+
+
+def service_basic(svc, request) -> dict:
+    data = _service_core(svc, request)
+    data["organization"] = organisation(svc.organisation)
+    return compact(data)
+
+
+def minimal(obj) -> dict:
+    """The `minimal` variant: id and when it last changed (plus the fields the list schema requires)."""
+    status = obj.status if isinstance(obj, Service) else meeting_status(obj)
+    return {"id": str(obj.uuid), "name": obj.name, "status": status, "last_modified": _iso(obj.updated_at)}
+
+
+def _phone(phone) -> dict:
+    return compact(
+        {
+            "id": str(phone.uuid),
+            "contact_id": str(phone.contact.uuid) if phone.contact_id else None,
+            "number": phone.number,
+            "description": phone.description,
+        },
+        keep=("number",),
+    )
+
+
+def _schedule(schedule, svc) -> dict:
+    return compact(
+        {
+            "id": str(schedule.uuid),
+            "service_id": str(svc.uuid),
+            "service_at_location_id": (
+                str(schedule.service_at_location.uuid) if schedule.service_at_location_id else None
+            ),
+            "valid_from": _iso(schedule.valid_from),
+            "valid_to": _iso(schedule.valid_to),
+            "freq": schedule.freq,
+            "interval": 1,
+            "byday": schedule.byday,
+            "opens_at": _time(schedule.opens_at),
+            "closes_at": _time(schedule.closes_at),
+            "description": schedule.description,
+            "attending_type": schedule.attending_type,
+        }
+    )
+
+
+def service_at_location(sal, request, full=True, with_service=True) -> dict:
+    data = {
+        "id": str(sal.uuid),
+        "service_id": str(sal.service.uuid),
+        "location_id": str(sal.location.uuid),
+        "location": location(sal.location, full=full),
+    }
+    if with_service:
+        data["service"] = service_full(sal.service, request) if full else service_basic(sal.service, request)
+    return data
+
+
+def service_full(svc, request) -> dict:
+    data = _service_core(svc, request)
+    data["organization"] = organisation(svc.organisation)
+    data["schedules"] = [_schedule(s, svc) for s in svc.schedules.all()]
+    data["service_at_locations"] = [
+        service_at_location(sal, request, full=True, with_service=False) for sal in svc.service_at_locations.all()
+    ]
+    phones = list(svc.phones.all())
+    data["contacts"] = [
+        compact(
+            {
+                "id": str(c.uuid),
+                "service_id": str(svc.uuid),
+                "name": c.name,
+                "title": c.title,
+                "email": c.email,
+                "phones": [_phone(p) for p in phones if p.contact_id == c.pk],
+            }
+        )
+        for c in svc.contacts.all()
+    ]
+    # Numbers for the service as a whole (HSDS 3.0 service.phones).
+    data["phones"] = [_phone(p) for p in phones if p.contact_id is None]
+    data["attributes"] = [
+        {
+            "id": derived_id(f"service-attribute:{svc.uuid}:{term.uuid}"),
+            "link_id": str(svc.uuid),
+            "link_type": "service",
+            "taxonomy_term_id": str(term.uuid),
+            "taxonomy_term": taxonomy_term(term),
+        }
+        for term in svc.taxonomy_terms.all()
+    ]
+    return compact(data, keep=("description", "schedules", "service_at_locations", "contacts", "attributes"))
+
+
+# --- meetings as services --------------------------------------------------------------
+
+
+def _meeting_core(meeting, request) -> dict:
+    return {
+        "id": str(meeting.uuid),
+        "organization_id": str(meeting.fellowship.uuid),
+        "name": meeting.name,
+        "description": meeting.notes,
+        "url": safe_url(request, meeting) or meeting.url,
+        "status": meeting_status(meeting),
+        "last_modified": _iso(meeting.updated_at),
+    }
+
+
+def meeting_basic(meeting, request) -> dict:
+    data = _meeting_core(meeting, request)
+    data["organization"] = fellowship(meeting.fellowship)
+    return compact(data)
+
+
+def meeting_byday(meeting) -> str:
+    days = meeting.weekdays
+    prefix = str(meeting.monthly_week) if meeting.monthly_week else ""
+    return ",".join(f"{prefix}{ICAL_DAYS[d]}" for d in days)
+
+
+def meeting_schedule(meeting) -> dict | None:
+    days = meeting.weekdays
+    if not days:
+        return None
+    monthly = meeting.monthly_week is not None
+    when = ", ".join(DAY_NAMES[d] for d in days)
+    when = f"{meeting.get_monthly_week_display()} {when} of the month" if monthly else f"Every {when}"
+    if meeting.start_time:
+        end = meeting.effective_end_time
+        when += f", {meeting.start_time:%H:%M} to {end:%H:%M} ({meeting.timezone})"
+    else:
+        when += ", by appointment"
+    return compact(
+        {
+            "id": derived_id(f"meeting-schedule:{meeting.uuid}"),
+            "service_id": str(meeting.uuid),
+            "service_at_location_id": meeting_sal_id(meeting) if meeting.location_id else None,
+            "freq": "MONTHLY" if monthly else "WEEKLY",
+            "interval": 1,
+            "byday": meeting_byday(meeting),
+            "opens_at": _time(meeting.start_time),
+            "closes_at": _time(meeting.effective_end_time),
+            "description": when + ".",
+            "attending_type": ATTENDING_TYPES.get(meeting.attendance),
+            "notes": meeting.conference_url_notes if meeting.is_online else None,
+        }
+    )
+
+
+def meeting_service_at_location(meeting, request, full=True, with_service=True) -> dict:
+    data = {
+        "id": meeting_sal_id(meeting),
+        "service_id": str(meeting.uuid),
+        "location_id": str(meeting.location.uuid),
+        "location": location(meeting.location, full=full),
+    }
+    # The meeting's "X" type describes its venue (types are prefetched for full views only).
+    if full and not meeting.location.approximate and any(t.code == "X" for t in meeting.types.all()):
+        data["location"]["accessibility"] = [
+            {
+                "id": derived_id(f"meeting-accessibility:{meeting.uuid}"),
+                "location_id": str(meeting.location.uuid),
+                "description": "Wheelchair access",
+                "accessibility": "Wheelchair access",
+            }
+        ]
+    if with_service:
+        data["service"] = meeting_full(meeting, request) if full else meeting_basic(meeting, request)
+    return data
+
+
+def meeting_full(meeting, request) -> dict:
+    data = _meeting_core(meeting, request)
+    data["organization"] = fellowship(meeting.fellowship)
+    schedule = meeting_schedule(meeting)
+    data["schedules"] = [schedule] if schedule else []
+    data["service_at_locations"] = (
+        [meeting_service_at_location(meeting, request, full=True, with_service=False)] if meeting.location_id else []
+    )
+    contacts = []
+    if meeting.conference_phone:
+        contacts.append(
+            compact(
+                {
+                    "id": derived_id(f"meeting-dial-in:{meeting.uuid}"),
+                    "service_id": str(meeting.uuid),
+                    "name": "Join by phone",
+                    "phones": [
+                        compact(
+                            {
+                                "id": derived_id(f"meeting-dial-in-phone:{meeting.uuid}"),
+                                "contact_id": derived_id(f"meeting-dial-in:{meeting.uuid}"),
+                                "number": meeting.conference_phone,
+                                "description": meeting.conference_phone_notes,
+                            },
+                            keep=("number",),
+                        )
+                    ],
+                }
+            )
+        )
+    data["contacts"] = contacts
+    data["attributes"] = [
+        {
+            "id": derived_id(f"meeting-attribute:{meeting.uuid}:{t.code}"),
+            "link_id": str(meeting.uuid),
+            "link_type": "service",
+            "taxonomy_term_id": meeting_type_term_id(t.code),
+            "taxonomy_term": meeting_type_term(t),
+        }
+        for t in meeting.types.all()
+    ]
+    return compact(data, keep=("description", "schedules", "service_at_locations", "contacts", "attributes"))
+
+
+def any_basic(obj, request):
+    return service_basic(obj, request) if isinstance(obj, Service) else meeting_basic(obj, request)
+
+
+def any_full(obj, request):
+    return service_full(obj, request) if isinstance(obj, Service) else meeting_full(obj, request)
