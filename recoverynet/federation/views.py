@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
+from recoverynet.directory.views import meetings_for
+
 from .filters import OrganisationFilterSet, PartnershipFilterSet
 from .models import Federation, Membership, Network, Organisation, Partnership, Sector, Settlement
 
@@ -173,6 +175,7 @@ def network_detail(request, slug):
             "partnerships_without_organisations": [p for p in partnerships if not p.public_organisations],
             "membership": membership,
             "can_manage": can_manage,
+            "meetings": meetings_for(network=network),
         },
     )
 
@@ -182,7 +185,12 @@ def settlement_detail(request, slug):
     return render(
         request,
         "federation/settlement_detail.html",
-        {"settlement": settlement, "network": settlement.network, "markers": markers_for(settlements=[settlement])},
+        {
+            "settlement": settlement,
+            "network": settlement.network,
+            "markers": markers_for(settlements=[settlement]),
+            "meetings": meetings_for(settlement=settlement),
+        },
     )
 
 

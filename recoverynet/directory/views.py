@@ -1,0 +1,263 @@
+"""The public directory: find a meeting or support near you, and the pages of
+meetings, services and fellowships. Read-only, open to everyone, work without
+JavaScript, constant queries per page whatever the number of results."""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from recoverynet.federation.models import Network
+
+from .filters import DEFAULT_DISTANCE, DISTANCE_CHOICES, FinderForm
+from .finder import FinderQuery, find_meetings, find_services, next_occurrence
+from .ics import meeting_calendar
+from .models import DAY_NAMES, Fellowship, Meeting, MeetingDay, Service
+
+PAGE_SIZE = 20
+SHOW_SERVICES = "services"
+
+
+def paginate(request, items, per_page=PAGE_SIZE):
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def query_without(request, *names, form=None) -> str:
+    params = request.GET.copy()
+    for name in ("page", *names):
+        params.pop(name, None)
+    for name in form.errors if form is not None else ():
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def meeting_marker(meeting):
+    location = meeting.location
+    if location is None or location.latitude is None or location.longitude is None:
+        return None
+    return {
+        "name": meeting.name,
+        "url": meeting.get_absolute_url(),
+        "lat": float(location.latitude),
+        "lng": float(location.longitude),
+        "kind": "meeting",
+    }
+
+
+def widen_links(request, form, query):
+    """Ways to find more when nothing matched: further away, any day, fewer filters."""
+    links = []
+    params = request.GET.copy()
+    params.pop("page", None)
+    if query.point is not None:
+        bigger = [value for value, _ in DISTANCE_CHOICES if float(value) > query.radius_km]
+        if bigger:
+            wider = params.copy()
+            wider["distance"] = bigger[0]
+            links.append((f"Search within {bigger[0]} km", wider.urlencode()))
+    narrowing = ["day", "time", "soon", "type", "more_types", "fellowship", "attendance", "wheelchair", "q"]
+    if any(params.get(name) for name in narrowing):
+        fewer = params.copy()
+        for name in narrowing:
+            fewer.pop(name, None)
+        links.append(("Search at any time, for any kind of meeting", fewer.urlencode()))
+    if query.attendance != Meeting.Attendance.ONLINE:
+        online = {"attendance": Meeting.Attendance.ONLINE}
+        links.append(("Find an online meeting", urlencode(online)))
+    return links
+
+
+def finder(request):
+    """/meetings/: find a meeting (or, with ?show=services, a support service) near you."""
+    now = timezone.now()
+    bound = bool(request.GET)
+    form = FinderForm(request.GET if bound else None, now=now)
+    query = form.to_query() if bound else FinderQuery()
+    show = SHOW_SERVICES if request.GET.get("show") == SHOW_SERVICES else "meetings"
+    context = {
+        "form": form,
+        "now": now,
+        "query": query,
+        "place": form.place,
+        "place_choices": form.place_choices,
+        "show": show,
+        "radius": query.radius_km,
+        "used_location": query.point is not None and form.place is None,
+    }
+    place_problem = bound and "where" in form.errors
+    context["place_problem"] = place_problem
+    if place_problem:
+        # Searching everywhere instead would look like an answer: ask for the place first.
+        page_obj = paginate(request, [])
+        context.update(page_obj=page_obj, results=[], services=[])
+        markers = []
+    elif show == SHOW_SERVICES:
+        services = find_services(query.point, query.radius_km, query.q, query.network)
+        page_obj = paginate(request, services)
+        context.update(page_obj=page_obj, services=page_obj.object_list)
+        markers = []
+        for result in page_obj.object_list:
+            location = result.location or next(iter(result.service.locations.all()), None)
+            if location is not None and location.latitude is not None:
+                markers.append(
+                    {
+                        "name": result.service.name,
+                        "url": result.service.get_absolute_url(),
+                        "lat": float(location.latitude),
+                        "lng": float(location.longitude),
+                        "kind": "service",
+                    }
+                )
+    else:
+        results = find_meetings(query, now)
+        page_obj = paginate(request, results)
+        context.update(page_obj=page_obj, results=page_obj.object_list)
+        markers = [m for m in (meeting_marker(r.meeting) for r in page_obj.object_list if r.meeting) if m]
+        if not page_obj.paginator.count:
+            context["widen_links"] = widen_links(request, form, query)
+    meetings_params = request.GET.copy()
+    meetings_params.pop("show", None)
+    meetings_params.pop("page", None)
+    services_params = meetings_params.copy()
+    services_params["show"] = SHOW_SERVICES
+    context.update(
+        markers=markers,
+        query_string=query_without(request, form=form if bound else None),
+        meetings_query=meetings_params.urlencode(),
+        services_query=services_params.urlencode(),
+        default_distance=DEFAULT_DISTANCE,
+    )
+    return render(request, "directory/finder.html", context)
+
+
+def public_meetings():
+    return Meeting.objects.listed().select_related("fellowship", "location", "location__settlement", "network")
+
+
+def report_change_url(meeting):
+    try:
+        return reverse("directory_changes:report", kwargs={"slug": meeting.slug})
+    except NoReverseMatch:
+        return None
+
+
+def meeting_detail(request, slug):
+    meeting = get_object_or_404(public_meetings().prefetch_related("days", "types"), slug=slug)
+    now = timezone.now()
+    next_start = next_occurrence(meeting.weekdays, meeting.start_time, meeting.timezone, meeting.monthly_week, now)
+    location = meeting.location
+    marker = meeting_marker(meeting) if meeting.is_in_person else None
+    directions_url = None
+    if marker:
+        directions_url = (
+            "https://www.openstreetmap.org/directions?"
+            + urlencode({"route": f";{location.latitude},{location.longitude}"})
+            + f"#map=16/{location.latitude}/{location.longitude}"
+        )
+    return render(
+        request,
+        "directory/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "now": now,
+            "next_start": next_start,
+            "location": location,
+            "markers": [marker] if marker else [],
+            "directions_url": directions_url,
+            "types": list(meeting.types.all()),
+            "report_change_url": report_change_url(meeting),
+            "other_timezone": meeting.timezone != "Europe/London",
+        },
+    )
+
+
+def meeting_ics(request, slug):
+    meeting = get_object_or_404(public_meetings().prefetch_related("days"), slug=slug)
+    url = request.build_absolute_uri(meeting.get_absolute_url())
+    body = meeting_calendar(meeting, url=url, host=request.get_host().split(":")[0] or "recoverynet")
+    if body is None:
+        raise Http404("This meeting is by appointment: there is no regular time to add to a calendar.")
+    response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}.ics"'
+    return response
+
+
+def service_detail(request, slug):
+    service = get_object_or_404(
+        Service.objects.listed()
+        .select_related("organisation", "network")
+        .prefetch_related("locations", "phones", "contacts", "schedules", "taxonomy_terms"),
+        slug=slug,
+    )
+    locations = list(service.locations.all())
+    markers = [
+        {
+            "name": service.name,
+            "url": service.get_absolute_url(),
+            "lat": float(loc.latitude),
+            "lng": float(loc.longitude),
+            "kind": "service",
+        }
+        for loc in locations
+        if loc.latitude is not None and loc.longitude is not None
+    ]
+    return render(
+        request,
+        "directory/service_detail.html",
+        {"service": service, "locations": locations, "markers": markers},
+    )
+
+
+def fellowship_detail(request, slug):
+    fellowship = get_object_or_404(Fellowship.objects.all(), slug=slug)
+    now = timezone.now()
+    page_obj = paginate(request, find_meetings(FinderQuery(fellowship=fellowship.slug), now))
+    return render(
+        request,
+        "directory/fellowship_detail.html",
+        {"fellowship": fellowship, "page_obj": page_obj, "results": page_obj.object_list, "now": now},
+    )
+
+
+# Monday first, as people in the UK read a week.
+WEEK_ORDER = [1, 2, 3, 4, 5, 6, 0]
+
+
+def schedule_days(meeting_filter):
+    """[{"name": "Monday", "rows": [MeetingDay...]}] for listed meetings matching meeting_filter, in a constant
+    number of queries."""
+    rows = (
+        MeetingDay.objects.filter(meeting__in=Meeting.objects.listed().filter(**meeting_filter))
+        .select_related("meeting", "meeting__fellowship", "meeting__location")
+        .prefetch_related(Prefetch("meeting__types"))
+        .order_by("day", "meeting__start_time", "meeting__name", "meeting__pk")
+    )
+    by_day = {day: [] for day in WEEK_ORDER}
+    for row in rows:
+        by_day[row.day].append(row)
+    return [{"name": DAY_NAMES[day], "rows": by_day[day]} for day in WEEK_ORDER]
+
+
+def network_schedule(request, slug):
+    network = get_object_or_404(Network.objects.active(), slug=slug)
+    days = schedule_days({"network": network})
+    return render(
+        request,
+        "directory/network_schedule.html",
+        {"network": network, "days": days, "total": sum(len(d["rows"]) for d in days), "now": timezone.now()},
+    )
+
+
+def data_sources(request):
+    return render(request, "directory/data_sources.html")
+
+
+def meetings_for(network=None, settlement=None, limit=10, now=None):
+    """The next few meetings of a network or at a settlement, for their pages (constant queries)."""
+    query = FinderQuery(network=network.slug if network else None, settlement=settlement.slug if settlement else None)
+    results = find_meetings(query, now or timezone.now())
+    return {"count": len(results), "items": list(results[:limit])}
