@@ -5,6 +5,7 @@ Split by concern: meetings, locations, services and fellowships
 requests (`changes`)."""
 
 from .changes import apply_change_request, decline_change_request, submit_change_request  # noqa: F401
+from .exports import record_directory_export  # noqa: F401
 from .feeds import apply_import, preview_import  # noqa: F401
 from .listings import (  # noqa: F401
     create_fellowship,
@@ -15,4 +16,10 @@ from .listings import (  # noqa: F401
     update_location,
     update_meeting,
     update_service,
+)
+from .service_details import (  # noqa: F401
+    add_service_location,
+    create_schedule,
+    create_service_contact,
+    create_service_phone,
 )

@@ -84,6 +84,13 @@ def create_service(*, actor, network, data, taxonomy_terms=()) -> Service:
 
 def update_service(*, actor, service, data) -> dict:
     require(actor, "directory.change_service", service)
+    # Moving a service to another network or organisation is the coordinators' call,
+    # not something its own organisation's staff can do.
+    moved_network = "network" in data and data["network"] != service.network
+    moved_organisation = "organisation" in data and data["organisation"] != service.organisation
+    if moved_network or moved_organisation:
+        require(actor, "directory.add_service", service.network)
+        require(actor, "directory.add_service", data.get("network", service.network))
     return update_instance(actor=actor, instance=service, data=data, network=service.network)
 
 

@@ -83,3 +83,17 @@ def test_attendance_is_derived_and_matches_the_query(world, conference_url, appr
     for mode in ("in_person", "online", "hybrid"):
         found = Meeting.objects.with_attendance(mode).filter(pk=meeting.pk).exists()
         assert found == (mode == expected)
+
+
+def test_professional_cannot_move_their_service_to_another_organisation(world):
+    from recoverynet.directory.factories import ServiceFactory
+
+    service = ServiceFactory(network=world.own_network, organisation=world.own_organisation)
+    professional = world.users["professional"]
+    services.update_service(actor=professional, service=service, data={"description": "Open on Saturdays"})
+    with pytest.raises(PermissionDenied):
+        services.update_service(actor=professional, service=service, data={"organisation": world.other_organisation})
+    with pytest.raises(PermissionDenied):
+        services.update_service(actor=professional, service=service, data={"network": world.other_network})
+    service.refresh_from_db()
+    assert service.organisation == world.own_organisation
