@@ -12,6 +12,7 @@ urlpatterns = [
     path("openreferral/", include("recoverynet.directory.openreferral.urls")),
     path("changes/", include("recoverynet.directory.change_urls")),
     path("manage/directory/imports/", include("recoverynet.directory.import_urls")),
+    path("manage/directory/export/", include("recoverynet.directory.export_urls")),
     path("manage/directory/", include("recoverynet.directory.manage_urls")),
     path("manage/", include("recoverynet.federation.manage_urls")),
     path("me/", include("recoverynet.accounts.urls")),

@@ -11,6 +11,7 @@ One audit entry, "Demo data loaded", records a run that changed something.
 
 import datetime
 import random
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,6 +35,9 @@ from .people import SEED, TODAY, build_people, settlement_slug
 DEMO_PASSWORD = "recovery-demo-2026"  # noqa: S105
 # The TOTP secret of every demo coordinator and admin (base32, as authenticator apps expect).
 DEMO_TOTP_SECRET = "RECOVERYNETDEMOTOTPSECRETKEY2345"  # noqa: S105
+
+# Seeded rows with a `uuid` get uuid5(DEMO_NAMESPACE, "<kind>:<slug>"): the same ids on every machine.
+DEMO_NAMESPACE = uuid.UUID("6f1c2a52-8d1e-5b7a-9c3e-2f4b6d8a0e11")
 
 # When the hand-written rows were "created" (fixed, so every load is identical).
 CREATED_AT = datetime.datetime(2023, 1, 9, 9, 0, tzinfo=datetime.UTC)
@@ -179,6 +183,7 @@ class _Writer:
         rows = {}
         for number, (slug, name, sector, town, _networks, description) in enumerate(content.ORGANISATIONS, start=1):
             rows[slug] = {
+                "uuid": uuid.uuid5(DEMO_NAMESPACE, f"organisation:{slug}"),
                 "slug": slug,
                 "name": name,
                 "sector": sector,
@@ -362,6 +367,9 @@ def load_demo() -> LoadResult:
     writer.federation_coordinators(federation, users, plan.people)
     writer.memberships(plan.memberships, users, networks, settlements, organisations)
     writer.consents(plan.consents, users)
+    from recoverynet.directory.demo import load_directory_demo  # the directory builds on the federation
+
+    load_directory_demo(writer, networks, settlements, organisations)
 
     result = writer.result
     result.logins = plan.logins

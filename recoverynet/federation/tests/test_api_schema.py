@@ -27,6 +27,14 @@ OPERATIONS = {
     "/api/v1/members/": {"get"},
     "/api/v1/members/{id}/": {"get"},
     "/api/v1/members/me/": {"get", "patch"},
+    "/api/v1/meetings/": {"get", "post"},
+    "/api/v1/meetings/{slug}/": {"get", "patch"},
+    "/api/v1/fellowships/": {"get"},
+    "/api/v1/fellowships/{slug}/": {"get"},
+    "/api/v1/services/": {"get", "post"},
+    "/api/v1/services/{slug}/": {"get", "patch"},
+    "/api/v1/locations/": {"get"},
+    "/api/v1/locations/{uuid}/": {"get"},
 }
 
 

@@ -1,0 +1,169 @@
+"""CSV export of meetings and services for coordinators (/manage/directory/export/)."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from recoverynet.core.models import AuditEntry
+from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory, ServiceFactory
+from recoverynet.directory.models import Meeting, Schedule, ServiceAtLocation, ServicePhone, Taxonomy, TaxonomyTerm
+
+pytestmark = pytest.mark.django_db
+
+MEETINGS_URL = "/manage/directory/export/meetings.csv"
+SERVICES_URL = "/manage/directory/export/services.csv"
+
+
+def client_for(world, role):
+    client = Client()
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    return client
+
+
+def read_csv(response):
+    assert response.status_code == 200, response
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert response.streaming
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+
+
+@pytest.fixture
+def listings(world):
+    aa = FellowshipFactory(name="Alcoholics Anonymous", short_name="AA", slug="aa")
+    venue = LocationFactory(network=world.own_network, name="St Mary's Hall", address="1 Church Street",
+                            town="Carlisle", postcode="CA1 1AA", latitude="54.89123", longitude="-2.93456")  # fmt: skip
+    tuesday = MeetingFactory(
+        network=world.own_network, fellowship=aa, location=venue, name="Tuesday Serenity", slug="tuesday-serenity",
+        days=[2, 4], start_time=datetime.time(19, 30), types=["O", "X"], contact_email="sec@example.org",
+        conference_url="https://zoom.us/j/123456789", last_verified=datetime.date(2026, 5, 1),
+    )  # fmt: skip
+    MeetingFactory(network=world.own_network, fellowship=aa, location=venue, name="=HYPERLINK(\"http://evil\")",
+                   slug="formula", notes="+SUM(A1:A9)", group_name="@cmd", contact_name="-2+3",
+                   status=Meeting.Status.INACTIVE, monthly_week=1, days=[1])  # fmt: skip
+    MeetingFactory(network=world.other_network, fellowship=aa, name="Bootle Friday", slug="bootle-friday", days=[5])
+    taxonomy = Taxonomy.objects.create(name="RecoveryNet", description="Kinds of support.")
+    term = TaxonomyTerm.objects.create(taxonomy=taxonomy, code="advice", name="Advice", description="-")
+    service = ServiceFactory(network=world.own_network, organisation=world.own_organisation, name="Drop-in Advice",
+                             slug="drop-in-advice", fees="\tTab fee")  # fmt: skip
+    service.taxonomy_terms.set([term])
+    ServiceAtLocation.objects.create(service=service, location=venue)
+    Schedule.objects.create(service=service, byday="MO,WE", opens_at=datetime.time(10), closes_at=datetime.time(12))
+    ServicePhone.objects.create(service=service, number="01632 960123")
+    ServiceFactory(network=world.other_network, organisation=world.other_organisation, slug="mersey-service")
+    return {"tuesday": tuesday, "service": service}
+
+
+def test_coordinator_exports_their_networks_meetings(world, listings):
+    rows = read_csv(client_for(world, "network_coordinator").get(MEETINGS_URL, {"network": "cumbria"}))
+
+    assert [row["Slug"] for row in rows] == ["formula", "tuesday-serenity"]  # every status, this network only
+    tuesday = rows[1]
+    assert tuesday["Days"] == "Tuesday; Thursday"
+    assert tuesday["Start time"] == "19:30"
+    assert tuesday["End time"] == "20:30"
+    assert tuesday["Time zone"] == "Europe/London"
+    assert tuesday["Types"] == "O X"
+    assert tuesday["Attendance"] == "In person and online"
+    assert tuesday["Status"] == "Active"
+    assert tuesday["Fellowship"] == "Alcoholics Anonymous"
+    assert tuesday["Postcode"] == "CA1 1AA"
+    assert tuesday["Latitude"] == "54.89123"
+    assert tuesday["Last verified"] == "2026-05-01"
+    assert tuesday["Contact email"] == "sec@example.org"
+    assert rows[0]["Monthly week"] == "First"
+    assert rows[0]["Status"] == "Inactive"
+
+
+def test_cells_that_would_run_as_formulas_are_quoted(world, listings):
+    rows = read_csv(client_for(world, "network_coordinator").get(MEETINGS_URL, {"network": "cumbria"}))
+    formula = rows[0]
+    assert formula["Name"] == '\'=HYPERLINK("http://evil")'
+    assert formula["Notes"] == "'+SUM(A1:A9)"
+    assert formula["Group"] == "'@cmd"
+    assert formula["Contact name"] == "'-2+3"
+    services = read_csv(client_for(world, "network_coordinator").get(SERVICES_URL, {"network": "cumbria"}))
+    assert services[0]["Fees"] == "'\tTab fee"
+
+
+def test_services_export(world, listings):
+    rows = read_csv(client_for(world, "network_coordinator").get(SERVICES_URL, {"network": "cumbria"}))
+    assert [row["Slug"] for row in rows] == ["drop-in-advice"]
+    row = rows[0]
+    assert row["Organisation"] == "Eden Recovery"
+    assert row["Taxonomy terms"] == "RecoveryNet: Advice"
+    assert row["Locations"] == "1 Church Street, Carlisle, CA1 1AA, UK"
+    assert row["Opening times"] == "Weekly MO,WE 10:00-12:00"
+    assert row["Phones"] == "01632 960123"
+
+
+def test_each_export_is_audited(world, listings):
+    client_for(world, "network_coordinator").get(MEETINGS_URL, {"network": "cumbria"})
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert entry.actor == world.users["network_coordinator"]
+    assert entry.network == world.own_network
+    assert entry.summary == "Meetings exported as CSV (Cumbria, 2 rows)"
+
+
+def test_federation_coordinator_exports_every_network(world, listings):
+    rows = read_csv(client_for(world, "federation_coordinator").get(MEETINGS_URL))
+    assert {row["Network"] for row in rows} == {"Cumbria", "Merseyside"}
+    assert len(rows) == 3
+    assert AuditEntry.objects.get(action=AuditEntry.Action.EXPORT).summary.endswith("(every network, 3 rows)")
+    rows = read_csv(client_for(world, "federation_coordinator").get(SERVICES_URL, {"network": "merseyside"}))
+    assert [row["Slug"] for row in rows] == ["mersey-service"]
+
+
+@pytest.mark.parametrize("url", [MEETINGS_URL, SERVICES_URL])
+@pytest.mark.parametrize(
+    ("role", "params", "status"),
+    [
+        ("member", {"network": "cumbria"}, 403),
+        ("professional", {"network": "cumbria"}, 403),
+        ("settlement_host", {"network": "cumbria"}, 403),
+        ("network_coordinator", {"network": "merseyside"}, 403),
+        ("network_coordinator", {}, 400),  # which network?
+        ("member", {}, 403),
+        ("network_coordinator", {"network": "atlantis"}, 404),
+        ("network_coordinator", {"network": "x" * 500}, 404),
+    ],
+)
+def test_export_refusals(world, listings, url, role, params, status):
+    response = client_for(world, role).get(url, params)
+    assert response.status_code == status
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+
+
+@pytest.mark.parametrize("url", [MEETINGS_URL, SERVICES_URL])
+def test_anonymous_is_sent_to_sign_in(world, url):
+    response = Client().get(url, {"network": "cumbria"})
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_inactive_network_is_not_found(world, listings):
+    world.own_network.is_active = False
+    world.own_network.save(update_fields=["is_active"])
+    assert client_for(world, "network_coordinator").get(MEETINGS_URL, {"network": "cumbria"}).status_code == 404
+
+
+@pytest.mark.parametrize("url", [MEETINGS_URL, SERVICES_URL])
+def test_export_runs_a_constant_number_of_queries(world, listings, url, django_assert_num_queries):
+    client = client_for(world, "network_coordinator")
+    with CaptureQueriesContext(connection) as few:
+        read_csv(client.get(url, {"network": "cumbria"}))
+    for i in range(30):
+        location = LocationFactory(network=world.own_network)
+        MeetingFactory(network=world.own_network, location=location, days=[1, 2], types=["O"])
+        service = ServiceFactory(network=world.own_network, organisation=world.own_organisation, slug=f"s-{i}")
+        ServiceAtLocation.objects.create(service=service, location=location)
+        ServicePhone.objects.create(service=service, number="01632 960000")
+    with django_assert_num_queries(len(few)):
+        rows = read_csv(client.get(url, {"network": "cumbria"}))
+    assert len(rows) > 30
