@@ -10,12 +10,33 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from recoverynet.core.testing import ROLES
+from recoverynet.directory.factories import FellowshipFactory, MeetingFactory, ServiceFactory
+from recoverynet.directory.models import (
+    ChangeRequest,
+    FeedImport,
+    FeedSource,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
 from recoverynet.federation.models import Membership
 
 pytestmark = pytest.mark.django_db
 
 # Namespaces and API route names we own; admin and allauth have their own tests.
-OWN_NAMESPACES = {"core", "federation", "manage", "accounts"}
+OWN_NAMESPACES = {
+    "core",
+    "federation",
+    "manage",
+    "accounts",
+    "directory",
+    "feeds",
+    "openreferral",
+    "directory_changes",
+    "directory_import",
+    "directory_manage",
+    "directory_export",
+}
 IGNORED_NAMESPACES = {"admin", "allauth", "mfa", "account", "usersessions", "socialaccount"}
 
 LOGIN = "login"  # a redirect to the sign-in page
@@ -34,7 +55,12 @@ def roles(default, **overrides):
 @dataclass
 class Case:
     expect: dict
-    obj: str | None = None  # "network", "settlement", "organisation", "partnership", "membership", "person"
+    # "network", "settlement", "organisation", "partnership", "membership", "person", or a
+    # directory object: "meeting", "location", "service", "fellowship", "change_request",
+    # "feed_source", "feed_import", and Open Referral ids: "oruk_service", "oruk_organisation",
+    # "oruk_service_at_location", "oruk_taxonomy", "oruk_taxonomy_term"
+    obj: str | None = None
+    network_query: bool = False  # add ?network=<the scope's network slug>
     method: str = "get"
     data: dict = field(default_factory=dict)
     pending: bool = False  # make the own-scope membership a pending request first
@@ -44,6 +70,8 @@ def _url_kwargs(world, case, scope):
     own = scope == "own"
     if case.obj is None:
         return {}
+    if case.obj in DIRECTORY_OBJECTS:
+        return DIRECTORY_OBJECTS[case.obj](world.directory[scope])
     if case.obj == "network":
         return {"slug": (world.own_network if own else world.other_network).slug}
     if case.obj == "settlement":
@@ -246,7 +274,98 @@ API = {
     ),
 }
 
-MATRIX = {**PAGES, **ALLAUTH, **API}
+# --- The directory (issue 5) -------------------------------------------------------
+
+DIRECTORY_OBJECTS = {
+    "meeting": lambda d: {"slug": d["meeting"].slug},
+    "location": lambda d: {"pk": d["location"].pk},
+    "service": lambda d: {"slug": d["service"].slug},
+    "fellowship": lambda d: {"slug": d["fellowship"].slug},
+    "change_request": lambda d: {"pk": d["change_request"].pk},
+    "feed_source": lambda d: {"pk": d["feed_source"].pk},
+    "feed_import": lambda d: {"pk": d["feed_import"].pk},
+    "oruk_service": lambda d: {"id": str(d["service"].uuid)},
+    "oruk_organisation": lambda d: {"id": str(d["service"].organisation.uuid)},
+    "oruk_service_at_location": lambda d: {"id": str(d["service_at_location"].uuid)},
+    "oruk_taxonomy": lambda d: {"id": str(d["taxonomy_term"].taxonomy.uuid)},
+    "oruk_taxonomy_term": lambda d: {"id": str(d["taxonomy_term"].uuid)},
+    "api_location": lambda d: {"uuid": str(d["location"].uuid)},
+}
+PROFESSIONAL_OF_SERVICE = roles(
+    403,
+    anonymous=LOGIN,
+    professional=(200, 403),
+    network_coordinator=(200, 403),
+    federation_coordinator=200,
+    admin=200,
+)
+FEDERATION_ONLY = roles(403, anonymous=LOGIN, federation_coordinator=200, admin=200)
+# Feed sources and reported changes are not public: out of scope is "not found".
+COORDINATOR_SEES = roles(404, anonymous=LOGIN, network_coordinator=(200, 404), federation_coordinator=200, admin=200)
+
+DIRECTORY = {
+    "directory:finder": Case(ALL),
+    "directory:meeting_detail": Case(ALL, obj="meeting"),
+    "directory:meeting_ics": Case(ALL, obj="meeting"),
+    "directory:service_detail": Case(ALL, obj="service"),
+    "directory:fellowship_detail": Case(ALL, obj="fellowship"),
+    "directory:network_schedule": Case(ALL, obj="network"),
+    "directory:data_sources": Case(ALL),
+    "feeds:meeting_guide": Case(ALL),
+    "feeds:network_meeting_guide": Case(ALL, obj="network"),
+    "openreferral:api_details": Case(ALL),
+    "openreferral:service_list": Case(ALL),
+    "openreferral:service_detail": Case(ALL, obj="oruk_service"),
+    "openreferral:organization_list": Case(ALL),
+    "openreferral:organization_detail": Case(ALL, obj="oruk_organisation"),
+    "openreferral:service_at_location_list": Case(ALL),
+    "openreferral:service_at_location_detail": Case(ALL, obj="oruk_service_at_location"),
+    "openreferral:taxonomy_list": Case(ALL),
+    "openreferral:taxonomy_detail": Case(ALL, obj="oruk_taxonomy"),
+    "openreferral:taxonomy_term_list": Case(ALL),
+    "openreferral:taxonomy_term_detail": Case(ALL, obj="oruk_taxonomy_term"),
+    "directory_changes:report": Case(ALL, obj="meeting"),
+    "directory_changes:report_done": Case(ALL, obj="meeting"),
+    "directory_import:source_list": Case(AUDIT),
+    "directory_import:source_create": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "directory_import:source_edit": Case(COORDINATOR_SEES, obj="feed_source"),
+    "directory_import:import": Case(COORDINATOR_SEES, obj="feed_source"),
+    "directory_import:import_detail": Case(COORDINATOR_SEES, obj="feed_import"),
+    "directory_import:import_apply": Case(
+        roles(404, anonymous=LOGIN, network_coordinator=(302, 404), federation_coordinator=302, admin=302),
+        obj="feed_import",
+        method="post",
+    ),
+    "directory_manage:meeting_list": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "directory_manage:meeting_create": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "directory_manage:meeting_edit": Case(COORDINATOR_OF_NETWORK, obj="meeting"),
+    "directory_manage:location_list": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "directory_manage:location_create": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "directory_manage:location_edit": Case(COORDINATOR_OF_NETWORK, obj="location"),
+    "directory_manage:service_list": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "directory_manage:service_create": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "directory_manage:service_edit": Case(PROFESSIONAL_OF_SERVICE, obj="service"),
+    "directory_manage:service_location_add": Case(PROFESSIONAL_OF_SERVICE, obj="service"),
+    "directory_manage:service_schedule_add": Case(PROFESSIONAL_OF_SERVICE, obj="service"),
+    "directory_manage:service_contact_add": Case(PROFESSIONAL_OF_SERVICE, obj="service"),
+    "directory_manage:fellowship_list": Case(FEDERATION_ONLY),
+    "directory_manage:fellowship_create": Case(FEDERATION_ONLY),
+    "directory_manage:fellowship_edit": Case(FEDERATION_ONLY, obj="fellowship"),
+    "directory_manage:change_list": Case(AUDIT),
+    "directory_manage:change_review": Case(COORDINATOR_SEES, obj="change_request"),
+    "directory_export:meetings_csv": Case(COORDINATOR_OF_NETWORK, network_query=True),
+    "directory_export:services_csv": Case(COORDINATOR_OF_NETWORK, network_query=True),
+    "meeting-list": Case(ALL),
+    "meeting-detail": Case(ALL, obj="meeting"),
+    "fellowship-list": Case(ALL),
+    "fellowship-detail": Case(ALL, obj="fellowship"),
+    "service-list": Case(ALL),
+    "service-detail": Case(ALL, obj="service"),
+    "location-list": Case(ALL),
+    "location-detail": Case(ALL, obj="api_location"),
+}
+
+MATRIX = {**PAGES, **ALLAUTH, **API, **DIRECTORY}
 
 
 def _named_patterns(resolver=None, namespace=None):
@@ -279,8 +398,42 @@ CASES = [
     (name, role, scope)
     for name, case in sorted(MATRIX.items())
     for role in ROLES
-    for scope in (("own", "other") if case.obj else ("own",))
+    for scope in (("own", "other") if case.obj or case.network_query else ("own",))
 ]
+
+
+def build_directory(world) -> dict:
+    """Directory objects in each scope: {"own": {...}, "other": {...}}."""
+    fellowship = FellowshipFactory(name="Narcotics Anonymous", slug="na")
+    term = TaxonomyTerm.objects.create(
+        taxonomy=Taxonomy.objects.create(name="Support", description="Kinds of support"),
+        code="peer",
+        name="Peer support",
+        description="Support from people with lived experience",
+    )
+    objects = {}
+    for scope, network, organisation in (
+        ("own", world.own_network, world.own_organisation),
+        ("other", world.other_network, world.other_organisation),
+    ):
+        meeting = MeetingFactory(network=network, fellowship=fellowship, slug=f"{scope}-meeting")
+        service = ServiceFactory(network=network, organisation=organisation, slug=f"{scope}-service")
+        service.taxonomy_terms.add(term)
+        source = FeedSource.objects.create(network=network, name=f"{scope} feed", default_fellowship=fellowship)
+        objects[scope] = {
+            "meeting": meeting,
+            "location": meeting.location,
+            "service": service,
+            "service_at_location": ServiceAtLocation.objects.create(service=service, location=meeting.location),
+            "fellowship": fellowship,
+            "taxonomy_term": term,
+            "change_request": ChangeRequest.objects.create(meeting=meeting, field="notes", reason="Moved rooms"),
+            "feed_source": source,
+            "feed_import": FeedImport.objects.create(
+                source=source, status=FeedImport.Status.PREVIEWED, report={}, payload="[]"
+            ),
+        }
+    return objects
 
 
 @pytest.mark.parametrize(("name", "role", "scope"), CASES, ids=["-".join(c) for c in CASES])
@@ -293,10 +446,13 @@ def test_permission_matrix(client, world, name, role, scope):
         for membership in (world.own_membership, world.other_membership):
             membership.status = Membership.Status.PENDING
             membership.save(update_fields=["status"])
+    world.directory = build_directory(world)
     user = world.users[role]
     if user is not None:
         client.force_login(user)
     url = reverse(name, kwargs=_url_kwargs(world, case, scope))
+    if case.network_query:
+        url += "?network=" + (world.own_network if scope == "own" else world.other_network).slug
     if case.method == "get":
         response = client.get(url)
     else:
