@@ -121,8 +121,14 @@ class FinderForm(forms.Form):
         error_messages={"invalid_choice": "Choose how to sort"},
     )
 
-    def __init__(self, *args, now=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, now=None, **kwargs):
+        if data is not None and not data.get("distance"):
+            # The select always submits something; without this a search with no
+            # distance chosen would show (and keep) the first option, 1 km.
+            data = data.copy()
+            data["distance"] = DEFAULT_DISTANCE
+        super().__init__(data, *args, **kwargs)
+        self.initial.setdefault("distance", DEFAULT_DISTANCE)
         self.now = now
         self.place = None  # the Place (or geocoded postcode) searched around
         self.place_choices = []  # "Did you mean" when a name is ambiguous or unknown

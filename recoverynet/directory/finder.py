@@ -33,7 +33,7 @@ from django.utils import timezone
 from .models import DEFAULT_TIMEZONE, Meeting, MeetingType, Service
 
 EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE_LATITUDE = 111.32
+KM_PER_DEGREE_LATITUDE = EARTH_RADIUS_KM * math.pi / 180  # the same sphere as the haversine
 LONDON = zoneinfo.ZoneInfo(DEFAULT_TIMEZONE)
 
 # Time of day, by the meeting's local start time.

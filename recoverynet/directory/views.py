@@ -35,6 +35,19 @@ def query_without(request, *names, form=None) -> str:
     return params.urlencode()
 
 
+def merge_markers_at_same_place(markers):
+    """One pin per place (to about 100 m): meetings sharing a venue would
+    otherwise stack into pins nobody can pick out."""
+    merged = {}
+    for marker in markers:
+        key = (round(marker["lat"], 3), round(marker["lng"], 3))
+        if key in merged:
+            merged[key]["name"] = f"{merged[key]['name']}; {marker['name']}"
+        else:
+            merged[key] = dict(marker)
+    return list(merged.values())
+
+
 def meeting_marker(meeting):
     location = meeting.location
     if location is None or location.latitude is None or location.longitude is None:
@@ -125,7 +138,9 @@ def finder(request):
     services_params = meetings_params.copy()
     services_params["show"] = SHOW_SERVICES
     context.update(
-        markers=markers,
+        # A map helps only around a place: across the whole federation the pins of
+        # one town overlap into targets too small to use (WCAG 2.5.8).
+        markers=merge_markers_at_same_place(markers) if query.point is not None else [],
         query_string=query_without(request, form=form if bound else None),
         meetings_query=meetings_params.urlencode(),
         services_query=services_params.urlencode(),
