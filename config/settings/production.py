@@ -43,3 +43,7 @@ vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = 10
+
+# Background work (feed re-imports, emails) queues in the database and runs in
+# `manage.py db_worker` processes beside the web processes.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}

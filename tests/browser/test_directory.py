@@ -1,0 +1,420 @@
+"""Issue 5 in a real browser: a person finds tonight's nearest meeting near
+Preston and adds it to their calendar, with JavaScript on and off; "use my
+location" fills the search; axe-core finds no WCAG 2.2 A/AA violation on the
+directory's new pages (public and coordinators')."""
+
+import datetime
+import re
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory, ServiceFactory
+from recoverynet.directory.models import Meeting, ServiceAtLocation
+from recoverynet.federation.factories import NetworkFactory
+
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA (as in test_public_pages.py).
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+ICAL_DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]  # Meeting Guide numbering: 0 = Sunday
+PRESTON_CENTRE = (53.76282, -2.70452)  # the gazetteer's Preston
+
+
+def mg_day(date):
+    return (date.weekday() + 1) % 7
+
+
+@dataclass
+class Directory:
+    world: object
+    lancashire: object
+    fellowship: object
+    tonight: Meeting  # the nearest meeting to Preston centre, starting in about 90 minutes
+    later: Meeting  # a little farther out, a couple of hours later
+    other_day: Meeting  # near Preston, but in two days' time
+    monthly: Meeting  # first Monday of the month, in Leyland
+    own_meeting: Meeting  # in the coordinator's network (Cumbria)
+    service: object
+    start: datetime.datetime  # tonight's start, aware, Europe/London
+
+
+def next_start(minutes):
+    """A local start `minutes` from now, rounded up to five minutes (may be after midnight)."""
+    moment = timezone.now().astimezone(LONDON) + datetime.timedelta(minutes=minutes)
+    moment = moment.replace(second=0, microsecond=0)
+    return moment + datetime.timedelta(minutes=(5 - moment.minute % 5) % 5)
+
+
+@pytest.fixture
+def directory(world):
+    """The gazetteer and a few realistic meetings around Preston, on the live server's database."""
+    from recoverynet.directory import places
+
+    places.load_places()
+    lancashire = NetworkFactory(federation=world.federation, name="Lancashire", slug="lancashire")
+    aa = FellowshipFactory(name="Alcoholics Anonymous", short_name="AA", slug="aa")
+    na = FellowshipFactory(name="Narcotics Anonymous", short_name="NA", slug="na")
+    start = next_start(90)
+    later_start = next_start(150)
+
+    def venue(name, address, town, postcode, lat, lng, network=lancashire):
+        return LocationFactory(
+            network=network, name=name, address=address, town=town, postcode=postcode, latitude=lat, longitude=lng
+        )
+
+    minster = venue("Minster Hall", "1 Church Street", "Preston", "PR1 3BQ", "53.75920", "-2.69890")
+    fulwood = venue("Fulwood Methodist Church", "Watling Street Road", "Fulwood", "PR2 8EA", "53.78470", "-2.70810")
+    ashton = venue("Ashton Community Centre", "Pedder Street", "Ashton-on-Ribble", "PR2 2QH", "53.76930", "-2.73190")
+    leyland = venue("Leyland Library", "Lancastrian House", "Leyland", "PR25 2EX", "53.69240", "-2.69490")
+    carlisle = venue("Carlisle Hub", "5 Botchergate", "Carlisle", "CA1 1QS", "54.89100", "-2.93100", world.own_network)
+
+    tonight = MeetingFactory(
+        network=lancashire,
+        fellowship=aa,
+        location=minster,
+        name="Preston Minster Group",
+        slug="preston-minster-group",
+        start_time=start.time(),
+        days=[mg_day(start.date())],
+        types=["O", "X", "D"],
+        notes="Use the side door on Church Street.",
+    )
+    later = MeetingFactory(
+        network=lancashire,
+        fellowship=na,
+        location=fulwood,
+        name="Fulwood Just for Today",
+        slug="fulwood-just-for-today",
+        start_time=later_start.time(),
+        days=[mg_day(later_start.date())],
+        types=["C"],
+    )
+    other_day = MeetingFactory(
+        network=lancashire,
+        fellowship=aa,
+        location=ashton,
+        name="Ashton Step Group",
+        slug="ashton-step-group",
+        start_time=datetime.time(19, 30),
+        days=[mg_day(start.date() + datetime.timedelta(days=2))],
+        types=["C", "ST"],
+    )
+    monthly = MeetingFactory(
+        network=lancashire,
+        fellowship=aa,
+        location=leyland,
+        name="Leyland First Monday Speaker",
+        slug="leyland-first-monday",
+        start_time=datetime.time(20, 0),
+        days=[1],
+        monthly_week=Meeting.MonthlyWeek.FIRST,
+        types=["O", "SP"],
+        conference_url="https://zoom.us/j/5551234567",
+    )
+    own_meeting = MeetingFactory(
+        network=world.own_network,
+        fellowship=aa,
+        location=carlisle,
+        name="Carlisle Serenity",
+        slug="carlisle-serenity",
+        start_time=datetime.time(18, 0),
+        days=[3],
+        types=["O"],
+    )
+    service = ServiceFactory(
+        network=world.own_network,
+        organisation=world.own_organisation,
+        name="Eden drop-in",
+        slug="eden-drop-in",
+        description="Peer support, a hot drink and advice, no appointment needed.",
+    )
+    ServiceAtLocation.objects.create(service=service, location=carlisle)
+    return Directory(world, lancashire, aa, tonight, later, other_day, monthly, own_meeting, service, start)
+
+
+def open_page(page, url, path):
+    response = page.goto(url(path))
+    assert response is not None
+    assert response.status == 200, f"GET {path} answered {response.status}"
+    return response
+
+
+def search_preston(page, url):
+    open_page(page, url, reverse("directory:finder"))
+    form = page.locator("main form[data-finder-form]")
+    form.get_by_label("Town or postcode").fill("Preston")
+    form.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_load_state()
+    assert "where=Preston" in page.url
+    return page.locator("main ul.rn-results > li")
+
+
+def check_ics(text, meeting, start):
+    assert text.startswith("BEGIN:VCALENDAR"), text[:200]
+    assert "BEGIN:VEVENT" in text
+    unfolded = text.replace("\r\n ", "").replace("\n ", "")
+    assert re.search(rf"^RRULE:FREQ=WEEKLY;[^\r\n]*BYDAY={ICAL_DAYS[mg_day(start.date())]}\b", unfolded, re.M), text
+    assert re.search(rf"^DTSTART;TZID=Europe/London:\d{{8}}T{start:%H%M}00\r?$", unfolded, re.M), text
+    assert meeting.name in unfolded
+
+
+def find_and_add_to_calendar(page, url, directory, tmp_path):
+    results = search_preston(page, url)
+    main = page.locator("main#main-content")
+    assert re.search(r"meetings? within \d+ km of Preston", main.inner_text()), main.inner_text()
+    first = results.first
+    assert directory.tonight.name in first.inner_text(), main.inner_text()
+    first.get_by_role("link", name=directory.tonight.name).click()
+    page.wait_for_load_state()
+    assert page.url.endswith(directory.tonight.get_absolute_url())
+    assert page.locator("main h1").inner_text().strip() == directory.tonight.name
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile(r"^Add to calendar")).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".ics"), download.suggested_filename
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    check_ics(Path(saved).read_text(encoding="utf-8"), directory.tonight, directory.start)
+
+
+def test_find_tonights_nearest_meeting_and_add_it_to_a_calendar(new_context, url, directory, tmp_path):
+    page = new_context(accept_downloads=True).new_page()
+    find_and_add_to_calendar(page, url, directory, tmp_path)
+
+
+def test_find_tonights_nearest_meeting_and_add_it_to_a_calendar_without_javascript(
+    new_context, url, directory, tmp_path
+):
+    page = new_context(java_script_enabled=False, accept_downloads=True).new_page()
+    find_and_add_to_calendar(page, url, directory, tmp_path)
+
+
+def test_finder_searches_10_km_unless_told_otherwise(new_context, url, directory):
+    """Typing a town and pressing Search (JavaScript off) searches the default 10 km, not the
+    first distance in the list, and finds the other meetings around Preston too."""
+    page = new_context(java_script_enabled=False).new_page()
+    results = search_preston(page, url)
+    assert "distance=10" in page.url or "distance=" not in page.url, page.url
+    main = page.locator("main#main-content").inner_text()
+    assert "within 10 km of Preston" in main, main
+    names = [results.nth(i).get_by_role("link").first.inner_text() for i in range(results.count())]
+    assert names[0] == directory.tonight.name, names
+    assert {directory.later.name, directory.other_day.name, directory.monthly.name} <= set(names), names
+
+
+def test_monthly_meeting_calendar_file_has_a_monthly_rule(new_context, url, directory):
+    page = new_context().new_page()
+    response = page.request.get(url(reverse("directory:meeting_ics", kwargs={"slug": directory.monthly.slug})))
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    text = response.text().replace("\r\n ", "")
+    assert re.search(r"^RRULE:FREQ=MONTHLY;[^\r\n]*BYDAY=1MO\b", text, re.M), text
+    assert re.search(r"^DTSTART;TZID=Europe/London:\d{8}T200000\r?$", text, re.M), text
+
+
+def test_use_my_location_fills_the_search(new_context, url, directory):
+    context = new_context(
+        geolocation={"latitude": PRESTON_CENTRE[0], "longitude": PRESTON_CENTRE[1]}, permissions=["geolocation"]
+    )
+    page = context.new_page()
+    open_page(page, url, reverse("directory:finder"))
+    button = page.get_by_role("button", name="Use my location")
+    assert button.is_visible()
+    with page.expect_navigation():
+        button.click()
+    assert "lat=53.76282" in page.url and "lng=-2.70452" in page.url, page.url
+    main = page.locator("main#main-content")
+    assert "of your location" in main.inner_text()
+    assert directory.tonight.name in page.locator("main ul.rn-results > li").first.inner_text()
+
+
+def test_use_my_location_is_hidden_without_javascript(new_context, url, directory):
+    page = new_context(java_script_enabled=False).new_page()
+    open_page(page, url, reverse("directory:finder"))
+    assert page.get_by_role("button", name="Use my location").count() == 0
+
+
+# --- axe-core on every new page --------------------------------------------------------
+
+
+def reverse_any(name, *kwargs_options):
+    """reverse() with the first set of kwargs the URL accepts (pages still being built)."""
+    for kwargs in kwargs_options or ({},):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    pytest.fail(f"no URL named {name!r} (yet)")
+
+
+PUBLIC_PAGES = [
+    ("finder-empty", lambda d: reverse("directory:finder")),
+    ("finder-results", lambda d: reverse("directory:finder") + "?where=Preston"),
+    ("finder-error", lambda d: reverse("directory:finder") + "?where=Nowhere+Atlantis&distance=3000"),
+    ("finder-services", lambda d: reverse("directory:finder") + "?show=services&where=Carlisle"),
+    ("meeting", lambda d: d.tonight.get_absolute_url()),
+    ("meeting-online", lambda d: d.monthly.get_absolute_url()),
+    ("service", lambda d: d.service.get_absolute_url()),
+    ("fellowship", lambda d: d.fellowship.get_absolute_url()),
+    ("network-schedule", lambda d: reverse("directory:network_schedule", kwargs={"slug": d.lancashire.slug})),
+    ("report-change", lambda d: reverse("directory_changes:report", kwargs={"slug": d.tonight.slug})),
+    ("data-sources", lambda d: reverse_any("directory:data_sources")),
+    ("network-with-meetings", lambda d: d.lancashire.get_absolute_url()),
+]
+
+
+def own(directory):
+    return {"slug": directory.world.own_network.slug}
+
+
+COORDINATOR_PAGES = [
+    ("manage-meetings", lambda d: reverse("directory_manage:meeting_list", kwargs=own(d))),
+    ("manage-meeting-new", lambda d: reverse("directory_manage:meeting_create", kwargs=own(d))),
+    ("manage-meeting-edit", lambda d: reverse("directory_manage:meeting_edit", kwargs={"slug": d.own_meeting.slug})),
+    ("manage-imports", lambda d: reverse_any("directory_import:source_list", {}, own(d))),
+    ("manage-import-source-new", lambda d: reverse("directory_import:source_create", kwargs=own(d))),
+    ("manage-import", lambda d: reverse("directory_import:import", kwargs={"pk": feed_source(d).pk})),
+]
+
+
+def feed_source(directory):
+    from recoverynet.directory.models import FeedSource
+
+    return FeedSource.objects.get_or_create(
+        network=directory.world.own_network,
+        name="Cumbria intergroup feed",
+        defaults={"default_fellowship": directory.fellowship},
+    )[0]
+
+
+FEED = [
+    {  # changed: a new start time
+        "name": "Carlisle Serenity",
+        "slug": "carlisle-serenity",
+        "day": 3,
+        "time": "18:30",
+        "location": "Carlisle Hub",
+        "address": "5 Botchergate",
+        "city": "Carlisle",
+        "postal_code": "CA1 1QS",
+        "country": "UK",
+        "latitude": 54.891,
+        "longitude": -2.931,
+        "types": ["O"],
+    },
+    {  # added
+        "name": "Penrith <b>Friday</b> Night",
+        "slug": "penrith-friday-night",
+        "day": 5,
+        "time": "19:30",
+        "location": "Penrith Methodist Church",
+        "address": "Wordsworth Street",
+        "city": "Penrith",
+        "postal_code": "CA11 7QY",
+        "country": "UK",
+        "latitude": 54.6641,
+        "longitude": -2.7524,
+        "types": ["C", "X"],
+    },
+    {"name": "Broken row", "slug": "broken-row", "day": 9, "time": "25:61", "types": ["NOPE"]},  # rejected
+]
+
+
+def assert_no_axe_violations(page, path):
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
+
+
+@pytest.mark.parametrize("path_for", [p for _, p in PUBLIC_PAGES], ids=[n for n, _ in PUBLIC_PAGES])
+def test_public_directory_page_has_no_axe_violations(page, url, directory, path_for):
+    path = path_for(directory)
+    open_page(page, url, path)
+    assert_no_axe_violations(page, path)
+
+
+@pytest.mark.parametrize("path_for", [p for _, p in PUBLIC_PAGES], ids=[n for n, _ in PUBLIC_PAGES])
+def test_public_directory_page_works_without_javascript(new_context, url, directory, path_for):
+    path = path_for(directory)
+    page = new_context(java_script_enabled=False).new_page()
+    open_page(page, url, path)
+    assert page.locator("main#main-content h1").count() == 1, path
+    assert page.title().endswith("RecoveryNet")
+
+
+def sign_in(context, live_server, user):
+    """Force-login: a real session for `user`, handed to the browser as its cookie."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+
+
+@pytest.mark.parametrize("path_for", [p for _, p in COORDINATOR_PAGES], ids=[n for n, _ in COORDINATOR_PAGES])
+def test_coordinator_directory_page_has_no_axe_violations(new_context, live_server, url, directory, path_for):
+    context = new_context()
+    sign_in(context, live_server, directory.world.users["network_coordinator"])
+    page = context.new_page()
+    path = path_for(directory)
+    open_page(page, url, path)
+    assert "/accounts/" not in page.url, page.url
+    assert_no_axe_violations(page, path)
+
+
+def upload_feed(page, url, directory, content: bytes):
+    open_page(page, url, reverse("directory_import:import", kwargs={"pk": feed_source(directory).pk}))
+    form = page.locator("main form", has=page.locator("input[type=file]"))
+    upload = form.get_by_label("Upload a file")
+    if upload.count():
+        upload.check()
+    form.locator("input[type=file]").set_input_files(
+        files=[{"name": "feed.json", "mimeType": "application/json", "buffer": content}]
+    )
+    form.get_by_role("button", name="Check the feed").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_coordinator_import_dry_run_report_works_and_has_no_axe_violations(
+    new_context, live_server, url, directory, javascript
+):
+    import json
+
+    context = new_context(java_script_enabled=javascript)
+    sign_in(context, live_server, directory.world.users["network_coordinator"])
+    page = context.new_page()
+    upload_feed(page, url, directory, json.dumps(FEED).encode())
+    main = page.locator("main#main-content")
+    text = main.inner_text()
+    assert "/runs/" in page.url, text
+    assert "penrith-friday-night" in text or "Penrith <b>Friday</b> Night" in text, text
+    assert main.locator("b", has_text="Friday").count() == 0  # hostile text never becomes markup
+    assert "broken-row" in text or "Broken row" in text
+    if javascript:  # axe-core runs as JavaScript in the page
+        assert_no_axe_violations(page, page.url)
+    # A feed that is not a JSON array is refused whole, with an error on the form.
+    upload_feed(page, url, directory, b'{"not": "an array"}')
+    assert page.locator(".govuk-error-summary").is_visible()
+    if javascript:
+        assert_no_axe_violations(page, page.url)
+
+
+def test_coordinator_meeting_form_errors_have_no_axe_violations(new_context, live_server, url, directory):
+    context = new_context()
+    sign_in(context, live_server, directory.world.users["network_coordinator"])
+    page = context.new_page()
+    path = reverse("directory_manage:meeting_create", kwargs={"slug": directory.world.own_network.slug})
+    open_page(page, url, path)
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_no_axe_violations(page, path + " (with errors)")
