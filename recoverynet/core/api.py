@@ -58,8 +58,32 @@ class SafeJSONRenderer(renderers.JSONRenderer):
 
 
 RENDERER_CLASSES = [SafeJSONRenderer, renderers.BrowsableAPIRenderer]
+
+
 # Request bodies are JSON only (the browsable API's raw-data form sends JSON too).
-PARSER_CLASSES = [parsers.JSONParser]
+def _contains_null_character(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_null_character(k) or _contains_null_character(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_null_character(v) for v in value)
+    return False
+
+
+class TextOnlyJSONParser(parsers.JSONParser):
+    """JSON whose strings hold no NUL character. PostgreSQL cannot store or
+    even compare one (SQLite can), so it is refused here, once, for every
+    field — lookups by slug included — with a 400, never a database error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if _contains_null_character(data):
+            raise exceptions.ParseError("Text may not contain NUL (\\x00) characters.")
+        return data
+
+
+PARSER_CLASSES = [TextOnlyJSONParser]
 
 
 class RulesObjectPermission(permissions.BasePermission):

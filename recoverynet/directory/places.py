@@ -32,6 +32,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from .models import Place
 from .reference import DATA_DIR
@@ -111,6 +112,10 @@ def _place_rows():
                 row["longitude"],
                 population,
             )
+
+
+# Places without a population last on every database (PostgreSQL puts NULLs first when descending).
+BIGGEST_FIRST = F("population").desc(nulls_last=True)
 
 
 def load_places() -> int:
@@ -202,7 +207,7 @@ def lookup(text: str):
     if "," in raw:
         head, _, tail = raw.partition(",")
         search_name, county = normalise(head), tail.strip()
-    matches = list(Place.objects.filter(kind=Place.Kind.PLACE, search_name=search_name).order_by("-population", "pk"))
+    matches = list(Place.objects.filter(kind=Place.Kind.PLACE, search_name=search_name).order_by(BIGGEST_FIRST, "pk"))
     if county:
         narrowed = [p for p in matches if normalise(p.county) == normalise(county)]
         matches = narrowed or matches
@@ -226,7 +231,7 @@ def suggestions(text: str, limit: int = 5) -> list[Place]:
     candidates = {
         p.search_name: p
         for p in Place.objects.filter(kind=Place.Kind.PLACE, search_name__startswith=search_name[:2]).order_by(
-            "-population"
+            BIGGEST_FIRST, "pk"
         )[:2000]
     }
     close = difflib.get_close_matches(search_name, list(candidates), n=limit, cutoff=0.75)

@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 
 from recoverynet.core.models import AuditEntry
 from recoverynet.directory import finder
@@ -189,7 +190,7 @@ def test_feed_sources_and_open_change_requests(seeded):
 
 def test_the_gazetteer_is_loaded_and_the_finder_finds_tonights_meetings(seeded):
     assert Place.objects.filter(kind=Place.Kind.OUTCODE).count() > 2000
-    preston = Place.objects.filter(search_name="preston").order_by("-population").first()
+    preston = Place.objects.filter(search_name="preston").order_by(F("population").desc(nulls_last=True)).first()
     query = finder.FinderQuery(point=(float(preston.latitude), float(preston.longitude)), radius_km=15, days=(2,))
     assert len(finder.find_meetings(query)) >= 3
 
