@@ -16,7 +16,7 @@ from .feed_world import varied_meetings
 
 pytestmark = pytest.mark.django_db
 
-SPEC_TYPES = Path("/work/shared/reference/meeting-guide/types.json")
+SPEC_TYPES = Path(__file__).resolve().parents[4] / "shared" / "reference" / "meeting-guide" / "types.json"
 
 
 def feed_for(client, url=None):
