@@ -94,7 +94,8 @@ def pytest_workers(args):
 def test(extra):
     ensure_venv()
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test")
-    args = ["-rfEs", *extra]
+    # -rfEs: list failures, errors and skip reasons; a test stuck for 5 minutes dumps every thread's traceback.
+    args = ["-rfEs", "-o", "faulthandler_timeout=300", *extra]
     workers = pytest_workers(extra)
     if workers > 1:
         args = ["-n", str(workers), *args]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from recoverynet.core import audit
 from recoverynet.core.models import AuditEntry
 from recoverynet.core.services import update_instance
+from recoverynet.core.spreadsheets import spreadsheet_safe
 
 from .consent import current_wording
 from .models import ConsentPurpose, ConsentRecord, SelfDescription
@@ -198,20 +199,13 @@ def _export_sections(user) -> dict:
     return {"profile": [profile], "memberships": memberships, "consents": consents, "activity": activity}
 
 
-def _csv_cell(value):
-    # Neutralise spreadsheet formulas in free text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv(rows) -> str:
     buffer = io.StringIO()
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+            writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     return buffer.getvalue()
 
 

@@ -21,18 +21,11 @@ from rules.contrib.views import PermissionRequiredMixin
 from .filters import AuditEntryFilter
 from .models import AuditEntry
 from .services import record_audit_export
+from .spreadsheets import Echo, spreadsheet_safe
 
 ENTRIES_PER_PAGE = 50
 SYSTEM = "System"
-# Spreadsheets run a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = ["When", "Who", "Action", "Type of record", "Record ID", "Record", "Network", "Summary", "Changes"]
-
-
-def spreadsheet_safe(value) -> str:
-    """The cell's text, with a leading quote if a spreadsheet would run it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def actor_name(entry) -> str:
@@ -97,13 +90,6 @@ class AuditListView(AuditAccessMixin, ListView):
         query.pop("page", None)
         context.update(filter=self.filterset, filter_query=query.urlencode())
         return context
-
-
-class Echo:
-    """A file-like object that hands back what is written, for csv.writer."""
-
-    def write(self, value):
-        return value
 
 
 class AuditCsvView(AuditAccessMixin, View):

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views import View
 
-from recoverynet.core.audit_views import Echo, spreadsheet_safe
+from recoverynet.core.spreadsheets import Echo, spreadsheet_safe
 from recoverynet.federation import scoping
 from recoverynet.federation.models import Network
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from recoverynet.accounts.factories import UserFactory
 from recoverynet.core import audit
-from recoverynet.core.audit_views import CSV_HEADER, spreadsheet_safe
+from recoverynet.core.audit_views import CSV_HEADER
 from recoverynet.core.models import AuditEntry
+from recoverynet.core.spreadsheets import spreadsheet_safe
 from recoverynet.federation import services
 
 pytestmark = pytest.mark.django_db
