@@ -5,9 +5,9 @@
     python3 dev.py test   # the whole test suite (DATABASE_URL picks the database; SQLite by default)
 
 `python3 dev.py test ARGS` passes ARGS to pytest, for example
-`python3 dev.py test recoverynet/accounts -x`. The suite runs on several
-processes (pytest-xdist) when the machine has more than one CPU; set
-TEST_WORKERS=1 for one process, or pass your own `-n`.
+`python3 dev.py test recoverynet/accounts -x`. The whole suite runs on several
+processes (pytest-xdist) when the machine has more than one CPU, a subset
+(paths or test ids given) on one; TEST_WORKERS=N or `-n N` overrides that.
 
 Also: `python3 dev.py lock` re-locks requirements/*.txt from requirements/*.in.
 """
@@ -79,16 +79,18 @@ def run():
 
 
 def pytest_workers(args):
-    """How many pytest-xdist processes: TEST_WORKERS, else one per CPU (at
-    most MAX_TEST_WORKERS); none when the caller chose (-n, -p no:xdist) or
-    is debugging (--pdb)."""
+    """How many pytest-xdist processes: TEST_WORKERS if set; otherwise, for the
+    whole suite, one per CPU (at most MAX_TEST_WORKERS) and, for a few files or
+    tests, one (starting workers would cost more than it saves). None when the
+    caller chose (-n, -p no:xdist) or is debugging (--pdb, --trace)."""
     chosen = any(a in ("--pdb", "--trace") or a.startswith(("-n", "--numprocesses")) for a in args)
     if chosen or "no:xdist" in args:
         return 0
     workers = os.environ.get("TEST_WORKERS")
     if workers is not None:
         return int(workers) if workers.strip().isdigit() else 0
-    return min(os.cpu_count() or 1, MAX_TEST_WORKERS)
+    subset = any("::" in a or (not a.startswith("-") and (ROOT / a).exists()) for a in args)
+    return 1 if subset else min(os.cpu_count() or 1, MAX_TEST_WORKERS)
 
 
 def test(extra):

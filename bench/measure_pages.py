@@ -158,6 +158,15 @@ def targets():
         ("Memberships (network coordinator)", "/api/v1/memberships/"),
         ("Members (network coordinator)", "/api/v1/members/"),
     ]
+    public += directory_pages()
+    api += [
+        ("Meetings", "/api/v1/meetings/"),
+        ("Fellowships", "/api/v1/fellowships/"),
+        ("Services", "/api/v1/services/"),
+        ("Locations", "/api/v1/locations/"),
+        ("Meeting Guide feed", "/feeds/meeting-guide.json"),
+        ("Open Referral UK services", "/openreferral/services"),
+    ]
     manage = [
         ("Manage: network dashboard", f"/manage/networks/{coordinator_network.slug}/"),
         ("Manage: members", f"/manage/networks/{coordinator_network.slug}/members/"),
@@ -169,6 +178,25 @@ def targets():
     rows += [("API", name, path, coordinator if "coordinator" in name else None) for name, path in api]
     rows += [("Signed in", name, path, member if "member)" in name else coordinator) for name, path in manage]
     return rows
+
+
+def directory_pages() -> list:
+    """The mutual-aid directory's public pages, for whatever the demo holds."""
+    from recoverynet.directory.models import Fellowship, Meeting, Service
+
+    pages = [("Meeting finder", "/meetings/"), ("Meeting finder, near Preston", "/meetings/?where=Preston")]
+    meeting = Meeting.objects.listed().order_by("name").first()
+    if meeting:
+        pages.append((f"Meeting ({meeting.name})", meeting.get_absolute_url()))
+        pages.append((f"Network schedule ({meeting.network.name})", f"/networks/{meeting.network.slug}/schedule/"))
+    service = Service.objects.listed().order_by("name").first()
+    if service:
+        pages.append((f"Service ({service.name})", service.get_absolute_url()))
+    fellowship = Fellowship.objects.order_by("name").first()
+    if fellowship:
+        pages.append((f"Fellowship ({fellowship.name})", f"/fellowships/{fellowship.slug}/"))
+    pages.append(("Directory data sources", "/about/data/"))
+    return pages
 
 
 def measure_all() -> list:

@@ -74,15 +74,21 @@ def _contains_null_character(value) -> bool:
 class TextOnlyJSONParser(parsers.JSONParser):
     """JSON whose strings hold no NUL character. PostgreSQL cannot store or
     even compare one (SQLite can), so it is refused here, once, for every
-    field — lookups by slug included — with a 400, never a database error."""
+    field — lookups by slug included — as a 400 naming the field, never a
+    database error."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         data = super().parse(stream, media_type, parser_context)
-        if _contains_null_character(data):
-            raise exceptions.ParseError("Text may not contain NUL (\\x00) characters.")
+        if isinstance(data, dict):
+            bad = sorted(str(k) for k, v in data.items() if _contains_null_character(k) or _contains_null_character(v))
+            if bad:
+                raise exceptions.ValidationError({k: [NULL_CHARACTER_MESSAGE] for k in bad})
+        elif _contains_null_character(data):
+            raise exceptions.ValidationError({"non_field_errors": [NULL_CHARACTER_MESSAGE]})
         return data
 
 
+NULL_CHARACTER_MESSAGE = "Null characters are not allowed."
 PARSER_CLASSES = [TextOnlyJSONParser]
 
 
