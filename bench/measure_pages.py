@@ -255,7 +255,12 @@ def render(rows, seed_seconds, suite) -> str:
         )
     if suite:
         elapsed, summary, workers = suite
-        out += ["", f"Test suite (`python3 dev.py test`): **{elapsed:.0f}s** wall time — {summary}. {workers}"]
+        load = os.getloadavg()[0]
+        out += [
+            "",
+            f"Test suite (`python3 dev.py test`): **{elapsed:.0f}s** wall time — {summary}. {workers} "
+            f"(load average {load:.1f} when it finished: other work on the machine slows it down).",
+        ]
     return "\n".join(out)
 
 
