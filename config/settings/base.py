@@ -4,6 +4,7 @@ Local development reads a `.env` file (created by `python3 dev.py run` with
 fresh random secrets); production reads the real environment only.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -12,7 +13,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 ENV_FILE = BASE_DIR / ".env"
-if ENV_FILE.exists():
+# Only local development reads .env: a stray file on a server must never
+# change production settings (for example relax email verification).
+if ENV_FILE.exists() and not os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith(".production"):
     env.read_env(str(ENV_FILE))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
