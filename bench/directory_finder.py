@@ -71,9 +71,9 @@ NW_WEIGHT = 4
 
 # Indexes the models do not declare, tried in a second phase (bench database only).
 EXTRA_INDEXES = [
-    ("bench_meeting_location_start", "directory_meeting", "location_id, start_time"),
+    ("bench_meetingday_day_start_place", "directory_meetingday", "day, start_time, latitude, longitude, meeting_id"),
     ("bench_meeting_types_type_meeting", "directory_meeting_types", "meetingtype_id, meeting_id"),
-    ("bench_location_lng_lat", "directory_location", "longitude, latitude"),
+    ("bench_meeting_location_start", "directory_meeting", "location_id, start_time"),
 ]
 
 FELLOWSHIPS = [  # (name, short name, slug, kind, weight)
@@ -282,9 +282,12 @@ def generate(count: int, seed: int = 5):
             codes.update(types[code] for code, share in TYPE_SHARES if rng.random() < share)
             type_rows.extend(Through(meeting_id=meeting_id, meetingtype_id=t) for t in sorted(codes))
         MeetingDay.objects.bulk_create(day_rows, batch_size=5000)
+        MeetingDay.objects.refresh_copies()  # bulk_create skips the copies Meeting.save() keeps
         Through.objects.bulk_create(type_rows, batch_size=5000)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # The steady state autovacuum keeps a live database in: statistics, and a visibility
+        # map so index-only scans need not visit the table.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return {
         "meetings": count,
         "locations": len(locations),
@@ -331,7 +334,7 @@ def finder_adapter(finder):
         query = finder.FinderQuery(
             point=POINT, radius_km=RADIUS_KM, days=(DAY,), time_of_day=("evening",), types=(code,)
         )
-        return finder.find_meetings(query, now=NOW).rows[:LIMIT]
+        return finder.find_meetings(query, now=NOW).rows_until(LIMIT)
 
     run.find_only = find_only
     return "recoverynet.directory.finder.find_meetings() + loading the page's 20 meetings", run
@@ -356,46 +359,45 @@ def week_offset_sql():
 
 
 # The same answer as the finder: listed meetings (not inactive, active network, not
-# temporarily closed unless online), on Tuesday, starting 17:00 or later, with the
-# type, at a location within RADIUS_KM (bounding box on the indexed latitude/longitude,
-# then an equirectangular distance: within centimetres of haversine), ordered by next
-# occurrence (monthly rules meet some weeks later), then distance, then name.
+# temporarily closed unless online) in Europe/London, on Tuesday, starting 17:00 or
+# later, with the type, within RADIUS_KM (the day rows' copies of start time and
+# coordinates, range-scanned on their index, then the equirectangular distance at the
+# mid latitude: within centimetres of haversine), ordered by next occurrence (monthly
+# rules meet some weeks later), then start time, distance and meeting id.
 HAND_SQL = """
 SELECT m.id, m.slug, m.name, m.start_time, m.end_time, m.conference_url, m.status,
        l.name, l.address, l.town, l.postcode, f.name, f.short_name, n.name, {distance} AS distance2
-FROM directory_location l
-JOIN directory_meeting m ON m.location_id = l.id
+FROM directory_meetingday d
+JOIN directory_meeting m ON m.id = d.meeting_id
+JOIN directory_location l ON l.id = m.location_id
 JOIN federation_network n ON n.id = m.network_id
 JOIN directory_fellowship f ON f.id = m.fellowship_id
-WHERE l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s
+WHERE d.day = %s
+  AND d.latitude BETWEEN %s AND %s AND d.longitude BETWEEN %s AND %s
+  AND d.start_time >= %s
   AND {distance} <= %s
-  AND m.status <> 'inactive' AND n.is_active
+  AND m.status <> 'inactive' AND n.is_active AND m.timezone = 'Europe/London'
   AND (m.status <> 'temporarily_closed' OR m.conference_url <> '' OR m.conference_phone <> '')
-  AND m.start_time >= %s
-  AND EXISTS (SELECT 1 FROM directory_meetingday d WHERE d.meeting_id = m.id AND d.day = %s)
   AND EXISTS (SELECT 1 FROM directory_meeting_types mt
               WHERE mt.meeting_id = m.id
                 AND mt.meetingtype_id = (SELECT t.id FROM directory_meetingtype t WHERE t.code = %s))
-ORDER BY {week_offset}, m.start_time, distance2, m.name {collate}, m.id
+ORDER BY {week_offset}, d.start_time, distance2, m.id
 LIMIT %s
 """
 
 
 def hand_sql_text():
-    from django.db import connection
-
     lat0, lng0 = POINT
     k = KM_PER_DEGREE
     c0, s0 = math.cos(math.radians(lat0)), math.sin(math.radians(lat0))
     # Equirectangular at the mid latitude, cos(mid) by Taylor series in pure arithmetic
     # (no trigonometry in SQL): within centimetres of haversine at 10 km.
-    half = f"((l.latitude - {lat0}) * {math.pi / 360!r})"
+    half = f"((d.latitude - {lat0}) * {math.pi / 360!r})"
     cos_mid = f"({c0!r} - {s0!r} * {half} - {c0 / 2!r} * {half} * {half})"
-    dy = f"((l.latitude - {lat0}) * {k!r})"
-    dx = f"((l.longitude - {lng0}) * {k!r} * {cos_mid})"
+    dy = f"((d.latitude - {lat0}) * {k!r})"
+    dx = f"((d.longitude - {lng0}) * {k!r} * {cos_mid})"
     distance = f"({dy} * {dy} + {dx} * {dx})"
-    collate = 'COLLATE "C"' if connection.vendor == "postgresql" else "COLLATE BINARY"
-    return HAND_SQL.format(distance=distance, week_offset=week_offset_sql(), collate=collate)
+    return HAND_SQL.format(distance=distance, week_offset=week_offset_sql())
 
 
 def hand_sql_params(code):
@@ -403,7 +405,7 @@ def hand_sql_params(code):
 
     south, north, west, east = box()
     evening = connection.ops.adapt_timefield_value(EVENING[0])
-    return [south, north, west, east, RADIUS_KM * RADIUS_KM, evening, DAY, code, LIMIT]
+    return [DAY, south, north, west, east, evening, RADIUS_KM * RADIUS_KM, code, LIMIT]
 
 
 def hand_sql(code):

@@ -301,6 +301,8 @@ class DirectoryDemo:
         if extra:
             MeetingDay.objects.filter(pk__in=extra).delete()
             self.writer.result.changed["meeting days"] += len(extra)
+        # The loader writes meetings and locations in bulk, past Meeting.save().
+        MeetingDay.objects.filter(meeting_id__in=ids).refresh_copies()
         wanted_types = {(meetings[slug].pk, self.types[code]) for slug, _v, _d, codes in plan for code in codes}
         self.writer.sync_m2m(Meeting.types.through, "meeting", "meetingtype", wanted_types, ids, label="meeting types")
         return meetings

@@ -48,7 +48,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def days(self, create, extracted, **kwargs):
         if create:
-            MeetingDay.objects.bulk_create([MeetingDay(meeting=self, day=d) for d in (extracted or [2])])
+            MeetingDay.objects.add(self, extracted or [2])
 
     @factory.post_generation
     def types(self, create, extracted, **kwargs):

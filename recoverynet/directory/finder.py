@@ -23,14 +23,28 @@ from __future__ import annotations
 import datetime
 import math
 import zoneinfo
+from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, FloatField, OuterRef, Q
+from django.db import connection, connections
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from .models import DEFAULT_TIMEZONE, Meeting, MeetingType, Service
+from .models import DEFAULT_TIMEZONE, Meeting, MeetingDay, MeetingType, Service
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LATITUDE = EARTH_RADIUS_KM * math.pi / 180  # the same sphere as the haversine
@@ -97,48 +111,95 @@ class FinderResult:
 
 
 class MeetingResults(Sequence):
-    """The sorted results. len() is cheap; indexing or slicing makes FinderResults
-    and loads the Meeting objects of just that slice (one query + prefetches), so
-    Django's Paginator (and DRF's) can page through it."""
+    """The sorted results. len() is one COUNT; indexing or slicing fetches just
+    enough ordered rows for that slice, makes FinderResults and loads their Meeting
+    objects (one query + prefetches), so Django's Paginator (and DRF's) can page
+    through it without reading every match.
 
-    def __init__(self, rows, now, base_queryset=None):
-        self.rows = rows  # [(sort key, distance_km, meeting_id, exact next start or None)]
+    Two sources are merged: `stream`, MeetingDay rows already ordered by the
+    database (weekly and monthly meetings in Europe/London: nearly all of them),
+    and `extras`, a small list of meetings whose next start needs Python (other
+    time zones; meetings by appointment with no day), each with its sort key.
+    """
+
+    def __init__(self, stream, extras, sort_key, now, base_queryset=None):
+        self.stream = stream  # values_list(meeting_id, offset, start_time, distance²) in result order
+        self.extras = sorted(extras, key=sort_key)  # [Row]
+        self.sort_key = sort_key
         self.now = now
+        self.today = local_now(now).date()
         self.base_queryset = base_queryset
+        self._count = None
+        self._fetched = []  # the stream's first distinct meetings, as Rows
+        self._fetched_all = False
         self._cache = {}
 
     def __len__(self):
-        return len(self.rows)
+        if self._count is None:
+            self._count = self.stream.order_by().values("meeting_id").distinct().count() + len(self.extras)
+        return self._count
 
     def count(self):
-        return len(self.rows)
+        return len(self)
+
+    @property
+    def rows(self):
+        """Every result's Row, in order (reads the whole stream: for tests and benchmarks)."""
+        return self.rows_until(None)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return self._results(self.rows[index])
-        return self._results([self.rows[index]])[0]
+            if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop or 0) < 0:
+                return self._results(self.rows[index])
+            return self._results(self.rows_until(index.stop)[index])
+        if index < 0:
+            return self._results([self.rows[index]])[0]
+        return self._results([self.rows_until(index + 1)[index]])[0]
+
+    def _stream_rows(self, wanted):
+        """At least `wanted` distinct meetings from the stream (all of them when None or fewer exist)."""
+        batch = max(64, 2 * (wanted or 0))
+        while not self._fetched_all and (wanted is None or len(self._fetched) < wanted):
+            seen = {row.meeting_id for row in self._fetched}
+            offset = getattr(self, "_stream_offset", 0)
+            chunk = list(self.stream[offset : offset + batch]) if wanted is not None else list(self.stream[offset:])
+            self._stream_offset = offset + len(chunk)
+            if wanted is None or len(chunk) < batch:
+                self._fetched_all = True
+            for meeting_id, day_offset, start_time, distance_sq in chunk:
+                if meeting_id not in seen:  # a meeting's later days come after its next one
+                    seen.add(meeting_id)
+                    distance = math.sqrt(distance_sq) if distance_sq is not None else None
+                    self._fetched.append(Row(meeting_id, day_offset, start_time, distance, None))
+            batch *= 2
+        return self._fetched
+
+    def rows_until(self, stop):
+        """The Rows of the first `stop` results (all of them when None)."""
+        stream = self._stream_rows(None if stop is None else stop)
+        if not self.extras:
+            return stream
+        return sorted([*stream, *self.extras], key=self.sort_key)
 
     def _results(self, chunk):
-        missing = [row[2] for row in chunk if row[2] not in self._cache]
+        missing = [row.meeting_id for row in chunk if row.meeting_id not in self._cache]
         if missing:
             queryset = self.base_queryset if self.base_queryset is not None else result_queryset()
             for meeting in queryset.filter(pk__in=missing):
                 self._cache[meeting.pk] = meeting
         results = []
-        for _key, distance, pk, start in chunk:
-            meeting = self._cache.get(pk)
+        for row in chunk:
+            meeting = self._cache.get(row.meeting_id)
             if meeting is None:  # deleted between the two queries
                 continue
-            if start is None and meeting.start_time is not None:
-                start = next_occurrence(
-                    [d.day for d in meeting.days.all()],
-                    meeting.start_time,
-                    meeting.timezone,
-                    meeting.monthly_week,
-                    self.now,
-                )
-            meeting.next_start, meeting.distance_km = start, distance
-            results.append(FinderResult(pk, start, distance, meeting))
+            start = row.next_start
+            if start is None and row.day_offset != NO_TIME:
+                # A stream row: the day it sorted by, at its start time, in London.
+                date = self.today + datetime.timedelta(days=row.day_offset)
+                start = datetime.datetime.combine(date, row.start_time, tzinfo=LONDON)
+                start = start.astimezone(datetime.UTC).astimezone(LONDON)  # the hour the clocks skip
+            meeting.next_start, meeting.distance_km = start, row.distance_km
+            results.append(FinderResult(row.meeting_id, start, row.distance_km, meeting))
         return results
 
 
@@ -154,6 +215,22 @@ def haversine_km(lat1, lng1, lat2, lng2) -> float:
     lat1, lng1, lat2, lng2 = (math.radians(float(v)) for v in (lat1, lng1, lat2, lng2))
     a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distance_km(point, lat, lng) -> float:
+    """Kilometres from `point` to (lat, lng): the equirectangular projection at the
+    two points' mid latitude, with the cosine from a second-order Taylor series
+    around the point's latitude. Plain arithmetic, so the database computes the
+    very same number (distance_sq_expression) for filtering and sorting; within
+    metres of haversine_km at 10 km and well under 1% at 200 km."""
+    lat0, lng0 = float(point[0]), float(point[1])
+    c0, s0 = math.cos(math.radians(lat0)), math.sin(math.radians(lat0))
+    dlat = float(lat) - lat0
+    half = dlat * (math.pi / 360)
+    cos_mid = c0 - s0 * half - (c0 / 2) * half * half
+    dy = dlat * KM_PER_DEGREE_LATITUDE
+    dx = (float(lng) - lng0) * KM_PER_DEGREE_LATITUDE * cos_mid
+    return math.sqrt(dy * dy + dx * dx)
 
 
 def bounding_box(lat, lng, radius_km):
@@ -238,32 +315,6 @@ def resolve_day(value, now=None) -> int | None:
     return day
 
 
-def _window_q(now, hours) -> Q:
-    """A SQL prefilter for 'starting in the next N hours': (day, start time range)
-    pairs covering the window in Europe/London, an hour wider each side for a
-    clock change. Meetings in other zones pass; the exact check on each
-    meeting's next occurrence follows in Python."""
-    start = local_now(now)
-    end = (start.astimezone(datetime.UTC) + datetime.timedelta(hours=hours)).astimezone(LONDON)
-    midnight, last = datetime.time(0, 0), datetime.time(23, 59, 59)
-    slack = datetime.timedelta(hours=1)
-    parts = Q()
-    date = start.date()
-    for _ in range(8):
-        if date > end.date():
-            break
-        low, high = midnight, last
-        if date == start.date():
-            low_dt = datetime.datetime.combine(date, start.time()) - slack
-            low = low_dt.time() if low_dt.date() == date else midnight
-        if date == end.date():
-            high_dt = datetime.datetime.combine(date, end.time()) + slack
-            high = high_dt.time() if high_dt.date() == date else last
-        parts |= Q(days__day=mg_day(date), start_time__gte=low, start_time__lte=high)
-        date += datetime.timedelta(days=1)
-    return parts | ~Q(timezone=DEFAULT_TIMEZONE)
-
-
 # --- The query -------------------------------------------------------------------------
 
 
@@ -272,50 +323,128 @@ def base_meetings():
     return Meeting.objects.listed().exclude(Q(status=Meeting.Status.TEMPORARILY_CLOSED) & ~Meeting.ONLINE_Q)
 
 
-def filtered_meetings(query: FinderQuery, now=None):
-    """The SQL part of the search: a Meeting queryset (rows may repeat per matching day)."""
-    now = now or timezone.now()
-    qs = base_meetings()
+def prefixed(condition, prefix):
+    """The Q `condition` (written against Meeting) with every lookup under `prefix`."""
+    if not prefix or not isinstance(condition, Q):
+        return condition
+    children = [
+        prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
+        for child in condition.children
+    ]
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)
+
+
+def meeting_conditions(query: FinderQuery, prefix=""):
+    """Everything the finder asks of a meeting itself (not its days, time or place), as
+    filter() arguments against Meeting, or against a model reaching it through `prefix`."""
+    meeting_pk = OuterRef(prefix.removesuffix("__")) if prefix else OuterRef("pk")
+    conditions = [
+        ~Q(status=Meeting.Status.INACTIVE),
+        Q(network__is_active=True),
+        ~(Q(status=Meeting.Status.TEMPORARILY_CLOSED) & ~Meeting.ONLINE_Q),
+    ]
     if query.network:
-        qs = qs.filter(network__slug=query.network)
+        conditions.append(Q(network__slug=query.network))
     if query.settlement:
-        qs = qs.filter(location__settlement__slug=query.settlement)
+        conditions.append(Q(location__settlement__slug=query.settlement))
     if query.fellowship:
-        qs = qs.filter(fellowship__slug=query.fellowship)
+        conditions.append(Q(fellowship__slug=query.fellowship))
+    if query.attendance:
+        conditions.append(Meeting.attendance_q(query.attendance))
+    for word in query.q.split()[:8] if query.q else ():
+        conditions.append(Q(name__icontains=word) | Q(group_name__icontains=word))
+    conditions = [prefixed(c, prefix) for c in conditions]
     types = set(query.types)
     if query.wheelchair:
         types.add(WHEELCHAIR_TYPE)
     through = Meeting.types.through
     for code in sorted(types):
-        # A correlated EXISTS, checked per candidate row: the planner drives the
-        # query from the selective bounding box / day instead of from a common type.
-        qs = qs.filter(Exists(through.objects.filter(meeting_id=OuterRef("pk"), meetingtype__code=code)))
-    if query.attendance:
-        qs = qs.with_attendance(query.attendance)
-    if query.q:
-        for word in query.q.split()[:8]:
-            qs = qs.filter(Q(name__icontains=word) | Q(group_name__icontains=word))
+        # A correlated EXISTS per candidate row, so the plan is driven by the selective
+        # day / place index rather than by a common type.
+        type_id = Subquery(MeetingType.objects.filter(code=code).values("pk")[:1])  # worked out once per query
+        conditions.append(Exists(through.objects.filter(meeting_id=meeting_pk, meetingtype_id=type_id)))
+    return conditions
+
+
+def time_of_day_q(query: FinderQuery, field="start_time") -> Q:
+    time_q = Q()
+    for name in query.time_of_day:
+        low, high = TIMES_OF_DAY[name]
+        part = Q(**{f"{field}__gte": low})
+        if high is not None:
+            part &= Q(**{f"{field}__lt": high})
+        time_q |= part
+    return time_q
+
+
+def filtered_meetings(query: FinderQuery, now=None):
+    """The finder's filters as a Meeting queryset (rows may repeat per matching day);
+    "starting within N hours" is checked later, on each meeting's next start."""
+    qs = Meeting.objects.filter(*meeting_conditions(query))
     if query.point is not None:
         qs = qs.filter(bbox_q("location__", query.point[0], query.point[1], query.radius_km))
     if query.time_of_day:
-        time_q = Q()
-        for name in query.time_of_day:
-            low, high = TIMES_OF_DAY[name]
-            part = Q(start_time__gte=low)
-            if high is not None:
-                part &= Q(start_time__lt=high)
-            time_q |= part
-        qs = qs.filter(time_q)
-    # One filter() call for everything about days, so values() reuses the same join.
-    day_q = Q()
-    if query.days:
-        day_q &= Q(days__day__in=sorted(set(query.days)))
-    if query.starting_within_hours:
-        day_q &= _window_q(now, query.starting_within_hours)
-    return qs.filter(day_q) if day_q else qs
+        qs = qs.filter(time_of_day_q(query))
+    return qs.filter(days__day__in=sorted(set(query.days))) if query.days else qs
 
 
-NO_TIME = float("inf")
+# The offset given to meetings by appointment: after every meeting with a next start.
+NO_TIME = 99
+
+
+def day_offsets(now, days=range(7)) -> Case:
+    """SQL: how many days from today (Europe/London) until a MeetingDay row's next
+    occurrence, for weekly and monthly ("first Monday") rules alike. The answers
+    for every (day, monthly rule) pair are worked out here and written as a CASE,
+    so the database can order 100,000 rows without any date arithmetic of its own."""
+    local = local_now(now)
+    today, now_time = local.date(), local.time().replace(tzinfo=None)
+    rules = (None, 1, 2, 3, 4, -1)
+
+    def offset(day, monthly_week, first):
+        for k in range(first, first + 7 * 6):
+            date = today + datetime.timedelta(days=k)
+            if mg_day(date) == day and matches_monthly(date, monthly_week):
+                return k
+        raise AssertionError("every rule meets within six weeks")
+
+    def rule_q(monthly_week):
+        return Q(monthly_week__isnull=True) if monthly_week is None else Q(monthly_week=monthly_week)
+
+    today_mg = mg_day(today)
+    whens = [When(start_time__isnull=True, then=Value(NO_TIME))]
+    # Today's meetings that have already started meet next on a later date.
+    if today_mg in days:
+        whens += [
+            When(Q(day=today_mg, start_time__lt=now_time) & rule_q(rule), then=Value(offset(today_mg, rule, 1)))
+            for rule in rules
+        ]
+    whens += [When(Q(day=day) & rule_q(rule), then=Value(offset(day, rule, 0))) for day in days for rule in rules]
+    return Case(*whens, default=Value(NO_TIME), output_field=IntegerField())
+
+
+def distance_sq_expression(point, latitude="latitude", longitude="longitude"):
+    """SQL: the squared distance in km² from `point` (see distance_km), in plain arithmetic."""
+    lat0, lng0 = float(point[0]), float(point[1])
+    c0, s0 = math.cos(math.radians(lat0)), math.sin(math.radians(lat0))
+    dlat = F(latitude) - Value(lat0)
+    half = dlat * Value(math.pi / 360)
+    cos_mid = Value(c0) - Value(s0) * half - Value(c0 / 2) * half * half
+    dy = dlat * Value(KM_PER_DEGREE_LATITUDE)
+    dx = (F(longitude) - Value(lng0)) * Value(KM_PER_DEGREE_LATITUDE) * cos_mid
+    return ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())
+
+
+Row = namedtuple("Row", "meeting_id day_offset start_time distance_km next_start")
+LAST = datetime.time.max
+
+
+def time_order(row):
+    return (row.day_offset, row.start_time or LAST, row.distance_km or 0.0, row.meeting_id)
+
+
+def distance_order(row):
+    return (row.distance_km, row.day_offset, row.start_time or LAST, row.meeting_id)
 
 
 def find_meetings(query: FinderQuery, now=None, queryset=None) -> MeetingResults:
@@ -325,66 +454,118 @@ def find_meetings(query: FinderQuery, now=None, queryset=None) -> MeetingResults
     queryset: the Meeting queryset to load each page's objects from (default: result_queryset();
     it must prefetch "days").
 
-    Sorting by time uses each meeting's next start as London wall-clock minutes from
-    today's midnight: exact for weekly London meetings by arithmetic alone (no
-    datetime work per row), and from next_occurrence() for monthly meetings and
-    other zones. By-appointment meetings come last.
+    Sorted by next start (as London wall-clock: days from today, then start time),
+    then distance; or by distance, then next start. Meetings by appointment come
+    last. Nearly every meeting is answered by one ordered query on MeetingDay (its
+    copies of the start time and coordinates make that one index range per day);
+    meetings in other time zones, and by appointment with no day, are few and have
+    their next start worked out in Python, then merged in.
     """
     now = now or timezone.now()
-    now_utc = now.astimezone(datetime.UTC)
-    local = now.astimezone(LONDON)
+    local = local_now(now)
     today = local.date()
-    today_mg = mg_day(today)
-    now_time = local.time().replace(tzinfo=None)
-    fields = ["pk", "days__day", "start_time", "timezone", "monthly_week"]
-    qs = filtered_meetings(query, now).order_by()
+    point = query.point
+    by_distance = query.sort == SORT_DISTANCE and point is not None
+
+    # The ordered stream: one row per (meeting, day), London meetings.
+    rows = MeetingDay.objects.filter(*meeting_conditions(query, "meeting__"), meeting__timezone=DEFAULT_TIMEZONE)
+    days = sorted(set(query.days))
+    window_end = None
+    if query.starting_within_hours:
+        window_end = (now.astimezone(datetime.UTC) + datetime.timedelta(hours=query.starting_within_hours)).astimezone(
+            LONDON
+        )
+        within = {mg_day(today + datetime.timedelta(days=k)) for k in range((window_end.date() - today).days + 1)}
+        days = sorted(within & set(days)) if days else sorted(within)
+        if not days:
+            return MeetingResults(rows.none().values_list("meeting_id"), [], time_order, now, queryset)
+    if days:
+        rows = rows.filter(day__in=days)
+    elif point is not None:
+        rows = rows.filter(day__in=range(7))  # one index range per day rather than a scan
+    if query.time_of_day:
+        rows = rows.filter(time_of_day_q(query))
+    rows = rows.annotate(day_offset=day_offsets(now, days or range(7)))
+    if window_end is not None:
+        end_offset, end_time = (window_end.date() - today).days, window_end.time().replace(tzinfo=None)
+        rows = rows.filter(
+            Q(day_offset__lt=end_offset) | Q(day_offset=end_offset, start_time__lte=end_time), start_time__isnull=False
+        )
+    if point is not None:
+        rows = rows.filter(bbox_q("", point[0], point[1], query.radius_km))
+        rows = rows.annotate(distance_sq=distance_sq_expression(point)).filter(
+            distance_sq__lte=query.radius_km * query.radius_km
+        )
+    else:
+        rows = rows.annotate(distance_sq=Value(None, output_field=FloatField()))
+    if by_distance:
+        rows = rows.order_by("distance_sq", "day_offset", "start_time", "meeting_id")
+    else:
+        rows = rows.order_by("day_offset", "start_time", "distance_sq", "meeting_id")
+    stream = rows.values_list("meeting_id", "day_offset", "start_time", "distance_sq")
+
+    extras = _exceptional_meetings(query, now, days, window_end)
+    return MeetingResults(stream, extras, distance_order if by_distance else time_order, now, queryset)
+
+
+def _exceptional_ids(no_day: bool) -> list:
+    """Ids of meetings outside Europe/London, and (no_day) by appointment with no day.
+
+    Asked on every search, so written as plain SQL (the ORM would spend longer
+    building it than the database answering it), each part on its own index: an
+    OR of two ranges would make SQLite scan the table."""
+    meeting, meeting_day = (connection.ops.quote_name(m._meta.db_table) for m in (Meeting, MeetingDay))
+    # Table names come from the models, values go as parameters.
+    sql = f"SELECT id FROM {meeting} WHERE timezone < %s UNION ALL SELECT id FROM {meeting} WHERE timezone > %s"  # noqa: S608
+    if no_day:  # a meeting with no day cannot match a day or a time
+        sql += (
+            f" UNION ALL SELECT m.id FROM {meeting} m WHERE m.start_time IS NULL"  # noqa: S608
+            f" AND NOT EXISTS (SELECT 1 FROM {meeting_day} d WHERE d.meeting_id = m.id)"  # noqa: S608
+        )
+    with connections[Meeting.objects.none().db].cursor() as cursor:
+        cursor.execute(sql, [DEFAULT_TIMEZONE, DEFAULT_TIMEZONE])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _exceptional_meetings(query, now, days, window_end) -> list:
+    """Rows for the meetings the stream cannot order: in another time zone, or by
+    appointment with no day. Few or none; found through an index on the time zone."""
+    ids = _exceptional_ids(no_day=not (days or query.time_of_day or window_end is not None))
+    if not ids:
+        return []
+    qs = filtered_meetings(query, now).filter(pk__in=ids)
+    if days:
+        qs = qs.filter(days__day__in=days)
+    fields = ["pk", "start_time", "timezone", "monthly_week"]
     if query.point is not None:
         qs = qs.annotate(_lat=Cast("location__latitude", FloatField()), _lng=Cast("location__longitude", FloatField()))
         fields += ["_lat", "_lng"]
-    grouped = {}
-    for row in qs.values_list(*fields):
-        entry = grouped.get(row[0])
-        if entry is None:
-            grouped[row[0]] = [[] if row[1] is None else [row[1]], *row[2:]]
-        elif row[1] is not None:
-            entry[0].append(row[1])
-
-    window_end = None
-    if query.starting_within_hours:
-        window_end = now_utc + datetime.timedelta(hours=query.starting_within_hours)
+    found = {row[0]: row for row in qs.order_by().values_list(*fields)}
+    if not found:
+        return []
+    meeting_days = {}
+    for meeting_id, day in MeetingDay.objects.filter(meeting_id__in=found).values_list("meeting_id", "day"):
+        meeting_days.setdefault(meeting_id, []).append(day)
+    today = local_now(now).date()
     rows = []
-    for pk, entry in grouped.items():
-        days, start_time, tz_name, monthly_week = entry[:4]
+    for pk, start_time, tz_name, monthly_week, *place in found.values():
         distance = None
         if query.point is not None:
-            lat, lng = entry[4], entry[5]
-            if lat is None or lng is None:
+            if place[0] is None or place[1] is None:
                 continue
-            distance = haversine_km(query.point[0], query.point[1], lat, lng)
+            distance = distance_km(query.point, place[0], place[1])
             if distance > query.radius_km:
                 continue
-        start = None
-        if start_time is None or not days:
-            key = NO_TIME
-        elif window_end is None and not monthly_week and tz_name == DEFAULT_TIMEZONE:
-            minutes = start_time.hour * 60 + start_time.minute + start_time.second / 60
-            key = min(((day - today_mg) % 7 or (7 if start_time < now_time else 0)) * 1440 + minutes for day in days)
+        start = next_occurrence(meeting_days.get(pk, []), start_time, tz_name, monthly_week, now)
+        if window_end is not None and (start is None or start > window_end):
+            continue
+        if start is None:
+            rows.append(Row(pk, NO_TIME, None, distance, None))
         else:
-            start = next_occurrence(days, start_time, tz_name, monthly_week, now)
-            if window_end is not None and (start is None or start > window_end):
-                continue
-            if start is None:
-                key = NO_TIME
-            else:
-                wall = start.astimezone(LONDON)
-                key = (wall.date() - today).days * 1440 + wall.hour * 60 + wall.minute + wall.second / 60
-        rows.append((key, distance, pk, start))
-
-    if query.sort == SORT_DISTANCE and query.point is not None:
-        rows.sort(key=lambda r: (r[1], r[0], r[2]))
-    else:
-        rows.sort(key=lambda r: (r[0], r[1] or 0.0, r[2]))
-    return MeetingResults(rows, now, base_queryset=queryset)
+            wall = start.astimezone(LONDON)
+            offset = (wall.date() - today).days
+            rows.append(Row(pk, offset, wall.time().replace(tzinfo=None), distance, start))
+    return rows
 
 
 # --- Services ------------------------------------------------------------------------
@@ -414,7 +595,7 @@ def find_services(point=None, radius_km=10.0, q="", network=None):
         for location in service.locations.all():
             if location.latitude is None or location.longitude is None:
                 continue
-            distance = haversine_km(point[0], point[1], location.latitude, location.longitude)
+            distance = distance_km(point, location.latitude, location.longitude)
             if distance <= radius_km and (best is None or distance < best[0]):
                 best = (distance, location)
         if best:

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import FloatField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.urls import reverse
 from encrypted_fields.fields import EncryptedEmailField
 
@@ -112,6 +113,13 @@ class Location(models.Model):
     def __str__(self):
         return ", ".join(p for p in (self.name, self.town) if p)
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if not adding and (update_fields is None or {"latitude", "longitude"} & set(update_fields)):
+            MeetingDay.objects.filter(meeting__location=self).refresh_copies()
+
     def audit_repr(self):
         return f"Location {self}"
 
@@ -139,13 +147,7 @@ class MeetingQuerySet(models.QuerySet):
 
     def with_attendance(self, mode):
         """in_person / online / hybrid, derived as the Meeting Guide ecosystem derives it."""
-        if mode == Meeting.Attendance.HYBRID:
-            return self.filter(Meeting.IN_PERSON_Q & Meeting.ONLINE_Q)
-        if mode == Meeting.Attendance.ONLINE:
-            return self.filter(Meeting.ONLINE_Q & ~Meeting.IN_PERSON_Q)
-        if mode == Meeting.Attendance.IN_PERSON:
-            return self.filter(Meeting.IN_PERSON_Q & ~Meeting.ONLINE_Q)
-        raise ValueError(mode)
+        return self.filter(Meeting.attendance_q(mode))
 
 
 class Meeting(models.Model):
@@ -214,13 +216,37 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["start_time", "name"]
-        indexes = [models.Index(fields=["network", "status"]), models.Index(fields=["start_time"])]
+        indexes = [
+            models.Index(fields=["network", "status"]),
+            models.Index(fields=["start_time"]),
+            # The finder looks up the rare meetings outside Europe/London by range on this.
+            models.Index(fields=["timezone"]),
+        ]
 
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        copied = {"start_time", "monthly_week", "location", "location_id"}
+        if not adding and (update_fields is None or copied & set(update_fields)):
+            self.days.all().refresh_copies()
+
     def get_absolute_url(self):
         return reverse("directory:meeting_detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def attendance_q(cls, mode) -> Q:
+        """in_person / online / hybrid as a filter, derived as the Meeting Guide ecosystem derives it."""
+        if mode == cls.Attendance.HYBRID:
+            return cls.IN_PERSON_Q & cls.ONLINE_Q
+        if mode == cls.Attendance.ONLINE:
+            return cls.ONLINE_Q & ~cls.IN_PERSON_Q
+        if mode == cls.Attendance.IN_PERSON:
+            return cls.IN_PERSON_Q & ~cls.ONLINE_Q
+        raise ValueError(mode)
 
     def audit_repr(self):
         return f"Meeting {self.name}"
@@ -267,11 +293,53 @@ class Meeting(models.Model):
             raise ValidationError(errors)
 
 
+class MeetingDayQuerySet(models.QuerySet):
+    def add(self, meeting, days):
+        """Create the rows for `meeting` on `days`, with the finder's copies filled in."""
+        location = meeting.location
+        latitude = float(location.latitude) if location and location.latitude is not None else None
+        longitude = float(location.longitude) if location and location.longitude is not None else None
+        return self.bulk_create(
+            MeetingDay(
+                meeting=meeting,
+                day=day,
+                start_time=meeting.start_time,
+                monthly_week=meeting.monthly_week,
+                latitude=latitude,
+                longitude=longitude,
+            )
+            for day in days
+        )
+
+    def refresh_copies(self):
+        """Copy each row's meeting start time, monthly rule and location coordinates again (one UPDATE)."""
+        meeting = Meeting.objects.filter(pk=OuterRef("meeting_id"))
+        return self.update(
+            start_time=Subquery(meeting.values("start_time")[:1]),
+            monthly_week=Subquery(meeting.values("monthly_week")[:1]),
+            latitude=Subquery(meeting.values(v=Cast("location__latitude", FloatField()))[:1]),
+            longitude=Subquery(meeting.values(v=Cast("location__longitude", FloatField()))[:1]),
+        )
+
+
 class MeetingDay(models.Model):
-    """One weekday a meeting happens on (Meeting Guide numbering, 0 = Sunday)."""
+    """One weekday a meeting happens on (Meeting Guide numbering, 0 = Sunday).
+
+    It also carries copies of its meeting's start time and monthly rule and its
+    location's coordinates, so the finder answers "Tuesday evening within 10 km" from one
+    index on this table instead of joining meetings and locations for every
+    candidate. Meeting.save(), Location.save() and MeetingDay.objects.add()
+    keep them in step; bulk writes call refresh_copies().
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="days")
     day = models.SmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(6)])
+    start_time = models.TimeField(null=True, editable=False)
+    monthly_week = models.SmallIntegerField(null=True, editable=False)
+    latitude = models.FloatField(null=True, editable=False)
+    longitude = models.FloatField(null=True, editable=False)
+
+    objects = MeetingDayQuerySet.as_manager()
 
     class Meta:
         ordering = ["day"]
@@ -279,7 +347,13 @@ class MeetingDay(models.Model):
             models.UniqueConstraint(fields=["meeting", "day"], name="one_row_per_meeting_day"),
             models.CheckConstraint(condition=Q(day__gte=0, day__lte=6), name="meeting_day_0_to_6"),
         ]
-        indexes = [models.Index(fields=["day", "meeting"])]
+        indexes = [
+            models.Index(fields=["day", "meeting"]),
+            # The finder near a point: a day, then a latitude band; longitude and start time
+            # are checked inside the index, which also holds the meeting (no table read).
+            models.Index(fields=["day", "latitude", "longitude", "start_time", "meeting"], name="meeting_day_finder"),
+            models.Index(fields=["day", "start_time"], name="meeting_day_start"),
+        ]
 
     def __str__(self):
         return DAY_NAMES[self.day]

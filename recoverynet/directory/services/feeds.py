@@ -245,7 +245,7 @@ class _Importer:
                 m2m={"types": types},
                 summary=f"Imported from the feed {self.source.name}",
             )
-            MeetingDay.objects.bulk_create([MeetingDay(meeting=meeting, day=d) for d in data["days"]])
+            MeetingDay.objects.add(meeting, data["days"])
             self.report["added"].append({"slug": slug, "name": meeting.name})
             return
         before, after = _meeting_view(meeting), _data_view(data)
@@ -258,9 +258,7 @@ class _Importer:
         old_days = meeting.weekdays
         if old_days != data["days"]:
             meeting.days.exclude(day__in=data["days"]).delete()
-            MeetingDay.objects.bulk_create(
-                [MeetingDay(meeting=meeting, day=d) for d in data["days"] if d not in old_days]
-            )
+            MeetingDay.objects.add(meeting, [d for d in data["days"] if d not in old_days])
         update_instance(
             actor=self.actor,
             instance=meeting,

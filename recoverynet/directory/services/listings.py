@@ -22,7 +22,7 @@ def _set_days(meeting, days) -> list | None:
     if old == days:
         return None
     meeting.days.exclude(day__in=days).delete()
-    MeetingDay.objects.bulk_create([MeetingDay(meeting=meeting, day=d) for d in days if d not in old])
+    MeetingDay.objects.add(meeting, [d for d in days if d not in old])
     return [old, days]
 
 
