@@ -188,7 +188,9 @@ def directory_pages() -> list:
     meeting = Meeting.objects.listed().order_by("name").first()
     if meeting:
         pages.append((f"Meeting ({meeting.name})", meeting.get_absolute_url()))
-        pages.append((f"Network schedule ({meeting.network.name})", f"/networks/{meeting.network.slug}/schedule/"))
+        schedule = f"/networks/{meeting.network.slug}/schedule"
+        pages.append((f"Network schedule ({meeting.network.name})", f"{schedule}/"))
+        pages.append((f"Network schedule PDF ({meeting.network.name})", f"{schedule}.pdf"))
     service = Service.objects.listed().order_by("name").first()
     if service:
         pages.append((f"Service ({service.name})", service.get_absolute_url()))

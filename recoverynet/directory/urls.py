@@ -11,5 +11,6 @@ urlpatterns = [
     path("services/<slug:slug>/", views.service_detail, name="service_detail"),
     path("fellowships/<slug:slug>/", views.fellowship_detail, name="fellowship_detail"),
     path("networks/<slug:slug>/schedule/", views.network_schedule, name="network_schedule"),
+    path("networks/<slug:slug>/schedule.pdf", views.network_schedule_pdf, name="network_schedule_pdf"),
     path("about/data/", views.data_sources, name="data_sources"),
 ]

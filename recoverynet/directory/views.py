@@ -17,6 +17,7 @@ from .filters import DEFAULT_DISTANCE, DISTANCE_CHOICES, FinderForm
 from .finder import FinderQuery, find_meetings, find_services, next_occurrence
 from .ics import meeting_calendar
 from .models import DAY_NAMES, Fellowship, Meeting, MeetingDay, Service
+from .schedule_pdf import schedule_pdf
 
 PAGE_SIZE = 20
 SHOW_SERVICES = "services"
@@ -100,6 +101,7 @@ def finder(request):
         "show": show,
         "radius": query.radius_km,
         "used_location": query.point is not None and form.place is None,
+        "searched": bound,
     }
     place_problem = bound and "where" in form.errors
     context["place_problem"] = place_problem
@@ -257,14 +259,29 @@ def schedule_days(meeting_filter):
     return [{"name": DAY_NAMES[day], "rows": by_day[day]} for day in WEEK_ORDER]
 
 
-def network_schedule(request, slug):
+def active_network_schedule(slug):
+    """(network, days) for an active network's schedule page and its PDF, which must list the same meetings."""
     network = get_object_or_404(Network.objects.active(), slug=slug)
-    days = schedule_days({"network": network})
+    return network, schedule_days({"network": network})
+
+
+def network_schedule(request, slug):
+    network, days = active_network_schedule(slug)
     return render(
         request,
         "directory/network_schedule.html",
         {"network": network, "days": days, "total": sum(len(d["rows"]) for d in days), "now": timezone.now()},
     )
+
+
+def network_schedule_pdf(request, slug):
+    network, days = active_network_schedule(slug)
+    page_url = request.build_absolute_uri(reverse("directory:network_schedule", kwargs={"slug": network.slug}))
+    body = schedule_pdf(network=network, days=days, url=page_url, generated_at=timezone.now())
+    response = HttpResponse(body, content_type="application/pdf")
+    # A slug is only letters, digits, hyphens and underscores, so it is safe inside the quoted filename.
+    response["Content-Disposition"] = f'attachment; filename="{network.slug}-meetings-schedule.pdf"'
+    return response
 
 
 def data_sources(request):
