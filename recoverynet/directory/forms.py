@@ -437,6 +437,20 @@ class ServiceContactForm(forms.Form):
             raise forms.ValidationError("Enter a name, job title, email address or phone number.")
         return cleaned
 
+    def service_arguments(self):
+        """(contact data, phone) for the contact services; an empty number means "no phone"."""
+        data = dict(self.cleaned_data)
+        phone = {"number": data.pop("phone"), "description": data.pop("phone_description")}
+        return data, phone
+
+    @classmethod
+    def initial_for(cls, contact, phone=None):
+        """The form's initial values for an existing contact and its (first) phone."""
+        initial = {name: getattr(contact, name) for name in ("name", "title", "email")}
+        if phone is not None:
+            initial.update(phone=phone.number, phone_description=phone.description)
+        return initial
+
 
 # --- Fellowships ----------------------------------------------------------------
 

@@ -20,6 +20,31 @@ urlpatterns = [
     path("services/<slug:slug>/locations/new/", views.ServiceLocationAddView.as_view(), name="service_location_add"),
     path("services/<slug:slug>/schedules/new/", views.ServiceScheduleAddView.as_view(), name="service_schedule_add"),
     path("services/<slug:slug>/contacts/new/", views.ServiceContactAddView.as_view(), name="service_contact_add"),
+    path(
+        "services/<slug:slug>/locations/<int:pk>/remove/",
+        views.ServiceLocationRemoveView.as_view(),
+        name="service_location_remove",
+    ),
+    path(
+        "services/<slug:slug>/schedules/<int:pk>/edit/",
+        views.ServiceScheduleEditView.as_view(),
+        name="service_schedule_edit",
+    ),
+    path(
+        "services/<slug:slug>/schedules/<int:pk>/remove/",
+        views.ServiceScheduleRemoveView.as_view(),
+        name="service_schedule_remove",
+    ),
+    path(
+        "services/<slug:slug>/contacts/<int:pk>/edit/",
+        views.ServiceContactEditView.as_view(),
+        name="service_contact_edit",
+    ),
+    path(
+        "services/<slug:slug>/contacts/<int:pk>/remove/",
+        views.ServiceContactRemoveView.as_view(),
+        name="service_contact_remove",
+    ),
     path("fellowships/", views.FellowshipListView.as_view(), name="fellowship_list"),
     path("fellowships/new/", views.FellowshipCreateView.as_view(), name="fellowship_create"),
     path("fellowships/<slug:slug>/edit/", views.FellowshipEditView.as_view(), name="fellowship_edit"),

@@ -39,7 +39,7 @@ from .forms import (
     ServiceForm,
     ServiceLocationForm,
 )
-from .models import ChangeRequest, Fellowship, Location, Meeting, MeetingDay, Service
+from .models import ChangeRequest, Fellowship, Location, Meeting, MeetingDay, Schedule, Service
 from .services.changes import FIELD_LABELS, current_value, is_direct
 
 PER_PAGE = 50
@@ -298,7 +298,7 @@ class ServiceEditView(ServiceObjectMixin, ManageView, ServiceFormMixin, FormView
         service = self.service
         return super().get_context_data(
             service_locations=list(service.service_at_locations.select_related("location").order_by("pk")),
-            schedules=list(service.schedules.order_by("pk")),
+            schedules=list(service.schedules.select_related("service_at_location__location").order_by("pk")),
             contacts=list(service.contacts.prefetch_related("phones").order_by("pk")),
             phones=list(service.phones.filter(contact__isnull=True).order_by("pk")),
             **kwargs,
@@ -338,8 +338,6 @@ class ServiceScheduleAddView(ServiceObjectMixin, ManageView, ServiceFormMixin, F
     extra_context = {"heading": "Add opening times", "submit_label": "Add opening times"}
 
     def get_form_kwargs(self):
-        from .models import Schedule
-
         return {**super().get_form_kwargs(), "instance": Schedule(service=self.service)}
 
     def perform(self, form):
@@ -349,24 +347,157 @@ class ServiceScheduleAddView(ServiceObjectMixin, ManageView, ServiceFormMixin, F
         return "The opening times have been added."
 
 
+CONTACT_INTRO = "A public contact for the service: a role or a first name, never a private person's own details."
+
+
 class ServiceContactAddView(ServiceObjectMixin, ManageView, ServiceFormMixin, FormView):
     form_class = ServiceContactForm
     template_name = "directory/manage/service_part_form.html"
-    extra_context = {
-        "heading": "Add a contact",
-        "submit_label": "Add contact",
-        "intro": "A public contact for the service: a role or a first name, never a private person's own details.",
-    }
+    extra_context = {"heading": "Add a contact", "submit_label": "Add contact", "intro": CONTACT_INTRO}
 
     def perform(self, form):
-        data = dict(form.cleaned_data)
-        phone = {"number": data.pop("phone"), "description": data.pop("phone_description")}
-        return services.create_service_contact(
-            actor=self.request.user, service=self.service, data=data, phone=phone if phone["number"] else None
-        )
+        data, phone = form.service_arguments()
+        return services.create_service_contact(actor=self.request.user, service=self.service, data=data, phone=phone)
 
     def get_success_message(self, form):
         return "The contact has been added."
+
+
+class ServicePartMixin(ServiceObjectMixin):
+    """One of the service's parts, named by pk in the URL. The permission is asked
+    of the service first (another network's: 403, like the service's own page);
+    the part is looked up among this service's parts only, so another service's is 404."""
+
+    part_relation = ""  # the Service's related name: "schedules", "contacts", "service_at_locations"
+
+    @cached_property
+    def part(self):
+        return get_object_or_404(getattr(self.service, self.part_relation).all(), pk=self.kwargs["pk"])
+
+
+class ServiceScheduleEditView(ServicePartMixin, ManageView, ServiceFormMixin, FormView):
+    part_relation = "schedules"
+    form_class = ScheduleForm
+    template_name = "directory/manage/service_part_form.html"
+    extra_context = {"heading": "Change opening times", "submit_label": "Save changes"}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": editable_copy(self.part)}
+
+    def perform(self, form):
+        return services.update_schedule(actor=self.request.user, schedule=self.part, data=form.cleaned_data)
+
+    def get_success_message(self, form):
+        return saved_message(self.result)
+
+
+class ServiceContactEditView(ServicePartMixin, ManageView, ServiceFormMixin, FormView):
+    part_relation = "contacts"
+    form_class = ServiceContactForm
+    template_name = "directory/manage/service_part_form.html"
+    extra_context = {"heading": "Change a contact", "submit_label": "Save changes"}
+
+    @cached_property
+    def phones(self):
+        return list(self.part.phones.order_by("pk"))
+
+    def get_initial(self):
+        return ServiceContactForm.initial_for(self.part, self.phones[0] if self.phones else None)
+
+    def get_context_data(self, **kwargs):
+        intro = CONTACT_INTRO
+        if len(self.phones) > 1:
+            # The form edits the first phone number; imported extra numbers are kept as they are.
+            others = ", ".join(phone.number for phone in self.phones[1:])
+            intro += f" Its other phone numbers ({others}) stay as they are."
+        return super().get_context_data(intro=intro, **kwargs)
+
+    def perform(self, form):
+        data, phone = form.service_arguments()
+        return services.update_service_contact(actor=self.request.user, contact=self.part, data=data, phone=phone)
+
+    def get_success_message(self, form):
+        return saved_message(self.result)
+
+
+class ServicePartRemoveView(ServicePartMixin, ManageView, TemplateView):
+    """GET asks "Are you sure?"; POST removes the part and goes back to the service."""
+
+    template_name = "directory/manage/service_part_remove.html"
+    part_name = ""  # for the heading: "Are you sure you want to remove <part_name>?"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(part=self.part, part_name=self.part_name, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            self.remove()
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, self.get_success_message())
+        return HttpResponseRedirect(self.get_success_url())
+
+    def remove(self):  # pragma: no cover - every view defines it
+        raise NotImplementedError
+
+    def get_success_message(self):  # pragma: no cover - every view defines it
+        raise NotImplementedError
+
+
+class ServiceLocationRemoveView(ServicePartRemoveView):
+    part_relation = "service_at_locations"
+
+    @property
+    def part_name(self):
+        return f"{self.part.location} from this service"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            intro="The location itself stays in the directory, with any meetings held there.",
+            schedules=list(self.part.schedules.select_related("service_at_location__location").order_by("pk")),
+            schedules_intro="These opening times are for this location only, so they will be removed too:",
+            **kwargs,
+        )
+
+    def remove(self):
+        services.remove_service_location(actor=self.request.user, service_at_location=self.part)
+
+    def get_success_message(self):
+        return f"{self.service.name} is no longer listed at {self.part.location}."
+
+
+class ServiceScheduleRemoveView(ServicePartRemoveView):
+    part_relation = "schedules"
+    part_name = "these opening times"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(schedules=[self.part], **kwargs)
+
+    def remove(self):
+        services.delete_schedule(actor=self.request.user, schedule=self.part)
+
+    def get_success_message(self):
+        return "The opening times have been removed."
+
+
+class ServiceContactRemoveView(ServicePartRemoveView):
+    part_relation = "contacts"
+
+    @property
+    def part_name(self):
+        return f"the contact {self.part}"
+
+    def get_context_data(self, **kwargs):
+        if self.part.phones.exists():
+            kwargs.setdefault("intro", "Its phone numbers will be removed too.")
+        return super().get_context_data(**kwargs)
+
+    def remove(self):
+        services.delete_service_contact(actor=self.request.user, contact=self.part)
+
+    def get_success_message(self):
+        return "The contact has been removed."
 
 
 # --- Fellowships ----------------------------------------------------------------

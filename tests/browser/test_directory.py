@@ -212,6 +212,34 @@ def test_finder_searches_10_km_unless_told_otherwise(new_context, url, directory
     assert {directory.later.name, directory.other_day.name, directory.monthly.name} <= set(names), names
 
 
+PHONE = {"width": 375, "height": 800}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_finder_results_are_one_link_away_on_a_phone(new_context, url, directory, javascript):
+    """On a phone the results come after the long search form: a link in the first
+    screen skips to them, and the first result is then on screen."""
+    page = new_context(viewport=PHONE, java_script_enabled=javascript).new_page()
+    results = search_preston(page, url)
+    skip = page.get_by_role("link", name=re.compile(r"^Skip to results \(\d+ meetings?\)$"))
+    box = skip.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
+    first_box = results.first.bounding_box()
+    assert first_box["y"] > PHONE["height"], "the results fit the first screen: nothing to skip"
+    skip.click()
+    assert page.url.endswith("#results"), page.url
+    first_box = results.first.bounding_box()
+    assert 0 <= first_box["y"] < PHONE["height"], first_box
+    assert directory.tonight.name in results.first.inner_text()
+    assert page.evaluate("document.activeElement.id") == "results"  # a keyboard carries on from the results
+
+
+def test_finder_has_no_skip_to_results_link_before_a_search(new_context, url, directory):
+    page = new_context(viewport=PHONE).new_page()
+    open_page(page, url, reverse("directory:finder"))
+    assert page.get_by_role("link", name=re.compile(r"^Skip to results")).count() == 0
+
+
 def test_monthly_meeting_calendar_file_has_a_monthly_rule(new_context, url, directory):
     page = new_context().new_page()
     response = page.request.get(url(reverse("directory:meeting_ics", kwargs={"slug": directory.monthly.slug})))
@@ -284,7 +312,24 @@ COORDINATOR_PAGES = [
     ("manage-imports", lambda d: reverse_any("directory_import:source_list", {}, own(d))),
     ("manage-import-source-new", lambda d: reverse("directory_import:source_create", kwargs=own(d))),
     ("manage-import", lambda d: reverse("directory_import:import", kwargs={"pk": feed_source(d).pk})),
+    ("manage-service-edit", lambda d: service_part_url(d, "service_edit")),
+    ("manage-service-schedule-edit", lambda d: service_part_url(d, "service_schedule_edit")),
+    ("manage-service-contact-edit", lambda d: service_part_url(d, "service_contact_edit")),
+    ("manage-service-location-remove", lambda d: service_part_url(d, "service_location_remove")),
 ]
+
+
+def service_part_url(directory, name):
+    """A coordinator's page for the service or one of its parts (an opening time and a contact are added first)."""
+    service = directory.service
+    schedule = service.schedules.get_or_create(
+        byday="MO,WE", defaults={"service_at_location": service.service_at_locations.first()}
+    )[0]
+    contact = service.contacts.get_or_create(title="Duty worker")[0]
+    parts = {"service_schedule_edit": schedule, "service_contact_edit": contact}
+    part = parts.get(name, service.service_at_locations.first())
+    kwargs = {"slug": service.slug} if name == "service_edit" else {"slug": service.slug, "pk": part.pk}
+    return reverse(f"directory_manage:{name}", kwargs=kwargs)
 
 
 def feed_source(directory):

@@ -15,7 +15,9 @@ from recoverynet.directory.models import (
     ChangeRequest,
     FeedImport,
     FeedSource,
+    Schedule,
     ServiceAtLocation,
+    ServiceContact,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -57,6 +59,7 @@ class Case:
     expect: dict
     # "network", "settlement", "organisation", "partnership", "membership", "person", or a
     # directory object: "meeting", "location", "service", "fellowship", "change_request",
+    # a service's parts: "service_at_location", "service_schedule", "service_contact",
     # "feed_source", "feed_import", and Open Referral ids: "oruk_service", "oruk_organisation",
     # "oruk_service_at_location", "oruk_taxonomy", "oruk_taxonomy_term"
     obj: str | None = None
@@ -290,6 +293,9 @@ DIRECTORY_OBJECTS = {
     "oruk_taxonomy": lambda d: {"id": str(d["taxonomy_term"].taxonomy.uuid)},
     "oruk_taxonomy_term": lambda d: {"id": str(d["taxonomy_term"].uuid)},
     "api_location": lambda d: {"uuid": str(d["location"].uuid)},
+    "service_at_location": lambda d: {"slug": d["service"].slug, "pk": d["service_at_location"].pk},
+    "service_schedule": lambda d: {"slug": d["service"].slug, "pk": d["service_schedule"].pk},
+    "service_contact": lambda d: {"slug": d["service"].slug, "pk": d["service_contact"].pk},
 }
 PROFESSIONAL_OF_SERVICE = roles(
     403,
@@ -310,6 +316,7 @@ DIRECTORY = {
     "directory:service_detail": Case(ALL, obj="service"),
     "directory:fellowship_detail": Case(ALL, obj="fellowship"),
     "directory:network_schedule": Case(ALL, obj="network"),
+    "directory:network_schedule_pdf": Case(ALL, obj="network"),
     "directory:data_sources": Case(ALL),
     "feeds:meeting_guide": Case(ALL),
     "feeds:network_meeting_guide": Case(ALL, obj="network"),
@@ -348,6 +355,11 @@ DIRECTORY = {
     "directory_manage:service_location_add": Case(PROFESSIONAL_OF_SERVICE, obj="service"),
     "directory_manage:service_schedule_add": Case(PROFESSIONAL_OF_SERVICE, obj="service"),
     "directory_manage:service_contact_add": Case(PROFESSIONAL_OF_SERVICE, obj="service"),
+    "directory_manage:service_location_remove": Case(PROFESSIONAL_OF_SERVICE, obj="service_at_location"),
+    "directory_manage:service_schedule_edit": Case(PROFESSIONAL_OF_SERVICE, obj="service_schedule"),
+    "directory_manage:service_schedule_remove": Case(PROFESSIONAL_OF_SERVICE, obj="service_schedule"),
+    "directory_manage:service_contact_edit": Case(PROFESSIONAL_OF_SERVICE, obj="service_contact"),
+    "directory_manage:service_contact_remove": Case(PROFESSIONAL_OF_SERVICE, obj="service_contact"),
     "directory_manage:fellowship_list": Case(FEDERATION_ONLY),
     "directory_manage:fellowship_create": Case(FEDERATION_ONLY),
     "directory_manage:fellowship_edit": Case(FEDERATION_ONLY, obj="fellowship"),
@@ -425,6 +437,8 @@ def build_directory(world) -> dict:
             "location": meeting.location,
             "service": service,
             "service_at_location": ServiceAtLocation.objects.create(service=service, location=meeting.location),
+            "service_schedule": Schedule.objects.create(service=service, byday="MO"),
+            "service_contact": ServiceContact.objects.create(service=service, title="Duty worker"),
             "fellowship": fellowship,
             "taxonomy_term": term,
             "change_request": ChangeRequest.objects.create(meeting=meeting, field="notes", reason="Moved rooms"),

@@ -22,4 +22,9 @@ from .service_details import (  # noqa: F401
     create_schedule,
     create_service_contact,
     create_service_phone,
+    delete_schedule,
+    delete_service_contact,
+    remove_service_location,
+    update_schedule,
+    update_service_contact,
 )
