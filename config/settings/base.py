@@ -172,7 +172,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "recoverynet.core.api.StandardPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "recoverynet.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Requests per client, counted in the cache (Redis in production, so every
+    # process shares the count); over the rate: 429 with Retry-After.
+    # /api/v1/: "anon" per IP address for the signed out, "user" per person.
+    # /openreferral/ (plain Django views) counts separately, per person or IP address.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="120/min"),
+        "user": env.str("API_THROTTLE_USER", default="600/min"),
+        "openreferral": env.str("OPENREFERRAL_THROTTLE", default="120/min"),
+    },
+    # The client's IP address is REMOTE_ADDR unless proxies that append to
+    # X-Forwarded-For are trusted: otherwise a client could name itself.
+    "NUM_PROXIES": env.int("API_TRUSTED_PROXY_COUNT", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RecoveryNet API",

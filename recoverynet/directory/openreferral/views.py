@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_safe
+from rest_framework.throttling import UserRateThrottle
 
 from recoverynet.federation.models import Organisation
 
@@ -77,11 +78,28 @@ def error(status, message):
     return json_response({"code": status, "message": message}, status=status)
 
 
+class OpenReferralRateThrottle(UserRateThrottle):
+    """REST framework's throttle, per person signed in or else per IP address, with
+    its own rate ("openreferral"): harvesting open data does not use up /api/v1/'s."""
+
+    scope = "openreferral"
+
+
+def too_many_requests(throttle):
+    wait = math.ceil(throttle.wait() or 1)
+    response = error(429, f"Too many requests. Try again in {wait} second{'s' if wait != 1 else ''}.")
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def api_view(func):
-    """GET/HEAD only; BadRequest → 400 and Http404 → 404, both as JSON."""
+    """GET/HEAD only; over the rate → 429, BadRequest → 400 and Http404 → 404, all as JSON."""
 
     @require_safe
     def view(request, *args, **kwargs):
+        throttle = OpenReferralRateThrottle()
+        if not throttle.allow_request(request, None):
+            return too_many_requests(throttle)
         try:
             _check_params(request)
             return func(request, *args, **kwargs)

@@ -615,6 +615,23 @@ def test_query_count_does_not_grow_with_rows(client, directory, places, django_a
     assert data["size"] >= 30 or name == "organization_list"
 
 
+def test_meeting_service_at_location_detail_query_count_does_not_grow_with_meetings(
+    client, directory, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sal_id = s.meeting_sal_id(directory["weekly"])
+    _grow(directory, 3)
+    with CaptureQueriesContext(connection) as small:
+        ok(client, "service_at_location_detail", id=sal_id)
+    _grow(directory, 27)
+    with django_assert_num_queries(len(small.captured_queries)):
+        data = ok(client, "service_at_location_detail", id=sal_id)
+    assert data["id"] == sal_id
+    validate(data, "service_at_location.json")
+
+
 def test_the_schema_check_is_not_vacuous(client, directory):
     """The validator follows $refs into nested objects and checks formats."""
     data = ok(client, "service_detail", id=str(directory["weekly"].uuid))
