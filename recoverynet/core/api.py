@@ -140,6 +140,15 @@ class StrictModelSerializer(serializers.ModelSerializer):
     }
 
 
+class ChangeCheckMixin:
+    """For a write serializer's cross-field checks, which must also hold on a
+    partial update (PATCH), where attrs has only the fields sent."""
+
+    def value_after(self, attrs, field):
+        """The field's value once this write is saved: the one sent, else the instance's."""
+        return attrs.get(field, getattr(self.instance, field, None))
+
+
 class ErrorSerializer(serializers.Serializer):
     """The body of a 403 or 404 response (for the schema)."""
 

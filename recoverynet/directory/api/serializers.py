@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from recoverynet.core.api import StrictCharField, StrictModelSerializer
+from recoverynet.core.api import ChangeCheckMixin, StrictCharField, StrictModelSerializer
 from recoverynet.federation.models import Network, Organisation
 
 from .. import finder
@@ -208,7 +208,7 @@ class TimezoneField(StrictCharField):
         return value
 
 
-class MeetingWriteSerializer(StrictModelSerializer):
+class MeetingWriteSerializer(ChangeCheckMixin, StrictModelSerializer):
     """Add or change a meeting. Name its network, fellowship (slug), location
     (its id) and types (Meeting Guide codes). `days` replace the meeting's days."""
 
@@ -270,17 +270,8 @@ class MeetingWriteSerializer(StrictModelSerializer):
             "contact_phone",
             "website",
         ]
+        # Without a slug, the service makes one from the name; a taken one fails the field's unique check.
         extra_kwargs = {"slug": {"required": False}}
-        # Slug uniqueness is the service's (it makes one from the name when none is given).
-        validators = []
-
-    def validate_slug(self, value):
-        clash = Meeting.objects.filter(slug=value)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if value and clash.exists():
-            raise serializers.ValidationError("Another meeting has this slug.")
-        return value
 
     def validate_days(self, value):
         if len(set(value)) != len(value):
@@ -288,8 +279,8 @@ class MeetingWriteSerializer(StrictModelSerializer):
         return value
 
     def validate(self, attrs):
-        network = attrs.get("network", getattr(self.instance, "network", None))
-        location = attrs.get("location", getattr(self.instance, "location", None))
+        network = self.value_after(attrs, "network")
+        location = self.value_after(attrs, "location")
         if location is not None and network is not None and location.network_id != network.pk:
             raise serializers.ValidationError({"location": "Choose a location in this network."})
         return attrs
@@ -441,7 +432,7 @@ class ServiceSerializer(serializers.ModelSerializer):
         return absolute(self.context.get("request"), safe_reverse("directory:service_detail", slug=service.slug))
 
 
-class ServiceWriteSerializer(StrictModelSerializer):
+class ServiceWriteSerializer(ChangeCheckMixin, StrictModelSerializer):
     """Add or change a service. The organisation must belong to the network."""
 
     network = serializers.SlugRelatedField(
@@ -480,20 +471,12 @@ class ServiceWriteSerializer(StrictModelSerializer):
             "assured_date",
             "taxonomy_terms",
         ]
+        # Without a slug, the service makes one from the name; a taken one fails the field's unique check.
         extra_kwargs = {"slug": {"required": False}}
-        validators = []
-
-    def validate_slug(self, value):
-        clash = Service.objects.filter(slug=value)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if value and clash.exists():
-            raise serializers.ValidationError("Another service has this slug.")
-        return value
 
     def validate(self, attrs):
-        network = attrs.get("network", getattr(self.instance, "network", None))
-        organisation = attrs.get("organisation", getattr(self.instance, "organisation", None))
+        network = self.value_after(attrs, "network")
+        organisation = self.value_after(attrs, "organisation")
         if (
             ("network" in attrs or "organisation" in attrs)
             and network is not None
@@ -501,8 +484,8 @@ class ServiceWriteSerializer(StrictModelSerializer):
             and not organisation.networks.filter(pk=network.pk).exists()
         ):
             raise serializers.ValidationError({"organisation": "Choose an organisation that belongs to this network."})
-        minimum = attrs.get("minimum_age", getattr(self.instance, "minimum_age", None))
-        maximum = attrs.get("maximum_age", getattr(self.instance, "maximum_age", None))
+        minimum = self.value_after(attrs, "minimum_age")
+        maximum = self.value_after(attrs, "maximum_age")
         if minimum is not None and maximum is not None and maximum < minimum:
             raise serializers.ValidationError({"maximum_age": "The maximum age must be at least the minimum age."})
         return attrs

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from recoverynet.core.api import StrictCharField, StrictModelSerializer
+from recoverynet.core.api import ChangeCheckMixin, StrictCharField, StrictModelSerializer
 from recoverynet.federation.models import Membership, Network, Organisation, Partnership, Settlement
 
 
@@ -68,7 +68,7 @@ class NetworkSerializer(WebUrlMixin, StrictModelSerializer):
         read_only_fields = fields
 
 
-class SettlementSerializer(WebUrlMixin, StrictModelSerializer):
+class SettlementSerializer(ChangeCheckMixin, WebUrlMixin, StrictModelSerializer):
     """A recovery settlement: a community hub where people in recovery, allies, groups and organisations
     link up. The slug is made from the name when it is set up."""
 
@@ -106,8 +106,8 @@ class SettlementSerializer(WebUrlMixin, StrictModelSerializer):
         validators = []
 
     def validate(self, attrs):
-        network = attrs.get("network", getattr(self.instance, "network", None))
-        name = attrs.get("name", getattr(self.instance, "name", None))
+        network = self.value_after(attrs, "network")
+        name = self.value_after(attrs, "name")
         if network is not None and name:
             clash = Settlement.objects.filter(network=network, name=name)
             if self.instance is not None:
