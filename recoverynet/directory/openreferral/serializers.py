@@ -65,8 +65,19 @@ def meeting_type_codes_by_term_id() -> dict:
     return {meeting_type_term_id(code): code for code in meeting_guide_types()}
 
 
+# A meeting's service_at_location id is its uuid with these bits flipped: stable, distinct from
+# the meeting's own id, and reversible, so a request for it finds the meeting by its indexed
+# uuid. The mask leaves the version and variant bits alone, so the result is a valid uuid4.
+SAL_ID_MASK = 0x5A3C_96E1_0F0F_0B2D_3C71_E4A8_5D29_C6F0 & ~((0xF << 76) | (0x3 << 62))
+
+
 def meeting_sal_id(meeting) -> str:
-    return derived_id(f"meeting-at-location:{meeting.uuid}")
+    return str(uuid.UUID(int=meeting.uuid.int ^ SAL_ID_MASK))
+
+
+def meeting_uuid_for_sal_id(sal_id: uuid.UUID) -> uuid.UUID:
+    """The uuid of the meeting whose service_at_location id is `sal_id` (if any meeting has it)."""
+    return uuid.UUID(int=sal_id.int ^ SAL_ID_MASK)
 
 
 def compact(data: dict, keep=("description",)) -> dict:

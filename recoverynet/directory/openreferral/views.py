@@ -574,22 +574,12 @@ def service_at_location_detail(request, id):
     key = parse_uuid(id)
     found = stored_sals_qs(full=True).filter(uuid=key).first()
     if found is None:
-        # A meeting's id is derived from its uuid; find it without scanning every meeting.
-        meeting_uuid = _meeting_for_sal_id(str(key))
-        if meeting_uuid:
-            found = meetings_qs(full=True).filter(uuid=meeting_uuid, location__isnull=False).first()
+        # A meeting's id is its uuid, reversibly masked: one indexed lookup.
+        meeting_uuid = s.meeting_uuid_for_sal_id(key)
+        found = meetings_qs(full=True).filter(uuid=meeting_uuid, location__isnull=False).first()
     if found is None:
         raise Http404("No service at location with this id.")
     return json_response(_sal(found, request, full=True))
-
-
-def _meeting_for_sal_id(sal_id):
-    """uuid5 cannot be inverted: look the id up among listed meetings with a location
-    (ids only, one query)."""
-    for meeting_uuid in Meeting.objects.listed().filter(location__isnull=False).values_list("uuid", flat=True):
-        if s.derived_id(f"meeting-at-location:{meeting_uuid}") == sal_id:
-            return meeting_uuid
-    return None
 
 
 # --- taxonomies ---------------------------------------------------------------------------------

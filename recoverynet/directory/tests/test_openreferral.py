@@ -294,7 +294,7 @@ def test_weekly_meeting_is_a_service_of_its_fellowship(client, directory):
     assert schedule["attending_type"] == "in person"
     assert "Europe/London" in schedule["description"]
     (at,) = data["service_at_locations"]
-    assert at["id"] == s.derived_id(f"meeting-at-location:{meeting.uuid}")
+    assert at["id"] == s.meeting_sal_id(meeting)
     assert at["location"]["id"] == str(directory["near"].uuid)
     assert at["location"]["accessibility"][0]["description"] == "Wheelchair access"
     codes = {a["taxonomy_term"]["term"] for a in data["attributes"]}
@@ -398,7 +398,7 @@ def test_service_at_locations_list_and_detail(client, directory):
     data = ok(client, "service_at_location_list")
     validate_list(data, "service_at_location_list.json", "service_at_location.json")
     assert data["total_items"] == 5  # the stored one and the four meetings (each has a location)
-    meeting_sal = s.derived_id(f"meeting-at-location:{directory['weekly'].uuid}")
+    meeting_sal = s.meeting_sal_id(directory["weekly"])
     assert meeting_sal in [i["id"] for i in data["contents"]]
     for sal_id in (meeting_sal, str(directory["sal"].uuid)):
         detail = ok(client, "service_at_location_detail", id=sal_id)
@@ -416,8 +416,8 @@ def _distance_metres(lat1, lon1, lat2, lon2):
 
 
 def test_postcode_and_proximity_filter_and_sort_by_distance(client, directory, places):
-    near_ids = {str(directory["sal"].uuid), s.derived_id(f"meeting-at-location:{directory['weekly'].uuid}")}
-    far_ids = {s.derived_id(f"meeting-at-location:{directory[k].uuid}") for k in ("hybrid", "closed")}
+    near_ids = {str(directory["sal"].uuid), s.meeting_sal_id(directory["weekly"])}
+    far_ids = {s.meeting_sal_id(directory[k]) for k in ("hybrid", "closed")}
     # Preston (PR1) to Kendal is about 63 km; the online meeting's place is not physical.
     within_10km = ok(client, "service_at_location_list", postcode="PR1 2AA", proximity="10000")
     validate_list(within_10km, "service_at_location_list.json", "service_at_location.json")
@@ -503,7 +503,7 @@ def test_hidden_things_are_404(client, hidden):
         if isinstance(thing, Meeting | Service):
             assert get(client, "service_detail", id=str(thing.uuid)).status_code == 404
     inactive = hidden["inactive_meeting"]
-    sal_id = s.derived_id(f"meeting-at-location:{inactive.uuid}")
+    sal_id = s.meeting_sal_id(inactive)
     assert get(client, "service_at_location_detail", id=sal_id).status_code == 404
 
 
@@ -693,3 +693,14 @@ def test_temporarily_closed_meeting_that_meets_online_is_active_online(client, d
     assert data["schedules"][0]["attending_type"] == "online"
     minimal = ok(client, "service_list", minimal="true")
     assert {i["id"]: i["status"] for i in minimal["contents"]}[str(closed.uuid)] == "active"
+
+
+def test_meeting_service_at_location_ids_are_valid_uuids_and_reversible():
+    import uuid
+
+    for _ in range(50):
+        meeting_uuid = uuid.uuid4()
+        sal_id = uuid.UUID(s.meeting_sal_id(type("M", (), {"uuid": meeting_uuid})))
+        assert sal_id != meeting_uuid
+        assert (sal_id.version, sal_id.variant) == (4, uuid.RFC_4122)
+        assert s.meeting_uuid_for_sal_id(sal_id) == meeting_uuid
