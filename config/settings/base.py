@@ -135,6 +135,11 @@ ACCOUNT_ADAPTER = "recoverynet.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RecoveryNet] "
 ACCOUNT_PREVENT_ENUMERATION = True
+# Proxies in front of the app that append the client's address to X-Forwarded-For.
+# Login and API rate limits count by that address; 0 trusts no header (a client
+# could otherwise name its own address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Login throttling: allauth counts failed logins per IP and per account in the
 # cache (Redis in production, shared by every app process).
 ACCOUNT_RATE_LIMITS = {
@@ -185,9 +190,7 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="600/min"),
         "openreferral": env.str("OPENREFERRAL_THROTTLE", default="120/min"),
     },
-    # The client's IP address is REMOTE_ADDR unless proxies that append to
-    # X-Forwarded-For are trusted: otherwise a client could name itself.
-    "NUM_PROXIES": env.int("API_TRUSTED_PROXY_COUNT", default=0),
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RecoveryNet API",
