@@ -204,8 +204,9 @@ class MeetingResults(Sequence):
 
 
 def result_queryset():
-    """What a results page needs about each meeting, in a fixed number of queries."""
-    return Meeting.objects.select_related("fellowship", "location", "network").prefetch_related("days", "types")
+    """What a results row shows about each meeting (name, fellowship, town, attendance), in one query.
+    Callers that show more (the API: days, types) pass their own queryset."""
+    return Meeting.objects.select_related("fellowship", "location")
 
 
 # --- Geometry --------------------------------------------------------------------------
@@ -451,8 +452,7 @@ def find_meetings(query: FinderQuery, now=None, queryset=None) -> MeetingResults
     """Every meeting matching `query`, sorted, as a lazily-loaded sequence of FinderResult.
 
     now: the instant to count from (aware; defaults to timezone.now()).
-    queryset: the Meeting queryset to load each page's objects from (default: result_queryset();
-    it must prefetch "days").
+    queryset: the Meeting queryset to load each page's objects from (default: result_queryset()).
 
     Sorted by next start (as London wall-clock: days from today, then start time),
     then distance; or by distance, then next start. Meetings by appointment come
@@ -477,9 +477,8 @@ def find_meetings(query: FinderQuery, now=None, queryset=None) -> MeetingResults
         )
         within = {mg_day(today + datetime.timedelta(days=k)) for k in range((window_end.date() - today).days + 1)}
         days = sorted(within & set(days)) if days else sorted(within)
-        if not days:
-            return MeetingResults(rows.none().values_list("meeting_id"), [], time_order, now, queryset)
-    if days:
+        rows = rows.filter(day__in=days)  # nothing, when the chosen days are not in the window
+    elif days:
         rows = rows.filter(day__in=days)
     elif point is not None:
         rows = rows.filter(day__in=range(7))  # one index range per day rather than a scan
@@ -504,7 +503,8 @@ def find_meetings(query: FinderQuery, now=None, queryset=None) -> MeetingResults
         rows = rows.order_by("day_offset", "start_time", "distance_sq", "meeting_id")
     stream = rows.values_list("meeting_id", "day_offset", "start_time", "distance_sq")
 
-    extras = _exceptional_meetings(query, now, days, window_end)
+    # Other zones' day numbers are their own, so the window's London days do not apply to them.
+    extras = _exceptional_meetings(query, now, sorted(set(query.days)), window_end)
     return MeetingResults(stream, extras, distance_order if by_distance else time_order, now, queryset)
 
 
