@@ -23,6 +23,7 @@ import uuid
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.text import slugify
 
 from recoverynet.federation.demo import content
@@ -301,8 +302,10 @@ class DirectoryDemo:
         if extra:
             MeetingDay.objects.filter(pk__in=extra).delete()
             self.writer.result.changed["meeting days"] += len(extra)
-        # The loader writes meetings and locations in bulk, past Meeting.save().
-        MeetingDay.objects.filter(meeting_id__in=ids).refresh_copies()
+        # The loader writes meetings and locations in bulk, past Meeting.save() and Location.save().
+        MeetingDay.objects.filter(
+            Q(meeting_id__in=ids) | Q(meeting__location__in=list(self.location_objects.values()))
+        ).refresh_copies()
         wanted_types = {(meetings[slug].pk, self.types[code]) for slug, _v, _d, codes in plan for code in codes}
         self.writer.sync_m2m(Meeting.types.through, "meeting", "meetingtype", wanted_types, ids, label="meeting types")
         return meetings

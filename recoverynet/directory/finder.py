@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 from django.db import connection, connections
 from django.db.models import (
-    Case,
     Exists,
+    Expression,
     ExpressionWrapper,
     F,
     FloatField,
@@ -38,8 +38,8 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    TimeField,
     Value,
-    When,
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -393,35 +393,54 @@ def filtered_meetings(query: FinderQuery, now=None):
 NO_TIME = 99
 
 
-def day_offsets(now, days=range(7)) -> Case:
+class DayOffset(Expression):
     """SQL: how many days from today (Europe/London) until a MeetingDay row's next
-    occurrence, for weekly and monthly ("first Monday") rules alike. The answers
-    for every (day, monthly rule) pair are worked out here and written as a CASE,
-    so the database can order 100,000 rows without any date arithmetic of its own."""
-    local = local_now(now)
-    today, now_time = local.date(), local.time().replace(tzinfo=None)
-    rules = (None, 1, 2, 3, 4, -1)
+    occurrence, for weekly and monthly ("first Monday") rules alike.
 
-    def offset(day, monthly_week, first):
+    The answer for every (day, monthly rule) pair is worked out in Python and
+    written as nested CASEs over the row's own columns, so the database orders
+    100,000 rows without date arithmetic of its own (and SQLite and PostgreSQL
+    agree). Built as one expression rather than dozens of When(Q(...)) so the ORM
+    spends little time assembling it on every search."""
+
+    output_field = IntegerField()
+    RULES = (1, 2, 3, 4, -1)  # monthly weeks; NULL is weekly
+
+    def __init__(self, now, days=range(7)):
+        super().__init__()
+        local = local_now(now)
+        self.today, self.now_time = local.date(), local.time().replace(tzinfo=None)
+        self.days = sorted(set(days))
+        self.columns = [F("day"), F("monthly_week"), F("start_time")]
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = exprs
+
+    def offset(self, day, monthly_week, first):
         for k in range(first, first + 7 * 6):
-            date = today + datetime.timedelta(days=k)
+            date = self.today + datetime.timedelta(days=k)
             if mg_day(date) == day and matches_monthly(date, monthly_week):
                 return k
         raise AssertionError("every rule meets within six weeks")
 
-    def rule_q(monthly_week):
-        return Q(monthly_week__isnull=True) if monthly_week is None else Q(monthly_week=monthly_week)
+    def by_rule(self, rule_sql, day, first):
+        """CASE monthly_week WHEN 1 THEN … ELSE <weekly> END for one weekday (integers only)."""
+        whens = " ".join(f"WHEN {int(rule)} THEN {int(self.offset(day, rule, first))}" for rule in self.RULES)
+        return f"CASE {rule_sql} {whens} ELSE {int(self.offset(day, None, first))} END"
 
-    today_mg = mg_day(today)
-    whens = [When(start_time__isnull=True, then=Value(NO_TIME))]
-    # Today's meetings that have already started meet next on a later date.
-    if today_mg in days:
-        whens += [
-            When(Q(day=today_mg, start_time__lt=now_time) & rule_q(rule), then=Value(offset(today_mg, rule, 1)))
-            for rule in rules
-        ]
-    whens += [When(Q(day=day) & rule_q(rule), then=Value(offset(day, rule, 0))) for day in days for rule in rules]
-    return Case(*whens, default=Value(NO_TIME), output_field=IntegerField())
+    def as_sql(self, compiler, connection):
+        (day, _), (rule, _), (start, _) = (compiler.compile(column) for column in self.columns)
+        now_sql, now_params = compiler.compile(Value(self.now_time, output_field=TimeField()))
+        today = mg_day(self.today)
+        parts, params = [f"WHEN {start} IS NULL THEN {NO_TIME}"], []
+        if today in self.days:  # today's meetings that have already started meet next on a later date
+            parts.append(f"WHEN {day} = {today} AND {start} < {now_sql} THEN {self.by_rule(rule, today, 1)}")
+            params += now_params
+        parts += [f"WHEN {day} = {int(d)} THEN {self.by_rule(rule, d, 0)}" for d in self.days]
+        return f"CASE {' '.join(parts)} ELSE {NO_TIME} END", params
 
 
 def distance_sq_expression(point, latitude="latitude", longitude="longitude"):
@@ -484,7 +503,7 @@ def find_meetings(query: FinderQuery, now=None, queryset=None) -> MeetingResults
         rows = rows.filter(day__in=range(7))  # one index range per day rather than a scan
     if query.time_of_day:
         rows = rows.filter(time_of_day_q(query))
-    rows = rows.annotate(day_offset=day_offsets(now, days or range(7)))
+    rows = rows.annotate(day_offset=DayOffset(now, days or range(7)))
     if window_end is not None:
         end_offset, end_time = (window_end.date() - today).days, window_end.time().replace(tzinfo=None)
         rows = rows.filter(
@@ -503,13 +522,33 @@ def find_meetings(query: FinderQuery, now=None, queryset=None) -> MeetingResults
         rows = rows.order_by("day_offset", "start_time", "distance_sq", "meeting_id")
     stream = rows.values_list("meeting_id", "day_offset", "start_time", "distance_sq")
 
+    user_days = sorted(set(query.days))
+    changing = {today} | ({window_end.date()} if window_end is not None else set())
+    early_days = sorted({mg_day(date) for date in changing if clocks_change_on(date)})
+    ids = _exceptional_ids(no_day=not (user_days or query.time_of_day or window_end is not None), early_days=early_days)
+    if early_days and ids:
+        stream = stream.exclude(meeting_id__in=ids)  # worked out in Python instead, below
     # Other zones' day numbers are their own, so the window's London days do not apply to them.
-    extras = _exceptional_meetings(query, now, sorted(set(query.days)), window_end)
+    extras = _exceptional_meetings(query, now, user_days, window_end, ids)
     return MeetingResults(stream, extras, distance_order if by_distance else time_order, now, queryset)
 
 
-def _exceptional_ids(no_day: bool) -> list:
-    """Ids of meetings outside Europe/London, and (no_day) by appointment with no day.
+# On the days the clocks change, wall-clock times before 03:00 are skipped or happen
+# twice, so "has it started?" cannot be answered by comparing times of day.
+CLOCK_CHANGE_HOURS_END = datetime.time(3, 0)
+
+
+def clocks_change_on(date) -> bool:
+    """Do London's clocks go forward or back on `date`?"""
+    midnight = datetime.datetime.combine(date, datetime.time(0), tzinfo=LONDON)
+    next_midnight = datetime.datetime.combine(date + datetime.timedelta(days=1), datetime.time(0), tzinfo=LONDON)
+    return midnight.utcoffset() != next_midnight.utcoffset()
+
+
+def _exceptional_ids(no_day: bool, early_days=()) -> list:
+    """Ids of meetings outside Europe/London; (no_day) by appointment with no day;
+    and meeting before 03:00 on any of `early_days` (weekdays whose date the clocks
+    change on).
 
     Asked on every search, so written as plain SQL (the ORM would spend longer
     building it than the database answering it), each part on its own index: an
@@ -522,15 +561,20 @@ def _exceptional_ids(no_day: bool) -> list:
             f" UNION ALL SELECT m.id FROM {meeting} m WHERE m.start_time IS NULL"  # noqa: S608
             f" AND NOT EXISTS (SELECT 1 FROM {meeting_day} d WHERE d.meeting_id = m.id)"  # noqa: S608
         )
-    with connections[Meeting.objects.none().db].cursor() as cursor:
-        cursor.execute(sql, [DEFAULT_TIMEZONE, DEFAULT_TIMEZONE])
-        return [row[0] for row in cursor.fetchall()]
+    params = [DEFAULT_TIMEZONE, DEFAULT_TIMEZONE]
+    database = connections[Meeting.objects.none().db]
+    if early_days:
+        days = ", ".join(str(int(day)) for day in early_days)
+        sql += f" UNION ALL SELECT meeting_id FROM {meeting_day} WHERE day IN ({days}) AND start_time < %s"  # noqa: S608
+        params.append(database.ops.adapt_timefield_value(CLOCK_CHANGE_HOURS_END))
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted({row[0] for row in cursor.fetchall()})
 
 
-def _exceptional_meetings(query, now, days, window_end) -> list:
-    """Rows for the meetings the stream cannot order: in another time zone, or by
-    appointment with no day. Few or none; found through an index on the time zone."""
-    ids = _exceptional_ids(no_day=not (days or query.time_of_day or window_end is not None))
+def _exceptional_meetings(query, now, days, window_end, ids) -> list:
+    """Rows for the meetings the stream cannot order (see _exceptional_ids), each with
+    its next start from next_occurrence(). Few or none."""
     if not ids:
         return []
     qs = filtered_meetings(query, now).filter(pk__in=ids)
@@ -544,7 +588,10 @@ def _exceptional_meetings(query, now, days, window_end) -> list:
     if not found:
         return []
     meeting_days = {}
-    for meeting_id, day in MeetingDay.objects.filter(meeting_id__in=found).values_list("meeting_id", "day"):
+    meeting_day_rows = MeetingDay.objects.filter(meeting_id__in=found)
+    if days:  # the next start on one of the days asked for
+        meeting_day_rows = meeting_day_rows.filter(day__in=days)
+    for meeting_id, day in meeting_day_rows.values_list("meeting_id", "day"):
         meeting_days.setdefault(meeting_id, []).append(day)
     today = local_now(now).date()
     rows = []

@@ -295,21 +295,10 @@ class Meeting(models.Model):
 
 class MeetingDayQuerySet(models.QuerySet):
     def add(self, meeting, days):
-        """Create the rows for `meeting` on `days`, with the finder's copies filled in."""
-        location = meeting.location
-        latitude = float(location.latitude) if location and location.latitude is not None else None
-        longitude = float(location.longitude) if location and location.longitude is not None else None
-        return self.bulk_create(
-            MeetingDay(
-                meeting=meeting,
-                day=day,
-                start_time=meeting.start_time,
-                monthly_week=meeting.monthly_week,
-                latitude=latitude,
-                longitude=longitude,
-            )
-            for day in days
-        )
+        """Create the rows for `meeting` on `days`, with the finder's copies filled in
+        from the database (the meeting or its location in memory may be out of date)."""
+        self.bulk_create(MeetingDay(meeting=meeting, day=day) for day in days)
+        return self.filter(meeting=meeting, day__in=days).refresh_copies()
 
     def refresh_copies(self):
         """Copy each row's meeting start time, monthly rule and location coordinates again (one UPDATE)."""

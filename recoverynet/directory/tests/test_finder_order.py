@@ -3,6 +3,7 @@ start time and coordinates on MeetingDay that let the database order it."""
 
 import datetime
 import json
+import os
 import zoneinfo
 
 import pytest
@@ -102,15 +103,32 @@ queries = st.builds(
     starting_within_hours=st.sampled_from([None, None, 2.0, 5.0, 30.0]),
     sort=st.sampled_from(["time", "distance"]),
 )
-instants = st.datetimes(
-    min_value=datetime.datetime(2026, 1, 1),  # noqa: DTZ001 - hypothesis adds the zone
-    max_value=datetime.datetime(2027, 12, 31),  # noqa: DTZ001
-    timezones=st.just(LONDON),
+# Any instant, and often one within five hours of the clocks changing.
+CLOCK_CHANGES = [
+    datetime.datetime(2026, 3, 29, 1, 0, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 10, 25, 1, 0, tzinfo=datetime.UTC),
+    datetime.datetime(2027, 3, 28, 1, 0, tzinfo=datetime.UTC),
+]
+instants = st.one_of(
+    st.datetimes(
+        min_value=datetime.datetime(2026, 1, 1),  # noqa: DTZ001 - hypothesis adds the zone
+        max_value=datetime.datetime(2027, 12, 31),  # noqa: DTZ001
+        timezones=st.just(LONDON),
+    ),
+    st.builds(
+        lambda change, minutes: change + datetime.timedelta(minutes=minutes),
+        st.sampled_from(CLOCK_CHANGES),
+        st.integers(-300, 300),
+    ),
 )
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("FINDER_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(shapes=st.lists(meeting_shapes, min_size=1, max_size=12), query=queries, now=instants)
 def test_find_meetings_gives_the_python_answer(shapes, query, now):
     with transaction.atomic():
@@ -248,3 +266,72 @@ def test_the_demo_loader_keeps_the_copies_current():
     location.latitude = "54.00000"
     location.save()
     assert copies_are_current() == []
+
+
+# --- the nights the clocks change ------------------------------------------------------------
+
+UTC = datetime.UTC
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("now", "hours"),
+    [
+        (datetime.datetime(2027, 3, 28, 1, 10, tzinfo=UTC), None),  # 02:10 BST, just after the clocks go forward
+        (datetime.datetime(2026, 10, 25, 1, 10, tzinfo=UTC), None),  # 01:10 GMT, the repeated hour's second pass
+        (datetime.datetime(2026, 10, 24, 23, 30, tzinfo=UTC), 3.0),  # a window ending in the repeated hour
+        (datetime.datetime(2027, 3, 27, 23, 30, tzinfo=UTC), 2.5),  # a window across the skipped hour
+    ],
+)
+def test_early_meetings_on_the_nights_the_clocks_change(now, hours):
+    network = NetworkFactory()
+    for start in (datetime.time(0, 45), datetime.time(1, 30), datetime.time(2, 15), datetime.time(19, 0)):
+        MeetingFactory(network=network, name=f"Sunday {start:%H:%M}", days=[0], start_time=start)
+    MeetingFactory(network=network, name="Daily 01:30", days=list(range(7)), start_time=datetime.time(1, 30))
+    query = FinderQuery(starting_within_hours=hours)
+    results = find_meetings(query, now)
+    assert names(results) == expected_order(query, now)
+    for result in results[: len(results)]:
+        assert result.next_start >= now
+        meeting = result.meeting
+        assert result.next_start == next_occurrence(meeting.weekdays, meeting.start_time, meeting.timezone, None, now)
+
+
+def test_new_days_from_a_feed_get_the_venues_new_coordinates(world, coordinator):
+    source = make_source(world.own_network)
+    row = {"name": "Imported", "slug": "imported", "day": [2], "time": "19:30", "address": "1 Church Street",
+           "city": "Carlisle", "postal_code": "CA1 1AA", "latitude": 54.891, "longitude": -2.934}  # fmt: skip
+    feeds.apply_import(actor=coordinator, source=source, payload=json.dumps([row]).encode())
+    # Same time, a new day, and the venue moved: the new day's row must not keep the old place.
+    moved = {**row, "day": [2, 6], "latitude": 54.9, "longitude": -2.95}
+    feeds.apply_import(actor=coordinator, source=source, payload=json.dumps([moved]).encode())
+    assert copies_are_current() == []
+    assert set(MeetingDay.objects.values_list("latitude", flat=True)) == {54.9}
+
+
+@pytest.mark.django_db
+def test_finder_page_queries_do_not_grow_with_monthly_meetings(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    network = NetworkFactory()
+    location = LocationFactory(network=network)
+
+    def add(numbers):
+        for number in numbers:
+            MeetingFactory(
+                network=network, location=location, name=f"Monthly {number}", days=[number % 7], monthly_week=1
+            )
+            MeetingFactory(network=network, location=location, name=f"Weekly {number}", days=[number % 7])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("directory:finder"), {"q": "ly"})
+        assert response.status_code == 200
+        return len(captured)
+
+    add(range(2))
+    few = queries()
+    add(range(2, 10))
+    assert queries() == few
