@@ -140,7 +140,8 @@ def day_table(day):
 
 
 def types_used(days) -> list:
-    """[(code, name)] of the meeting types that appear in the schedule, by code (from the prefetched types)."""
+    """[(code, name)] of the meeting types that appear in the schedule, by code (from the prefetched types):
+    the key to the Types column, in this PDF and on the HTML schedule page alike."""
     found = {t.code: t.name for day in days for row in day["rows"] for t in row.meeting.types.all()}
     return sorted(found.items())
 

@@ -17,7 +17,7 @@ from .filters import DEFAULT_DISTANCE, DISTANCE_CHOICES, FinderForm
 from .finder import FinderQuery, find_meetings, find_services, next_occurrence
 from .ics import meeting_calendar
 from .models import DAY_NAMES, Fellowship, Meeting, MeetingDay, Service
-from .schedule_pdf import schedule_pdf
+from .schedule_pdf import schedule_pdf, types_used
 
 PAGE_SIZE = 20
 SHOW_SERVICES = "services"
@@ -85,6 +85,38 @@ def widen_links(request, form, query):
     return links
 
 
+# The summary's wording: these filters' labels read as lower case in a list ("Tuesday, evening, online").
+LOWER_CASE_FILTERS = {"time", "soon", "attendance"}
+RELATIVE_DAYS = {"today", "tomorrow"}
+
+
+def search_summary(form, show, used_location) -> str:
+    """The search in a few words ("Meetings near Preston, Tuesday, evening"). After a search the results
+    come before the filters, so this says what they answer and leads to the filters below them."""
+    services = show == SHOW_SERVICES
+    what = "Support services" if services else "Meetings"
+    if form.place is not None:
+        what += f" near {form.place.name}"
+    elif used_location:
+        what += " near your location"
+    parts = [what]
+    names = ["day", "time", "soon", "attendance", "wheelchair", "type", "more_types", "fellowship"]
+    for name in ([] if services else names) + ["network", "q"]:
+        value = form.value(name)
+        if not value:
+            continue
+        if name == "wheelchair":
+            parts.append("wheelchair accessible")
+        elif name == "q":
+            parts.append(f"named “{value}”")
+        else:
+            labels = dict(form.fields[name].choices)
+            for item in value if isinstance(value, list) else [value]:
+                label = str(labels.get(item, item)).split(" (")[0]  # "Evening (after 5pm)" -> "Evening"
+                parts.append(label.lower() if name in LOWER_CASE_FILTERS or item in RELATIVE_DAYS else label)
+    return ", ".join(parts)
+
+
 def finder(request):
     """/meetings/: find a meeting (or, with ?show=services, a support service) near you."""
     now = timezone.now()
@@ -105,6 +137,11 @@ def finder(request):
     }
     place_problem = bound and "where" in form.errors
     context["place_problem"] = place_problem
+    # After a search the results come first (on a phone the filters would push them off the first screen);
+    # a place to choose, or no search yet, keeps the form first.
+    context["results_first"] = bound and not place_problem
+    if context["results_first"]:
+        context["search_summary"] = search_summary(form, show, context["used_location"])
     if place_problem:
         # Searching everywhere instead would look like an answer: ask for the place first.
         page_obj = paginate(request, [])
@@ -270,7 +307,14 @@ def network_schedule(request, slug):
     return render(
         request,
         "directory/network_schedule.html",
-        {"network": network, "days": days, "total": sum(len(d["rows"]) for d in days), "now": timezone.now()},
+        {
+            "network": network,
+            "days": days,
+            "total": sum(len(d["rows"]) for d in days),
+            "now": timezone.now(),
+            # The same key as the PDF's: only the codes this schedule uses.
+            "type_codes": types_used(days),
+        },
     )
 
 

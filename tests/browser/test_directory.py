@@ -213,31 +213,67 @@ def test_finder_searches_10_km_unless_told_otherwise(new_context, url, directory
 
 
 PHONE = {"width": 375, "height": 800}
+SMALL_PHONE = {"width": 320, "height": 640}
+DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
-def test_finder_results_are_one_link_away_on_a_phone(new_context, url, directory, javascript):
-    """On a phone the results come after the long search form: a link in the first
-    screen skips to them, and the first result is then on screen."""
-    page = new_context(viewport=PHONE, java_script_enabled=javascript).new_page()
+def finder_columns(page):
+    """The bounding boxes of the finder's filters column and results column."""
+    filters = page.locator("main .govuk-grid-row > div", has=page.locator("form[data-finder-form]"))
+    results = page.locator("main .govuk-grid-row > div", has=page.locator("#results"))
+    return filters.bounding_box(), results.bounding_box()
+
+
+@pytest.mark.parametrize(
+    ("viewport", "javascript"),
+    # Without JavaScript the site's menu stands open above the page: at 320px it fills the first screen.
+    [(PHONE, True), (PHONE, False), (SMALL_PHONE, True)],
+    ids=["375px-javascript", "375px-no-javascript", "320px-javascript"],
+)
+def test_finder_shows_the_results_first_on_a_phone_after_a_search(new_context, url, directory, viewport, javascript):
+    """After a search the results come before the long filter form, in the page itself (so for keyboards and
+    screen readers too): the first result is on the first screen, under a summary of the search whose
+    "Change your search" link leads to the filters below the results."""
+    page = new_context(viewport=viewport, java_script_enabled=javascript).new_page()
     results = search_preston(page, url)
-    skip = page.get_by_role("link", name=re.compile(r"^Skip to results \(\d+ meetings?\)$"))
-    box = skip.bounding_box()
-    assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
     first_box = results.first.bounding_box()
-    assert first_box["y"] > PHONE["height"], "the results fit the first screen: nothing to skip"
-    skip.click()
-    assert page.url.endswith("#results"), page.url
-    first_box = results.first.bounding_box()
-    assert 0 <= first_box["y"] < PHONE["height"], first_box
+    assert first_box["y"] >= 0 and first_box["y"] + first_box["height"] <= viewport["height"], first_box
     assert directory.tonight.name in results.first.inner_text()
-    assert page.evaluate("document.activeElement.id") == "results"  # a keyboard carries on from the results
+    filters_box, results_box = finder_columns(page)
+    assert filters_box["y"] >= results_box["y"] + results_box["height"], (filters_box, results_box)
+    summary = page.locator("main .rn-finder-summary")
+    assert summary.inner_text().startswith("Meetings near Preston"), summary.inner_text()
+    summary.get_by_role("link", name="Change your search").click()
+    assert page.url.endswith("#search"), page.url
+    assert page.evaluate("document.activeElement.id") == "search"
+    where = page.locator("main form[data-finder-form]").get_by_label("Town or postcode")
+    assert 0 <= where.bounding_box()["y"] < viewport["height"]
+    assert where.input_value() == "Preston"
+    page.keyboard.press("Tab")  # a keyboard carries on into the form
+    assert page.evaluate("document.activeElement.name") == "where"
 
 
-def test_finder_has_no_skip_to_results_link_before_a_search(new_context, url, directory):
+def test_finder_puts_the_filters_first_before_a_search(new_context, url, directory):
     page = new_context(viewport=PHONE).new_page()
     open_page(page, url, reverse("directory:finder"))
-    assert page.get_by_role("link", name=re.compile(r"^Skip to results")).count() == 0
+    filters_box, results_box = finder_columns(page)
+    assert results_box["y"] >= filters_box["y"] + filters_box["height"], (filters_box, results_box)
+    assert page.get_by_role("link", name="Change your search").count() == 0
+
+
+def test_finder_keeps_the_filters_in_the_left_column_on_a_desktop(new_context, url, directory):
+    page = new_context(viewport=DESKTOP).new_page()
+    search_preston(page, url)
+    filters_box, results_box = finder_columns(page)
+    assert filters_box["x"] + filters_box["width"] <= results_box["x"] + 1, (filters_box, results_box)
+    assert abs(filters_box["y"] - results_box["y"]) < 1, (filters_box, results_box)
+    summary = page.locator("main .rn-finder-summary")
+    assert summary.bounding_box()["width"] <= 1  # for screen readers; sighted people see the filters
+    change = summary.get_by_role("link", name="Change your search")
+    change.focus()
+    assert summary.bounding_box()["width"] > 1  # shown while its link has the keyboard focus
+    change.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "search"
 
 
 def test_monthly_meeting_calendar_file_has_a_monthly_rule(new_context, url, directory):

@@ -13,7 +13,9 @@ from recoverynet.directory.factories import (
     ServiceFactory,
 )
 from recoverynet.directory.models import Meeting, ServiceAtLocation, ServicePhone
+from recoverynet.directory.schedule_pdf import types_used
 from recoverynet.directory.templatetags.directory_tags import when_label
+from recoverynet.directory.views import active_network_schedule
 from recoverynet.federation.factories import NetworkFactory, SettlementFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +152,29 @@ def test_finder_filters_through_the_page(client, network):
     page = text(client.get("/meetings/", {"attendance": "hybrid"}))
     assert "Zoom Group" in page and "govuk-tag--purple" in page and "Dawn Group" not in page
     assert "Wheelchair evening" in text(client.get("/meetings/", {"type": "X", "day": "today"}))
+
+
+def test_finder_puts_the_results_before_the_filters_after_a_search(client, network, places):
+    """On a phone the filters would push the results off the first screen: after a search the results come
+    first in the page, under a summary of the search that links to the filters."""
+    in_preston(network, "Preston Group", start_time=datetime.time(19, 0), types=["O"])
+    page = text(client.get("/meetings/", {"where": "Preston", "day": "2", "time": "evening", "type": "O"}))
+    assert page.index('id="results"') < page.index("data-finder-form")
+    assert "Meetings near Preston, Tuesday, evening, Open. " in page
+    assert '<a class="govuk-link" href="#search">Change your search</a>' in page
+    assert page.index('id="search"') > page.index('id="results"') and "Skip to results" not in page
+    page = text(client.get("/meetings/", {"where": "Preston", "show": "services", "q": "hub"}))
+    assert "Support services near Preston, named “hub”. " in page
+    assert page.index('id="results"') < page.index("data-finder-form")
+    page = text(client.get("/meetings/", {"lat": "53.76", "lng": "-2.70", "day": "today", "wheelchair": "on"}))
+    assert "Meetings near your location, today, wheelchair accessible. " in page
+
+
+@pytest.mark.parametrize("params", [{}, {"where": "Bolton"}], ids=["before-a-search", "place-to-choose"])
+def test_finder_puts_the_filters_first_before_a_search_or_when_a_place_needs_choosing(client, network, places, params):
+    page = text(client.get("/meetings/", params))
+    assert page.index("data-finder-form") < page.index('id="results"')
+    assert "Change your search" not in page and 'id="search"' not in page
 
 
 def test_no_results_offers_ways_to_widen_the_search(client, network, places):
@@ -337,6 +362,41 @@ def test_network_schedule_groups_by_day_and_time_with_print_stylesheet(client, n
     assert page.index(">Monday</h2>") < page.index(">Sunday</h2>")  # Monday first
     assert "Another network" not in page
     assert client.get("/networks/unknown/schedule/").status_code == 404
+
+
+def schedule_type_codes(page):
+    """The codes in the schedule page's key, in order."""
+    key = page.split(">Meeting type codes</h2>")[1].split("</table>")[0]
+    row = r'<th scope="row" class="govuk-table__header">([^<]+)</th> <td class="govuk-table__cell">([^<]+)</td>'
+    return re.findall(row, key)
+
+
+def test_network_schedule_explains_the_type_codes_it_uses_as_the_pdf_does(client, network, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = "/networks/lancashire/schedule/"
+    MeetingFactory(network=network, days=[1], types=["X", "O"])
+    MeetingFactory(network=network, days=[3], types=["O"])
+    MeetingFactory(network=NetworkFactory(), types=["C"])  # another network's types stay out of the key
+    with CaptureQueriesContext(connection) as few:
+        page = text(client.get(url))
+    codes = schedule_type_codes(page)
+    assert [code for code, _ in codes] == ["O", "X"]
+    assert dict(codes)["O"] == "Open"
+    assert codes == types_used(active_network_schedule("lancashire")[1])  # the PDF's legend
+
+    for day in range(7):
+        MeetingFactory(network=network, days=[day, (day + 2) % 7], types=["C", "ST", "B"])
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = text(client.get(url))
+    assert [code for code, _ in schedule_type_codes(page)] == ["B", "C", "O", "ST", "X"]
+
+
+def test_network_schedule_has_no_type_key_when_no_meeting_has_a_type(client, network):
+    MeetingFactory(network=network, name="Untyped")
+    page = text(client.get("/networks/lancashire/schedule/"))
+    assert "Untyped" in page and "Meeting type codes" not in page
 
 
 def test_network_and_settlement_pages_list_their_meetings(client, network):
