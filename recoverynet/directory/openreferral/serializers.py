@@ -67,7 +67,7 @@ def meeting_type_codes_by_term_id() -> dict:
 
 # A meeting's service_at_location id is its uuid with these bits flipped: stable, distinct from
 # the meeting's own id, and reversible, so a request for it finds the meeting by its indexed
-# uuid. The mask leaves the version and variant bits alone, so the result is a valid uuid4.
+# uuid. The mask leaves the version and variant bits alone, so the result is as valid a uuid as the meeting's.
 SAL_ID_MASK = 0x5A3C_96E1_0F0F_0B2D_3C71_E4A8_5D29_C6F0 & ~((0xF << 76) | (0x3 << 62))
 
 
