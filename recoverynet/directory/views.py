@@ -2,6 +2,7 @@
 meetings, services and fellowships. Read-only, open to everyone, work without
 JavaScript, constant queries per page whatever the number of results."""
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -10,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.views.decorators.http import condition
 
 from recoverynet.federation.models import Network
 
@@ -281,11 +283,16 @@ def fellowship_detail(request, slug):
 WEEK_ORDER = [1, 2, 3, 4, 5, 6, 0]
 
 
+def listed_meeting_days(meeting_filter):
+    """The weekday rows of listed meetings matching meeting_filter: what a schedule and its PDF's ETag read."""
+    return MeetingDay.objects.filter(meeting__in=Meeting.objects.listed().filter(**meeting_filter))
+
+
 def schedule_days(meeting_filter):
     """[{"name": "Monday", "rows": [MeetingDay...]}] for listed meetings matching meeting_filter, in a constant
     number of queries."""
     rows = (
-        MeetingDay.objects.filter(meeting__in=Meeting.objects.listed().filter(**meeting_filter))
+        listed_meeting_days(meeting_filter)
         .select_related("meeting", "meeting__fellowship", "meeting__location")
         .prefetch_related(Prefetch("meeting__types"))
         .order_by("day", "meeting__start_time", "meeting__name", "meeting__pk")
@@ -318,9 +325,53 @@ def network_schedule(request, slug):
     )
 
 
+def schedule_page_url(request, network):
+    return request.build_absolute_uri(reverse("directory:network_schedule", kwargs={"slug": network.slug}))
+
+
+# Every value of a schedule row that the PDF prints (the time, the meeting's name, fellowship, place, status
+# and type codes, the key's type names), ordered so that the same schedule always reads the same.
+SCHEDULE_PDF_VALUES = (
+    "day",
+    "meeting_id",
+    "meeting__name",
+    "meeting__start_time",
+    "meeting__end_time",
+    "meeting__monthly_week",
+    "meeting__status",
+    "meeting__fellowship__name",
+    "meeting__fellowship__short_name",
+    "meeting__location__name",
+    "meeting__location__address",
+    "meeting__location__town",
+    "meeting__location__approximate",
+    "meeting__types__code",
+    "meeting__types__name",
+)
+
+
+def schedule_pdf_etag(request, slug):
+    """The PDF's ETag, so a repeat download gets a 304 without ReportLab building the file again: a hash of
+    what it prints, read as plain values in one query, with its date ("Generated 1 December 2026") and the
+    page address in its footer. The values themselves rather than updated_at, which edits through
+    update_instance (save(update_fields=...)) leave alone, and which days, types and fellowships lack.
+    The HTML page gets none: its header shows who is signed in."""
+    network = get_object_or_404(Network.objects.active(), slug=slug)
+    shown = (
+        listed_meeting_days({"network": network})
+        .order_by("meeting_id", "day", "meeting__types__code")
+        .values_list(*SCHEDULE_PDF_VALUES)
+    )
+    digest = hashlib.sha256()
+    for part in (network.name, timezone.localdate().isoformat(), schedule_page_url(request, network), *shown):
+        digest.update(repr(part).encode())
+    return digest.hexdigest()[:32]
+
+
+@condition(etag_func=schedule_pdf_etag)
 def network_schedule_pdf(request, slug):
     network, days = active_network_schedule(slug)
-    page_url = request.build_absolute_uri(reverse("directory:network_schedule", kwargs={"slug": network.slug}))
+    page_url = schedule_page_url(request, network)
     body = schedule_pdf(network=network, days=days, url=page_url, generated_at=timezone.now())
     response = HttpResponse(body, content_type="application/pdf")
     # A slug is only letters, digits, hyphens and underscores, so it is safe inside the quoted filename.
