@@ -276,6 +276,28 @@ def test_finder_keeps_the_filters_in_the_left_column_on_a_desktop(new_context, u
     assert page.evaluate("document.activeElement.id") == "search"
 
 
+@pytest.mark.parametrize("viewport", [PHONE, SMALL_PHONE], ids=["375px", "320px"])
+def test_network_schedule_fits_a_phone_without_sideways_scrolling(new_context, url, directory, viewport):
+    """The day tables fit the screen (the type codes go under the meeting's name), so the page never scrolls
+    sideways; printed, the schedule keeps its four columns."""
+    page = new_context(viewport=viewport).new_page()
+    path = reverse("directory:network_schedule", kwargs={"slug": directory.lancashire.slug})
+    open_page(page, url, path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    tables = page.locator("main table.rn-schedule-table")
+    assert tables.count() >= 4  # three days with meetings, and the key to the type codes
+    for table in tables.all():
+        box = table.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], box
+    codes = page.locator("main tr", has_text=directory.tonight.name).get_by_text("D O X")
+    assert [c.inner_text() for c in codes.all() if c.is_visible()] == ["Types: D O X"]
+    assert_no_axe_violations(page, path)
+    page.emulate_media(media="print")
+    headers = page.locator("main table.rn-schedule-table").first.locator("thead th")
+    assert [h.inner_text() for h in headers.all() if h.is_visible()] == ["Time", "Meeting", "Where", "Types"]
+    assert [c.inner_text() for c in codes.all() if c.is_visible()] == ["D O X"]
+
+
 def test_monthly_meeting_calendar_file_has_a_monthly_rule(new_context, url, directory):
     page = new_context().new_page()
     response = page.request.get(url(reverse("directory:meeting_ics", kwargs={"slug": directory.monthly.slug})))
