@@ -66,8 +66,11 @@ def update_instance(
         raise
     after = audit.snapshot(instance, scalar.keys())
     changes = audit.diff(instance, before, after)
+    # save(update_fields=...) skips auto_now fields unless named: name them, so
+    # "last modified" (feeds' ETags, Open Referral's modified_after) stays true.
+    stamps = [f.attname for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
     if changes:
-        instance.save(update_fields=[instance._meta.get_field(n).attname for n in changes])
+        instance.save(update_fields=[instance._meta.get_field(n).attname for n in changes] + stamps)
     for name, values in m2m.items():
         manager = getattr(instance, name)
         old = sorted(manager.values_list("pk", flat=True))
@@ -75,6 +78,8 @@ def update_instance(
         if old != new:
             manager.set(values)
             changes[name] = [old, new]
+    if stamps and not set(changes) - set(m2m) and (set(changes) & set(m2m) or extra_changes):
+        instance.save(update_fields=stamps)  # only related rows changed: the object did too
     changes.update(extra_changes or {})
     if changes or action != AuditEntry.Action.UPDATE:
         audit.record(actor=actor, action=action, instance=instance, network=network, changes=changes, summary=summary)

@@ -97,3 +97,35 @@ def test_professional_cannot_move_their_service_to_another_organisation(world):
         services.update_service(actor=professional, service=service, data={"network": world.other_network})
     service.refresh_from_db()
     assert service.organisation == world.own_organisation
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"data": {"name": "Renamed"}}, {"data": {}, "days": [4, 5]}, {"data": {}, "types": ["O"]}],
+    ids=["field", "days only", "types only"],
+)
+def test_every_change_moves_last_modified_on(world, client, change):
+    """Feeds answer 304 by this timestamp: a change that left it alone would never reach their readers."""
+    meeting = MeetingFactory(network=world.own_network, days=[2])
+    long_ago = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=long_ago)
+    meeting.refresh_from_db()
+    feed = client.get("/feeds/meeting-guide.json")
+    coordinator = world.users["network_coordinator"]
+    if "types" in change:
+        change = {**change, "types": list(MeetingType.objects.filter(code__in=change["types"]))}
+    services.update_meeting(actor=coordinator, meeting=meeting, **change)
+    meeting.refresh_from_db()
+    assert meeting.updated_at > long_ago
+    again = client.get("/feeds/meeting-guide.json", HTTP_IF_NONE_MATCH=feed["ETag"])
+    assert again.status_code == 200
+
+
+def test_no_change_leaves_last_modified_alone(world):
+    meeting = MeetingFactory(network=world.own_network, days=[2], name="Same")
+    long_ago = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=long_ago)
+    meeting.refresh_from_db()
+    services.update_meeting(actor=world.users["network_coordinator"], meeting=meeting, data={"name": "Same"}, days=[2])
+    meeting.refresh_from_db()
+    assert meeting.updated_at == long_ago
