@@ -71,7 +71,6 @@ NW_WEIGHT = 4
 
 # Indexes the models do not declare, tried in a second phase (bench database only).
 EXTRA_INDEXES = [
-    ("bench_meetingday_day_start_place", "directory_meetingday", "day, start_time, latitude, longitude, meeting_id"),
     ("bench_meeting_types_type_meeting", "directory_meeting_types", "meetingtype_id, meeting_id"),
     ("bench_meeting_location_start", "directory_meeting", "location_id, start_time"),
 ]

@@ -338,10 +338,17 @@ class MeetingDay(models.Model):
         ]
         indexes = [
             models.Index(fields=["day", "meeting"]),
-            # The finder near a point: a day, then a latitude band; longitude and start time
-            # are checked inside the index, which also holds the meeting (no table read).
-            models.Index(fields=["day", "latitude", "longitude", "start_time", "meeting"], name="meeting_day_finder"),
-            models.Index(fields=["day", "start_time"], name="meeting_day_start"),
+            # The finder reads only these indexes, never the table: near a point, a day then a
+            # latitude band (longitude and start time checked inside the index); at a time of
+            # day, a day then a start-time range (the planner picks whichever is narrower).
+            models.Index(
+                fields=["day", "latitude", "longitude", "start_time", "meeting", "monthly_week"],
+                name="meeting_day_finder",
+            ),
+            models.Index(
+                fields=["day", "start_time", "latitude", "longitude", "meeting", "monthly_week"],
+                name="meeting_day_start",
+            ),
         ]
 
     def __str__(self):
