@@ -131,6 +131,8 @@ class MeetingResults(Sequence):
         self.base_queryset = base_queryset
         self._count = None
         self._fetched = []  # the stream's first distinct meetings, as Rows
+        self._seen = set()  # their ids
+        self._stream_offset = 0  # stream rows read so far
         self._fetched_all = False
         self._cache = {}
 
@@ -160,15 +162,14 @@ class MeetingResults(Sequence):
         """At least `wanted` distinct meetings from the stream (all of them when None or fewer exist)."""
         batch = max(64, 2 * (wanted or 0))
         while not self._fetched_all and (wanted is None or len(self._fetched) < wanted):
-            seen = {row.meeting_id for row in self._fetched}
-            offset = getattr(self, "_stream_offset", 0)
+            offset = self._stream_offset
             chunk = list(self.stream[offset : offset + batch]) if wanted is not None else list(self.stream[offset:])
             self._stream_offset = offset + len(chunk)
             if wanted is None or len(chunk) < batch:
                 self._fetched_all = True
             for meeting_id, day_offset, start_time, distance_sq in chunk:
-                if meeting_id not in seen:  # a meeting's later days come after its next one
-                    seen.add(meeting_id)
+                if meeting_id not in self._seen:  # a meeting's later days come after its next one
+                    self._seen.add(meeting_id)
                     distance = math.sqrt(distance_sq) if distance_sq is not None else None
                     self._fetched.append(Row(meeting_id, day_offset, start_time, distance, None))
             batch *= 2
@@ -325,9 +326,8 @@ def resolve_day(value, now=None) -> int | None:
 # --- The query -------------------------------------------------------------------------
 
 
-def base_meetings():
-    """Meetings anyone can find: listed, and not temporarily closed unless they also meet online."""
-    return Meeting.objects.listed().exclude(Q(status=Meeting.Status.TEMPORARILY_CLOSED) & ~Meeting.ONLINE_Q)
+# Meetings the finder shows: listed, and not temporarily closed unless they also meet online.
+FINDABLE_Q = Meeting.LISTED_Q & ~(Q(status=Meeting.Status.TEMPORARILY_CLOSED) & ~Meeting.ONLINE_Q)
 
 
 def prefixed(condition, prefix):
@@ -345,11 +345,7 @@ def meeting_conditions(query: FinderQuery, prefix=""):
     """Everything the finder asks of a meeting itself (not its days, time or place), as
     filter() arguments against Meeting, or against a model reaching it through `prefix`."""
     meeting_pk = OuterRef(prefix.removesuffix("__")) if prefix else OuterRef("pk")
-    conditions = [
-        ~Q(status=Meeting.Status.INACTIVE),
-        Q(network__is_active=True),
-        ~(Q(status=Meeting.Status.TEMPORARILY_CLOSED) & ~Meeting.ONLINE_Q),
-    ]
+    conditions = [FINDABLE_Q]
     if query.network:
         conditions.append(Q(network__slug=query.network))
     if query.settlement:

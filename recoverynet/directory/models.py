@@ -137,7 +137,7 @@ class Location(models.Model):
 class MeetingQuerySet(models.QuerySet):
     def listed(self):
         """Meetings anyone can find: not inactive, in an active network."""
-        return self.exclude(status=Meeting.Status.INACTIVE).filter(network__is_active=True)
+        return self.filter(Meeting.LISTED_Q)
 
     def online(self):
         return self.filter(Meeting.ONLINE_Q)
@@ -213,6 +213,7 @@ class Meeting(models.Model):
     # address at a location that is not temporarily closed.
     ONLINE_Q = ~Q(conference_url="") | ~Q(conference_phone="")
     IN_PERSON_Q = Q(location__isnull=False, location__approximate=False) & ~Q(status="temporarily_closed")
+    LISTED_Q = ~Q(status="inactive") & Q(network__is_active=True)
 
     class Meta:
         ordering = ["start_time", "name"]

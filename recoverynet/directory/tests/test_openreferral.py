@@ -7,6 +7,7 @@ import datetime
 import json
 import math
 import urllib.parse
+import uuid
 from pathlib import Path
 
 import pytest
@@ -696,8 +697,6 @@ def test_temporarily_closed_meeting_that_meets_online_is_active_online(client, d
 
 
 def test_meeting_service_at_location_ids_are_valid_uuids_and_reversible():
-    import uuid
-
     for _ in range(50):
         meeting_uuid = uuid.uuid4()
         sal_id = uuid.UUID(s.meeting_sal_id(type("M", (), {"uuid": meeting_uuid})))
