@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from recoverynet.core.testing import sign_in
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "bench" / "README.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
@@ -213,7 +215,7 @@ def measure_all() -> list:
         if who:
             if who not in signed_in:
                 signed_in[who] = Client()
-                signed_in[who].force_login(get_user_model().objects.get(email=who))
+                sign_in(signed_in[who], get_user_model().objects.get(email=who))
             client = signed_in[who]
         client.get(path)  # warm caches (templates, content types), as a running server would be
         rows.append(measure(client, section, name, path))

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from recoverynet.accounts import views as accounts_views
 from recoverynet.core.api_docs import RedocDocsView, SwaggerDocsView
 
 urlpatterns = [
@@ -21,5 +22,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerDocsView.as_view(), name="api-docs"),
     path("api/redoc/", RedocDocsView.as_view(), name="api-redoc"),
+    # Before the admin's own URLs: its sign-in page is replaced by allauth's.
+    path("admin/login/", accounts_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]

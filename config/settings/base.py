@@ -148,6 +148,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Coordinators' and admins' sessions (they read special-category data) end after
+# this long without a request, and this long after signing in, whatever happens.
+PRIVILEGED_SESSION_IDLE_SECONDS = env.int("PRIVILEGED_SESSION_IDLE_SECONDS", default=2 * 60 * 60)
+PRIVILEGED_SESSION_MAX_AGE_SECONDS = env.int("PRIVILEGED_SESSION_MAX_AGE_SECONDS", default=12 * 60 * 60)
 MFA_TOTP_ISSUER = "RecoveryNet"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

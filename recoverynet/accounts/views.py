@@ -4,15 +4,19 @@ Thin views: every change goes through accounts.services or
 federation.services; their ValidationError becomes form errors and
 PermissionDenied a 403."""
 
+from urllib.parse import urlencode
+
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -201,3 +205,20 @@ def erase(request):
 @require_GET
 def erased(request):
     return render(request, "accounts/erased.html")
+
+
+@never_cache
+@require_GET
+def admin_login(request):
+    """The admin's own sign-in page, replaced: everyone signs in through allauth,
+    with its rate limits and two-factor step. A password POSTed here signs nobody in."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
+        next_url = ""
+    next_url = next_url or reverse("admin:index")
+    if request.user.is_authenticated:
+        if request.user.is_staff:
+            return redirect(next_url)
+        # Signed in without admin rights: sending them to sign in again would loop.
+        raise PermissionDenied
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")

@@ -35,6 +35,19 @@ def give_totp(user):
     )
 
 
+def sign_in(client, user):
+    """Sign `user` in on a test client as allauth would: with the second factor
+    passed in this session when they have a TOTP device (as privileged roles must)."""
+    from recoverynet.accounts.second_factor import mark_second_factor
+
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        session = client.session
+        mark_second_factor(session, user)
+        session.save()
+    return client
+
+
 @dataclass
 class World:
     federation: object

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from recoverynet.core import testing
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory, ServiceFactory
 from recoverynet.directory.models import Meeting, ServiceAtLocation
 from recoverynet.federation.factories import NetworkFactory
@@ -454,10 +455,10 @@ def test_public_directory_page_works_without_javascript(new_context, url, direct
     assert page.title().endswith("RecoveryNet")
 
 
-def sign_in(context, live_server, user):
+def sign_in_browser(context, live_server, user):
     """Force-login: a real session for `user`, handed to the browser as its cookie."""
     client = Client()
-    client.force_login(user)
+    testing.sign_in(client, user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
 
@@ -465,7 +466,7 @@ def sign_in(context, live_server, user):
 @pytest.mark.parametrize("path_for", [p for _, p in COORDINATOR_PAGES], ids=[n for n, _ in COORDINATOR_PAGES])
 def test_coordinator_directory_page_has_no_axe_violations(new_context, live_server, url, directory, path_for):
     context = new_context()
-    sign_in(context, live_server, directory.world.users["network_coordinator"])
+    sign_in_browser(context, live_server, directory.world.users["network_coordinator"])
     page = context.new_page()
     path = path_for(directory)
     open_page(page, url, path)
@@ -493,7 +494,7 @@ def test_coordinator_import_dry_run_report_works_and_has_no_axe_violations(
     import json
 
     context = new_context(java_script_enabled=javascript)
-    sign_in(context, live_server, directory.world.users["network_coordinator"])
+    sign_in_browser(context, live_server, directory.world.users["network_coordinator"])
     page = context.new_page()
     upload_feed(page, url, directory, json.dumps(FEED).encode())
     main = page.locator("main#main-content")
@@ -513,7 +514,7 @@ def test_coordinator_import_dry_run_report_works_and_has_no_axe_violations(
 
 def test_coordinator_meeting_form_errors_have_no_axe_violations(new_context, live_server, url, directory):
     context = new_context()
-    sign_in(context, live_server, directory.world.users["network_coordinator"])
+    sign_in_browser(context, live_server, directory.world.users["network_coordinator"])
     page = context.new_page()
     path = reverse("directory_manage:meeting_create", kwargs={"slug": directory.world.own_network.slug})
     open_page(page, url, path)

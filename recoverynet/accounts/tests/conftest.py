@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from recoverynet.accounts.factories import UserFactory
+from recoverynet.core.testing import sign_in
 
 PASSWORD = "correct horse battery staple"
 
@@ -37,7 +38,7 @@ def login():
 
     def _login(user):
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        sign_in(client, user)
         return client
 
     return _login
@@ -51,7 +52,7 @@ def api_for():
     def _api_for(user):
         client = APIClient()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            sign_in(client, user)
         return client
 
     return _api_for
@@ -71,7 +72,7 @@ def staff_client(world):
         user.is_staff = True
         user.save(update_fields=["is_staff"])
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)
         return client
 
     return _staff_client

@@ -11,7 +11,7 @@ from django.urls import reverse
 from recoverynet.accounts import privacy, services
 from recoverynet.accounts.models import ConsentRecord, User
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.testing import give_totp
+from recoverynet.core.testing import give_totp, sign_in
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.federation.models import Membership
 
@@ -126,9 +126,9 @@ def test_erase_page_needs_confirmation_and_password(login, person, erasable):
 
 def test_erase_page_erases_signs_out_and_cannot_sign_in_again(person, erasable):
     client = Client()
-    client.force_login(person)
+    sign_in(client, person)
     other_session = Client()
-    other_session.force_login(person)
+    sign_in(other_session, person)
 
     response = client.post(reverse("accounts:erase"), {"confirm": "on", "password": PASSWORD})
     assert response.status_code == 302

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.log import AdminEmailHandler
 
 from recoverynet.core.logging import PersonalDataSafeExceptionReporter
+from recoverynet.core.testing import sign_in
 
 from .conftest import PASSWORD
 
@@ -43,7 +44,7 @@ def test_exception_reports_hold_no_personal_data(caplog, person):
     assert all(h.reporter_class is PersonalDataSafeExceptionReporter for h in mailers)
     caplog.set_level(logging.DEBUG)
     client = Client(raise_request_exception=False)
-    client.force_login(person)
+    sign_in(client, person)
     response = client.post(
         "/boom/?email=robin@example.org&q=Robin+Pseudonym",
         {

@@ -1,5 +1,7 @@
 import pytest
 
+from recoverynet.core.testing import sign_in
+
 # --- The audit log pages (test_audit_views.py) ----------------------------------
 
 
@@ -10,7 +12,7 @@ def login(client, world):
     def _login(role):
         user = world.users[role]
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         return client
 
     return _login
@@ -30,7 +32,7 @@ def staff_client(world):
         user.is_staff = True
         user.save(update_fields=["is_staff"])
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)
         return client
 
     return _staff_client

@@ -11,6 +11,7 @@ from django.urls import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
 from recoverynet.accounts.factories import UserFactory
+from recoverynet.core.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def rates(monkeypatch):
 
 def signed_in_client():
     client = Client()
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     return client
 
 

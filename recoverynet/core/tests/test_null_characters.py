@@ -4,11 +4,13 @@ every surface refuses them up front on both databases (never a 500 on one)."""
 import pytest
 from django.urls import reverse
 
+from recoverynet.core.testing import sign_in
+
 pytestmark = pytest.mark.django_db
 
 
 def test_null_character_in_a_json_body_is_a_400(client, world):
-    client.force_login(world.users["member"])
+    sign_in(client, world.users["member"])
     response = client.post(
         reverse("membership-list"), data='{"network": "cumbria\\u0000"}', content_type="application/json"
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from recoverynet.core.testing import ROLES
+from recoverynet.core.testing import ROLES, sign_in
 from recoverynet.directory.factories import FellowshipFactory, MeetingFactory, ServiceFactory
 from recoverynet.directory.models import (
     ChangeRequest,
@@ -209,6 +209,8 @@ ALLAUTH = {
     "mfa_view_recovery_codes": Case(signed_in(404)),
     "mfa_download_recovery_codes": Case(signed_in(404)),
     "mfa_reauthenticate": Case(roles(302, anonymous=LOGIN, **dict.fromkeys(PRIVILEGED, 200))),
+    # The admin's sign-in page hands over to allauth's; staff are sent on, others refused.
+    "admin_login": Case(roles(403, anonymous=LOGIN, admin=302)),
 }
 
 API_SIGNED_IN = signed_in(200, anonymous=403)
@@ -463,7 +465,7 @@ def test_permission_matrix(client, world, name, role, scope):
     world.directory = build_directory(world)
     user = world.users[role]
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     url = reverse(name, kwargs=_url_kwargs(world, case, scope))
     if case.network_query:
         url += "?network=" + (world.own_network if scope == "own" else world.other_network).slug

@@ -21,6 +21,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from recoverynet.core.testing import sign_in
 from recoverynet.federation.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def session_cookies(user):
     if user is None:
         return {}, {}
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF_TOKEN}
     return cookies, {"X-CSRFToken": CSRF_TOKEN}
 

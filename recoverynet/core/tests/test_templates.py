@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from recoverynet.accounts.consent import CURRENT_WORDING
 from recoverynet.core.templatetags.govuk import full_page_title, sentence_case
+from recoverynet.core.testing import sign_in
 
 TEMPLATES_DIR = Path(settings.BASE_DIR) / "templates"
 
@@ -394,7 +395,7 @@ def test_header_for_anonymous_people(client, world):
     ],
 )
 def test_header_for_signed_in_people(client, world, role, sees_manage):
-    client.force_login(world.users[role])
+    sign_in(client, world.users[role])
     html = client.get(reverse("core:privacy")).content.decode()
     expected = ["Home", "Networks", "Organisations", "Your profile"] + (["Manage"] if sees_manage else [])
     assert nav_links(html) == expected
@@ -430,7 +431,7 @@ def test_footer_links(client):
 def test_messages_become_notification_banners(client, world):
     from django.contrib.messages import constants
 
-    client.force_login(world.users["member"])
+    sign_in(client, world.users["member"])
     html = render_to_string(
         "includes/messages.html",
         {"messages": [_Message(constants.SUCCESS, "success", "Profile saved"), _Message(constants.INFO, "info", "Hi")]},
@@ -558,7 +559,7 @@ def test_pages_have_csp_and_no_inline_scripts_or_styles(client, name):
 
 @pytest.mark.django_db
 def test_signed_in_pages_have_no_inline_scripts_or_styles(client, world):
-    client.force_login(world.users["member"])
+    sign_in(client, world.users["member"])
     for name in ("account_email", "account_change_password", "mfa_index"):
         html = client.get(reverse(name)).content.decode()
         assert not INLINE_SCRIPT.findall(html), name
@@ -672,7 +673,7 @@ def test_sign_up_page_has_display_name_and_privacy_link(client):
 
 @pytest.mark.django_db
 def test_account_settings_pages_are_govuk_styled(client, world):
-    client.force_login(world.users["member"])
+    sign_in(client, world.users["member"])
     html = client.get(reverse("mfa_index")).content.decode()
     assert text(find_one(html, "h1", "govuk-heading-l")) == "Two-factor authentication"
     assert find_all(html, "div", "govuk-summary-card")
@@ -685,7 +686,7 @@ def test_account_settings_pages_are_govuk_styled(client, world):
 @pytest.mark.django_db
 def test_totp_activation_shows_the_qr_code_as_an_image(client, world):
     member = world.users["member"]
-    client.force_login(member)
+    sign_in(client, member)
     # allauth asks for the password again before two-factor changes.
     client.post(reverse("account_reauthenticate"), {"password": "correct horse battery staple"})
     response = client.get(reverse("mfa_activate_totp"))

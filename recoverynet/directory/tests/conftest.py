@@ -1,5 +1,7 @@
 import pytest
 
+from recoverynet.core.testing import sign_in
+
 # --- /api/v1/ and CSV export (test_api*.py, test_csv*.py) ---------------------------
 
 
@@ -12,7 +14,7 @@ def api_as(world):
     def _api_as(role):
         client = APIClient()
         if world.users[role] is not None:
-            client.force_login(world.users[role])
+            sign_in(client, world.users[role])
         return client
 
     return _api_as
@@ -28,7 +30,7 @@ def login(client, world):
     def _login(role):
         user = world.users[role]
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         return client
 
     return _login
@@ -44,7 +46,7 @@ def staff_client(world):
         user.is_staff = True
         user.save(update_fields=["is_staff"])
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)
         return client
 
     return _staff_client

@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from recoverynet.core.models import AuditEntry
+from recoverynet.core.testing import sign_in
 from recoverynet.directory import services
 from recoverynet.directory.factories import MeetingFactory
 from recoverynet.directory.models import ChangeRequest, Meeting
@@ -87,7 +88,7 @@ def test_anonymous_report_is_saved_and_audited_without_the_email(client, meeting
 
 
 def test_signed_in_report_records_the_reporter(client, world, meeting):
-    client.force_login(world.users["member"])
+    sign_in(client, world.users["member"])
     client.post(report_url(meeting), {"field": "name", "proposed_value": "New name", "reason": "Renamed."})
     assert ChangeRequest.objects.get().reporter == world.users["member"]
 
@@ -119,7 +120,7 @@ def test_hostile_text_is_stored_as_text_and_escaped(client, world, meeting):
     client.post(report_url(meeting), {"field": "notes", "proposed_value": hostile, "reason": "<b>bold</b>"})
     change = ChangeRequest.objects.get()
     assert change.proposed_value.startswith("<script>")
-    client.force_login(world.users["network_coordinator"])
+    sign_in(client, world.users["network_coordinator"])
     body = client.get(review_url(change)).content.decode()
     assert "<script>alert" not in body
     assert "&lt;script&gt;" in body

@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from recoverynet.core.models import AuditEntry
+from recoverynet.core.testing import sign_in
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory, ServiceFactory
 from recoverynet.directory.models import Meeting, Schedule, ServiceAtLocation, ServicePhone, Taxonomy, TaxonomyTerm
 
@@ -22,7 +23,7 @@ SERVICES_URL = "/manage/directory/export/services.csv"
 def client_for(world, role):
     client = Client()
     if world.users[role] is not None:
-        client.force_login(world.users[role])
+        sign_in(client, world.users[role])
     return client
 
 

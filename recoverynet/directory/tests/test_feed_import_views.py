@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from recoverynet.core.testing import sign_in
 from recoverynet.directory.factories import FellowshipFactory, MeetingFactory
 from recoverynet.directory.models import FeedImport, FeedSource, Meeting
 from recoverynet.directory.services import feeds
@@ -28,7 +29,7 @@ ROW = {
 
 def signed_in(client, world, role="network_coordinator"):
     if world.users[role] is not None:
-        client.force_login(world.users[role])
+        sign_in(client, world.users[role])
     return client
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from recoverynet.core.testing import sign_in
 from recoverynet.directory import views
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory
 from recoverynet.directory.models import Meeting, MeetingType
@@ -178,7 +179,7 @@ def test_unknown_and_inactive_networks_are_404_whatever_the_etag(client, schedul
 def test_the_html_schedule_has_no_etag_as_its_header_shows_who_is_signed_in(client, world, schedule):
     url = reverse("directory:network_schedule", kwargs={"slug": schedule["network"].slug})
     signed_out = client.get(url)
-    client.force_login(world.users["member"])
+    sign_in(client, world.users["member"])
     signed_in = client.get(url)
     assert "Sign in" in signed_out.content.decode() and "Sign out" in signed_in.content.decode()
     assert not signed_out.has_header("ETag") and not signed_in.has_header("ETag")

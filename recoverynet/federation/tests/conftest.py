@@ -1,6 +1,7 @@
 import pytest
 
 from recoverynet.accounts.factories import UserFactory
+from recoverynet.core.testing import sign_in
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.federation.models import Membership
 
@@ -14,7 +15,7 @@ def login(client, world):
     def _login(role):
         user = world.users[role]
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         return client
 
     return _login
@@ -43,7 +44,7 @@ def api_as(world):
     def _api_as(role):
         client = APIClient()
         if world.users[role] is not None:
-            client.force_login(world.users[role])
+            sign_in(client, world.users[role])
         return client
 
     return _api_as
@@ -63,7 +64,7 @@ def staff_client(world):
         user.is_staff = True
         user.save(update_fields=["is_staff"])
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)
         return client
 
     return _staff_client

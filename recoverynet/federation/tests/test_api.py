@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from recoverynet.accounts.factories import UserFactory
 from recoverynet.core.api import exception_handler
 from recoverynet.core.models import AuditEntry
+from recoverynet.core.testing import sign_in
 from recoverynet.federation.factories import (
     MembershipFactory,
     NetworkFactory,
@@ -557,7 +558,7 @@ def test_declining_needs_a_reason(world, api_as, pending_membership):
 
 def test_the_person_cannot_approve_their_own_request(world, api_as, pending_membership):
     client = api_as("anonymous")
-    client.force_login(pending_membership.user)
+    sign_in(client, pending_membership.user)
     response = client.post(f"/api/v1/memberships/{pending_membership.pk}/decide/", {"approve": True}, format="json")
     assert response.status_code == 403
     pending_membership.refresh_from_db()
@@ -705,7 +706,7 @@ def test_page_size_is_capped(world, api_as):
 
 def test_member_can_list_with_new_account_that_has_no_memberships(db, api_as, world):
     client = api_as("anonymous")
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     assert results(client.get("/api/v1/memberships/")) == []
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from recoverynet.accounts.factories import ConsentRecordFactory, UserFactory
 from recoverynet.core.models import AuditEntry
+from recoverynet.core.testing import sign_in
 from recoverynet.federation.factories import MembershipFactory, NetworkFactory, OrganisationFactory
 from recoverynet.federation.models import Membership, Network, Organisation, Partnership, Sector, Settlement
 
@@ -783,5 +784,5 @@ def test_new_network_coordinator_without_network_gets_403(client, world):
     MembershipFactory(
         user=user, network=NetworkFactory(), status=Membership.Status.PENDING, role=Membership.Role.NETWORK_COORDINATOR
     )
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get(reverse("manage:index")).status_code == 403

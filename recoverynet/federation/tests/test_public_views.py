@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from recoverynet.core.testing import sign_in
 from recoverynet.federation import views
 from recoverynet.federation.factories import (
     MembershipFactory,
@@ -90,7 +91,7 @@ def test_home_map_markers_cover_networks_and_settlements(client, world):
 
 
 def test_home_has_no_sign_up_link_for_signed_in_people(client, world):
-    client.force_login(world.users["member"])
+    sign_in(client, world.users["member"])
     response = client.get(reverse("federation:home"))
     assert response.status_code == 200
     assert reverse("account_signup") not in html(response)
@@ -197,7 +198,7 @@ def test_network_detail_invites_anonymous_people_to_sign_in_to_join(client, worl
 
 
 def test_network_detail_join_link_for_signed_in_non_members(client, world):
-    client.force_login(world.users["member"])
+    sign_in(client, world.users["member"])
     response = client.get(world.other_network.get_absolute_url())
     assert response.status_code == 200
     assert 'href="/me/networks/merseyside/join/"' in html(response)
@@ -206,13 +207,13 @@ def test_network_detail_join_link_for_signed_in_non_members(client, world):
 
 
 def test_network_detail_tells_members_and_applicants_where_they_stand(client, world):
-    client.force_login(world.users["member"])
+    sign_in(client, world.users["member"])
     content = html(client.get(world.own_network.get_absolute_url()))
     assert "You are a member of this network." in content
     assert "Join this network" not in content
 
     applicant = MembershipFactory(network=world.other_network, status=Membership.Status.PENDING).user
-    client.force_login(applicant)
+    sign_in(client, applicant)
     content = html(client.get(world.other_network.get_absolute_url()))
     assert "You have asked to join this network." in content
     assert "Join this network" not in content
@@ -220,7 +221,7 @@ def test_network_detail_tells_members_and_applicants_where_they_stand(client, wo
 
 def test_manage_link_only_for_people_who_may_manage_the_network(client, world):
     coordinator = world.users["network_coordinator"]
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.get(world.own_network.get_absolute_url())
     assert response.status_code == 200
     assert response.context["can_manage"] is True
@@ -229,7 +230,7 @@ def test_manage_link_only_for_people_who_may_manage_the_network(client, world):
     response = client.get(world.other_network.get_absolute_url())
     assert response.context["can_manage"] is False
     assert "Manage this network" not in html(response)
-    client.force_login(world.users["member"])
+    sign_in(client, world.users["member"])
     response = client.get(world.own_network.get_absolute_url())
     assert response.context["can_manage"] is False
     assert "Manage this network" not in html(response)
@@ -523,7 +524,7 @@ def test_query_count_does_not_grow_with_rows(client, world, django_assert_num_qu
 
 
 def test_query_count_is_constant_for_signed_in_coordinator_on_network_page(client, world, django_assert_num_queries):
-    client.force_login(world.users["network_coordinator"])
+    sign_in(client, world.users["network_coordinator"])
     add_rows(world, 3)
     queries_with_3 = count_queries(client, "/networks/cumbria/")
     add_rows(world, 27)
