@@ -117,6 +117,7 @@ PAGES = {
     "federation:partnership_detail": Case(ALL, obj="partnership"),
     "core:accessibility": Case(ALL),
     "core:privacy": Case(ALL),
+    "core:healthz": Case(ALL),
     "api-schema": Case(ALL),
     "api-docs": Case(ALL),
     "api-redoc": Case(ALL),
