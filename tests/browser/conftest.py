@@ -2,7 +2,8 @@
 
 Everything in this directory is marked `browser` and is skipped, with one clear
 reason, when Debian's Chromium is not installed at /usr/bin/chromium
-(`apt-get install chromium`; `.ci/run` installs it when it can).
+(`apt-get install chromium`; `.ci/run` installs it). Under CI=true a missing
+Chromium is an error, not a skip: CI must run them.
 """
 
 import os
@@ -27,6 +28,8 @@ def pytest_collection_modifyitems(config, items):
             continue
         item.add_marker(pytest.mark.browser)
         if not CHROMIUM.exists():
+            if os.environ.get("CI", "").lower() == "true":
+                raise pytest.UsageError(f"CI=true but {SKIP_REASON}: CI must run the browser tests.")
             item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
 
 
