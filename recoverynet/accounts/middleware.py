@@ -68,6 +68,7 @@ class RequireMFAForPrivilegedRolesMiddleware:
         view_name = request.resolver_match.view_name if request.resolver_match else ""
         if has_mfa(user):
             if view_name in CHALLENGE_VIEWS:
+                request.second_factor_owed = True  # the code page then offers no password alternative
                 return None
             if is_api(request):
                 return JsonResponse(

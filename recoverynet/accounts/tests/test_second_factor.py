@@ -261,3 +261,11 @@ def test_members_sessions_have_no_idle_limit(world, clock):
     assert client.get("/me/").status_code == 200
     clock.advance(hours=10)
     assert client.get("/me/").status_code == 200
+
+
+def test_the_code_page_offers_no_password_instead_when_the_second_factor_is_owed(world):
+    client = password_only_session(world.users["network_coordinator"])
+    page = client.get(reverse("mfa_reauthenticate") + "?next=/manage/").content.decode()
+    assert "Enter your two-factor code" in page
+    assert reverse("account_reauthenticate") not in page
+    assert reverse("account_logout") in page
