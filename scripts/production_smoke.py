@@ -7,7 +7,9 @@ the production settings (throwaway secrets, Redis at CACHE_URL), starts
 gunicorn with two workers on a free loopback port and checks: /healthz over
 plain HTTP (exempt from the HTTPS redirect), a public page and a static file
 behind a TLS proxy (X-Forwarded-Proto: https), and that plain HTTP to a page is
-redirected to HTTPS. Then stops gunicorn and drops the database. Exit 0 only
+redirected to HTTPS; then backs the database up with scripts/backup-postgres.sh
+and restores the dump into another empty database (same rows, no migration
+missing). Then stops gunicorn and drops the databases. Exit 0 only
 when every check passed. `.ci/run` runs it; it talks to 127.0.0.1 only.
 """
 
@@ -28,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+import psycopg.sql
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -98,6 +101,53 @@ def run_checks(port) -> list[str]:
     return failures
 
 
+def table_counts(url) -> dict:
+    with psycopg.connect(url) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+        ]
+        return {
+            t: conn.execute(psycopg.sql.SQL("SELECT count(*) FROM {}").format(psycopg.sql.Identifier(t))).fetchone()[0]
+            for t in tables
+        }
+
+
+def check_backup_and_restore(env, admin_url, name) -> list[str]:
+    """The nightly backup script's dump restores into an empty database, whole."""
+    failures = []
+    backup_dir = tempfile.mkdtemp(prefix="recoverynet-backup-")
+    restored = f"{name}_restored"
+    try:
+        dump = subprocess.run(
+            [str(ROOT / "scripts" / "backup-postgres.sh")],
+            env={**env, "BACKUP_DIR": backup_dir},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{restored}"')
+        restored_url = with_database(env["DATABASE_URL"], restored)
+        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname", restored_url, dump], check=True)  # noqa: S607
+        before, after = table_counts(env["DATABASE_URL"]), table_counts(restored_url)
+        ok = before == after and sum(before.values()) > 0
+        say(f"{'ok   ' if ok else 'FAIL '}backup restored: {len(after)} tables, {sum(after.values())} rows, as dumped")
+        if not ok:
+            failures.append("backup and restore")
+        check = subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--check", "-v", "0"], cwd=ROOT, env={**env, "DATABASE_URL": restored_url}
+        )
+        say(f"{'ok   ' if check.returncode == 0 else 'FAIL '}the restored database needs no migration")
+        if check.returncode:
+            failures.append("restored database migrations")
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
+        shutil.rmtree(backup_dir, ignore_errors=True)
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -146,7 +196,7 @@ def main():
             except OSError:
                 time.sleep(0.3)
         say(f"gunicorn answering on {HOST}:{port}")
-        failures = run_checks(port)
+        failures = run_checks(port) + check_backup_and_restore(env, admin_url, name)
     finally:
         if server is not None and server.poll() is None:
             server.send_signal(signal.SIGTERM)
