@@ -247,6 +247,11 @@ MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 # postcode districts are used. Never called in tests.
 POSTCODE_GEOCODER_URL = env.str("POSTCODE_GEOCODER_URL", default="")
 
+# The Meeting Guide feed's body is cached under its ETag (a meeting or location
+# change makes a new key at once); this bounds how long a renamed network or
+# fellowship takes to show in it.
+FEED_CACHE_SECONDS = env.int("FEED_CACHE_SECONDS", default=300)
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

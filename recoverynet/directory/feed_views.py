@@ -1,12 +1,19 @@
 """The Meeting Guide feed out: public data for meeting apps.
 
-Cached by conditional GET: the ETag and Last-Modified come from the newest
-change among the feed's meetings (and how many there are), so an app that
-polls gets a 304 with no body until something changes."""
+Cached twice over. By conditional GET: the ETag and Last-Modified come from
+the newest change among the feed's meetings and their locations (and how many
+meetings there are), so an app that polls gets a 304 with no body until
+something changes. And on the server: the body is kept in the cache under that
+ETag, so a change to a meeting or its location makes a new key at once and
+thousands of apps fetching the same feed cost one build. Renaming a network or
+a fellowship moves no timestamp; FEED_CACHE_SECONDS bounds how long a feed can
+show the old name."""
 
 import hashlib
 import json
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -26,16 +33,23 @@ def meeting_guide_feed(request, slug=None):
     if slug is not None:
         network = get_object_or_404(Network, slug=slug, is_active=True)
         meetings = meetings.filter(network=network)
-    stamp = feed_queryset(meetings).order_by().aggregate(newest=Max("updated_at"), count=Count("pk"))
-    base_url = request.build_absolute_uri("/")
-    newest = stamp["newest"]
-    etag = '"{}"'.format(
-        hashlib.sha256(f"{newest.isoformat() if newest else ''}|{stamp['count']}|{base_url}".encode()).hexdigest()[:32]
+    stamp = (
+        feed_queryset(meetings)
+        .order_by()
+        .aggregate(newest=Max("updated_at"), newest_location=Max("location__updated_at"), count=Count("pk"))
     )
+    base_url = request.build_absolute_uri("/")
+    newest = max((t for t in (stamp["newest"], stamp["newest_location"]) if t is not None), default=None)
+    version = f"{newest.isoformat() if newest else ''}|{stamp['count']}|{base_url}|{slug or ''}"
+    etag = f'"{hashlib.sha256(version.encode()).hexdigest()[:32]}"'
     last_modified = int(newest.timestamp()) if newest else None
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        body = json.dumps(build_feed(meetings, base_url), ensure_ascii=False, separators=(",", ":"))
+        key = f"directory:meeting-guide:{etag.strip(chr(34))}"
+        body = cache.get(key)
+        if body is None:
+            body = json.dumps(build_feed(meetings, base_url), ensure_ascii=False, separators=(",", ":")).encode()
+            cache.set(key, body, settings.FEED_CACHE_SECONDS)
         response = HttpResponse(body, content_type="application/json")
     response["ETag"] = etag
     if last_modified is not None:

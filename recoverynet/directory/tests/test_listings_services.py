@@ -129,3 +129,20 @@ def test_no_change_leaves_last_modified_alone(world):
     services.update_meeting(actor=world.users["network_coordinator"], meeting=meeting, data={"name": "Same"}, days=[2])
     meeting.refresh_from_db()
     assert meeting.updated_at == long_ago
+
+
+def test_feed_is_built_once_and_rebuilt_after_a_location_change(world, client, django_assert_max_num_queries):
+    """The feed body is cached under its ETag: a second fetch runs one query, and
+    an address change (which moves no meeting's timestamp) still reaches readers."""
+    meeting = MeetingFactory(network=world.own_network, days=[2])
+    first = client.get("/feeds/meeting-guide.json")
+    with django_assert_max_num_queries(1):
+        second = client.get("/feeds/meeting-guide.json")
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    location = meeting.location
+    location.address = "1 Changed Street"
+    location.save()
+    changed = client.get("/feeds/meeting-guide.json", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    assert "1 Changed Street" in changed.content.decode()
