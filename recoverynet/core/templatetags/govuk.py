@@ -8,6 +8,8 @@ from django import forms, template
 from django.http import QueryDict
 from django.utils.safestring import SafeString
 
+from recoverynet.core.forms import render_choice_items
+
 register = template.Library()
 
 SITE_NAME = "RecoveryNet"
@@ -134,6 +136,13 @@ _NARROW_INPUTS = {"number": "govuk-input--width-10", "date": "govuk-input--width
 
 def _classes(*names):
     return " ".join(name for name in names if name)
+
+
+@register.simple_tag
+def govuk_choice_items(govuk):
+    """{% govuk_choice_items govuk %}: every radio or checkbox of a group, in
+    Python (a list of seventy types would be hundreds of template renders)."""
+    return render_choice_items(govuk.options, govuk.kind)
 
 
 @register.simple_tag
