@@ -123,3 +123,31 @@ def test_query_count_does_not_grow_with_rows(login, world, django_assert_max_num
     assert len(response.context["entries"]) == 30
     html = response.content.decode()
     assert "Church 0" in html and "Hall 0" in html and "Church 29" in html
+
+
+# --- The "type of record" filter ------------------------------------------------
+
+
+def object_type_labels(client):
+    form = client.get(reverse(LIST)).context["filter"].form
+    return {label for _value, label in form.fields["object_type"].choices}
+
+
+def test_type_filter_offers_every_audited_model_including_the_directorys(login, world):
+    coordinator = world.users["network_coordinator"]
+    meeting = MeetingFactory(network=world.own_network, fellowship=FellowshipFactory())
+    update_meeting(actor=coordinator, meeting=meeting, data={"notes": "Step meeting"})
+    federation_services.update_settlement(actor=coordinator, settlement=world.own_settlement, data={"town": "Wigton"})
+    client = login("network_coordinator")
+    labels = object_type_labels(client)
+    assert {"Meeting", "Settlement"} <= labels
+    meeting_type = AuditEntry.objects.filter(content_type__model="meeting").latest("id").content_type_id
+    (shown,) = client.get(reverse(LIST), {"object_type": meeting_type}).context["entries"]
+    assert shown.object_repr == f"Meeting {meeting.name}"
+
+
+def test_type_filter_offers_only_types_the_reader_can_see(login, world):
+    other = MeetingFactory(network=world.other_network, fellowship=FellowshipFactory())
+    update_meeting(actor=world.users["federation_coordinator"], meeting=other, data={"notes": "Elsewhere"})
+    assert "Meeting" not in object_type_labels(login("network_coordinator"))
+    assert "Meeting" in object_type_labels(login("federation_coordinator"))
