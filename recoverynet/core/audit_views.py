@@ -1,23 +1,24 @@
-"""The audit log for coordinators: a filtered list and a CSV export.
+"""The audit log for coordinators: a filtered list and a CSV export (a POST: core.downloads).
 
 Federation coordinators read every entry; network coordinators read their
 own networks' entries (AuditEntry.objects.visible_to). Personal fields were
 already stored as "(changed)" when the entry was written.
 """
 
-import contextlib
 import csv
 import json
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import FieldDoesNotExist
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.views import View
 from django.views.generic import ListView
 from rules.contrib.views import PermissionRequiredMixin
 
+from .audit_display import ChangeDisplay
+from .downloads import DownloadOnPostMixin
 from .filters import AuditEntryFilter
 from .models import AuditEntry
 from .services import record_audit_export
@@ -34,33 +35,6 @@ def actor_name(entry) -> str:
 
 def object_type_label(entry) -> str:
     return capfirst(entry.content_type.name) if entry.content_type_id else ""
-
-
-def _display_value(value) -> str:
-    if value is None or value == "":
-        return "(empty)"
-    if value is True:
-        return "Yes"
-    if value is False:
-        return "No"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if value else "(none)"
-    return str(value)
-
-
-def change_rows(entry) -> list:
-    """[(field label, old, new)] for an entry, with the model's field labels."""
-    model = entry.content_type.model_class() if entry.content_type_id else None
-    rows = []
-    for name, pair in sorted((entry.changes or {}).items()):
-        label = name.replace("_", " ")
-        if model is not None:
-            # A field removed since the entry was written keeps its raw name.
-            with contextlib.suppress(FieldDoesNotExist):
-                label = str(model._meta.get_field(name).verbose_name)
-        old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
-        rows.append((capfirst(label), _display_value(old), _display_value(new)))
-    return rows
 
 
 class AuditAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -82,18 +56,29 @@ class AuditListView(AuditAccessMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        display = ChangeDisplay(context["entries"])
         for entry in context["entries"]:
             entry.who = actor_name(entry)
             entry.object_type = object_type_label(entry)
-            entry.change_rows = change_rows(entry)
+            entry.change_rows = display.rows(entry)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(filter=self.filterset, filter_query=query.urlencode())
         return context
 
 
-class AuditCsvView(AuditAccessMixin, View):
-    def get(self, request, *args, **kwargs):
+class AuditCsvView(AuditAccessMixin, DownloadOnPostMixin, View):
+    """GET: the Download CSV button; POST: the file (see core.downloads)."""
+
+    download_title = "Download audit entries"
+    download_description = (
+        "A spreadsheet of the audit entries you can read, limited by the filters you chose on the audit log page."
+    )
+
+    def download_context(self, request):
+        return {"back_url": reverse("manage:audit_list"), "back_label": "Audit log"}
+
+    def download(self, request):
         entries = self.filtered_entries()
         export_entry = record_audit_export(
             actor=request.user,

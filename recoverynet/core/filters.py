@@ -11,7 +11,6 @@ from recoverynet.federation.models import Network
 from .models import AuditEntry
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
-AUDITED_APPS = ("federation", "accounts")
 
 
 class ObjectTypeChoiceField(forms.ModelChoiceField):
@@ -74,4 +73,11 @@ class AuditEntryFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = user if user is not None else getattr(request, "user", None)
         self.filters["network"].queryset = visible_networks(user) if user is not None else Network.objects.none()
-        self.filters["object_type"].queryset = ContentType.objects.filter(app_label__in=AUDITED_APPS).order_by("model")
+        self.filters["object_type"].queryset = audited_types(user)
+
+
+def audited_types(user):
+    """The types of record in the entries `user` may read. Taken from the log itself,
+    so every audited model (a new app's too) is offered with no list to keep."""
+    entries = AuditEntry.objects.visible_to(user) if user is not None else AuditEntry.objects.none()
+    return ContentType.objects.filter(pk__in=entries.values("content_type_id")).order_by("model")

@@ -1,5 +1,6 @@
 """CSV exports of the directory for coordinators:
-/manage/directory/export/meetings.csv?network=<slug> and services.csv.
+/manage/directory/export/meetings.csv?network=<slug> and services.csv. A GET shows a
+Download CSV button; the download itself is a POST (core.downloads).
 
 Network coordinators export their own network's listings (every status, so
 they can check them); federation coordinators may leave out `network` to
@@ -10,6 +11,7 @@ to open in a spreadsheet: a cell that would start a formula gets a leading quote
 
 import csv
 
+import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -18,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views import View
 
+from recoverynet.core.downloads import DownloadOnPostMixin
 from recoverynet.core.spreadsheets import Echo, spreadsheet_safe
 from recoverynet.federation import scoping
 from recoverynet.federation.models import Network
@@ -120,7 +123,9 @@ def service_row(service) -> list:
     ]
 
 
-class DirectoryExportView(View):
+class DirectoryExportView(DownloadOnPostMixin, View):
+    """GET: the Download CSV button; POST: the file, audited (see core.downloads)."""
+
     kind = ""
     header: list = []
 
@@ -130,23 +135,39 @@ class DirectoryExportView(View):
     def row(self, obj) -> list:
         raise NotImplementedError
 
-    def get(self, request, *args, **kwargs):
+    def dispatch(self, request, *args, **kwargs):
+        # The same refusals for the button page and the download.
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         slug = request.GET.get("network", "").strip()
-        network = None
+        self.network = None
         if slug:
-            network = get_object_or_404(Network.objects.active(), slug=slug[:80])
-        objects = self.queryset()
-        if network is not None:
-            objects = objects.filter(network=network)
-        if network is None and not scoping.is_federation_coordinator(request.user):
+            self.network = get_object_or_404(Network.objects.active(), slug=slug[:80])
+        if self.network is None and not scoping.is_federation_coordinator(request.user):
             if not scoping.coordinated_network_ids(request.user):
                 raise PermissionDenied
             return HttpResponseBadRequest(
                 "Choose the network to export: add ?network=<its slug> to the address.",
                 content_type="text/plain; charset=utf-8",
             )
+        if not rules.has_perm("directory.export_directory", request.user, self.network):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def download_title(self):
+        return f"Download {self.kind}"
+
+    @property
+    def download_description(self):
+        where = f"the {self.network.name} network" if self.network else "every network"
+        return f"A spreadsheet of the {self.kind} of {where}, whatever their status."
+
+    def download(self, request):
+        network = self.network
+        objects = self.queryset()
+        if network is not None:
+            objects = objects.filter(network=network)
         services.record_directory_export(actor=request.user, kind=self.kind, network=network, rows=objects.count())
         writer = csv.writer(Echo())
 

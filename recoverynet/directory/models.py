@@ -252,6 +252,9 @@ class Meeting(models.Model):
     def audit_repr(self):
         return f"Meeting {self.name}"
 
+    # The audit log records weekday changes as Meeting Guide day numbers.
+    audit_value_labels = {"days": dict(enumerate(DAY_NAMES))}
+
     @property
     def is_online(self):
         return bool(self.conference_url or self.conference_phone)

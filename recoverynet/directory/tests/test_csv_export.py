@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -25,6 +26,11 @@ def client_for(world, role):
     if world.users[role] is not None:
         sign_in(client, world.users[role])
     return client
+
+
+def download(client, url, params=None):
+    """The download itself: a POST to the export's address (a GET shows its button)."""
+    return client.post(url + ("?" + urlencode(params) if params else ""))
 
 
 def read_csv(response):
@@ -62,7 +68,7 @@ def listings(world):
 
 
 def test_coordinator_exports_their_networks_meetings(world, listings):
-    rows = read_csv(client_for(world, "network_coordinator").get(MEETINGS_URL, {"network": "cumbria"}))
+    rows = read_csv(download(client_for(world, "network_coordinator"), MEETINGS_URL, {"network": "cumbria"}))
 
     assert [row["Slug"] for row in rows] == ["formula", "tuesday-serenity"]  # every status, this network only
     tuesday = rows[1]
@@ -83,18 +89,18 @@ def test_coordinator_exports_their_networks_meetings(world, listings):
 
 
 def test_cells_that_would_run_as_formulas_are_quoted(world, listings):
-    rows = read_csv(client_for(world, "network_coordinator").get(MEETINGS_URL, {"network": "cumbria"}))
+    rows = read_csv(download(client_for(world, "network_coordinator"), MEETINGS_URL, {"network": "cumbria"}))
     formula = rows[0]
     assert formula["Name"] == '\'=HYPERLINK("http://evil")'
     assert formula["Notes"] == "'+SUM(A1:A9)"
     assert formula["Group"] == "'@cmd"
     assert formula["Contact name"] == "'-2+3"
-    services = read_csv(client_for(world, "network_coordinator").get(SERVICES_URL, {"network": "cumbria"}))
+    services = read_csv(download(client_for(world, "network_coordinator"), SERVICES_URL, {"network": "cumbria"}))
     assert services[0]["Fees"] == "'\tTab fee"
 
 
 def test_services_export(world, listings):
-    rows = read_csv(client_for(world, "network_coordinator").get(SERVICES_URL, {"network": "cumbria"}))
+    rows = read_csv(download(client_for(world, "network_coordinator"), SERVICES_URL, {"network": "cumbria"}))
     assert [row["Slug"] for row in rows] == ["drop-in-advice"]
     row = rows[0]
     assert row["Organisation"] == "Eden Recovery"
@@ -105,7 +111,7 @@ def test_services_export(world, listings):
 
 
 def test_each_export_is_audited(world, listings):
-    client_for(world, "network_coordinator").get(MEETINGS_URL, {"network": "cumbria"})
+    download(client_for(world, "network_coordinator"), MEETINGS_URL, {"network": "cumbria"})
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
     assert entry.actor == world.users["network_coordinator"]
     assert entry.network == world.own_network
@@ -113,11 +119,11 @@ def test_each_export_is_audited(world, listings):
 
 
 def test_federation_coordinator_exports_every_network(world, listings):
-    rows = read_csv(client_for(world, "federation_coordinator").get(MEETINGS_URL))
+    rows = read_csv(download(client_for(world, "federation_coordinator"), MEETINGS_URL))
     assert {row["Network"] for row in rows} == {"Cumbria", "Merseyside"}
     assert len(rows) == 3
     assert AuditEntry.objects.get(action=AuditEntry.Action.EXPORT).summary.endswith("(every network, 3 rows)")
-    rows = read_csv(client_for(world, "federation_coordinator").get(SERVICES_URL, {"network": "merseyside"}))
+    rows = read_csv(download(client_for(world, "federation_coordinator"), SERVICES_URL, {"network": "merseyside"}))
     assert [row["Slug"] for row in rows] == ["mersey-service"]
 
 
@@ -136,29 +142,30 @@ def test_federation_coordinator_exports_every_network(world, listings):
     ],
 )
 def test_export_refusals(world, listings, url, role, params, status):
-    response = client_for(world, role).get(url, params)
-    assert response.status_code == status
+    client = client_for(world, role)
+    assert client.get(url, params).status_code == status  # the button page refuses alike
+    assert download(client, url, params).status_code == status
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
 
 
 @pytest.mark.parametrize("url", [MEETINGS_URL, SERVICES_URL])
 def test_anonymous_is_sent_to_sign_in(world, url):
-    response = Client().get(url, {"network": "cumbria"})
-    assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
+    for response in (Client().get(url, {"network": "cumbria"}), download(Client(), url, {"network": "cumbria"})):
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
 
 
 def test_inactive_network_is_not_found(world, listings):
     world.own_network.is_active = False
     world.own_network.save(update_fields=["is_active"])
-    assert client_for(world, "network_coordinator").get(MEETINGS_URL, {"network": "cumbria"}).status_code == 404
+    assert download(client_for(world, "network_coordinator"), MEETINGS_URL, {"network": "cumbria"}).status_code == 404
 
 
 @pytest.mark.parametrize("url", [MEETINGS_URL, SERVICES_URL])
 def test_export_runs_a_constant_number_of_queries(world, listings, url, django_assert_num_queries):
     client = client_for(world, "network_coordinator")
     with CaptureQueriesContext(connection) as few:
-        read_csv(client.get(url, {"network": "cumbria"}))
+        read_csv(download(client, url, {"network": "cumbria"}))
     for i in range(30):
         location = LocationFactory(network=world.own_network)
         MeetingFactory(network=world.own_network, location=location, days=[1, 2], types=["O"])
@@ -166,5 +173,5 @@ def test_export_runs_a_constant_number_of_queries(world, listings, url, django_a
         ServiceAtLocation.objects.create(service=service, location=location)
         ServicePhone.objects.create(service=service, number="01632 960000")
     with django_assert_num_queries(len(few)):
-        rows = read_csv(client.get(url, {"network": "cumbria"}))
+        rows = read_csv(download(client, url, {"network": "cumbria"}))
     assert len(rows) > 30
