@@ -225,3 +225,26 @@ def test_free_text_is_not_copied_into_the_audit_log(robin):
     entry = AuditEntry.objects.get(content_type__model="changerequest", object_id=str(change.pk))
     assert entry.changes["reason"] == [None, personal_data.TEXT_NOT_RECORDED]
     assert "Robin" not in json.dumps(entry.changes)
+
+
+def test_migration_redacts_free_text_that_older_entries_copied(world):
+    import importlib
+
+    from django.db.migrations.loader import MigrationLoader
+
+    change = ChangeRequest.objects.create(meeting=MeetingFactory(network=world.own_network), field="name", reason="r")
+    old = AuditEntry.objects.create(
+        action=AuditEntry.Action.CREATE,
+        content_type=ContentType.objects.get_for_model(ChangeRequest),
+        object_id=str(change.pk),
+        changes={"reason": [None, f"mail {EMAIL}"], "field": [None, "name"], "decision_reason": ["", ""]},
+    )
+    migration = importlib.import_module("recoverynet.core.migrations.0002_redact_free_text_in_audit_log")
+    state = MigrationLoader(connection).project_state(("core", "0002_redact_free_text_in_audit_log"))
+    migration.redact_free_text(state.apps, None)
+    old.refresh_from_db()
+    assert old.changes == {
+        "reason": [None, personal_data.TEXT_NOT_RECORDED],
+        "field": [None, "name"],
+        "decision_reason": ["", ""],
+    }
