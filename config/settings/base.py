@@ -136,8 +136,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RecoveryNet] "
 ACCOUNT_PREVENT_ENUMERATION = True
 # Proxies in front of the app that append the client's address to X-Forwarded-For.
-# Login and API rate limits count by that address; 0 trusts no header (a client
-# could otherwise name its own address).
+# Every per-address limit (logins, the API, change reports) counts by the address
+# core.client_address reads with it; 0 trusts no header (a client could otherwise
+# name its own address). allauth and REST framework are pointed at it too.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Login throttling: allauth counts failed logins per IP and per account in the
@@ -187,8 +188,8 @@ REST_FRAMEWORK = {
     # /api/v1/: "anon" per IP address for the signed out, "user" per person.
     # /openreferral/ (plain Django views) counts separately, per person or IP address.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "recoverynet.core.throttling.AnonRateThrottle",
+        "recoverynet.core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),

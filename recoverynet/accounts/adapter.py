@@ -1,9 +1,19 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
+
+from recoverynet.core.client_address import client_address
 
 FALLBACK_DISPLAY_NAME = "New member"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        """Login rate limits count per client by the project's one rule (core.client_address)."""
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("Unable to determine the client's address.")
+        return address
+
     def save_user(self, request, user, form, commit=True):
         """Set the display name from the sign-up form (it may be a pseudonym).
 

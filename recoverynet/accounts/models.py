@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedCharField, EncryptedDateField, EncryptedJSONField
 
+from recoverynet.core.personal_data import PersonalData
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -52,8 +54,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     erased_at = models.DateTimeField(null=True, blank=True)
 
-    # Never written to the audit log or to logs, even though not encrypted.
-    personal_fields = ("email", "display_name", "password", "last_login")
+    # Every field here is never written to the audit log, even those not encrypted.
+    personal_data = PersonalData(
+        owner="pk",
+        fields=(
+            *("email", "display_name", "legal_name", "phone", "date_of_birth", "self_descriptions"),
+            *("password", "last_login"),
+        ),
+        on_erase="recoverynet.accounts.personal_data.erase_profile",
+        export="recoverynet.accounts.personal_data.export_profile",
+        section="profile",
+        description="your account and the optional details you gave us",
+        erase_last=True,  # the email finds the person's other rows until then
+    )
 
     objects = UserManager()
 
@@ -102,6 +115,14 @@ class ConsentRecord(models.Model):
     granted = models.BooleanField()
     wording_version = models.CharField(max_length=20)
     recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    personal_data = PersonalData(
+        owner="user",
+        on_erase="recoverynet.accounts.personal_data.withdraw_consents",
+        export="recoverynet.accounts.personal_data.export_consents",
+        section="consents",
+        description="every consent decision you made, with the wording version you saw",
+    )
 
     class Meta:
         ordering = ["-recorded_at", "-id"]

@@ -14,13 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from recoverynet.core import audit
+from recoverynet.core import audit, personal_data
 from recoverynet.core.models import AuditEntry
 from recoverynet.core.services import update_instance
 from recoverynet.core.spreadsheets import spreadsheet_safe
 
 from .consent import current_wording
 from .models import ConsentPurpose, ConsentRecord, SelfDescription
+from .personal_data import ERASED_DISPLAY_NAME, erased_email  # noqa: F401 - used by callers
 from .privacy import current_consents
 
 User = get_user_model()
@@ -28,12 +29,6 @@ User = get_user_model()
 PROFILE_FIELDS = ("display_name", "legal_name", "phone", "date_of_birth", "self_descriptions")
 # Optional text fields the encrypted-fields library stores as NULL when empty.
 OPTIONAL_TEXT_FIELDS = ("legal_name", "phone")
-
-ERASED_DISPLAY_NAME = "Former member"
-
-
-def erased_email(user) -> str:
-    return f"erased-{user.pk}@erased.invalid"
 
 
 def _require_self(actor, user):
@@ -124,81 +119,6 @@ def record_consents(*, actor, user, decisions: dict) -> list:
 # --- Subject access -------------------------------------------------------------
 
 
-def _iso(value) -> str:
-    return value.isoformat() if value else ""
-
-
-def _export_sections(user) -> dict:
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-    from django.contrib.contenttypes.models import ContentType
-
-    from recoverynet.federation.models import Membership
-
-    # Encrypted fields read back as None when empty: every value defaults to "".
-    profile = {
-        "id": user.pk,
-        "email": user.email or "",
-        "display_name": user.display_name or "",
-        "legal_name": user.legal_name or "",
-        "phone": user.phone or "",
-        "date_of_birth": _iso(user.date_of_birth),
-        "self_descriptions": ";".join(user.get_self_descriptions_display()),
-        "date_joined": _iso(user.date_joined),
-        "last_login": _iso(user.last_login),
-        "email_addresses": ";".join(
-            f"{e.email} ({'verified' if e.verified else 'not verified'})"
-            for e in EmailAddress.objects.filter(user=user).order_by("-primary", "email")
-        ),
-        # Which kinds of two-factor authentication are set up: never the secrets.
-        "two_factor_authentication": ";".join(
-            sorted(str(a.get_type_display()) for a in Authenticator.objects.filter(user=user))
-        ),
-    }
-    memberships = [
-        {
-            "network": m.network.name,
-            "settlement": m.settlement.name if m.settlement else "",
-            "organisation": m.organisation.name if m.organisation else "",
-            "role": m.get_role_display(),
-            "status": m.get_status_display(),
-            "joined_at": _iso(m.joined_at),
-            "decided_at": _iso(m.decided_at),
-            "decision_reason": m.decision_reason or "",
-        }
-        for m in Membership.objects.filter(user=user)
-        .select_related("network", "settlement", "organisation")
-        .order_by("joined_at", "id")
-    ]
-    consents = [
-        {
-            "purpose": r.purpose,
-            "purpose_label": r.get_purpose_display(),
-            "granted": r.granted,
-            "wording_version": r.wording_version,
-            "recorded_at": _iso(r.recorded_at),
-        }
-        for r in ConsentRecord.objects.filter(user=user).order_by("recorded_at", "id")
-    ]
-    # What they did, and what was done to their account. Audit entries never
-    # hold personal data (see core.audit), so nobody else's details are here.
-    user_type = ContentType.objects.get_for_model(User)
-    entries = AuditEntry.objects.filter(actor=user) | AuditEntry.objects.filter(
-        content_type=user_type, object_id=str(user.pk)
-    )
-    activity = [
-        {
-            "when": _iso(e.created_at),
-            "action": e.get_action_display(),
-            "object": e.object_repr,
-            "summary": e.summary,
-            "changes": json.dumps(e.changes, sort_keys=True),
-        }
-        for e in entries.order_by("created_at", "id")
-    ]
-    return {"profile": [profile], "memberships": memberships, "consents": consents, "activity": activity}
-
-
 def _csv(rows) -> str:
     buffer = io.StringIO()
     if rows:
@@ -209,27 +129,21 @@ def _csv(rows) -> str:
     return buffer.getvalue()
 
 
-EXPORT_README = """Your data from RecoveryNet
-==========================
-
-data.json         everything below in one file
-profile.csv       your account and the optional details you gave us
-memberships.csv   the networks and settlements you joined or asked to join
-consents.csv      every consent decision you made, with the wording version you saw
-activity.csv      the changes you made, and those made to your account
-
-Downloaded at {exported_at}.
-"""
+def _readme(exported_at: str) -> str:
+    lines = ["Your data from RecoveryNet", "==========================", "", "data.json  everything below in one file"]
+    lines += [f"{section}.csv  {description}" for section, description in personal_data.section_descriptions().items()]
+    return "\n".join([*lines, "", f"Downloaded at {exported_at}.", ""])
 
 
 def export_personal_data(*, actor, user) -> bytes:
-    """A zip of everything held about `user`: data.json plus one CSV per section."""
+    """A zip of everything held about `user`: data.json plus one CSV per
+    section, one section per personal-data declaration (core.personal_data)."""
     _require_self(actor, user)
-    sections = _export_sections(user)
+    sections = personal_data.export_sections(user)
     exported_at = timezone.now().isoformat()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", EXPORT_README.format(exported_at=exported_at))
+        archive.writestr("README.txt", _readme(exported_at))
         archive.writestr(
             "data.json",
             json.dumps({"exported_at": exported_at, **sections}, indent=2, ensure_ascii=False),
@@ -248,85 +162,16 @@ def erase_user(*, actor, user) -> None:
     """Pseudonymise a person: their identity goes, other people's records stay
     whole (memberships remain as "left", audit entries keep their object).
 
-    Consents in force are withdrawn (the records stay, as evidence), sign-in
-    email addresses and two-factor authenticators are deleted, the password is
-    made unusable (which also ends every session the person had open) and the
-    account can never sign in again. This cannot be undone."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-
-    from recoverynet.federation import scoping
-    from recoverynet.federation.models import Membership
-
+    Driven by every model's personal-data declaration (core.personal_data):
+    consents in force are withdrawn (the records stay, as evidence), sign-in
+    email addresses and two-factor authenticators are deleted, the email and
+    reason on their change reports are emptied (so no decision is emailed),
+    coordinator roles end, and last the account itself is pseudonymised, its
+    password made unusable (which also ends every session the person had
+    open); it can never sign in again. This cannot be undone."""
     _require_self(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_erased:
         raise PermissionDenied("This account has been erased.")
-    now = timezone.now()
-
-    withdrawals = {p: False for p, record in current_consents(user).items() if record and record.granted}
-    if withdrawals:
-        record_consents(actor=actor, user=user, decisions=withdrawals)
-
-    # Memberships stay (networks' numbers and other people's records keep
-    # making sense), marked "left"; each network's log shows the departure.
-    # Written directly (not through full_clean): erasure must never fail
-    # because some other part of an old membership no longer validates.
-    for membership in (
-        Membership.objects.select_for_update()
-        .filter(user=user)
-        .exclude(status=Membership.Status.LEFT)
-        .select_related("network")
-    ):
-        old_status, old_decided = membership.status, membership.decided_at
-        membership.status = Membership.Status.LEFT
-        membership.decided_at = now
-        membership.save(update_fields=["status", "decided_at"])
-        audit.record(
-            actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            instance=membership,
-            network=membership.network,
-            changes={
-                "status": [old_status, Membership.Status.LEFT.value],
-                "decided_at": [str(old_decided) if old_decided else None, str(now)],
-            },
-            summary="Left the network (account erased)",
-        )
-    user.coordinated_federations.clear()
-    user.groups.clear()
-    user.user_permissions.clear()
-    EmailAddress.objects.filter(user=user).delete()
-    Authenticator.objects.filter(user=user).delete()
-
-    user.email = erased_email(user)
-    user.display_name = ERASED_DISPLAY_NAME
-    user.legal_name = None
-    user.phone = None
-    user.date_of_birth = None
-    user.self_descriptions = []
-    user.last_login = None
-    # A new password hash also ends every session the person had open.
-    user.set_unusable_password()
-    user.is_active = False
-    user.is_staff = False
-    user.is_superuser = False
-    user.erased_at = now
-    user.save(
-        update_fields=[
-            "email",
-            "display_name",
-            "legal_name",
-            "phone",
-            "date_of_birth",
-            "self_descriptions",
-            "last_login",
-            "password",
-            "is_active",
-            "is_staff",
-            "is_superuser",
-            "erased_at",
-        ]
-    )
-    scoping.forget_scope(actor)
+    personal_data.erase(actor=actor, user=user)
     audit.record(actor=None, action=AuditEntry.Action.ERASE, instance=user, summary="Erased at their request")

@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "recoverynet.core"
     label = "core"
     verbose_name = "Core: audit and privacy"
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app's personal_data.py registers declarations for other apps' models (allauth's, Django's).
+        autodiscover_modules("personal_data")

@@ -2,7 +2,10 @@
 
 Personal fields never reach the audit log: their changes are recorded as
 "(changed)" so the trail shows *that* a pseudonym or phone number changed,
-never what it was. Erasure therefore leaves nothing personal behind here.
+never what it was. Free text people type (a change request's reason) is
+recorded as "(text, not recorded)". Both come from the models' personal-data
+declarations (`core.personal_data`). Erasure therefore leaves nothing personal
+behind here.
 """
 
 import datetime
@@ -13,17 +16,26 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .models import AuditEntry
+from .personal_data import TEXT_NOT_RECORDED, free_text_fields, personal_fields
 
 REDACTED = "(changed)"
 
 
 def is_personal_field(model_field) -> bool:
-    """Encrypted fields, and fields a model lists in `personal_fields`, are personal."""
+    """Encrypted fields, and the `fields` of a model's personal-data declarations, are personal."""
     from encrypted_fields.fields import EncryptedFieldMixin
 
     if isinstance(model_field, EncryptedFieldMixin):
         return True
-    return model_field.name in getattr(model_field.model, "personal_fields", ())
+    return model_field.name in personal_fields(model_field.model)
+
+
+def is_free_text_field(model_field) -> bool:
+    return model_field.name in free_text_fields(model_field.model)
+
+
+def _text_marker(value):
+    return TEXT_NOT_RECORDED if value not in (None, "") else value
 
 
 def _plain(value):
@@ -54,7 +66,12 @@ def diff(instance, before: dict, after: dict) -> dict:
         if old == new:
             continue
         field = instance._meta.get_field(name)
-        changes[name] = [REDACTED, REDACTED] if is_personal_field(field) else [old, new]
+        if is_free_text_field(field):
+            changes[name] = [_text_marker(old), _text_marker(new)]
+        elif is_personal_field(field):
+            changes[name] = [REDACTED, REDACTED]
+        else:
+            changes[name] = [old, new]
     return changes
 
 

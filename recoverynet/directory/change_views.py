@@ -4,8 +4,12 @@ out of date. The report goes to the network's coordinators
 
 Anti-abuse: CSRF (as every form), a honeypot field bots fill in (the report
 is then quietly dropped), length limits on every field, and a limit on
-reports per IP address per hour (Django's cache; the address is stored only
-as a keyed hash, and only for the hour)."""
+reports per client address per hour (`core.client_address`, the same rule as
+logins and the API; Django's cache; the address is stored only as a keyed
+hash, and only for the hour). Over the limit: 429 with Retry-After."""
+
+import math
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,6 +21,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
+from recoverynet.core.client_address import client_address
 from recoverynet.federation.manage_views import add_service_errors
 
 from . import services
@@ -30,22 +35,37 @@ def reports_per_hour() -> int:
     return getattr(settings, "DIRECTORY_CHANGE_REPORTS_PER_HOUR", 10)
 
 
+# Seconds since the epoch; tests move it by hand.
+clock = time.time
+
+
 def _rate_key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request) or "unknown"
     digest = salted_hmac("recoverynet.directory.change-report", address).hexdigest()
     return f"directory:change-report:{digest}"
 
 
-def over_rate_limit(request) -> bool:
-    """Count this attempt; True once the address has made too many in the hour."""
+def over_rate_limit(request) -> int:
+    """Count this attempt. 0 while the client is within its hourly allowance,
+    else the seconds until its hour is over (for Retry-After).
+
+    The window (its end time and its count) lives in one cache entry, so the
+    answer depends on our clock, not on when the cache happens to expire it."""
     key = _rate_key(request)
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > reports_per_hour()
+    now = clock()
+    window = cache.get(key)
+    if not window or window[0] <= now:
+        window = (now + RATE_WINDOW_SECONDS, 0)
+    ends_at, count = window[0], window[1] + 1
+    cache.set(key, (ends_at, count), max(1, math.ceil(ends_at - now)))
+    if count > reports_per_hour():
+        return max(1, math.ceil(ends_at - now))
+    return 0
+
+
+def try_again_in(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 class MeetingMixin:
@@ -66,11 +86,13 @@ class ReportChangeView(MeetingMixin, FormView):
     def post(self, request, *args, **kwargs):
         self.meeting  # noqa: B018 - 404 before anything else
         form = self.get_form()
-        if over_rate_limit(request):
+        wait = over_rate_limit(request)
+        if wait:
             form.is_valid()
-            form.add_error(None, "You have sent a lot of reports recently. Please try again in an hour.")
+            form.add_error(None, f"You have sent a lot of reports recently. Try again in {try_again_in(wait)}.")
             response = self.form_invalid(form)
             response.status_code = 429
+            response["Retry-After"] = str(wait)
             return response
         if form.is_bot:
             # Pretend it worked: a bot learns nothing, and nothing is written.

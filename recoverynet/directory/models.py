@@ -14,6 +14,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from encrypted_fields.fields import EncryptedEmailField
 
+from recoverynet.core.personal_data import ANONYMISE, KEEP, NoPersonalData, PersonalData
 from recoverynet.federation.models import LATITUDE, LONGITUDE
 
 DEFAULT_TIMEZONE = "Europe/London"
@@ -48,6 +49,7 @@ class Fellowship(models.Model):
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
+    personal_data = NoPersonalData(reason="The fellowship's public contact address.", fields=("email",))
     organisation = models.ForeignKey(
         "federation.Organisation",
         null=True,
@@ -199,6 +201,11 @@ class Meeting(models.Model):
     contact_name = models.CharField(max_length=100, blank=True, help_text="First name or initial only.")
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
+    personal_data = NoPersonalData(
+        reason="A listing's contact, given for publication in the meeting's public listing and feeds "
+        "(first name or initial only); not tied to an account, changed or removed by editing the meeting.",
+        fields=("contact_email",),
+    )
     url = models.URLField(max_length=500, blank=True, help_text="The meeting's page on its own website, if any.")
     source = models.ForeignKey(
         "directory.FeedSource", null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
@@ -416,6 +423,7 @@ class Service(models.Model):
     description = models.TextField(blank=True)
     url = models.URLField(max_length=500, blank=True)
     email = models.EmailField(blank=True)
+    personal_data = NoPersonalData(reason="The service's public contact address (Open Referral).", fields=("email",))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     fees = models.TextField(blank=True, help_text="Leave empty if it is free.")
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -495,6 +503,11 @@ class ServiceContact(models.Model):
     name = models.CharField(max_length=100, blank=True)
     title = models.CharField(max_length=100, blank=True)
     email = models.EmailField(blank=True)
+    personal_data = NoPersonalData(
+        reason="A service's published contact (Open Referral), entered for publication by its coordinators; "
+        "not tied to an account, changed or removed by editing the service.",
+        fields=("email",),
+    )
 
     def __str__(self):
         return self.name or self.title or f"Contact #{self.pk}"
@@ -576,6 +589,15 @@ class FeedImport(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    personal_data = PersonalData(
+        owner="started_by",
+        on_erase=KEEP,
+        export=("source", "status", "created_at"),
+        section="feed_imports",
+        description="the meeting feed imports you started",
+        reason="A network's record of its imports; it points at 'Former member' and holds nothing about the person.",
+        public_text=("error", "payload"),
+    )
     status = models.CharField(max_length=10, choices=Status.choices)
     # {"added": [...], "changed": [{"slug":..., "fields": {field: [old, new]}}], "removed": [...], "rejected": [...]}
     report = models.JSONField(default=dict)
@@ -619,6 +641,29 @@ class ChangeRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = [
+        PersonalData(
+            owner="reporter",
+            # Erased with the account; the detail proposed (about the meeting) stays for the coordinators.
+            fields=("reporter_email", "reason"),
+            on_erase=ANONYMISE,
+            # Reports made while signed out with the same address are the person's too.
+            matches_email=("reporter_email",),
+            export=("meeting", "field", "proposed_value", "reason", "reporter_email", "status", "created_at"),
+            section="change_requests",
+            description="the changes to meetings you reported",
+            free_text=("reason", "proposed_value", "decision_reason"),
+        ),
+        PersonalData(
+            owner="decided_by",
+            on_erase=KEEP,
+            export=("meeting", "field", "status", "decided_at", "decision_reason"),
+            section="change_requests_decided",
+            description="the reported changes you decided, as a coordinator",
+            reason="The network's record of a coordinator's decision; it points at 'Former member'.",
+        ),
+    ]
 
     class Meta:
         ordering = ["-created_at", "-id"]

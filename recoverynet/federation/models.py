@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from recoverynet.core.personal_data import NoPersonalData, PersonalData
+
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
 
@@ -18,6 +20,15 @@ class Federation(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     coordinators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_federations")
+
+    personal_data = PersonalData(
+        owner="coordinators",
+        on_erase="recoverynet.federation.personal_data.stop_coordinating",
+        export=("name",),
+        section="coordinator_roles",
+        description="the federations you coordinate",
+        public_text=("description",),
+    )
 
     def __str__(self):
         return self.name
@@ -46,6 +57,10 @@ class Network(models.Model):
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = NoPersonalData(
+        reason="The network's public contact address, published for everyone.", fields=("contact_email",)
+    )
 
     objects = NetworkQuerySet.as_manager()
 
@@ -93,6 +108,10 @@ class Settlement(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    personal_data = NoPersonalData(
+        reason="The hub's public contact address, published for everyone.", fields=("contact_email",)
+    )
+
     objects = SettlementQuerySet.as_manager()
 
     class Meta:
@@ -135,6 +154,10 @@ class Organisation(models.Model):
     phone = models.CharField(max_length=30, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = NoPersonalData(
+        reason="The organisation's public contact address, published for everyone.", fields=("email",)
+    )
 
     class Meta:
         ordering = ["name"]
@@ -227,6 +250,16 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.CharField(max_length=300, blank=True)
+
+    personal_data = PersonalData(
+        owner="user",
+        on_erase="recoverynet.federation.personal_data.leave_networks",
+        export="recoverynet.federation.personal_data.export_memberships",
+        section="memberships",
+        description="the networks and settlements you joined or asked to join",
+        # A coordinator's words about a person: that it changed is logged, never what it says.
+        free_text=("decision_reason",),
+    )
 
     class Meta:
         ordering = ["network__name", "-joined_at"]

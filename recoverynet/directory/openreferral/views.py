@@ -21,8 +21,8 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_safe
-from rest_framework.throttling import UserRateThrottle
 
+from recoverynet.core.throttling import UserRateThrottle
 from recoverynet.federation.models import Organisation
 
 from .. import places

@@ -144,13 +144,14 @@ def test_honeypot_is_hidden_from_people(client, meeting):
 
 
 @override_settings(DIRECTORY_CHANGE_REPORTS_PER_HOUR=3)
-def test_reports_are_rate_limited_per_address(client, meeting):
+def test_reports_are_rate_limited_per_address(client, meeting, frozen_clock):
     data = {"field": "name", "proposed_value": "New", "reason": "Renamed."}
     for _ in range(3):
         assert client.post(report_url(meeting), data, REMOTE_ADDR="203.0.113.5").status_code == 302
     response = client.post(report_url(meeting), data, REMOTE_ADDR="203.0.113.5")
     assert response.status_code == 429
-    assert "try again in an hour" in response.content.decode()
+    assert "Try again in 60 minutes" in response.content.decode()
+    assert response["Retry-After"] == "3600"
     assert ChangeRequest.objects.count() == 3
     # Another address is not affected.
     assert client.post(report_url(meeting), data, REMOTE_ADDR="198.51.100.7").status_code == 302
@@ -411,3 +412,49 @@ def test_dashboard_counts_open_reports(login, meeting):
     assert "Reported changes waiting" in body
     assert '<strong class="govuk-tag govuk-tag--yellow">1</strong>' in body
     assert reverse("directory_manage:meeting_list", kwargs={"slug": "cumbria"}) in body
+
+
+# --- Rate limit behind a proxy ------------------------------------------------------
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """The rate limit's clock, moved by hand (the cache's own expiry is not involved)."""
+    from recoverynet.directory import change_views
+
+    now = [1_000_000.0]
+    monkeypatch.setattr(change_views, "clock", lambda: now[0])
+    return now
+
+
+@override_settings(DIRECTORY_CHANGE_REPORTS_PER_HOUR=2, TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_each_client_has_its_own_allowance(client, meeting, frozen_clock):
+    data = {"field": "name", "proposed_value": "New", "reason": "Renamed."}
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(2):
+        assert client.post(report_url(meeting), data, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy).status_code == 302
+    assert client.post(report_url(meeting), data, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy).status_code == 429
+    # Another client behind the same proxy is not affected.
+    assert client.post(report_url(meeting), data, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 302
+    # Made-up entries to the left of the proxy's own give no fresh allowance.
+    spoofed = "1.2.3.4, 203.0.113.5"
+    assert client.post(report_url(meeting), data, HTTP_X_FORWARDED_FOR=spoofed, **proxy).status_code == 429
+    assert ChangeRequest.objects.count() == 3
+
+
+@override_settings(DIRECTORY_CHANGE_REPORTS_PER_HOUR=1)
+def test_over_the_limit_says_when_to_try_again(client, meeting, frozen_clock):
+    data = {"field": "name", "proposed_value": "New", "reason": "Renamed."}
+    assert client.post(report_url(meeting), data).status_code == 302
+    frozen_clock[0] += 60 * 20  # twenty minutes into the hour
+    response = client.post(report_url(meeting), data)
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(40 * 60)
+    assert "Try again in 40 minutes" in response.content.decode()
+    frozen_clock[0] += 40 * 60 - 30
+    response = client.post(report_url(meeting), data)
+    assert response["Retry-After"] == "30"
+    assert "Try again in 1 minute" in response.content.decode()
+    # Once the hour is over the count starts again.
+    frozen_clock[0] += 30
+    assert client.post(report_url(meeting), data).status_code == 302
