@@ -1,6 +1,6 @@
 import pytest
 
-from recoverynet.core.testing import build_world
+from recoverynet.testing import build_world
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ urlpatterns = [
     path("manage/directory/", include("recoverynet.directory.manage_urls")),
     path("manage/", include("recoverynet.federation.manage_urls")),
     path("me/", include("recoverynet.accounts.urls")),
+    path("privacy/", accounts_views.PrivacyNoticeView.as_view(), name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

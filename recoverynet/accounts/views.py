@@ -19,12 +19,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.generic import TemplateView
 
+from recoverynet.core.views import contact_details
 from recoverynet.federation import services as federation_services
 from recoverynet.federation.models import Membership, Network
 
 from . import services
-from .consent import current_wording
+from .consent import CURRENT_WORDING, current_wording
 from .forms import ConsentForm, EraseAccountForm, ExportForm, JoinNetworkForm, ProfileForm
 from .models import ConsentPurpose, ConsentRecord
 from .privacy import current_consents
@@ -222,3 +224,16 @@ def admin_login(request):
         # Signed in without admin rights: sending them to sign in again would loop.
         raise PermissionDenied
     return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
+class PrivacyNoticeView(TemplateView):
+    """/privacy/: what we hold and why, with the consent wording people are asked to agree to."""
+
+    template_name = "accounts/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        purposes = [
+            {"value": purpose.value, "label": purpose.label, "version": wording.version, "text": wording.text}
+            for purpose, wording in CURRENT_WORDING.items()
+        ]
+        return super().get_context_data(**kwargs) | contact_details() | {"consent_purposes": purposes}

@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
-from recoverynet.federation import scoping
+from recoverynet.core import scoping
 
 
 class _ServiceRejected(Exception):

@@ -5,9 +5,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.text import capfirst
 
-from recoverynet.federation import scoping
-from recoverynet.federation.models import Network
-
+from . import scoping
 from .models import AuditEntry
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
@@ -22,11 +20,16 @@ class ObjectTypeFilter(django_filters.ModelChoiceFilter):
     field_class = ObjectTypeChoiceField
 
 
+def networks():
+    """The audit log's networks (core names the federation's model only through the foreign key)."""
+    return AuditEntry._meta.get_field("network").related_model.objects
+
+
 def visible_networks(user):
     """The networks whose entries the user may read (see AuditEntry.objects.visible_to)."""
     if scoping.is_federation_coordinator(user):
-        return Network.objects.order_by("name")
-    return Network.objects.filter(pk__in=scoping.coordinated_network_ids(user)).order_by("name")
+        return networks().order_by("name")
+    return networks().filter(pk__in=scoping.coordinated_network_ids(user)).order_by("name")
 
 
 class AuditFilterForm(forms.Form):
@@ -40,7 +43,7 @@ class AuditFilterForm(forms.Form):
 
 class AuditEntryFilter(django_filters.FilterSet):
     network = django_filters.ModelChoiceFilter(
-        queryset=Network.objects.none(), label="Network", empty_label="All your networks"
+        queryset=lambda request: networks().none(), label="Network", empty_label="All your networks"
     )
     action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices, label="Action", empty_label="Any action")
     object_type = ObjectTypeFilter(
@@ -72,7 +75,7 @@ class AuditEntryFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = user if user is not None else getattr(request, "user", None)
-        self.filters["network"].queryset = visible_networks(user) if user is not None else Network.objects.none()
+        self.filters["network"].queryset = visible_networks(user) if user is not None else networks().none()
         self.filters["object_type"].queryset = audited_types(user)
 
 

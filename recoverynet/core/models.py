@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from .scoping import coordinated_network_ids, is_federation_coordinator
+
 
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -16,8 +18,6 @@ class AuditEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Entries a user may read: everything for federation coordinators,
         their own networks' entries for network coordinators, nothing else."""
-        from recoverynet.federation.scoping import coordinated_network_ids, is_federation_coordinator
-
         if not user.is_authenticated:
             return self.none()
         if is_federation_coordinator(user):

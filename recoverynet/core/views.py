@@ -9,8 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from recoverynet.accounts.consent import CURRENT_WORDING
-
 logger = logging.getLogger(__name__)
 HEALTH_CACHE_KEY = "healthz"
 
@@ -33,17 +31,6 @@ class AccessibilityStatementView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | contact_details()
-
-
-class PrivacyNoticeView(TemplateView):
-    template_name = "core/privacy.html"
-
-    def get_context_data(self, **kwargs):
-        purposes = [
-            {"value": purpose.value, "label": purpose.label, "version": wording.version, "text": wording.text}
-            for purpose, wording in CURRENT_WORDING.items()
-        ]
-        return super().get_context_data(**kwargs) | contact_details() | {"consent_purposes": purposes}
 
 
 @never_cache

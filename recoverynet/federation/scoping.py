@@ -1,74 +1,39 @@
-"""Who coordinates, hosts or works where: the facts every permission rule and
-every scoped queryset is built on. Computed once per user object (one query
-each), so a page that checks many objects does not repeat them."""
-
-import contextlib
+"""Who coordinates, hosts or works where, answered from memberships, and the
+memberships each person may see."""
 
 from django.db.models import Q
+
+# The scope questions themselves live in core (every app asks them); this app answers them.
+from recoverynet.core.scoping import (  # noqa: F401 - re-exported for the federation's own callers
+    Scope,
+    coordinated_network_ids,
+    forget_scope,
+    hosted_settlement_ids,
+    is_coordinator,
+    is_federation_coordinator,
+    member_network_ids,
+    professional_organisation_ids,
+)
 
 ACTIVE = "active"
 
 
-def _scope(user):
-    cached = getattr(user, "_recoverynet_scope", None)
-    if cached is not None:
-        return cached
+def scope_from_memberships(user) -> Scope:
+    """The provider registered with core.scoping: one query for the memberships, one for the federation."""
     from .models import Federation, Membership
 
-    scope = {
-        "federation": False,
-        "coordinated": frozenset(),
-        "hosted": frozenset(),
-        "member_of": frozenset(),
-        "organisations": frozenset(),
-    }
-    if user is not None and user.is_authenticated and user.is_active:
-        rows = list(
-            Membership.objects.filter(user=user, status=ACTIVE).values_list(
-                "network_id", "role", "settlement_id", "organisation_id"
-            )
+    rows = list(
+        Membership.objects.filter(user=user, status=ACTIVE).values_list(
+            "network_id", "role", "settlement_id", "organisation_id"
         )
-        scope = {
-            "federation": user.is_superuser or Federation.objects.filter(coordinators=user).exists(),
-            "coordinated": frozenset(n for n, role, _, _ in rows if role == "network_coordinator"),
-            "hosted": frozenset(s for _, role, s, _ in rows if role == "settlement_host" and s),
-            "member_of": frozenset(n for n, _, _, _ in rows),
-            "organisations": frozenset(o for _, role, _, o in rows if role == "professional" and o),
-        }
-    with contextlib.suppress(AttributeError):  # AnonymousUser takes no attributes; nothing to cache
-        user._recoverynet_scope = scope
-    return scope
-
-
-def forget_scope(user):
-    """Call after changing a user's memberships within the same request."""
-    if hasattr(user, "_recoverynet_scope"):
-        del user._recoverynet_scope
-
-
-def is_federation_coordinator(user) -> bool:
-    return _scope(user)["federation"]
-
-
-def coordinated_network_ids(user) -> frozenset:
-    return _scope(user)["coordinated"]
-
-
-def hosted_settlement_ids(user) -> frozenset:
-    return _scope(user)["hosted"]
-
-
-def member_network_ids(user) -> frozenset:
-    return _scope(user)["member_of"]
-
-
-def professional_organisation_ids(user) -> frozenset:
-    return _scope(user)["organisations"]
-
-
-def is_coordinator(user) -> bool:
-    """Coordinates anything: the roles that must use two-factor authentication."""
-    return is_federation_coordinator(user) or bool(coordinated_network_ids(user))
+    )
+    return Scope(
+        federation=user.is_superuser or Federation.objects.filter(coordinators=user).exists(),
+        coordinated=frozenset(n for n, role, _, _ in rows if role == "network_coordinator"),
+        hosted=frozenset(s for _, role, s, _ in rows if role == "settlement_host" and s),
+        member_of=frozenset(n for n, _, _, _ in rows),
+        organisations=frozenset(o for _, role, _, o in rows if role == "professional" and o),
+    )
 
 
 def memberships_visible_to(user, queryset=None):

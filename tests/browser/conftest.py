@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from recoverynet.core.testing import build_world
+from recoverynet.testing import build_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent

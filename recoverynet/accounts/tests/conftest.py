@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from recoverynet.accounts.factories import UserFactory
-from recoverynet.core.testing import sign_in
+from recoverynet.testing import sign_in
 
 PASSWORD = "correct horse battery staple"
 

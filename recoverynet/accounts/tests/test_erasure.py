@@ -11,9 +11,9 @@ from django.urls import reverse
 from recoverynet.accounts import privacy, services
 from recoverynet.accounts.models import ConsentRecord, User
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.testing import give_totp, sign_in
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.federation.models import Membership
+from recoverynet.testing import give_totp, sign_in
 
 from .conftest import PASSWORD
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.log import AdminEmailHandler
 
 from recoverynet.core.logging import PersonalDataSafeExceptionReporter
-from recoverynet.core.testing import sign_in
+from recoverynet.testing import sign_in
 
 from .conftest import PASSWORD
 

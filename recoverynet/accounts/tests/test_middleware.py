@@ -4,7 +4,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from recoverynet.core.testing import PRIVILEGED_ROLES
+from recoverynet.testing import PRIVILEGED_ROLES
 
 pytestmark = pytest.mark.django_db
 

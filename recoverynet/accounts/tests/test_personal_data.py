@@ -20,11 +20,11 @@ from django.test import Client
 from recoverynet.accounts import services
 from recoverynet.core import personal_data
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.testing import give_totp, sign_in
 from recoverynet.directory import services as directory_services
 from recoverynet.directory.factories import MeetingFactory
 from recoverynet.directory.models import ChangeRequest, FeedImport, FeedSource
 from recoverynet.federation.factories import MembershipFactory
+from recoverynet.testing import give_totp, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=False)]
 

@@ -20,14 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recoverynet.accounts import second_factor
-from recoverynet.core.testing import PRIVILEGED_ROLES, sign_in
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.federation.models import Membership
+from recoverynet.testing import PRIVILEGED_ROLES, sign_in
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # core.testing.give_totp's
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # recoverynet.testing.give_totp's
 COUNTER = 58_000_000  # a fixed 30-second window: no test reads the real clock
 
 

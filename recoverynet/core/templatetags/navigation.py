@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from recoverynet.federation import scoping
+from recoverynet.core import scoping
 
 register = template.Library()
 
@@ -29,11 +29,7 @@ def can_manage(user) -> bool:
     """Whether a person coordinates or hosts anything, so has a Manage area."""
     if user is None or not user.is_authenticated:
         return False
-    return (
-        scoping.is_federation_coordinator(user)
-        or bool(scoping.coordinated_network_ids(user))
-        or bool(scoping.hosted_settlement_ids(user))
-    )
+    return scoping.can_manage(user)
 
 
 # (label, URL name, fallback path, path prefixes that make the item active)

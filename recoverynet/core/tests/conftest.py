@@ -1,6 +1,6 @@
 import pytest
 
-from recoverynet.core.testing import sign_in
+from recoverynet.testing import sign_in
 
 # --- The audit log pages (test_audit_views.py) ----------------------------------
 

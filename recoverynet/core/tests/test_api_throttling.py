@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
 from recoverynet.accounts.factories import UserFactory
-from recoverynet.core.testing import sign_in
+from recoverynet.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

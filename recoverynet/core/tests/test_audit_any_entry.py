@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.testing import sign_in
 from recoverynet.directory.factories import FellowshipFactory, MeetingFactory
 from recoverynet.directory.models import Meeting
 from recoverynet.directory.services import update_meeting
+from recoverynet.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.testing import sign_in
+from recoverynet.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

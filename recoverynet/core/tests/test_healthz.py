@@ -6,7 +6,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from recoverynet.core import views
-from recoverynet.core.testing import sign_in
+from recoverynet.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

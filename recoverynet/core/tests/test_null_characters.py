@@ -4,7 +4,7 @@ every surface refuses them up front on both databases (never a 500 on one)."""
 import pytest
 from django.urls import reverse
 
-from recoverynet.core.testing import sign_in
+from recoverynet.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

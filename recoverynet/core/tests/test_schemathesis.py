@@ -21,8 +21,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from recoverynet.core.testing import sign_in
 from recoverynet.federation.models import Membership
+from recoverynet.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 import pytest
 
-from recoverynet.core.testing import sign_in
+from recoverynet.testing import sign_in
 
 # --- /api/v1/ and CSV export (test_api*.py, test_csv*.py) ---------------------------
 

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.testing import give_totp
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory, ServiceFactory
 from recoverynet.directory.models import ChangeRequest, Location, Meeting
+from recoverynet.testing import give_totp
 
 pytestmark = pytest.mark.django_db
 

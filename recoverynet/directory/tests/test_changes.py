@@ -9,10 +9,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.testing import sign_in
 from recoverynet.directory import services
 from recoverynet.directory.factories import MeetingFactory
 from recoverynet.directory.models import ChangeRequest, Meeting
+from recoverynet.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 

@@ -11,9 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.testing import sign_in
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory, ServiceFactory
 from recoverynet.directory.models import Meeting, Schedule, ServiceAtLocation, ServicePhone, Taxonomy, TaxonomyTerm
+from recoverynet.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

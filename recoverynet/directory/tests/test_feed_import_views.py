@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from recoverynet.core.testing import sign_in
 from recoverynet.directory.factories import FellowshipFactory, MeetingFactory
 from recoverynet.directory.models import FeedImport, FeedSource, Meeting
 from recoverynet.directory.services import feeds
+from recoverynet.testing import sign_in
 
 from .feed_world import make_source
 

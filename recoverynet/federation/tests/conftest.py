@@ -1,9 +1,9 @@
 import pytest
 
 from recoverynet.accounts.factories import UserFactory
-from recoverynet.core.testing import sign_in
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.federation.models import Membership
+from recoverynet.testing import sign_in
 
 # --- /manage/ pages (test_manage_views.py) --------------------------------------
 

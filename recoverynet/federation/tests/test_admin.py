@@ -4,7 +4,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.testing import give_totp
 from recoverynet.federation.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -12,6 +11,7 @@ from recoverynet.federation.factories import (
     SettlementFactory,
 )
 from recoverynet.federation.models import Membership, Organisation, Settlement
+from recoverynet.testing import give_totp
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from recoverynet.accounts.factories import UserFactory
 from recoverynet.core.api import exception_handler
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.testing import sign_in
 from recoverynet.federation.factories import (
     MembershipFactory,
     NetworkFactory,
@@ -20,6 +19,7 @@ from recoverynet.federation.factories import (
     SettlementFactory,
 )
 from recoverynet.federation.models import Membership, Organisation, Partnership, Sector, Settlement
+from recoverynet.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

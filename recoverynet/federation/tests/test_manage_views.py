@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from recoverynet.accounts.factories import ConsentRecordFactory, UserFactory
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.testing import sign_in
 from recoverynet.federation.factories import MembershipFactory, NetworkFactory, OrganisationFactory
 from recoverynet.federation.models import Membership, Network, Organisation, Partnership, Sector, Settlement
+from recoverynet.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from recoverynet.core.testing import sign_in
 from recoverynet.federation import views
 from recoverynet.federation.factories import (
     MembershipFactory,
@@ -19,6 +18,7 @@ from recoverynet.federation.factories import (
     SettlementFactory,
 )
 from recoverynet.federation.models import Membership, Partnership, Sector
+from recoverynet.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

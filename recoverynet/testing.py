@@ -1,4 +1,5 @@
-"""Shared test helpers: a two-network world with one person per role."""
+"""Test support for every app (above all of them; tests only): a two-network
+world with one person per role, signing in as each, and query-count checks."""
 
 from dataclasses import dataclass
 
