@@ -28,7 +28,7 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from django.core.exceptions import ValidationError
 
@@ -40,6 +40,8 @@ USER_AGENT = "RecoveryNet feed import"
 
 TOO_LONG = "The feed's website took too long to answer. Try again later, or upload the file."
 COULD_NOT_FETCH = "We could not fetch the feed from its address. Try again later, or upload the file."
+
+_PATH_SAFE = "/%:@!$&'()*+,;=~-._?[]"
 
 _clock = time.monotonic  # replaced by a fake clock in tests
 
@@ -106,12 +108,15 @@ def check_url(url: str) -> Target:
     port = port or (443 if parts.scheme == "https" else 80)
     if port not in ALLOWED_PORTS:
         _fail("The feed's address must use the usual web ports (443 or 80).")
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
-    if any(c in path for c in "\r\n ") or any(c in parts.hostname for c in "\r\n /\\"):
+    try:
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
         _fail("The feed's address is not a valid web address.")
-    return Target(url=url, scheme=parts.scheme, host=parts.hostname, port=port, path=path)
+    # Non-ASCII and spaces are sent percent-encoded; what is already encoded stays as it is.
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    if parts.query:
+        path += "?" + quote(parts.query, safe=_PATH_SAFE)
+    return Target(url=url, scheme=parts.scheme, host=host, port=port, path=path)
 
 
 def check_redirect(current_url: str, location: str) -> Target:
@@ -155,28 +160,32 @@ def _open_socket(address: tuple, timeout: float) -> socket.socket:
 
 
 class PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the given, already checked address; the Host header is the name."""
+    """Connects to the given, already checked address; the Host header is the name.
+    `on_socket` is told of the socket as soon as it exists (the deadline's watchdog)."""
 
-    def __init__(self, host, port, *, address, **kwargs):
+    def __init__(self, host, port, *, address, on_socket=None, **kwargs):
         super().__init__(host, port, **kwargs)
         self.address = address
+        self.on_socket = on_socket or (lambda sock: None)
 
     def connect(self):
         self.sock = _open_socket(self.address, self.timeout)
+        self.on_socket(self.sock)
 
 
-class PinnedHTTPSConnection(http.client.HTTPSConnection):
+class PinnedHTTPSConnection(PinnedHTTPConnection, http.client.HTTPSConnection):
     """As PinnedHTTPConnection, with TLS whose SNI and certificate check use the name."""
 
-    def __init__(self, host, port, *, address, context, **kwargs):
-        super().__init__(host, port, context=context, **kwargs)
-        self.address = address
+    def __init__(self, host, port, *, address, context, on_socket=None, **kwargs):
+        super().__init__(host, port, address=address, on_socket=on_socket, context=context, **kwargs)
         self.tls_context = context
 
     def connect(self):
         raw = _open_socket(self.address, self.timeout)
         try:
-            self.sock = self.tls_context.wrap_socket(raw, server_hostname=self.host)
+            self.sock = self.tls_context.wrap_socket(raw, server_hostname=self.host, do_handshake_on_connect=False)
+            self.on_socket(self.sock)  # before the handshake, so a slow handshake meets the deadline too
+            self.sock.do_handshake()
         except BaseException:
             raw.close()
             raise
@@ -224,7 +233,7 @@ def _connect(target: Target, deadline: _Deadline):
     addresses = resolve(target.host, target.port)
     last_error = None
     for address in addresses:
-        kwargs = {"address": address, "timeout": deadline.remaining()}
+        kwargs = {"address": address, "timeout": deadline.remaining(), "on_socket": deadline.watch}
         if target.scheme == "https":
             connection = PinnedHTTPSConnection(target.host, target.port, context=default_tls_context(), **kwargs)
         else:
@@ -275,7 +284,6 @@ def fetch(url: str, *, max_bytes: int, timeout: float) -> bytes:
             connection = _connect(target, deadline)
             try:
                 sock = connection.sock
-                deadline.watch(sock)
                 sock.settimeout(deadline.remaining())
                 connection.request(
                     "GET",

@@ -317,7 +317,8 @@ def test_https_connects_to_the_pinned_address_and_verifies_the_host_name():
         connection = safe_fetch.PinnedHTTPSConnection("feed.example", 443, address=address, timeout=5, context=context)
         connection.connect()
     opened.assert_called_once_with(address, 5)
-    context.wrap_socket.assert_called_once_with(raw, server_hostname="feed.example")
+    context.wrap_socket.assert_called_once_with(raw, server_hostname="feed.example", do_handshake_on_connect=False)
+    context.wrap_socket.return_value.do_handshake.assert_called_once_with()
     assert safe_fetch.default_tls_context().check_hostname is True
 
 
@@ -378,3 +379,13 @@ def test_the_real_socket_path_with_only_the_test_server_allowed(feed_server, fak
         assert feeds.fetch_feed(f"http://feed.example:{port}/m.json") == b"[42]"
     assert calls == ["feed.example"]
     assert feed_server.RequestHandlerClass.seen_hosts == [f"feed.example:{port}"]
+
+
+def test_international_names_and_paths_are_sent_encoded(feed_server, connects, fake_dns):
+    answers, calls = fake_dns
+    answers["xn--bcher-kva.example"] = [[PUBLIC_IP]]
+    route(feed_server, "/caf%C3%A9%20list.json?x=%C3%A9", body=b"[]")
+    assert feeds.fetch_feed("http://bücher.example/café list.json?x=é") == b"[]"
+    assert calls == ["xn--bcher-kva.example"]
+    with pytest.raises(safe_fetch.FeedFetchError, match="not a valid"):
+        feeds.fetch_feed("http://bad..example/")
