@@ -307,5 +307,7 @@ def fetch(url: str, *, max_bytes: int, timeout: float) -> bytes:
     except (OSError, ssl.SSLError, http.client.HTTPException, ValueError) as exc:
         if deadline.expired or isinstance(exc, TimeoutError):
             _fail(TOO_LONG)
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            _fail("The feed's website has no valid certificate for its address (https).")
         _fail(COULD_NOT_FETCH)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -389,3 +389,71 @@ def test_international_names_and_paths_are_sent_encoded(feed_server, connects, f
     assert calls == ["xn--bcher-kva.example"]
     with pytest.raises(safe_fetch.FeedFetchError, match="not a valid"):
         feeds.fetch_feed("http://bad..example/")
+
+
+def _self_signed(tmp_path, name):
+    """A certificate for `name` (and its key), made here: no test CA is downloaded."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_file, key_file
+
+
+@pytest.mark.parametrize("certificate_name", ["feed.example", "other.example"])
+def test_https_to_the_pinned_address_verifies_the_certificate_for_the_name(tmp_path, fake_dns, certificate_name):
+    import ssl
+
+    cert_file, key_file = _self_signed(tmp_path, certificate_name)
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert_file, key_file)
+    handler = type("Handler", (_Handler,), {"routes": {"/m.json": (200, {}, b"[7]")}, "seen_hosts": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.socket = server_context.wrap_socket(server.socket, server_side=True)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    answers, calls = fake_dns
+    answers["feed.example"] = [["127.0.0.1"]]
+    loopback = ipaddress.ip_address("127.0.0.1")
+    original = safe_fetch.is_public_address
+    client_context = ssl.create_default_context(cafile=str(cert_file))
+    try:
+        with (
+            mock.patch.object(safe_fetch, "is_public_address", lambda ip: ip == loopback or original(ip)),
+            mock.patch.object(safe_fetch, "ALLOWED_PORTS", frozenset({port})),
+            mock.patch.object(safe_fetch, "default_tls_context", lambda: client_context),
+        ):
+            if certificate_name == "feed.example":
+                assert feeds.fetch_feed(f"https://feed.example:{port}/m.json") == b"[7]"
+                assert handler.seen_hosts == [f"feed.example:{port}"]
+            else:  # the right IP, the wrong certificate for the name: refused
+                with pytest.raises(safe_fetch.FeedFetchError, match="no valid certificate"):
+                    feeds.fetch_feed(f"https://feed.example:{port}/m.json")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert calls == ["feed.example"]
