@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 import threading
@@ -41,6 +42,7 @@ USER_AGENT = "RecoveryNet feed import"
 TOO_LONG = "The feed's website took too long to answer. Try again later, or upload the file."
 COULD_NOT_FETCH = "We could not fetch the feed from its address. Try again later, or upload the file."
 
+_HOST_RE = re.compile(r"[a-z0-9.-]+|[0-9a-f:.]+", re.ASCII)  # a name, or an IP literal (brackets removed)
 _PATH_SAFE = "/%:@!$&'()*+,;=~-._?[]"
 
 _clock = time.monotonic  # replaced by a fake clock in tests
@@ -107,16 +109,31 @@ def check_url(url: str) -> Target:
         _fail("The feed's address must not contain a user name or password.")
     port = port or (443 if parts.scheme == "https" else 80)
     if port not in ALLOWED_PORTS:
-        _fail("The feed's address must use the usual web ports (443 or 80).")
+        _fail("The feed's address must use a usual web port (443, 80, 8443 or 8080).")
     try:
         host = parts.hostname.encode("idna").decode("ascii")
     except UnicodeError:
+        _fail("The feed's address is not a valid web address.")
+    if not _HOST_RE.fullmatch(host):
         _fail("The feed's address is not a valid web address.")
     # Non-ASCII and spaces are sent percent-encoded; what is already encoded stays as it is.
     path = quote(parts.path or "/", safe=_PATH_SAFE)
     if parts.query:
         path += "?" + quote(parts.query, safe=_PATH_SAFE)
     return Target(url=url, scheme=parts.scheme, host=host, port=port, path=path)
+
+
+def check_address_syntax(url: str) -> Target:
+    """check_url, and an address written as an IP must be public: what can be
+    told without looking a name up (for forms)."""
+    target = check_url(url)
+    try:
+        literal = ipaddress.ip_address(target.host)
+    except ValueError:
+        return target
+    if not is_public_address(literal):
+        _fail("The feed's address must be a public web address.")
+    return target
 
 
 def check_redirect(current_url: str, location: str) -> Target:

@@ -457,3 +457,24 @@ def test_https_to_the_pinned_address_verifies_the_certificate_for_the_name(tmp_p
         server.shutdown()
         server.server_close()
     assert calls == ["feed.example"]
+
+
+@pytest.mark.parametrize(
+    ("url", "valid"),
+    [
+        ("https://example.org/meetings.json", True),
+        ("http://example.org:8080/m.json", True),
+        ("http://127.0.0.1/m.json", False),
+        ("http://[::ffff:10.0.0.1]/m.json", False),
+        ("http://169.254.169.254/latest/", False),
+        ("https://example.org:6379/", False),
+        ("https://user:pw@example.org/", False),
+        ("ftp://example.org/m.json", False),
+    ],
+)
+def test_the_feed_source_form_refuses_addresses_that_could_never_be_fetched(url, valid):
+    from recoverynet.directory.import_forms import FeedSourceForm
+
+    form = FeedSourceForm(data={"name": "Feed", "url": url})
+    form.is_valid()
+    assert ("url" not in form.errors) is valid, form.errors
