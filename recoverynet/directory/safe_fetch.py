@@ -15,7 +15,9 @@ redirects. Either could point at our database, a cloud metadata service
 Redirects are followed by hand, at most MAX_REDIRECTS. One deadline covers
 the whole fetch, all hops together (not each read: a server dripping a byte
 at a time cannot keep us), and one byte budget covers every body read.
-Environment proxies are not used.
+Environment proxies are not used. The name lookup itself is the system
+resolver's and is not cut short by the deadline (the deadline is checked
+right after it).
 """
 
 from __future__ import annotations
@@ -327,4 +329,6 @@ def fetch(url: str, *, max_bytes: int, timeout: float) -> bytes:
         if isinstance(exc, ssl.SSLCertVerificationError):
             _fail("The feed's website has no valid certificate for its address (https).")
         _fail(COULD_NOT_FETCH)
+    finally:
+        deadline.cancel()  # also when every address of a hop failed to connect
     raise AssertionError("unreachable")  # pragma: no cover

@@ -478,3 +478,22 @@ def test_the_feed_source_form_refuses_addresses_that_could_never_be_fetched(url,
     form = FeedSourceForm(data={"name": "Feed", "url": url})
     form.is_valid()
     assert ("url" not in form.errors) is valid, form.errors
+
+
+def test_a_second_checked_address_is_tried_when_the_first_refuses(feed_server, connects, fake_dns):
+    answers, calls = fake_dns
+    answers["feed.example"] = [[PUBLIC_IP, OTHER_PUBLIC_IP]]
+    route(feed_server, "/m.json", body=b"[2]")
+    real_open = safe_fetch._open_socket
+    tried = []
+
+    def open_socket(address, timeout):
+        tried.append(address[4][0])
+        if len(tried) == 1:
+            raise ConnectionRefusedError
+        return real_open(address, timeout)
+
+    with mock.patch.object(safe_fetch, "_open_socket", open_socket):
+        assert feeds.fetch_feed("http://feed.example/m.json") == b"[2]"
+    assert tried == [PUBLIC_IP, OTHER_PUBLIC_IP] and connects == [OTHER_PUBLIC_IP]
+    assert calls == ["feed.example"]
