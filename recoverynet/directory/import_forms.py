@@ -4,6 +4,7 @@ from django import forms
 
 from recoverynet.federation.forms import formfield
 
+from . import safe_fetch
 from .models import FeedSource
 from .services.feeds import MAX_PAYLOAD_BYTES
 
@@ -25,6 +26,14 @@ class FeedSourceForm(forms.ModelForm):
             "default_fellowship": "The feed does not say which fellowship a meeting belongs to.",
             "scheduled": "We fetch the address every night and email the network's coordinators what changed.",
         }
+
+    def clean_url(self):
+        """The fetch checks every hop anyway; this tells the coordinator at once
+        about an address that could never be fetched (no name is looked up here)."""
+        url = self.cleaned_data.get("url")
+        if url:
+            safe_fetch.check_address_syntax(url)
+        return url
 
     def clean(self):
         cleaned = super().clean()

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import strip_tags
 
+from .addresses import location_parts, split_address
 from .models import Meeting
 from .reference import meeting_guide_types
 
@@ -328,24 +329,18 @@ def _time(value) -> datetime.time | None:
 
 
 def split_formatted_address(formatted: str) -> dict:
-    """ "1 High St, Preston, PR1 2AA, UK" → address, town, postcode (best effort)."""
-    parts = [p.strip() for p in clean_text(formatted).split(",") if p.strip()]
-    if parts and parts[-1].upper() in COUNTRY_NAMES:
-        parts.pop()
-    postcode = ""
-    if parts and POSTCODE_RE.match(parts[-1]):
-        postcode = parts.pop().upper()
-    town = parts.pop() if parts else ""
-    return {"address": ", ".join(parts), "town": town, "postcode": postcode}
+    """ "12 Fishergate, Preston PR1 8HJ, UK" → address, town, postcode (best effort; see addresses)."""
+    return split_address(clean_text(formatted))
 
 
 def row_to_location(row) -> dict:
-    address = clean_text(row.get("address"))
-    town = clean_text(row.get("city"))
-    postcode = clean_text(row.get("postal_code")).upper()
-    if not (address or town):
-        split = split_formatted_address(row.get("formatted_address") or "")
-        address, town, postcode = split["address"], split["town"], postcode or split["postcode"]
+    parts = location_parts(
+        address=clean_text(row.get("address")),
+        city=clean_text(row.get("city")),
+        postal_code=clean_text(row.get("postal_code")),
+        formatted=clean_text(row.get("formatted_address")),
+    )
+    address, town, postcode = parts["address"], parts["town"], parts["postcode"]
     approximate = row.get("approximate")
     approximate = approximate == "yes" if approximate in ("yes", "no") else not address
     coordinates = {}

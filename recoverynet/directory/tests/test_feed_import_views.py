@@ -211,32 +211,13 @@ def test_fetch_feed_refuses_bad_addresses():
             feeds.fetch_feed(url)
 
 
-def test_fetch_feed_caps_size_and_handles_errors():
-    class Response:
-        def __init__(self, body):
-            self.body = body
-
-        def read(self, n):
-            return self.body[:n]
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *args):
-            return False
-
-    with mock.patch.object(feeds, "_public_host", return_value=True):
-        with mock.patch("urllib.request.urlopen", return_value=Response(b"[]")) as urlopen:
-            assert feeds.fetch_feed("https://example.org/m.json") == b"[]"
-        assert urlopen.call_args.kwargs["timeout"] == feeds.FETCH_TIMEOUT
-        huge = Response(b" " * (feeds.MAX_PAYLOAD_BYTES + 5))
-        with mock.patch("urllib.request.urlopen", return_value=huge), pytest.raises(ValidationError, match="too large"):
-            feeds.fetch_feed("https://example.org/m.json")
-        with (
-            mock.patch("urllib.request.urlopen", side_effect=TimeoutError),
-            pytest.raises(ValidationError, match="could not fetch"),
-        ):
-            feeds.fetch_feed("https://example.org/m.json")
+def test_fetch_feed_uses_the_safe_fetcher_with_the_import_limits():
+    """The fetching itself (redirects, addresses, limits) is tested in test_feed_fetch."""
+    with mock.patch("recoverynet.directory.safe_fetch.fetch", return_value=b"[]") as fetch:
+        assert feeds.fetch_feed("https://example.org/m.json") == b"[]"
+    fetch.assert_called_once_with(
+        "https://example.org/m.json", max_bytes=feeds.MAX_PAYLOAD_BYTES, timeout=feeds.FETCH_TIMEOUT
+    )
 
 
 @pytest.mark.parametrize("count", [3, 30])
