@@ -5,6 +5,13 @@ class DirectoryConfig(AppConfig):
     name = "recoverynet.directory"
     label = "directory"
     verbose_name = "Directory: mutual-aid meetings and services"
+    # What this app adds elsewhere (core.registry).
+    demo_loader = "recoverynet.directory.demo.load_directory_demo"
+    demo_after = ("federation",)
+    panels = {
+        "network": ["recoverynet.directory.panels.network_meetings"],
+        "settlement": ["recoverynet.directory.panels.settlement_meetings"],
+    }
 
     def ready(self):
         from django.db.models.signals import post_migrate

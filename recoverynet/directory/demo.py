@@ -45,6 +45,7 @@ from .models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from .places import load_places
 from .reference import DATA_DIR
 
 ORGANISATION_NETWORKS = {o[0]: o[4] for o in content.ORGANISATIONS}
@@ -500,6 +501,10 @@ class DirectoryDemo:
         self.writer.upsert(ChangeRequest, rows, existing, label="change requests", auto_now_add=("created_at",))
 
 
-def load_directory_demo(writer, networks, settlements, organisations):
-    """Called by recoverynet.federation.demo.loader.load_demo, in its transaction."""
-    DirectoryDemo(writer, networks, settlements, organisations).load()
+def load_directory_demo(demo):
+    """The directory's part of seed_demo (declared on DirectoryConfig, after the
+    federation's, in the same transaction): the gazetteer, then meetings,
+    services and feeds in the demo networks."""
+    demo.notes.append(f"Gazetteer: {load_places()} places and postcode districts loaded.")
+    objects = demo.objects
+    DirectoryDemo(objects["writer"], objects["networks"], objects["settlements"], objects["organisations"]).load()

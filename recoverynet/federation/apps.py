@@ -5,6 +5,8 @@ class FederationConfig(AppConfig):
     name = "recoverynet.federation"
     label = "federation"
     verbose_name = "Federation: networks and settlements"
+    # What this app adds elsewhere (core.registry).
+    demo_loader = "recoverynet.federation.demo.loader.load_federation_demo"
 
     def ready(self):
         from recoverynet.core.scoping import register_scope_provider

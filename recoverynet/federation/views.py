@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
-from recoverynet.directory.views import meetings_for
+from recoverynet.core.registry import render_panels
 
 from .filters import OrganisationFilterSet, PartnershipFilterSet
 from .models import Federation, Membership, Network, Organisation, Partnership, Sector, Settlement
@@ -175,7 +175,7 @@ def network_detail(request, slug):
             "partnerships_without_organisations": [p for p in partnerships if not p.public_organisations],
             "membership": membership,
             "can_manage": can_manage,
-            "meetings": meetings_for(network=network),
+            "panels": render_panels("network", request, network),
         },
     )
 
@@ -189,7 +189,7 @@ def settlement_detail(request, slug):
             "settlement": settlement,
             "network": settlement.network,
             "markers": markers_for(settlements=[settlement]),
-            "meetings": meetings_for(settlement=settlement),
+            "panels": render_panels("settlement", request, settlement),
         },
     )
 

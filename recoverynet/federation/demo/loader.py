@@ -24,8 +24,9 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
 from recoverynet.accounts.models import ConsentRecord
-from recoverynet.core import audit
+from recoverynet.core import audit, registry
 from recoverynet.core.models import AuditEntry
+from recoverynet.core.registry import DemoContext
 
 from ..models import Federation, Membership, Network, Organisation, Partnership, Settlement
 from . import content
@@ -50,6 +51,7 @@ class LoadResult:
     created: Counter = field(default_factory=Counter)
     changed: Counter = field(default_factory=Counter)
     logins: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # what other apps' demo loaders report
     audit_entry: AuditEntry | None = None
 
     @property
@@ -350,9 +352,10 @@ def _picker(seed):
     return pick
 
 
-@transaction.atomic
-def load_demo() -> LoadResult:
-    """Create or restore the demo federation. Returns what was created and changed."""
+def load_federation_demo(demo: DemoContext) -> None:
+    """The federation's part (declared on FederationConfig): networks, settlements,
+    organisations, partnerships, people, memberships and consents; shares its
+    writer and rows with the demo loaders that build on it."""
     writer = _Writer()
     plan = build_people()
     federation = writer.federation()
@@ -367,12 +370,27 @@ def load_demo() -> LoadResult:
     writer.federation_coordinators(federation, users, plan.people)
     writer.memberships(plan.memberships, users, networks, settlements, organisations)
     writer.consents(plan.consents, users)
-    from recoverynet.directory.demo import load_directory_demo  # the directory builds on the federation
+    demo.objects.update(
+        writer=writer,
+        federation=federation,
+        networks=networks,
+        settlements=settlements,
+        organisations=organisations,
+        logins=plan.logins,
+    )
 
-    load_directory_demo(writer, networks, settlements, organisations)
 
+@transaction.atomic
+def load_demo() -> LoadResult:
+    """Create or restore every app's demo data (core.registry.demo_loaders, the
+    federation's first), in one transaction. Returns what was created and changed."""
+    demo = DemoContext()
+    for _label, loader in registry.demo_loaders():
+        loader(demo)
+    writer, federation = demo.objects["writer"], demo.objects["federation"]
     result = writer.result
-    result.logins = plan.logins
+    result.logins = demo.objects["logins"]
+    result.notes = demo.notes
     if result.touched:
         labels = sorted(set(result.created) | set(result.changed))
         result.audit_entry = audit.record(

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: load the fictional demo federation (idempotent)."""
+"""`manage.py seed_demo`: load the fictional demo federation, every app's part of it (idempotent)."""
 
 import time
 from urllib.parse import quote
@@ -6,7 +6,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from recoverynet.directory.places import load_places
 from recoverynet.federation.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
 
@@ -32,7 +31,6 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         result = load_demo()
-        place_count = load_places()  # the meeting finder's offline gazetteer (idempotent)
         elapsed = time.monotonic() - started
 
         if result.touched:
@@ -41,7 +39,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {elapsed:.1f}s."))
         else:
             self.stdout.write(self.style.SUCCESS(f"Demo data already loaded: nothing to change ({elapsed:.1f}s)."))
-        self.stdout.write(f"  Gazetteer: {place_count} places and postcode districts loaded.")
+        for note in result.notes:
+            self.stdout.write(f"  {note}")
         self.print_logins(result.logins)
 
     def print_logins(self, logins):

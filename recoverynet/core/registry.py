@@ -1,0 +1,92 @@
+"""What each app adds to the platform beyond its own pages, declared on its
+AppConfig and collected here, so no list elsewhere has to name the next app.
+
+An app's AppConfig may set:
+
+* ``demo_loader``: dotted path of ``load(demo)``, called by ``seed_demo`` in
+  one transaction with a shared :class:`DemoContext`; ``demo_after``: the
+  labels of apps whose demo data it builds on (loaded first).
+* ``panels``: ``{"network": [dotted path, ...], "settlement": [...]}`` — each a
+  ``panel(request, obj) -> str | None`` giving a section of HTML for another
+  app's page about that object (None leaves it out).
+* ``permission_cases``: dotted path of a ``{url name: Case}`` dict for the
+  permission matrix (tests only; see docs/development.md).
+
+Audited models need no declaration: every model written through
+core.services is audited, and the audit log's filters read the log itself.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.apps import apps
+from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString, mark_safe
+
+
+def _declared(attribute):
+    """(app label, value) for every installed app that sets `attribute`, in INSTALLED_APPS order."""
+    return [
+        (config.label, getattr(config, attribute)) for config in apps.get_app_configs() if hasattr(config, attribute)
+    ]
+
+
+# --- Demo data ------------------------------------------------------------------
+
+
+@dataclass
+class DemoContext:
+    """Shared by the demo loaders of one seed_demo run: each adds what later ones build on."""
+
+    objects: dict = field(default_factory=dict)  # e.g. "networks": {slug: Network}
+    notes: list = field(default_factory=list)  # lines for seed_demo to print
+
+
+def demo_loaders() -> list[tuple[str, Callable]]:
+    """(app label, loader) for every declared demo loader, each after the apps it names in demo_after."""
+    declared = {label: apps.get_app_config(label) for label, _ in _declared("demo_loader")}
+    ordered: list[str] = []
+
+    def visit(label, path=()):
+        if label in ordered:
+            return
+        if label in path:
+            raise ValueError(f"Demo loaders depend on each other in a circle: {' -> '.join((*path, label))}")
+        for dependency in getattr(declared[label], "demo_after", ()):
+            if dependency not in declared:
+                raise ValueError(f"{label}'s demo builds on {dependency!r}, which declares no demo_loader")
+            visit(dependency, (*path, label))
+        ordered.append(label)
+
+    for label in declared:
+        visit(label)
+    return [(label, import_string(declared[label].demo_loader)) for label in ordered]
+
+
+# --- Panels on other apps' pages ------------------------------------------------
+
+
+@cache
+def _panel_functions(page: str) -> tuple:
+    return tuple(import_string(path) for _, panels in _declared("panels") for path in panels.get(page, ()))
+
+
+def render_panels(page: str, request, obj) -> list[SafeString]:
+    """The HTML sections other apps add to a page about `obj` ("network", "settlement")."""
+    sections = (panel(request, obj) for panel in _panel_functions(page))
+    return [mark_safe(html) for html in sections if html]  # noqa: S308 - each panel renders a template
+
+
+# --- Permission matrix ----------------------------------------------------------
+
+
+def permission_cases() -> dict:
+    """{url name: Case} from every app that declares permission_cases."""
+    cases = {}
+    for label, path in _declared("permission_cases"):
+        for name, case in import_string(path).items():
+            if name in cases:
+                raise ValueError(f"{label} declares the permission case {name!r} that another app declared")
+            cases[name] = case
+    return cases
