@@ -275,21 +275,11 @@ def envelope(contents, total, page, per_page):
 
 # --- what is public ----------------------------------------------------------------------
 
-PUBLIC_SERVICE_STATUSES = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
-
-
-def public_services_q(prefix=""):
-    return Q(
-        **{
-            f"{prefix}status__in": PUBLIC_SERVICE_STATUSES,
-            f"{prefix}network__is_active": True,
-            f"{prefix}organisation__is_active": True,
-        }
-    )
+# The directory's one rule (Service.objects.listed(), Meeting.objects.listed()), as for its pages and API.
 
 
 def services_qs(full=False):
-    qs = Service.objects.filter(public_services_q()).select_related("organisation").order_by("name", "pk")
+    qs = Service.objects.listed().select_related("organisation").order_by("name", "pk")
     if full:
         qs = qs.prefetch_related(*_service_prefetches())
     return qs
@@ -421,7 +411,7 @@ def service_detail(request, id):
 
 
 def organisations_qs():
-    has_services = Service.objects.filter(public_services_q(), organisation=OuterRef("pk"))
+    has_services = Service.objects.listed().filter(organisation=OuterRef("pk"))
     return Organisation.objects.filter(is_active=True).filter(Exists(has_services)).order_by("name", "pk")
 
 
@@ -477,7 +467,7 @@ def organization_detail(request, id):
 
 def stored_sals_qs(full=False):
     qs = (
-        ServiceAtLocation.objects.filter(public_services_q("service__"))
+        ServiceAtLocation.objects.filter(Service.listed_q("service__"))
         .select_related("service__organisation", "location__network")
         .order_by("service__name", "pk")
     )
