@@ -25,6 +25,16 @@ class StandardPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_schema_operation_parameters(self, view):
+        # page: a 404 outside 1..last page; page_size: above 200 gives 200, anything else not 1..200 the default.
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
 
 def _messages(error) -> list[str]:
     return [str(m) for m in error.messages]
