@@ -180,7 +180,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     # JSON bodies only, nested at most core.safe_json.MAX_JSON_DEPTH deep, no NUL characters.
-    "DEFAULT_PARSER_CLASSES": ["recoverynet.core.api.TextOnlyJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["recoverynet.core.parsers.TextOnlyJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "recoverynet.core.api.StandardPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "recoverynet.core.api.exception_handler",
