@@ -134,3 +134,11 @@ def test_page_zero_is_a_documented_404(client, schema):
     response = client.get("/api/v1/networks/", {"page": 0})
     assert response.status_code == 404
     assert "404" in schema["paths"]["/api/v1/networks/"]["get"]["responses"]
+
+
+@pytest.mark.parametrize("path", ["/openreferral/", "/openreferral/services", "/openreferral/taxonomies"])
+def test_a_method_not_allowed_under_openreferral_is_json(client, path):
+    response = client.post(path)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json() == {"code": 405, "message": "Only GET and HEAD are allowed."}

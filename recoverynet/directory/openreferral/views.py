@@ -20,7 +20,6 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.views.decorators.http import require_safe
 from rest_framework.throttling import UserRateThrottle
 
 from recoverynet.federation.models import Organisation
@@ -93,10 +92,13 @@ def too_many_requests(throttle):
 
 
 def api_view(func):
-    """GET/HEAD only; over the rate → 429, BadRequest → 400 and Http404 → 404, all as JSON."""
+    """GET/HEAD only (else 405); over the rate → 429, BadRequest → 400 and Http404 → 404, all as JSON."""
 
-    @require_safe
     def view(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = error(405, "Only GET and HEAD are allowed.")
+            response["Allow"] = "GET, HEAD"
+            return response
         throttle = OpenReferralRateThrottle()
         if not throttle.allow_request(request, None):
             return too_many_requests(throttle)
