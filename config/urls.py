@@ -27,3 +27,9 @@ urlpatterns = [
     path("admin/login/", accounts_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
+
+# JSON under /api/ and /openreferral/, the site's pages elsewhere (recoverynet.core.error_views).
+handler400 = "recoverynet.core.error_views.bad_request"
+handler403 = "recoverynet.core.error_views.permission_denied"
+handler404 = "recoverynet.core.error_views.page_not_found"
+handler500 = "recoverynet.core.error_views.server_error"

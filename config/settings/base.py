@@ -180,6 +180,8 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # JSON bodies only, nested at most core.safe_json.MAX_JSON_DEPTH deep, no NUL characters.
+    "DEFAULT_PARSER_CLASSES": ["recoverynet.core.parsers.TextOnlyJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "recoverynet.core.api.StandardPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "recoverynet.core.api.exception_handler",
@@ -211,6 +213,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Tags and operation ids from the path after /api/v1/ ("networks_list", not "v1_networks_list").
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Every operation's error responses (400, 403, 404, 429), documented once for all.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "recoverynet.core.api_schema.document_error_responses",
+    ],
     # Two models have a "status" field: name their enums in the schema.
     "ENUM_NAME_OVERRIDES": {
         "MembershipStatusEnum": "recoverynet.federation.models.Membership.Status",

@@ -9,15 +9,27 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from rest_framework import exceptions, pagination, parsers, permissions, renderers, serializers
+from rest_framework import exceptions, pagination, permissions, renderers, serializers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from recoverynet.core.parsers import NULL_CHARACTER_MESSAGE, TextOnlyJSONParser  # noqa: F401 (re-exported)
 
 
 class StandardPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_schema_operation_parameters(self, view):
+        # page: a 404 outside 1..last page; page_size: above 200 gives 200, anything else not 1..200 the default.
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
 
 
 def _messages(error) -> list[str]:
@@ -60,35 +72,7 @@ class SafeJSONRenderer(renderers.JSONRenderer):
 RENDERER_CLASSES = [SafeJSONRenderer, renderers.BrowsableAPIRenderer]
 
 
-# Request bodies are JSON only (the browsable API's raw-data form sends JSON too).
-def _contains_null_character(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_null_character(k) or _contains_null_character(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_contains_null_character(v) for v in value)
-    return False
-
-
-class TextOnlyJSONParser(parsers.JSONParser):
-    """JSON whose strings hold no NUL character. PostgreSQL cannot store or
-    even compare one (SQLite can), so it is refused here, once, for every
-    field — lookups by slug included — as a 400 naming the field, never a
-    database error."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        if isinstance(data, dict):
-            bad = sorted(str(k) for k, v in data.items() if _contains_null_character(k) or _contains_null_character(v))
-            if bad:
-                raise exceptions.ValidationError({k: [NULL_CHARACTER_MESSAGE] for k in bad})
-        elif _contains_null_character(data):
-            raise exceptions.ValidationError({"non_field_errors": [NULL_CHARACTER_MESSAGE]})
-        return data
-
-
-NULL_CHARACTER_MESSAGE = "Null characters are not allowed."
+# Request bodies are JSON only (recoverynet.core.parsers, also REST framework's default).
 PARSER_CLASSES = [TextOnlyJSONParser]
 
 

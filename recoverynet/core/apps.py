@@ -9,5 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
+        # Registers the schema extension for django-filter parameters' limits.
+        from recoverynet.core import api_schema  # noqa: F401
+
         # Each app's personal_data.py registers declarations for other apps' models (allauth's, Django's).
         autodiscover_modules("personal_data")

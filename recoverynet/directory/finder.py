@@ -628,9 +628,9 @@ class ServiceResult:
 
 
 def find_services(point=None, radius_km=10.0, q="", network=None):
-    """Listed support services, nearest first when a point is given (by their
+    """Findable support services (not temporarily closed), nearest first when a point is given (by their
     nearest location), else by name. A list of ServiceResult; constant queries."""
-    qs = Service.objects.listed().select_related("organisation", "network")
+    qs = Service.objects.findable().select_related("organisation", "network")
     if network:
         qs = qs.filter(network__slug=network)
     for word in (q or "").split()[:8]:

@@ -403,7 +403,14 @@ class TaxonomyTerm(models.Model):
 
 class ServiceQuerySet(models.QuerySet):
     def listed(self):
-        return self.filter(status=Service.Status.ACTIVE, network__is_active=True, organisation__is_active=True)
+        """Services that are public, with a page, in the API and in Open Referral:
+        active or temporarily closed (the page says so), of an active organisation
+        in an active network."""
+        return self.filter(Service.listed_q())
+
+    def findable(self):
+        """Listed services the finder offers: open now, so not temporarily closed."""
+        return self.listed().filter(status=Service.Status.ACTIVE)
 
 
 class Service(models.Model):
@@ -414,6 +421,8 @@ class Service(models.Model):
         INACTIVE = "inactive", "Inactive"
         DEFUNCT = "defunct", "Defunct"
         TEMPORARILY_CLOSED = "temporarily closed", "Temporarily closed"
+
+    LISTED_STATUSES = (Status.ACTIVE, Status.TEMPORARILY_CLOSED)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="services")
@@ -446,6 +455,17 @@ class Service(models.Model):
 
     def get_absolute_url(self):
         return reverse("directory:service_detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def listed_q(prefix="") -> Q:
+        """The rule behind Service.objects.listed(), for a query reaching the service through `prefix`."""
+        return Q(
+            **{
+                f"{prefix}status__in": Service.LISTED_STATUSES,
+                f"{prefix}network__is_active": True,
+                f"{prefix}organisation__is_active": True,
+            }
+        )
 
     def audit_repr(self):
         return f"Service {self.name}"

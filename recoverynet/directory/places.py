@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
-import json
 import logging
 import re
 import urllib.error
@@ -33,6 +32,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+
+from recoverynet.core import safe_json
 
 from .models import Place
 from .reference import DATA_DIR
@@ -163,7 +164,7 @@ def geocode_postcode(postcode: str) -> GeocodedPostcode | None:
     url = base.rstrip("/") + "/" + urllib.parse.quote(postcode.replace(" ", ""))
     try:
         with urllib.request.urlopen(url, timeout=GEOCODER_TIMEOUT_SECONDS) as response:  # noqa: S310 (configured https URL)
-            data = json.loads(response.read(100_000).decode("utf-8"))
+            data = safe_json.loads(response.read(100_000).decode("utf-8"))
         result = data.get("result") or {}
         lat, lng = result.get("latitude"), result.get("longitude")
         if lat is None or lng is None:

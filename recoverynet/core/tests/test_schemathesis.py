@@ -6,9 +6,17 @@ ones that should be refused with a 4xx), as an anonymous visitor and as a
 signed-in network coordinator. Every response must be free of server errors
 and match the schema for its status code.
 
-Bounded and deterministic: a fixed number of examples per operation,
-derandomised, no example database, no deadline.
+Every status an operation gives must be one its schema documents (an
+undocumented 404 for page=0 was a failure), with the documented content type
+and a body matching the schema. No network: the WSGI application is called
+in-process, on the test database (the coordinator's writes included).
+
+Bounded and deterministic: SCHEMATHESIS_EXAMPLES examples per operation and
+generation mode (10 by default; raise it for a long local run), derandomised,
+no example database, no deadline.
 """
+
+import os
 
 import pytest
 import schemathesis
@@ -19,19 +27,23 @@ from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from recoverynet.federation.models import Membership
 from recoverynet.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Examples per operation and generation mode (valid, then invalid input).
 # Generated path parameters mostly name nothing (404), so detail operations
 # run mostly against real objects (`real_objects`).
-EXAMPLES = 10
-EXAMPLES_WITH_GENERATED_PATH = 4
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
+EXAMPLES_WITH_GENERATED_PATH = max(1, EXAMPLES * 2 // 5)
 # A CSRF secret for the signed-in runs: the cookie and the header must match.
 CSRF_TOKEN = "schemathesisSchemathesis12345678"
 

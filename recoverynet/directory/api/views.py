@@ -195,7 +195,11 @@ class LocationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List support services", description="Active services of active organisations."),
+    list=extend_schema(
+        summary="List support services",
+        description="Public services of active organisations: active or temporarily closed (see `status`); "
+        "the same ones as their pages and Open Referral.",
+    ),
     retrieve=extend_schema(summary="A service", responses={200: serializers.ServiceSerializer, **error_responses(404)}),
     create=extend_schema(
         summary="Add a service",

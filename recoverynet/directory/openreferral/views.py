@@ -20,7 +20,6 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.views.decorators.http import require_safe
 
 from recoverynet.core.throttling import UserRateThrottle
 from recoverynet.federation.models import Organisation
@@ -93,10 +92,13 @@ def too_many_requests(throttle):
 
 
 def api_view(func):
-    """GET/HEAD only; over the rate → 429, BadRequest → 400 and Http404 → 404, all as JSON."""
+    """GET/HEAD only (else 405); over the rate → 429, BadRequest → 400 and Http404 → 404, all as JSON."""
 
-    @require_safe
     def view(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = error(405, "Only GET and HEAD are allowed.")
+            response["Allow"] = "GET, HEAD"
+            return response
         throttle = OpenReferralRateThrottle()
         if not throttle.allow_request(request, None):
             return too_many_requests(throttle)
@@ -275,21 +277,11 @@ def envelope(contents, total, page, per_page):
 
 # --- what is public ----------------------------------------------------------------------
 
-PUBLIC_SERVICE_STATUSES = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
-
-
-def public_services_q(prefix=""):
-    return Q(
-        **{
-            f"{prefix}status__in": PUBLIC_SERVICE_STATUSES,
-            f"{prefix}network__is_active": True,
-            f"{prefix}organisation__is_active": True,
-        }
-    )
+# The directory's one rule (Service.objects.listed(), Meeting.objects.listed()), as for its pages and API.
 
 
 def services_qs(full=False):
-    qs = Service.objects.filter(public_services_q()).select_related("organisation").order_by("name", "pk")
+    qs = Service.objects.listed().select_related("organisation").order_by("name", "pk")
     if full:
         qs = qs.prefetch_related(*_service_prefetches())
     return qs
@@ -421,7 +413,7 @@ def service_detail(request, id):
 
 
 def organisations_qs():
-    has_services = Service.objects.filter(public_services_q(), organisation=OuterRef("pk"))
+    has_services = Service.objects.listed().filter(organisation=OuterRef("pk"))
     return Organisation.objects.filter(is_active=True).filter(Exists(has_services)).order_by("name", "pk")
 
 
@@ -477,7 +469,7 @@ def organization_detail(request, id):
 
 def stored_sals_qs(full=False):
     qs = (
-        ServiceAtLocation.objects.filter(public_services_q("service__"))
+        ServiceAtLocation.objects.filter(Service.listed_q("service__"))
         .select_related("service__organisation", "location__network")
         .order_by("service__name", "pk")
     )

@@ -119,6 +119,15 @@ def test_geocoder_failure_falls_back_to_the_outcode(places, settings, error):
     assert isinstance(found, Place) and found.name == "PR1"
 
 
+def test_geocoder_answering_deeply_nested_json_falls_back_to_the_outcode(places, settings):
+    settings.POSTCODE_GEOCODER_URL = "https://geocoder.example/postcodes"
+    response = mock.MagicMock()
+    response.__enter__.return_value.read.return_value = b"[" * 50_000 + b"]" * 50_000
+    with mock.patch("urllib.request.urlopen", return_value=response):
+        found = gazetteer.lookup("PR1 2HE")
+    assert isinstance(found, Place) and found.name == "PR1"
+
+
 def test_geocoder_with_a_non_http_url_is_not_used(places, settings):
     settings.POSTCODE_GEOCODER_URL = "file:///etc/passwd"
     with mock.patch("urllib.request.urlopen") as urlopen:
