@@ -21,7 +21,6 @@ from recoverynet.core.spreadsheets import spreadsheet_safe
 
 from .consent import current_wording
 from .models import ConsentPurpose, ConsentRecord, SelfDescription
-from .personal_data import ERASED_DISPLAY_NAME, erased_email  # noqa: F401 - used by callers
 from .privacy import current_consents
 
 User = get_user_model()

@@ -9,6 +9,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from rest_framework import exceptions, pagination, permissions, renderers, serializers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -154,3 +156,12 @@ def error_responses(*status_codes) -> dict:
         404: OpenApiResponse(ErrorSerializer, description="Not found, or not visible to you."),
     }
     return {code: described[code] for code in status_codes}
+
+
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
+
+
+def count_of(queryset, link: str):
+    """A subquery counting `queryset` rows whose `link` is the outer row (0 when none)."""
+    counted = queryset.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

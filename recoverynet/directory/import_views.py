@@ -16,15 +16,10 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, View
 
+from recoverynet.core.manage_views import ManageView, ServiceFormMixin, add_service_errors, editable_copy
 from recoverynet.federation import scoping
 from recoverynet.federation.forms import manageable_networks
-from recoverynet.federation.manage_views import (
-    ManageView,
-    NetworkObjectMixin,
-    ServiceFormMixin,
-    add_service_errors,
-    editable_copy,
-)
+from recoverynet.federation.mixins import NetworkObjectMixin
 
 from .import_forms import FeedSourceForm, ImportForm
 from .models import DAY_NAMES, FeedImport, FeedSource

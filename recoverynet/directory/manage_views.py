@@ -1,6 +1,6 @@
 """The coordinators' pages for the directory (/manage/directory/).
 
-Thin views, as in recoverynet.federation.manage_views: fetch the object, ask
+Thin views on core.manage_views: fetch the object, ask
 the rule in rules.py, hand the form's cleaned data to a service in
 recoverynet.directory.services. Meetings, locations, services and networks
 are public objects, so the wrong coordinator gets 403; change requests are
@@ -16,13 +16,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
 
+from recoverynet.core.manage_views import ManageView, ServiceFormMixin, add_service_errors, editable_copy
 from recoverynet.federation import scoping
-from recoverynet.federation.manage_views import (
-    ManageView,
-    ServiceFormMixin,
-    add_service_errors,
-    editable_copy,
-)
 from recoverynet.federation.models import Network
 
 from . import services

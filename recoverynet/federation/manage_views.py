@@ -6,21 +6,16 @@ ValidationError (shown as form errors, nothing written) or PermissionDenied
 (403). Memberships another network's coordinator may not see are 404.
 """
 
-import copy
-
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from recoverynet.accounts.models import ConsentPurpose
 from recoverynet.accounts.privacy import consented_user_ids, has_consent
+from recoverynet.core.manage_views import ManageView, ServiceFormMixin, editable_copy
 
 from . import scoping, services
 from .filters_manage import MembershipFilter
@@ -32,6 +27,7 @@ from .forms import (
     PartnershipForm,
     SettlementForm,
 )
+from .mixins import NetworkObjectMixin
 from .models import Federation, Membership, Network, Organisation, Partnership, Settlement
 
 PENDING = Membership.Status.PENDING
@@ -39,55 +35,8 @@ ACTIVE = Membership.Status.ACTIVE
 MEMBERS_PER_PAGE = 50
 
 
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names when
-    the form has that field, at the top of the form otherwise."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
-
-
-def editable_copy(instance):
-    """A ModelForm changes its instance while validating; the service must see
-    the object as it is in the database to audit the difference."""
-    return copy.copy(instance)
-
-
 def can_manage(user, obj) -> bool:
     return user.has_perm("federation.manage_network", obj)
-
-
-class ManageView(LoginRequiredMixin, PermissionRequiredMixin):
-    """Signed-out people go to the sign-in page; signed-in people without the
-    permission get 403 (AccessMixin raises for authenticated users)."""
-
-    permission_required = ()
-
-
-class ServiceFormMixin:
-    """FormView glue: call `perform(form)`, turn ValidationError into form
-    errors, and POST-redirect-GET with a message on success."""
-
-    def form_valid(self, form):
-        try:
-            self.result = self.perform(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        message = self.get_success_message(form)
-        if message:
-            messages.success(self.request, message)
-        return HttpResponseRedirect(self.get_success_url())
-
-    def perform(self, form):  # pragma: no cover - every view defines it
-        raise NotImplementedError
-
-    def get_success_message(self, form):
-        return ""
 
 
 # --- Index ----------------------------------------------------------------------
@@ -132,21 +81,6 @@ class IndexView(ManageView, TemplateView):
 
 
 # --- Networks -------------------------------------------------------------------
-
-
-class NetworkObjectMixin:
-    """Views under /manage/networks/<slug>/: the network is a public object,
-    so a wrong-scope coordinator gets 403, not 404."""
-
-    @cached_property
-    def network(self):
-        return get_object_or_404(Network.objects.select_related("federation"), slug=self.kwargs["slug"])
-
-    def get_permission_object(self):
-        return self.network
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(network=self.network, **kwargs)
 
 
 def federation_for(user):

@@ -14,8 +14,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
-from recoverynet.core.api import PARSER_CLASSES, RENDERER_CLASSES, RulesObjectPermission, error_responses
-from recoverynet.federation.api.views import SLUG_PATTERN, count_of
+from recoverynet.core.api import (
+    PARSER_CLASSES,
+    RENDERER_CLASSES,
+    SLUG_PATTERN,
+    RulesObjectPermission,
+    count_of,
+    error_responses,
+)
 
 from .. import finder, services
 from ..models import Fellowship, Location, Meeting, Service, TaxonomyTerm

@@ -6,26 +6,24 @@ services decide and write (permission, validation, audit, one transaction).
 Every list runs a constant number of queries whatever its length.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from recoverynet.core.api import PARSER_CLASSES, RENDERER_CLASSES, RulesObjectPermission, error_responses
+from recoverynet.core.api import (
+    PARSER_CLASSES,
+    RENDERER_CLASSES,
+    SLUG_PATTERN,
+    RulesObjectPermission,
+    count_of,
+    error_responses,
+)
 from recoverynet.federation import scoping, services
 from recoverynet.federation.models import Membership, Network, Organisation, Partnership, Settlement
 
 from . import filters, serializers
-
-SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
-
-
-def count_of(queryset, link: str):
-    """A subquery counting `queryset` rows whose `link` is the outer row (0 when none)."""
-    counted = queryset.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def public_networks():
