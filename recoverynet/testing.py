@@ -115,3 +115,26 @@ def build_world() -> World:
         own_membership=own_membership,
         other_membership=other_membership,
     )
+
+
+def assert_constant_queries(fetch, add_rows, *, few=3, many=30):
+    """The query count of `fetch()` does not grow with the data: add_rows(few),
+    count fetch()'s queries, add_rows(many - few) more, and fetch() again with
+    the same count. Returns the second fetch's result; shows both runs' SQL on
+    failure, so the query that grew is plain to see."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    add_rows(few)
+    with CaptureQueriesContext(connection) as with_few:
+        fetch()
+    add_rows(many - few)
+    with CaptureQueriesContext(connection) as with_many:
+        result = fetch()
+    if len(with_many) != len(with_few):
+        listing = "\n".join(
+            f"--- {label} ({len(queries)} queries)\n" + "\n".join(q["sql"] for q in queries.captured_queries)
+            for label, queries in ((f"{few} rows", with_few), (f"{many} rows", with_many))
+        )
+        raise AssertionError(f"{len(with_few)} queries with {few} rows, {len(with_many)} with {many}:\n{listing}")
+    return result

@@ -1,8 +1,6 @@
 import pytest
-from django.test import Client
 
 from recoverynet.accounts.factories import UserFactory
-from recoverynet.testing import sign_in
 
 PASSWORD = "correct horse battery staple"
 
@@ -30,49 +28,3 @@ def someone_else(db):
         legal_name="Otto Otherlegal",
         phone="07700 900111",
     )
-
-
-@pytest.fixture
-def login():
-    """login(user) -> a test Client signed in as `user`."""
-
-    def _login(user):
-        client = Client()
-        sign_in(client, user)
-        return client
-
-    return _login
-
-
-@pytest.fixture
-def api_for():
-    """api_for(user) -> a REST framework APIClient signed in as `user` (None: signed out)."""
-    from rest_framework.test import APIClient
-
-    def _api_for(user):
-        client = APIClient()
-        if user is not None:
-            sign_in(client, user)
-        return client
-
-    return _api_for
-
-
-# --- The Django admin (test_admin.py) --------------------------------------------
-
-
-@pytest.fixture
-def staff_client(world):
-    """staff_client("network_coordinator") -> a Client signed in as that role's
-    person, given staff status so the admin site lets them in."""
-    from django.test import Client
-
-    def _staff_client(role):
-        user = world.users[role]
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        client = Client()
-        sign_in(client, user)
-        return client
-
-    return _staff_client

@@ -128,16 +128,16 @@ def test_current_consents_lists_every_purpose(person):
 # --- the consent page ---------------------------------------------------------------
 
 
-def test_consent_page_shows_current_wording_and_version(login, person):
-    html = login(person).get(reverse("accounts:consent")).content.decode()
+def test_consent_page_shows_current_wording_and_version(client_for, person):
+    html = client_for(person).get(reverse("accounts:consent")).content.decode()
     for purpose, wording in CURRENT_WORDING.items():
         assert wording.text in html
         assert wording.version in html
         assert f'name="{purpose.value}"' in html
 
 
-def test_consent_page_records_choices_and_shows_history(login, person):
-    client = login(person)
+def test_consent_page_records_choices_and_shows_history(client_for, person):
+    client = client_for(person)
     response = client.post(reverse("accounts:consent"), {**ALL_NO, "contact": "yes"})
     assert response.status_code == 302
     assert privacy.has_consent(person, "contact")
@@ -153,21 +153,21 @@ def test_consent_page_records_choices_and_shows_history(login, person):
     assert ConsentRecord.objects.filter(user=person, purpose="contact").count() == 2
 
 
-def test_consent_page_requires_an_answer_to_each_question(login, person):
-    response = login(person).post(reverse("accounts:consent"), {"contact": "yes"})
+def test_consent_page_requires_an_answer_to_each_question(client_for, person):
+    response = client_for(person).post(reverse("accounts:consent"), {"contact": "yes"})
     assert response.status_code == 200
     assert "Select yes or no for research" in response.content.decode()
     assert not ConsentRecord.objects.exists()
 
 
-def test_consent_page_refuses_made_up_answers(login, person):
-    response = login(person).post(reverse("accounts:consent"), {**ALL_NO, "contact": "maybe"})
+def test_consent_page_refuses_made_up_answers(client_for, person):
+    response = client_for(person).post(reverse("accounts:consent"), {**ALL_NO, "contact": "maybe"})
     assert response.status_code == 200
     assert not ConsentRecord.objects.exists()
 
 
-def test_consent_history_is_paginated_with_constant_queries(login, person, django_assert_max_num_queries):
-    client = login(person)
+def test_consent_history_is_paginated_with_constant_queries(client_for, person, django_assert_max_num_queries):
+    client = client_for(person)
     now = timezone.now()
 
     def make(n):
@@ -187,9 +187,9 @@ def test_consent_history_is_paginated_with_constant_queries(login, person, djang
     assert len(response.context["history_page"].object_list) < 30
 
 
-def test_changed_wording_is_not_preselected(login, person, monkeypatch):
+def test_changed_wording_is_not_preselected(client_for, person, monkeypatch):
     ConsentRecordFactory(user=person, purpose="contact", granted=True, wording_version="2020-01-v0")
-    response = login(person).get(reverse("accounts:consent"))
+    response = client_for(person).get(reverse("accounts:consent"))
     form = response.context["form"]
     assert form.fields["contact"].initial is None
     assert ConsentPurpose.CONTACT in form.changed_wording

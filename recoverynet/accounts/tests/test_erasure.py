@@ -110,8 +110,8 @@ def test_erased_coordinator_loses_federation_role(world):
     assert not world.federation.coordinators.filter(pk=coordinator.pk).exists()
 
 
-def test_erase_page_needs_confirmation_and_password(login, person, erasable):
-    client = login(person)
+def test_erase_page_needs_confirmation_and_password(client_for, person, erasable):
+    client = client_for(person)
     html = client.get(reverse("accounts:erase")).content.decode()
     assert "cannot undo" in html
     response = client.post(reverse("accounts:erase"), {"password": PASSWORD})

@@ -120,8 +120,8 @@ def test_export_is_audited_without_personal_data(person):
     assert "Robin" not in str(entry.changes) + entry.summary
 
 
-def test_export_page_explains_then_downloads(login, person):
-    client = login(person)
+def test_export_page_explains_then_downloads(client_for, person):
+    client = client_for(person)
     html = client.get(reverse("accounts:export")).content.decode()
     assert "zip file" in html
     response = client.post(reverse("accounts:export"))

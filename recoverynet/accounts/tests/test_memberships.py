@@ -18,23 +18,25 @@ def open_network(world):
     return network
 
 
-def test_join_page_explains_and_offers_active_settlements(login, open_network):
-    html = login(UserFactory()).get(reverse("accounts:join_network", kwargs={"slug": "lancashire"})).content.decode()
+def test_join_page_explains_and_offers_active_settlements(client_for, open_network):
+    html = (
+        client_for(UserFactory()).get(reverse("accounts:join_network", kwargs={"slug": "lancashire"})).content.decode()
+    )
     assert "Join Lancashire" in html
     assert "Preston Hub" in html
     assert "Closed Hub" not in html
     assert "straight away" in html
 
 
-def test_join_page_says_approval_is_needed(login, world):
-    html = login(UserFactory()).get(reverse("accounts:join_network", kwargs={"slug": "cumbria"})).content.decode()
+def test_join_page_says_approval_is_needed(client_for, world):
+    html = client_for(UserFactory()).get(reverse("accounts:join_network", kwargs={"slug": "cumbria"})).content.decode()
     assert "needs to approve" in html
 
 
-def test_join_network_without_approval_is_active_at_once(login, open_network):
+def test_join_network_without_approval_is_active_at_once(client_for, open_network):
     person = UserFactory()
     settlement = open_network.settlements.get(slug="preston-hub")
-    response = login(person).post(
+    response = client_for(person).post(
         reverse("accounts:join_network", kwargs={"slug": "lancashire"}), {"settlement": settlement.pk}
     )
     assert response.status_code == 302
@@ -44,20 +46,20 @@ def test_join_network_without_approval_is_active_at_once(login, open_network):
     assert membership.settlement == settlement
 
 
-def test_join_network_that_needs_approval_is_pending(login, world):
+def test_join_network_that_needs_approval_is_pending(client_for, world):
     person = UserFactory()
-    response = login(person).post(reverse("accounts:join_network", kwargs={"slug": "cumbria"}), {"settlement": ""})
+    response = client_for(person).post(reverse("accounts:join_network", kwargs={"slug": "cumbria"}), {"settlement": ""})
     assert response.status_code == 302
     membership = Membership.objects.get(user=person, network=world.own_network)
     assert membership.status == Membership.Status.PENDING
     assert membership.settlement is None
-    html = login(person).get(reverse("accounts:profile")).content.decode()
+    html = client_for(person).get(reverse("accounts:profile")).content.decode()
     assert "Waiting for approval" in html
 
 
-def test_joining_twice_gives_a_clear_error(login, world):
+def test_joining_twice_gives_a_clear_error(client_for, world):
     person = UserFactory()
-    client = login(person)
+    client = client_for(person)
     url = reverse("accounts:join_network", kwargs={"slug": "cumbria"})
     client.post(url, {})
     response = client.post(url, {})
@@ -67,9 +69,9 @@ def test_joining_twice_gives_a_clear_error(login, world):
     assert "already asked to join" in client.get(url).content.decode()
 
 
-def test_cannot_choose_another_networks_settlement(login, world, open_network):
+def test_cannot_choose_another_networks_settlement(client_for, world, open_network):
     person = UserFactory()
-    response = login(person).post(
+    response = client_for(person).post(
         reverse("accounts:join_network", kwargs={"slug": "lancashire"}), {"settlement": world.own_settlement.pk}
     )
     assert response.status_code == 200
@@ -77,25 +79,25 @@ def test_cannot_choose_another_networks_settlement(login, world, open_network):
     assert not Membership.objects.filter(user=person).exists()
 
 
-def test_unknown_or_inactive_network_is_not_found(login, world):
+def test_unknown_or_inactive_network_is_not_found(client_for, world):
     world.other_network.is_active = False
     world.other_network.save(update_fields=["is_active"])
-    client = login(UserFactory())
+    client = client_for(UserFactory())
     assert client.get(reverse("accounts:join_network", kwargs={"slug": "nowhere"})).status_code == 404
     assert client.get(reverse("accounts:join_network", kwargs={"slug": "merseyside"})).status_code == 404
 
 
-def test_leave_own_membership(login, world):
+def test_leave_own_membership(client_for, world):
     member = world.users["member"]
-    response = login(member).post(reverse("accounts:leave_membership", kwargs={"pk": world.own_membership.pk}))
+    response = client_for(member).post(reverse("accounts:leave_membership", kwargs={"pk": world.own_membership.pk}))
     assert response.status_code == 302
     world.own_membership.refresh_from_db()
     assert world.own_membership.status == Membership.Status.LEFT
     assert world.own_membership.decided_at is not None
 
 
-def test_cannot_leave_someone_elses_membership(login, world):
-    response = login(world.users["member"]).post(
+def test_cannot_leave_someone_elses_membership(client_for, world):
+    response = client_for(world.users["member"]).post(
         reverse("accounts:leave_membership", kwargs={"pk": world.other_membership.pk})
     )
     assert response.status_code == 404
@@ -103,8 +105,8 @@ def test_cannot_leave_someone_elses_membership(login, world):
     assert world.other_membership.status == Membership.Status.ACTIVE
 
 
-def test_even_a_coordinator_cannot_leave_for_someone_else(login, world):
-    response = login(world.users["network_coordinator"]).post(
+def test_even_a_coordinator_cannot_leave_for_someone_else(client_for, world):
+    response = client_for(world.users["network_coordinator"]).post(
         reverse("accounts:leave_membership", kwargs={"pk": world.own_membership.pk})
     )
     assert response.status_code == 404
@@ -112,23 +114,23 @@ def test_even_a_coordinator_cannot_leave_for_someone_else(login, world):
     assert world.own_membership.status == Membership.Status.ACTIVE
 
 
-def test_leave_needs_post(login, world):
-    client = login(world.users["member"])
+def test_leave_needs_post(client_for, world):
+    client = client_for(world.users["member"])
     assert client.get(reverse("accounts:leave_membership", kwargs={"pk": world.own_membership.pk})).status_code == 405
 
 
-def test_rejoin_after_leaving(login, open_network):
+def test_rejoin_after_leaving(client_for, open_network):
     person = UserFactory()
     membership = MembershipFactory(user=person, network=open_network, status=Membership.Status.LEFT)
-    response = login(person).post(reverse("accounts:join_network", kwargs={"slug": "lancashire"}), {})
+    response = client_for(person).post(reverse("accounts:join_network", kwargs={"slug": "lancashire"}), {})
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.status == Membership.Status.ACTIVE
 
 
-def test_profile_memberships_query_count_is_constant(login, world, django_assert_max_num_queries):
+def test_profile_memberships_query_count_is_constant(client_for, world, django_assert_max_num_queries):
     person = UserFactory()
-    client = login(person)
+    client = client_for(person)
     networks = [NetworkFactory(federation=world.federation) for _ in range(30)]
     for network in networks[:3]:
         MembershipFactory(user=person, network=network, settlement=SettlementFactory(network=network))

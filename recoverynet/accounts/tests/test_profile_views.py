@@ -36,8 +36,8 @@ def test_anonymous_cannot_leave_a_membership(client, world):
 
 
 @pytest.mark.parametrize(("name", "kwargs"), OWN_PAGES)
-def test_own_pages_render_for_a_signed_in_person(login, world, name, kwargs):
-    client = login(world.users["member"])
+def test_own_pages_render_for_a_signed_in_person(client_for, world, name, kwargs):
+    client = client_for(world.users["member"])
     response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
@@ -49,8 +49,8 @@ def test_erased_page_is_public(client):
     assert "Your account has been erased" in response.content.decode()
 
 
-def test_profile_shows_own_details_and_nobody_elses(login, person, someone_else):
-    response = login(person).get(reverse("accounts:profile"))
+def test_profile_shows_own_details_and_nobody_elses(client_for, person, someone_else):
+    response = client_for(person).get(reverse("accounts:profile"))
     html = response.content.decode()
     for value in ("Robin Pseudonym", "robin@example.org", "Roberta Legalname", "07700 900982", "27 March 1980"):
         assert value in html
@@ -59,24 +59,24 @@ def test_profile_shows_own_details_and_nobody_elses(login, person, someone_else)
         assert value not in html
 
 
-def test_profile_copes_with_empty_encrypted_fields(login, db):
+def test_profile_copes_with_empty_encrypted_fields(client_for, db):
     from recoverynet.accounts.factories import UserFactory
 
     user = UserFactory(legal_name="", phone="", self_descriptions=[])
     user.refresh_from_db()
     assert user.legal_name is None  # the library stores empty values as NULL
-    response = login(user).get(reverse("accounts:profile"))
+    response = client_for(user).get(reverse("accounts:profile"))
     assert response.status_code == 200
     assert "Not given" in response.content.decode()
     assert "None" not in response.content.decode()
 
 
-def test_profile_lists_memberships_with_leave_buttons_and_consents(login, world):
+def test_profile_lists_memberships_with_leave_buttons_and_consents(client_for, world):
     from recoverynet.accounts.factories import ConsentRecordFactory
 
     member = world.users["member"]
     ConsentRecordFactory(user=member, purpose="research", granted=True)
-    html = login(member).get(reverse("accounts:profile")).content.decode()
+    html = client_for(member).get(reverse("accounts:profile")).content.decode()
     assert "Cumbria" in html
     assert "Carlisle Hub" in html
     assert reverse("accounts:leave_membership", kwargs={"pk": world.own_membership.pk}) in html
@@ -97,9 +97,9 @@ def edit(client, **overrides):
     return client.post(reverse("accounts:profile_edit"), data)
 
 
-def test_profile_edit_saves_through_the_service(login, person):
+def test_profile_edit_saves_through_the_service(client_for, person):
     response = edit(
-        login(person),
+        client_for(person),
         display_name="Wren",
         legal_name="Wendy Legal",
         phone="+44 7700 900 982",
@@ -118,8 +118,8 @@ def test_profile_edit_saves_through_the_service(login, person):
     assert "Wendy" not in str(entry.changes)
 
 
-def test_profile_edit_can_clear_optional_fields(login, person):
-    response = edit(login(person), display_name="Robin Pseudonym")
+def test_profile_edit_can_clear_optional_fields(client_for, person):
+    response = edit(client_for(person), display_name="Robin Pseudonym")
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.legal_name is None
@@ -141,8 +141,8 @@ def test_profile_edit_can_clear_optional_fields(login, person):
         ({"self_descriptions": ["astronaut"]}, "Select a valid choice"),
     ],
 )
-def test_profile_edit_bad_input_re_renders_with_errors(login, person, overrides, message):
-    response = edit(login(person), **overrides)
+def test_profile_edit_bad_input_re_renders_with_errors(client_for, person, overrides, message):
+    response = edit(client_for(person), **overrides)
     assert response.status_code == 200
     assert message in response.content.decode()
     person.refresh_from_db()
@@ -151,8 +151,8 @@ def test_profile_edit_bad_input_re_renders_with_errors(login, person, overrides,
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE).exists()
 
 
-def test_html_in_display_name_is_escaped_on_display(login, person):
-    client = login(person)
+def test_html_in_display_name_is_escaped_on_display(client_for, person):
+    client = client_for(person)
     assert edit(client, display_name='<script>alert("x")</script>').status_code == 302
     person.refresh_from_db()
     assert person.display_name == '<script>alert("x")</script>'
@@ -161,13 +161,13 @@ def test_html_in_display_name_is_escaped_on_display(login, person):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
 
 
-def test_edit_form_shows_current_values(login, person):
-    html = login(person).get(reverse("accounts:profile_edit")).content.decode()
+def test_edit_form_shows_current_values(client_for, person):
+    html = client_for(person).get(reverse("accounts:profile_edit")).content.decode()
     assert 'value="Roberta Legalname"' in html
     assert 'value="in_recovery"' in html
 
 
-def test_control_characters_in_display_name_are_refused(login, person):
-    response = edit(login(person), display_name="Robin\u202eevil")
+def test_control_characters_in_display_name_are_refused(client_for, person):
+    response = edit(client_for(person), display_name="Robin\u202eevil")
     assert response.status_code == 200
     assert User.objects.get(pk=person.pk).display_name == "Robin Pseudonym"

@@ -2,7 +2,7 @@
 
 A coordinator's password alone must never give a session that reaches
 personal data: not through the admin's sign-in page, not through Django's
-own `login()`, not through the API's session authentication, not by
+own `client_for()`, not through the API's session authentication, not by
 becoming a coordinator after signing in. Privileged sessions also end after
 two idle hours and twelve hours in all."""
 
@@ -49,7 +49,7 @@ def verified(user):
 
 
 def password_only_session(user) -> Client:
-    """What the admin's old sign-in page gave: Django's login() after a password, nothing more."""
+    """What the admin's old sign-in page gave: Django's client_for() after a password, nothing more."""
     client = Client()
     assert client.login(email=user.email, password=PASSWORD)
     return client

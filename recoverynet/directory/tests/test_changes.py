@@ -14,7 +14,7 @@ from recoverynet.directory.factories import MeetingFactory
 from recoverynet.directory.models import ChangeRequest, Meeting
 from recoverynet.testing import sign_in
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
+pytestmark = pytest.mark.django_db  # the root conftest empties the cache (rate limits) per test
 
 
 @pytest.fixture
