@@ -16,9 +16,17 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
 
-from recoverynet.core.manage_views import ManageView, ServiceFormMixin, add_service_errors, editable_copy
+from recoverynet.core.manage_views import (
+    ManageView,
+    ObjectCreateView,
+    ObjectEditView,
+    ServiceFormMixin,
+    add_service_errors,
+    editable_copy,
+    saved_message,
+)
 from recoverynet.federation import scoping
-from recoverynet.federation.models import Network
+from recoverynet.federation.mixins import NetworkObjectMixin
 
 from . import services
 from .forms import (
@@ -51,28 +59,10 @@ class FilteredListMixin:
         return context
 
 
-class NetworkMixin:
-    """Pages under /manage/directory/networks/<slug>/: the network is public, so the wrong coordinator gets 403."""
-
-    @cached_property
-    def network(self):
-        return get_object_or_404(Network, slug=self.kwargs["slug"])
-
-    def get_permission_object(self):
-        return self.network
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(network=self.network, **kwargs)
-
-
-def saved_message(result):
-    return "Your changes have been saved." if result else "Nothing was changed."
-
-
 # --- Meetings -------------------------------------------------------------------
 
 
-class MeetingListView(NetworkMixin, FilteredListMixin, ManageView, ListView):
+class MeetingListView(NetworkObjectMixin, FilteredListMixin, ManageView, ListView):
     permission_required = "directory.change_meeting"
     template_name = "directory/manage/meeting_list.html"
     context_object_name = "meetings"
@@ -90,7 +80,7 @@ class MeetingListView(NetworkMixin, FilteredListMixin, ManageView, ListView):
         return self.filterset.qs
 
 
-class MeetingFormMixin(ManageView, ServiceFormMixin, FormView):
+class MeetingFormMixin:
     form_class = MeetingForm
     template_name = "directory/manage/meeting_form.html"
 
@@ -101,47 +91,34 @@ class MeetingFormMixin(ManageView, ServiceFormMixin, FormView):
         return reverse("directory_manage:meeting_list", kwargs={"slug": self.network.slug})
 
 
-class MeetingCreateView(NetworkMixin, MeetingFormMixin):
+class MeetingCreateView(NetworkObjectMixin, MeetingFormMixin, ObjectCreateView):
     permission_required = "directory.add_meeting"
+    service = services.create_meeting
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": Meeting(network=self.network)}
 
-    def perform(self, form):
+    def service_arguments(self, form):
         data, days, types = form.service_arguments()
-        return services.create_meeting(actor=self.request.user, network=self.network, data=data, days=days, types=types)
-
-    def get_success_message(self, form):
-        return f"{self.result.name} has been added."
+        return {"network": self.network, "data": data, "days": days, "types": types}
 
 
-class MeetingEditView(MeetingFormMixin):
+class MeetingEditView(MeetingFormMixin, ObjectEditView):
+    queryset = Meeting.objects.select_related("network", "location")
     permission_required = "directory.change_meeting"
-
-    @cached_property
-    def meeting(self):
-        return get_object_or_404(Meeting.objects.select_related("network", "location"), slug=self.kwargs["slug"])
+    service = services.update_meeting
 
     @property
     def network(self):
-        return self.meeting.network
-
-    def get_permission_object(self):
-        return self.meeting
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": editable_copy(self.meeting)}
+        return self.object.network
 
     def get_context_data(self, **kwargs):
-        open_changes = list(self.meeting.change_requests.filter(status=ChangeRequest.Status.OPEN).order_by("pk"))
-        return super().get_context_data(meeting=self.meeting, network=self.network, open_changes=open_changes, **kwargs)
+        open_changes = list(self.object.change_requests.filter(status=ChangeRequest.Status.OPEN).order_by("pk"))
+        return super().get_context_data(network=self.network, open_changes=open_changes, **kwargs)
 
-    def perform(self, form):
+    def service_arguments(self, form):
         data, days, types = form.service_arguments()
-        return services.update_meeting(actor=self.request.user, meeting=self.meeting, data=data, days=days, types=types)
-
-    def get_success_message(self, form):
-        return saved_message(self.result)
+        return {"data": data, "days": days, "types": types}
 
     def get_success_url(self):
         back = self.request.GET.get("change")
@@ -153,7 +130,7 @@ class MeetingEditView(MeetingFormMixin):
 # --- Locations ------------------------------------------------------------------
 
 
-class LocationListView(NetworkMixin, ManageView, ListView):
+class LocationListView(NetworkObjectMixin, ManageView, ListView):
     permission_required = "directory.change_location"
     template_name = "directory/manage/location_list.html"
     context_object_name = "locations"
@@ -168,7 +145,7 @@ class LocationListView(NetworkMixin, ManageView, ListView):
         )
 
 
-class LocationFormMixin(ManageView, ServiceFormMixin, FormView):
+class LocationFormMixin:
     form_class = LocationForm
     template_name = "directory/manage/location_form.html"
 
@@ -179,50 +156,35 @@ class LocationFormMixin(ManageView, ServiceFormMixin, FormView):
         return reverse("directory_manage:location_list", kwargs={"slug": self.network.slug})
 
 
-class LocationCreateView(NetworkMixin, LocationFormMixin):
+class LocationCreateView(NetworkObjectMixin, LocationFormMixin, ObjectCreateView):
     permission_required = "directory.add_location"
+    service = services.create_location
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": Location(network=self.network)}
 
-    def perform(self, form):
-        return services.create_location(actor=self.request.user, network=self.network, data=form.cleaned_data)
-
-    def get_success_message(self, form):
-        return f"{self.result} has been added."
+    def service_arguments(self, form):
+        return {"network": self.network, "data": form.cleaned_data}
 
 
-class LocationEditView(LocationFormMixin):
+class LocationEditView(LocationFormMixin, ObjectEditView):
+    queryset = Location.objects.select_related("network")
+    lookup_field = "pk"
     permission_required = "directory.change_location"
-
-    @cached_property
-    def location(self):
-        return get_object_or_404(Location.objects.select_related("network"), pk=self.kwargs["pk"])
+    service = services.update_location
 
     @property
     def network(self):
-        return self.location.network
-
-    def get_permission_object(self):
-        return self.location
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": editable_copy(self.location)}
+        return self.object.network
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(location=self.location, network=self.network, **kwargs)
-
-    def perform(self, form):
-        return services.update_location(actor=self.request.user, location=self.location, data=form.cleaned_data)
-
-    def get_success_message(self, form):
-        return saved_message(self.result)
+        return super().get_context_data(network=self.network, **kwargs)
 
 
 # --- Services -------------------------------------------------------------------
 
 
-class ServiceListView(NetworkMixin, ManageView, ListView):
+class ServiceListView(NetworkObjectMixin, ManageView, ListView):
     permission_required = "directory.add_service"
     template_name = "directory/manage/service_list.html"
     context_object_name = "services"
@@ -237,7 +199,7 @@ class ServiceListView(NetworkMixin, ManageView, ListView):
         )
 
 
-class ServiceCreateView(NetworkMixin, ManageView, ServiceFormMixin, FormView):
+class ServiceCreateView(NetworkObjectMixin, ManageView, ServiceFormMixin, FormView):
     permission_required = "directory.add_service"
     form_class = ServiceForm
     template_name = "directory/manage/service_form.html"
@@ -508,7 +470,7 @@ class FellowshipListView(ManageView, ListView):
         return Fellowship.objects.annotate(meeting_count=Count("meetings")).order_by("name", "pk")
 
 
-class FellowshipFormMixin(ManageView, ServiceFormMixin, FormView):
+class FellowshipFormMixin:
     permission_required = "directory.manage_fellowships"
     form_class = FellowshipForm
     template_name = "directory/manage/fellowship_form.html"
@@ -517,30 +479,16 @@ class FellowshipFormMixin(ManageView, ServiceFormMixin, FormView):
         return reverse("directory_manage:fellowship_list")
 
 
-class FellowshipCreateView(FellowshipFormMixin):
-    def perform(self, form):
-        return services.create_fellowship(actor=self.request.user, data=form.cleaned_data)
+class FellowshipCreateView(FellowshipFormMixin, ObjectCreateView):
+    service = services.create_fellowship
 
     def get_success_message(self, form):
         return f"{self.result.name} has been added."
 
 
-class FellowshipEditView(FellowshipFormMixin):
-    @cached_property
-    def fellowship(self):
-        return get_object_or_404(Fellowship, slug=self.kwargs["slug"])
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": editable_copy(self.fellowship)}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(fellowship=self.fellowship, **kwargs)
-
-    def perform(self, form):
-        return services.update_fellowship(actor=self.request.user, fellowship=self.fellowship, data=form.cleaned_data)
-
-    def get_success_message(self, form):
-        return saved_message(self.result)
+class FellowshipEditView(FellowshipFormMixin, ObjectEditView):
+    queryset = Fellowship.objects.all()
+    service = services.update_fellowship
 
 
 # --- Change requests ------------------------------------------------------------

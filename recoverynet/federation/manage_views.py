@@ -15,7 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from recoverynet.accounts.models import ConsentPurpose
 from recoverynet.accounts.privacy import consented_user_ids, has_consent
-from recoverynet.core.manage_views import ManageView, ServiceFormMixin, editable_copy
+from recoverynet.core.manage_views import ManageView, ObjectCreateView, ObjectEditView, ServiceFormMixin, editable_copy
 
 from . import scoping, services
 from .filters_manage import MembershipFilter
@@ -148,22 +148,15 @@ class NetworkDashboardView(NetworkObjectMixin, ManageView, TemplateView):
         )
 
 
-class NetworkEditView(NetworkObjectMixin, ManageView, ServiceFormMixin, FormView):
+class NetworkEditView(ObjectEditView):
+    queryset = Network.objects.select_related("federation")
     permission_required = "federation.change_network"
     form_class = NetworkForm
     template_name = "federation/manage/network_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": editable_copy(self.network)}
-
-    def perform(self, form):
-        return services.update_network(actor=self.request.user, network=self.network, data=form.cleaned_data)
-
-    def get_success_message(self, form):
-        return "Your changes have been saved." if self.result else "Nothing was changed."
+    service = services.update_network
 
     def get_success_url(self):
-        return reverse("manage:network_dashboard", kwargs={"slug": self.network.slug})
+        return reverse("manage:network_dashboard", kwargs={"slug": self.object.slug})
 
 
 # --- Member lists ---------------------------------------------------------------
@@ -332,16 +325,17 @@ class MembershipEditView(MembershipObjectMixin, ManageView, ServiceFormMixin, Fo
 # --- Settlements ----------------------------------------------------------------
 
 
-class SettlementCreateView(NetworkObjectMixin, ManageView, ServiceFormMixin, FormView):
+class SettlementCreateView(NetworkObjectMixin, ObjectCreateView):
     permission_required = "federation.add_settlement"
     form_class = SettlementForm
     template_name = "federation/manage/settlement_form.html"
+    service = services.create_settlement
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": Settlement(network=self.network)}
 
-    def perform(self, form):
-        return services.create_settlement(actor=self.request.user, network=self.network, data=form.cleaned_data)
+    def service_arguments(self, form):
+        return {"network": self.network, "data": form.cleaned_data}
 
     def get_success_message(self, form):
         return f"{self.result.name} has been added to {self.network.name}."
@@ -350,48 +344,33 @@ class SettlementCreateView(NetworkObjectMixin, ManageView, ServiceFormMixin, For
         return reverse("manage:network_dashboard", kwargs={"slug": self.network.slug})
 
 
-class SettlementEditView(ManageView, ServiceFormMixin, FormView):
+class SettlementEditView(ObjectEditView):
+    queryset = Settlement.objects.select_related("network")
     permission_required = "federation.change_settlement"
     form_class = SettlementForm
     template_name = "federation/manage/settlement_form.html"
-
-    @cached_property
-    def settlement(self):
-        return get_object_or_404(Settlement.objects.select_related("network"), slug=self.kwargs["slug"])
-
-    def get_permission_object(self):
-        return self.settlement
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": editable_copy(self.settlement)}
+    service = services.update_settlement
 
     def get_context_data(self, **kwargs):
+        network = self.object.network
         return super().get_context_data(
-            settlement=self.settlement,
-            network=self.settlement.network,
-            can_manage_network=can_manage(self.request.user, self.settlement.network),
-            **kwargs,
+            network=network, can_manage_network=can_manage(self.request.user, network), **kwargs
         )
 
-    def perform(self, form):
-        return services.update_settlement(actor=self.request.user, settlement=self.settlement, data=form.cleaned_data)
-
-    def get_success_message(self, form):
-        return "Your changes have been saved." if self.result else "Nothing was changed."
-
     def get_success_url(self):
-        if can_manage(self.request.user, self.settlement.network):
-            return reverse("manage:network_dashboard", kwargs={"slug": self.settlement.network.slug})
+        if can_manage(self.request.user, self.object.network):
+            return reverse("manage:network_dashboard", kwargs={"slug": self.object.network.slug})
         return reverse("manage:index")
 
 
 # --- Organisations --------------------------------------------------------------
 
 
-class OrganisationCreateView(NetworkObjectMixin, ManageView, ServiceFormMixin, FormView):
+class OrganisationCreateView(NetworkObjectMixin, ObjectCreateView):
     permission_required = "federation.add_organisation"
     form_class = OrganisationForm
     template_name = "federation/manage/organisation_form.html"
+    service = services.create_organisation
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -399,57 +378,44 @@ class OrganisationCreateView(NetworkObjectMixin, ManageView, ServiceFormMixin, F
     def get_initial(self):
         return {"networks": [self.network]}
 
-    def perform(self, form):
-        return services.create_organisation(actor=self.request.user, data=dict(form.cleaned_data))
-
-    def get_success_message(self, form):
-        return f"{self.result.name} has been added."
+    def service_arguments(self, form):
+        return {"data": dict(form.cleaned_data)}
 
     def get_success_url(self):
         return reverse("manage:network_dashboard", kwargs={"slug": self.network.slug})
 
 
-class OrganisationEditView(ManageView, ServiceFormMixin, FormView):
+class OrganisationEditView(ObjectEditView):
+    queryset = Organisation.objects.all()
     permission_required = "federation.change_organisation"
     form_class = OrganisationForm
     template_name = "federation/manage/organisation_form.html"
-
-    @cached_property
-    def organisation(self):
-        return get_object_or_404(Organisation, slug=self.kwargs["slug"])
-
-    def get_permission_object(self):
-        return self.organisation
+    service = services.update_organisation
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": editable_copy(self.organisation)}
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(organisation=self.organisation, cancel_url=self.get_success_url(), **kwargs)
+        return super().get_context_data(cancel_url=self.get_success_url(), **kwargs)
 
-    def perform(self, form):
-        return services.update_organisation(
-            actor=self.request.user, organisation=self.organisation, data=dict(form.cleaned_data)
-        )
-
-    def get_success_message(self, form):
-        return "Your changes have been saved." if self.result else "Nothing was changed."
+    def service_arguments(self, form):
+        return {"data": dict(form.cleaned_data)}
 
     def get_success_url(self):
-        user = self.request.user
-        for network in self.organisation.networks.order_by("name"):
-            if can_manage(user, network):
+        for network in self.object.networks.order_by("name"):
+            if can_manage(self.request.user, network):
                 return reverse("manage:network_dashboard", kwargs={"slug": network.slug})
-        return reverse("manage:organisation_edit", kwargs={"slug": self.organisation.slug})
+        return reverse("manage:organisation_edit", kwargs={"slug": self.object.slug})
 
 
 # --- Partnerships ---------------------------------------------------------------
 
 
-class PartnershipCreateView(NetworkObjectMixin, ManageView, ServiceFormMixin, FormView):
+class PartnershipCreateView(NetworkObjectMixin, ObjectCreateView):
     permission_required = "federation.add_partnership"
     form_class = PartnershipForm
     template_name = "federation/manage/partnership_form.html"
+    service = services.create_partnership
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -457,41 +423,28 @@ class PartnershipCreateView(NetworkObjectMixin, ManageView, ServiceFormMixin, Fo
     def get_initial(self):
         return {"lead_network": self.network, "networks": [self.network]}
 
-    def perform(self, form):
-        return services.create_partnership(actor=self.request.user, data=dict(form.cleaned_data))
-
-    def get_success_message(self, form):
-        return f"{self.result.name} has been added."
+    def service_arguments(self, form):
+        return {"data": dict(form.cleaned_data)}
 
     def get_success_url(self):
         return reverse("manage:network_dashboard", kwargs={"slug": self.result.lead_network.slug})
 
 
-class PartnershipEditView(ManageView, ServiceFormMixin, FormView):
+class PartnershipEditView(ObjectEditView):
+    queryset = Partnership.objects.select_related("lead_network")
     permission_required = "federation.change_partnership"
     form_class = PartnershipForm
     template_name = "federation/manage/partnership_form.html"
-
-    @cached_property
-    def partnership(self):
-        return get_object_or_404(Partnership.objects.select_related("lead_network"), slug=self.kwargs["slug"])
-
-    def get_permission_object(self):
-        return self.partnership
+    service = services.update_partnership
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": editable_copy(self.partnership)}
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(partnership=self.partnership, network=self.partnership.lead_network, **kwargs)
+        return super().get_context_data(network=self.object.lead_network, **kwargs)
 
-    def perform(self, form):
-        return services.update_partnership(
-            actor=self.request.user, partnership=self.partnership, data=dict(form.cleaned_data)
-        )
-
-    def get_success_message(self, form):
-        return "Your changes have been saved." if self.result else "Nothing was changed."
+    def service_arguments(self, form):
+        return {"data": dict(form.cleaned_data)}
 
     def get_success_url(self):
-        return reverse("manage:network_dashboard", kwargs={"slug": self.partnership.lead_network.slug})
+        return reverse("manage:network_dashboard", kwargs={"slug": self.object.lead_network.slug})
