@@ -51,6 +51,8 @@ logger = logging.getLogger(__name__)
 
 MAX_PAYLOAD_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
+MAX_INTEGER_DIGITS = 1000  # longer integers are read as infinity, which the row's rules reject
+UNREADABLE_ROW = "this row could not be read"
 
 # The fields a change report compares, with how to read them from a meeting.
 LOCATION_FIELDS = ("name", "address", "town", "postcode", "region", "notes", "approximate", "latitude", "longitude")
@@ -73,7 +75,7 @@ def parse_payload(payload) -> list:
     if not payload.strip():
         raise ValidationError("The feed is empty.")
     try:
-        rows = json.loads(payload.decode("utf-8-sig"))
+        rows = json.loads(payload.decode("utf-8-sig"), parse_int=_parse_int)
     except UnicodeDecodeError:
         raise ValidationError("The feed is not UTF-8 text.") from None
     except (ValueError, RecursionError) as exc:
@@ -84,6 +86,23 @@ def parse_payload(payload) -> list:
     if len(rows) > MAX_ROWS:
         raise ValidationError(f"The feed has {len(rows):,} meetings; the most we accept is {MAX_ROWS:,}.")
     return rows
+
+
+def _parse_int(text: str):
+    # Python refuses to read an integer of more than 4,300 digits: that would refuse the
+    # whole feed for one row's value.
+    return int(text) if len(text) <= MAX_INTEGER_DIGITS else float("inf" if text[0] != "-" else "-inf")
+
+
+def _storable(value):
+    """The report as plain JSON that any database stores: no NUL, no lone surrogate."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    return value
 
 
 def _plain(value):
@@ -185,7 +204,7 @@ class _Importer:
     def run(self, rows):
         seen = set()
         in_feed = set()
-        slugs = list({r["slug"] for r in rows if isinstance(r, dict) and isinstance(r.get("slug"), str)})
+        slugs = list({s for s in map(meeting_guide.row_slug, rows) if meeting_guide.SLUG_RE.match(s)})
         existing = {}
         for i in range(0, len(slugs), 500):  # in chunks: SQLite limits a query's parameters
             chunk = (
@@ -195,9 +214,13 @@ class _Importer:
             )
             existing.update({m.slug: m for m in chunk})
         for index, row in enumerate(rows):
-            errors, warnings = meeting_guide.validate_meeting(row, seen_slugs=seen)
-            slug = row.get("slug") if isinstance(row, dict) else None
-            slug = str(slug)[: meeting_guide.MAX_SLUG] if isinstance(slug, (str, int)) else ""
+            slug = meeting_guide.row_slug(row)[: meeting_guide.MAX_SLUG]
+            try:
+                errors, warnings = meeting_guide.validate_meeting(row, seen_slugs=seen)
+                data = None if errors else meeting_guide.row_to_data(row)
+            except Exception:  # a value no rule foresaw: reject this row, never the whole import
+                logger.exception("Feed source %s: row %s could not be read", self.source.pk, index)
+                errors, warnings = [UNREADABLE_ROW], []
             if slug and not errors:
                 in_feed.add(slug)
             if warnings:
@@ -215,7 +238,7 @@ class _Importer:
                 continue
             try:
                 with transaction.atomic():
-                    self.write(slug, meeting_guide.row_to_data(row), meeting)
+                    self.write(slug, data, meeting)
             except ValidationError as exc:
                 self.locations.clear()  # locations made in the rolled-back savepoint are gone
                 self.reject(index, slug, _messages(exc))
@@ -270,6 +293,7 @@ class _Importer:
         self.report["changed"].append({"slug": slug, "name": meeting.name, "fields": fields})
 
     def remove_missing(self, in_feed):
+        in_feed = {s for s in in_feed if meeting_guide.SLUG_RE.match(s)}  # only these can be a meeting's
         gone = (
             Meeting.objects.filter(source=self.source)
             .exclude(status=Meeting.Status.INACTIVE)
@@ -317,7 +341,7 @@ def _run(*, actor, source, payload, apply: bool, expected_report=None) -> FeedIm
     try:
         with transaction.atomic():
             importer.run(rows)
-            report = json.loads(json.dumps(importer.report))
+            report = json.loads(json.dumps(_storable(importer.report)))
             if not apply or (expected_report is not None and report != expected_report):
                 raise _Rollback
             source.last_imported_at = timezone.now()
