@@ -36,6 +36,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -330,19 +331,34 @@ def _as_text(payload) -> str:
     return payload.decode("utf-8-sig") if isinstance(payload, bytes) else payload
 
 
-def _run(*, actor, source, payload, apply: bool, expected_report=None) -> FeedImport:
+def _flag_mass_removal(report, feed_meetings: int) -> None:
+    """Mark a report that would remove more than the allowed share of the feed's
+    meetings (a feed that suddenly serves [] or loses most of its rows)."""
+    share = settings.FEED_IMPORT_MAX_REMOVAL_SHARE
+    removed = len(report["removed"])
+    if feed_meetings and removed / feed_meetings > share:
+        report["mass_removal"] = {"removed": removed, "of": feed_meetings, "share": share}
+
+
+def _run(*, actor, source, payload, apply: bool, expected_report=None, hold_mass_removal=False) -> FeedImport:
     """Run the import. With `expected_report`, apply only if the report is
-    still the one the person saw; otherwise roll back and return a new dry run."""
+    still the one the person saw; otherwise roll back and return a new dry run.
+    With `hold_mass_removal`, an import removing too many meetings is rolled
+    back and kept, held for a coordinator's review."""
     try:
         rows = parse_payload(payload)
     except ValidationError as exc:
         return _refused(actor=actor, source=source, exc=exc)
     importer = _Importer(actor=actor, source=source)
+    feed_meetings = Meeting.objects.filter(source=source).exclude(status=Meeting.Status.INACTIVE).count()
+    held = False
     try:
         with transaction.atomic():
             importer.run(rows)
+            _flag_mass_removal(importer.report, feed_meetings)
             report = json.loads(json.dumps(_storable(importer.report)))
-            if not apply or (expected_report is not None and report != expected_report):
+            held = apply and hold_mass_removal and "mass_removal" in report
+            if held or not apply or (expected_report is not None and report != expected_report):
                 raise _Rollback
             source.last_imported_at = timezone.now()
             source.save(update_fields=["last_imported_at"])
@@ -363,7 +379,7 @@ def _run(*, actor, source, payload, apply: bool, expected_report=None) -> FeedIm
     return FeedImport.objects.create(
         source=source,
         started_by=_user(actor),
-        status=FeedImport.Status.PREVIEWED,
+        status=FeedImport.Status.HELD if held else FeedImport.Status.PREVIEWED,
         report=report,
         payload=_as_text(payload),
     )
@@ -407,7 +423,7 @@ def apply_system_import(*, source: FeedSource, payload) -> FeedImport:
     tasks call this; views always go through apply_import."""
     if not source.network.is_active:
         raise PermissionDenied("The network is inactive.")
-    return _run(actor=None, source=source, payload=payload, apply=True)
+    return _run(actor=None, source=source, payload=payload, apply=True, hold_mass_removal=True)
 
 
 def create_feed_source(*, actor, network, data) -> FeedSource:
@@ -471,3 +487,10 @@ def fetch_feed(url: str) -> bytes:
 def record_failed_fetch(*, source: FeedSource, message: str) -> FeedImport:
     """A scheduled re-import whose feed could not be fetched: kept in the history."""
     return FeedImport.objects.create(source=source, status=FeedImport.Status.REFUSED, error=message, report={})
+
+
+def record_failed_import(*, source: FeedSource, exc: BaseException) -> FeedImport:
+    """A scheduled re-import that raised: kept in the history, with the kind of
+    error only (its message may quote the feed, or worse)."""
+    message = f"The import failed unexpectedly ({type(exc).__name__}). Nothing was changed; the error is in the log."
+    return FeedImport.objects.create(source=source, status=FeedImport.Status.FAILED, error=message, report={})
