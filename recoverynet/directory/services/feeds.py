@@ -397,25 +397,60 @@ def apply_import(*, actor, source: FeedSource, payload) -> FeedImport:
     return _run(actor=actor, source=source, payload=payload, apply=True)
 
 
+AWAITING_DECISION = (FeedImport.Status.PREVIEWED, FeedImport.Status.HELD)
+
+
+def _lock_awaiting(*, actor, feed_import: FeedImport, statuses) -> FeedImport:
+    require(actor, "directory.import_feed", feed_import.source.network)
+    feed_import = FeedImport.objects.select_for_update().select_related("source__network").get(pk=feed_import.pk)
+    if feed_import.status not in statuses or not feed_import.payload:
+        raise ValidationError("This import has already been decided, or can no longer be applied.")
+    return feed_import
+
+
 @transaction.atomic
 def apply_previewed_import(*, actor, feed_import: FeedImport) -> tuple[FeedImport, bool]:
-    """ "Apply these changes" after a dry run: applies the feed the dry run
-    checked, if the report is still the same. Returns (import, applied); when
-    the directory changed meanwhile, nothing is written and the new dry run
-    is returned for the person to check again."""
+    """ "Apply these changes" after a dry run, or "Apply anyway" to a nightly
+    import held for review: applies the feed that run checked, if the report
+    is still the same. Returns (import, applied); when the directory changed
+    meanwhile, nothing is written and the new dry run is returned for the
+    person to check again."""
+    feed_import = _lock_awaiting(actor=actor, feed_import=feed_import, statuses=AWAITING_DECISION)
     source = feed_import.source
-    require(actor, "directory.import_feed", source.network)
-    feed_import = FeedImport.objects.select_for_update().get(pk=feed_import.pk)
-    if feed_import.status != FeedImport.Status.PREVIEWED or not feed_import.payload:
-        raise ValidationError("This dry run has already been applied or can no longer be applied.")
     result = _run(
         actor=actor, source=source, payload=feed_import.payload, apply=True, expected_report=feed_import.report
     )
     if result.status == FeedImport.Status.APPLIED:
         feed_import.payload = ""
         feed_import.save(update_fields=["payload"])
+        if feed_import.status == FeedImport.Status.HELD:
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.APPROVE,
+                instance=source,
+                network=source.network,
+                summary=f"Held feed import #{feed_import.pk} applied anyway as import #{result.pk}",
+            )
         return result, True
     return result, False
+
+
+@transaction.atomic
+def dismiss_held_import(*, actor, feed_import: FeedImport) -> FeedImport:
+    """ "Dismiss": a nightly import held for review is not applied; the feed's
+    meetings stay as they are until the next re-import."""
+    feed_import = _lock_awaiting(actor=actor, feed_import=feed_import, statuses=(FeedImport.Status.HELD,))
+    feed_import.status = FeedImport.Status.DISMISSED
+    feed_import.payload = ""
+    feed_import.save(update_fields=["status", "payload"])
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.DECLINE,
+        instance=feed_import.source,
+        network=feed_import.source.network,
+        summary=f"Held feed import #{feed_import.pk} dismissed",
+    )
+    return feed_import
 
 
 def apply_system_import(*, source: FeedSource, payload) -> FeedImport:
