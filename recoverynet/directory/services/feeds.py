@@ -243,6 +243,10 @@ class _Importer:
             except ValidationError as exc:
                 self.locations.clear()  # locations made in the rolled-back savepoint are gone
                 self.reject(index, slug, _messages(exc))
+            except Exception:  # e.g. a value the database refuses: the savepoint is rolled back
+                logger.exception("Feed source %s: row %s could not be written", self.source.pk, index)
+                self.locations.clear()
+                self.reject(index, slug, [UNREADABLE_ROW])
         self.remove_missing(in_feed)
 
     def reject(self, index, slug, reasons):
