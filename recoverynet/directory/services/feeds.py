@@ -171,10 +171,24 @@ class _Importer:
         self.network = source.network
         self.types = {t.code: t for t in MeetingType.objects.all()}
         self.locations = {}
+        self.venues = {}  # venue key → the location values of the first row written with it
         self.report = {"added": [], "changed": [], "removed": [], "rejected": [], "warnings": [], "unchanged": 0}
 
+    @staticmethod
+    def venue_key(values) -> tuple:
+        return (values["name"], values["address"], values["town"], values["postcode"])
+
+    def same_venue(self, data) -> list[str]:
+        """Rows naming one venue must agree on its other details, or every
+        import would flip them back and forth: the first row's win."""
+        first = self.venues.get(self.venue_key(data["location"]))
+        if first is None or first == data["location"]:
+            return []
+        data["location"] = first
+        return ["the venue's details differ from an earlier row's with the same venue; the earlier row's are used"]
+
     def location_for(self, values) -> Location:
-        key = (values["name"], values["address"], values["town"], values["postcode"])
+        key = self.venue_key(values)
         if key in self.locations:
             return self.locations[key]
         location = (
@@ -219,6 +233,7 @@ class _Importer:
             try:
                 errors, warnings = meeting_guide.validate_meeting(row, seen_slugs=seen)
                 data = None if errors else meeting_guide.row_to_data(row)
+                warnings += self.same_venue(data) if data else []
             except Exception:  # a value no rule foresaw: reject this row, never the whole import
                 logger.exception("Feed source %s: row %s could not be read", self.source.pk, index)
                 errors, warnings = [UNREADABLE_ROW], []
@@ -240,6 +255,7 @@ class _Importer:
             try:
                 with transaction.atomic():
                     self.write(slug, data, meeting)
+                self.venues.setdefault(self.venue_key(data["location"]), data["location"])
             except ValidationError as exc:
                 self.locations.clear()  # locations made in the rolled-back savepoint are gone
                 self.reject(index, slug, _messages(exc))

@@ -136,6 +136,21 @@ def test_numbers_given_for_text_fields_are_stable_on_reimport(source, coordinato
     assert again["changed"] == [] and again["rejected"] == [] and again["unchanged"] == 1
 
 
+def test_rows_disagreeing_about_one_venue_do_not_flip_it_on_every_reimport(source, coordinator):
+    # Found by the property test: two rows name the same venue (name, address, town,
+    # postcode) but differ on its other details; each import used to flip the venue.
+    rows = [
+        good_row("first", approximate="no", location_notes="Side door", latitude=54.5, longitude=-2.9),
+        good_row("second", approximate="yes", location_notes="Front door"),
+    ]
+    first = feeds.apply_import(actor=coordinator, source=source, payload=json.dumps(rows)).report
+    assert [w["slug"] for w in first["warnings"]] == ["second"]
+    again = feeds.apply_import(actor=coordinator, source=source, payload=json.dumps(rows)).report
+    assert again["changed"] == [] and again["unchanged"] == 2
+    venue = Location.objects.get()
+    assert (venue.approximate, venue.notes) == (False, "Side door")
+
+
 # --- Any JSON at all --------------------------------------------------------------------
 
 ROW_FIELDS = sorted(
