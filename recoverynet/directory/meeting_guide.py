@@ -137,10 +137,10 @@ def parse_coordinate(value) -> Decimal | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValueError("not a number")
-    if isinstance(value, int) and not -1000 < value < 1000:
-        raise ValueError("out of range")  # before float(): a 400-digit integer overflows it
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("not finite")
+    if isinstance(value, (int, float)) and not -1000 < value < 1000:
+        raise ValueError("out of range")  # a 400-digit integer overflows float(), 1e300 the quantize
     if isinstance(value, str) and not COORDINATE_RE.match(value):
         raise ValueError("not a number")
     number = Decimal(str(value).strip()).quantize(Decimal("0.00001"))

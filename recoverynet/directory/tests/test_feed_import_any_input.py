@@ -51,6 +51,7 @@ CRASHERS = [
     {"longitude": -(10**400)},
     {"latitude": "1" * 400},
     {"latitude": "1e999"},
+    {"latitude": 1e300},  # finite, but too large for a Decimal of 5 places
     {"latitude": float("nan")},
     {"latitude": "١٢"},  # Arabic-Indic digits: float() reads them, a Decimal column should not get them
     {"conference_url": "https://[zoom.us/j/1"},
