@@ -343,13 +343,15 @@ def validate_meeting(row, *, seen_slugs: set | None = None) -> tuple[list[str], 
     if len(coordinates) == 2 and (coordinates["latitude"] is None) != (coordinates["longitude"] is None):
         errors.append("latitude and longitude go together: give both, or neither")
 
-    url = row.get("conference_url")
-    if isinstance(url, str) and url:
+    # The rules check the text we would store: a number given for a link or phone is text too.
+    stored = {f: clean_text(v) for f in TEXT_LIMITS if is_text_value(v := row.get(f))}
+    url = stored.get("conference_url")
+    if url:
         problem = _check_conference_url(url)
         if problem:
             errors.append(problem)
-    phone = row.get("conference_phone")
-    if isinstance(phone, str) and phone:
+    phone = stored.get("conference_phone")
+    if phone:
         digits = sum(c.isdigit() for c in phone)
         if not PHONE_RE.match(phone):
             errors.append("conference_phone may hold only digits, a leading +, and , * #")
@@ -357,9 +359,8 @@ def validate_meeting(row, *, seen_slugs: set | None = None) -> tuple[list[str], 
             errors.append(f"conference_phone must have {PHONE_DIGITS[0]} to {PHONE_DIGITS[1]} digits")
 
     for field in ("url",):
-        value = row.get(field)
-        parts = _split_url(value) if isinstance(value, str) and value else None
-        if isinstance(value, str) and value and (parts is None or parts.scheme not in ("http", "https")):
+        value = stored.get(field)
+        if value and ((parts := _split_url(value)) is None or parts.scheme not in ("http", "https")):
             errors.append(f"{field} must be a web address")
 
     types = row.get("types")

@@ -66,6 +66,11 @@ CRASHERS = [
     {"conference_url": "https://zo\x00om.us/j/1"},
     {"name": "Serenity\ud800"},
     {"timezone": "Europe/London\x00"},
+    # Found by the long property run: numbers where the spec has text skipped the link and phone rules.
+    {"conference_phone": 123},
+    {"conference_phone": -1234567},
+    {"conference_url": 12345},
+    {"url": 42},
 ]
 
 
