@@ -227,6 +227,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# A nightly feed re-import that would remove more than this share of the feed's meetings
+# is held for a coordinator's review instead of being applied.
+FEED_IMPORT_MAX_REMOVAL_SHARE = env.float("FEED_IMPORT_MAX_REMOVAL_SHARE", default=0.2)
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}}
 
 # Content Security Policy (django-csp 4): no inline script or style anywhere.

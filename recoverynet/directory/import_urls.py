@@ -13,4 +13,5 @@ urlpatterns = [
     path("sources/<int:pk>/edit/", views.SourceEditView.as_view(), name="source_edit"),
     path("runs/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
     path("runs/<int:pk>/apply/", views.ApplyImportView.as_view(), name="import_apply"),
+    path("runs/<int:pk>/dismiss/", views.DismissImportView.as_view(), name="import_dismiss"),
 ]

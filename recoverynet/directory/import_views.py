@@ -194,7 +194,12 @@ class ImportView(SourceObjectMixin, ManageView, FormView):
     def get_context_data(self, **kwargs):
         imports = FeedImport.objects.filter(source=self.source).select_related("started_by").defer("payload", "report")
         page = Paginator(imports, IMPORTS_PER_PAGE).get_page(self.request.GET.get("page"))
-        return super().get_context_data(page_obj=page, imports=page.object_list, **kwargs)
+        held = (
+            FeedImport.objects.filter(source=self.source, status=FeedImport.Status.HELD)
+            .exclude(payload="")
+            .defer("payload")
+        )
+        return super().get_context_data(page_obj=page, imports=page.object_list, held_imports=held, **kwargs)
 
 
 class ImportObjectMixin:
@@ -216,7 +221,7 @@ class ImportDetailView(ImportObjectMixin, ManageView, View):
         feed_import = self.feed_import
         report = feed_import.report or {}
         can_apply = (
-            feed_import.status == FeedImport.Status.PREVIEWED
+            feed_import.status in feeds.AWAITING_DECISION
             and FeedImport.objects.filter(pk=feed_import.pk).exclude(payload="").exists()
             and feeds.has_changes({**report, "rejected": []})
         )
@@ -252,3 +257,19 @@ class ApplyImportView(ImportObjectMixin, ManageView, View):
                 request, "The directory changed since the dry run, so nothing was applied. Check the new report."
             )
         return HttpResponseRedirect(reverse("directory_import:import_detail", kwargs={"pk": result.pk}))
+
+
+class DismissImportView(ImportObjectMixin, ManageView, View):
+    """ "Dismiss" a nightly import held for review: nothing is applied."""
+
+    permission_required = "directory.import_feed"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            feeds.dismiss_held_import(actor=request.user, feed_import=self.feed_import)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(reverse("directory_import:import_detail", kwargs={"pk": self.feed_import.pk}))
+        messages.success(request, "The held import has been dismissed. Nothing was changed.")
+        return HttpResponseRedirect(reverse("directory_import:import", kwargs={"pk": self.feed_import.source_id}))

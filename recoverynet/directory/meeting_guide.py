@@ -16,6 +16,7 @@ the reason rather than cut short.
 """
 
 import datetime
+import math
 import re
 import zoneinfo
 from decimal import Decimal
@@ -62,12 +63,18 @@ CONFERENCE_PROVIDERS = (
 MAX_NAME = 255
 MAX_SLUG = 64
 MAX_NOTES = 10_000
-SLUG_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-PHONE_RE = re.compile(r"^\+?[0-9,*#]+$")
+# \Z, not $: "$" also matches before a final line break ("19:30\n").
+SLUG_RE = re.compile(r"^[A-Za-z0-9_-]+\Z")
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
+PHONE_RE = re.compile(r"^\+?[0-9,*#]+\Z")
+# A coordinate given as text: plain ASCII decimals (float() would also take "1e999", "nan" or "١٢").
+COORDINATE_RE = re.compile(r"^\s*[-+]?\d{1,3}(\.\d{0,30})?\s*\Z", re.ASCII)
+# Numbers accepted where the spec has text (a postcode or phone number written as a number).
+MAX_TEXT_NUMBER = 10**30
 PHONE_DIGITS = (7, 30)
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$|^[A-Z]{1,2}\d[A-Z\d]?$", re.IGNORECASE)
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Control and bidirectional characters, and lone surrogates (JSON can spell "\\ud800"; no database stores it).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 COUNTRY_NAMES = {"UK", "GB", "UNITED KINGDOM", "GREAT BRITAIN", "ENGLAND"}
 
 # Text fields of a row and the longest value each may hold (our model's limits).
@@ -103,6 +110,42 @@ def clean_text(value) -> str:
         text = strip_tags(text)
     text = CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     return text.strip()
+
+
+def is_text_value(value) -> bool:
+    """Text, or a modest finite number standing for text (a postcode written as 12345)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -MAX_TEXT_NUMBER < value < MAX_TEXT_NUMBER
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str)
+
+
+def row_slug(row) -> str:
+    """A row's slug as text ("slug": 12345 and "12345" are one meeting), or ""."""
+    slug = row.get("slug") if isinstance(row, dict) else None
+    if isinstance(slug, int) and not isinstance(slug, bool) and is_text_value(slug):
+        return str(slug)
+    return slug if isinstance(slug, str) else ""
+
+
+def parse_coordinate(value) -> Decimal | None:
+    """A latitude or longitude as a Decimal of 5 places; None when not given.
+    ValueError for anything that is not a finite number of sensible size."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError("not a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("not finite")
+    if isinstance(value, (int, float)) and not -1000 < value < 1000:
+        raise ValueError("out of range")  # a 400-digit integer overflows float(), 1e300 the quantize
+    if isinstance(value, str) and not COORDINATE_RE.match(value):
+        raise ValueError("not a number")
+    number = Decimal(str(value).strip()).quantize(Decimal("0.00001"))
+    return abs(number) if number.is_zero() else number  # "-0" is 0, or every re-import would "change" it
 
 
 def _hhmm(value: datetime.time | None) -> str | None:
@@ -157,9 +200,9 @@ def location_fields(location, network) -> dict:
         "approximate": "yes" if location.approximate else "no",
         "location_notes": location.notes,
         "region": location.region,
-        "latitude": _coordinate(location.latitude),
-        "longitude": _coordinate(location.longitude),
     }
+    if location.latitude is not None and location.longitude is not None:  # the spec's coordinates go in pairs
+        row.update(latitude=_coordinate(location.latitude), longitude=_coordinate(location.longitude))
     return row
 
 
@@ -173,7 +216,8 @@ def meeting_to_feed(meeting, base_url: str = "") -> dict:
         row["end_time"] = _hhmm(meeting.effective_end_time)
     row["timezone"] = meeting.timezone
     row.update(location_fields(meeting.location, meeting.network))
-    types = sorted(t.code for t in meeting.types.all() if t.code != TEMPORARILY_CLOSED_TYPE)
+    # Proposed codes stay on our pages; the feed carries only the spec's own, which apps know.
+    types = sorted(t.code for t in meeting.types.all() if t.code != TEMPORARILY_CLOSED_TYPE and not t.proposed)
     if meeting.status == Meeting.Status.TEMPORARILY_CLOSED:
         types.append(TEMPORARILY_CLOSED_TYPE)
     row.update(
@@ -210,13 +254,23 @@ def _is_day(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6
 
 
+def _split_url(url: str):
+    """urlsplit, or None for what it cannot read ("https://[zoom.us/j/1", a port of 99999)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return None
+    return parts
+
+
 def _check_conference_url(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname:
+    parts = _split_url(url)
+    if parts is None or parts.scheme != "https" or not parts.hostname:
         return "conference_url must be an https link"
     host = parts.hostname.lower()
     if not any(host == p or host.endswith("." + p) for p in CONFERENCE_PROVIDERS):
-        return f"conference_url is not on a recognised meeting provider ({host})"
+        return f"conference_url is not on a recognised meeting provider ({clean_text(host)[:100]})"
     return None
 
 
@@ -232,7 +286,7 @@ def validate_meeting(row, *, seen_slugs: set | None = None) -> tuple[list[str], 
         value = row.get(field)
         if value is None:
             continue
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        if not is_text_value(value):
             errors.append(f"{field} must be text")
         elif len(clean_text(value)) > limit:
             errors.append(f"{field} is too long ({len(str(value)):,} characters; the most is {limit:,})")
@@ -241,10 +295,8 @@ def validate_meeting(row, *, seen_slugs: set | None = None) -> tuple[list[str], 
     if not isinstance(name, str) or not clean_text(name):
         errors.append("name is required")
 
-    slug = row.get("slug")
-    if isinstance(slug, int) and not isinstance(slug, bool):
-        slug = str(slug)
-    if not isinstance(slug, str) or not slug:
+    slug = row_slug(row)
+    if not slug:
         errors.append("slug is required")
     elif len(slug) > MAX_SLUG:
         errors.append(f"slug is longer than {MAX_SLUG} characters")
@@ -280,25 +332,27 @@ def validate_meeting(row, *, seen_slugs: set | None = None) -> tuple[list[str], 
     if not has_address:
         errors.append("address or formatted_address is required")
 
+    coordinates = {}
     for field, bound in (("latitude", 90), ("longitude", 180)):
-        value = row.get(field)
-        if value in (None, ""):
-            continue
         try:
-            number = float(value)
-        except (TypeError, ValueError):
-            errors.append(f"{field} must be a number")
+            coordinates[field] = number = parse_coordinate(row.get(field))
+        except ValueError:
+            errors.append(f"{field} must be a number between -{bound} and {bound}")
             continue
-        if isinstance(value, bool) or not -bound <= number <= bound:
+        if number is not None and not -bound <= number <= bound:
             errors.append(f"{field} must be between -{bound} and {bound}")
+    if len(coordinates) == 2 and (coordinates["latitude"] is None) != (coordinates["longitude"] is None):
+        errors.append("latitude and longitude go together: give both, or neither")
 
-    url = row.get("conference_url")
-    if isinstance(url, str) and url:
+    # The rules check the text we would store: a number given for a link or phone is text too.
+    stored = {f: clean_text(v) for f in TEXT_LIMITS if is_text_value(v := row.get(f))}
+    url = stored.get("conference_url")
+    if url:
         problem = _check_conference_url(url)
         if problem:
             errors.append(problem)
-    phone = row.get("conference_phone")
-    if isinstance(phone, str) and phone:
+    phone = stored.get("conference_phone")
+    if phone:
         digits = sum(c.isdigit() for c in phone)
         if not PHONE_RE.match(phone):
             errors.append("conference_phone may hold only digits, a leading +, and , * #")
@@ -306,8 +360,8 @@ def validate_meeting(row, *, seen_slugs: set | None = None) -> tuple[list[str], 
             errors.append(f"conference_phone must have {PHONE_DIGITS[0]} to {PHONE_DIGITS[1]} digits")
 
     for field in ("url",):
-        value = row.get(field)
-        if isinstance(value, str) and value and urlsplit(value).scheme not in ("http", "https"):
+        value = stored.get(field)
+        if value and ((parts := _split_url(value)) is None or parts.scheme not in ("http", "https")):
             errors.append(f"{field} must be a web address")
 
     types = row.get("types")
@@ -343,10 +397,7 @@ def row_to_location(row) -> dict:
     address, town, postcode = parts["address"], parts["town"], parts["postcode"]
     approximate = row.get("approximate")
     approximate = approximate == "yes" if approximate in ("yes", "no") else not address
-    coordinates = {}
-    for field in ("latitude", "longitude"):
-        value = row.get(field)
-        coordinates[field] = None if value in (None, "") else Decimal(str(value)).quantize(Decimal("0.00001"))
+    coordinates = {field: parse_coordinate(row.get(field)) for field in ("latitude", "longitude")}
     return {
         "name": clean_text(row.get("location")),
         "address": address,

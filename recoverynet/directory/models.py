@@ -604,6 +604,11 @@ class FeedImport(models.Model):
         PREVIEWED = "previewed", "Dry run"
         APPLIED = "applied", "Applied"
         REFUSED = "refused", "Refused"
+        # The nightly re-import raised an error nobody foresaw: recorded, never silent.
+        FAILED = "failed", "Failed"
+        # A nightly re-import that would remove too many meetings, waiting for a coordinator.
+        HELD = "held", "Held for review"
+        DISMISSED = "dismissed", "Dismissed"
 
     source = models.ForeignKey(FeedSource, on_delete=models.CASCADE, related_name="imports")
     started_by = models.ForeignKey(

@@ -337,6 +337,11 @@ DIRECTORY = {
         obj="feed_import",
         method="post",
     ),
+    "directory_import:import_dismiss": Case(
+        roles(404, anonymous=LOGIN, network_coordinator=(302, 404), federation_coordinator=302, admin=302),
+        obj="feed_import",
+        method="post",
+    ),
     "directory_manage:meeting_list": Case(COORDINATOR_OF_NETWORK, obj="network"),
     "directory_manage:meeting_create": Case(COORDINATOR_OF_NETWORK, obj="network"),
     "directory_manage:meeting_edit": Case(COORDINATOR_OF_NETWORK, obj="meeting"),

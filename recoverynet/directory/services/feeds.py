@@ -32,6 +32,7 @@ import json
 import logging
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -47,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 MAX_PAYLOAD_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
+MAX_INTEGER_DIGITS = 1000  # longer integers are read as infinity, which the row's rules reject
+UNREADABLE_ROW = "this row could not be read"
 
 # The fields a change report compares, with how to read them from a meeting.
 LOCATION_FIELDS = ("name", "address", "town", "postcode", "region", "notes", "approximate", "latitude", "longitude")
@@ -69,7 +72,7 @@ def parse_payload(payload) -> list:
     if not payload.strip():
         raise ValidationError("The feed is empty.")
     try:
-        rows = json.loads(payload.decode("utf-8-sig"))
+        rows = json.loads(payload.decode("utf-8-sig"), parse_int=_parse_int)
     except UnicodeDecodeError:
         raise ValidationError("The feed is not UTF-8 text.") from None
     except (ValueError, RecursionError) as exc:
@@ -80,6 +83,23 @@ def parse_payload(payload) -> list:
     if len(rows) > MAX_ROWS:
         raise ValidationError(f"The feed has {len(rows):,} meetings; the most we accept is {MAX_ROWS:,}.")
     return rows
+
+
+def _parse_int(text: str):
+    # Python refuses to read an integer of more than 4,300 digits: that would refuse the
+    # whole feed for one row's value.
+    return int(text) if len(text) <= MAX_INTEGER_DIGITS else float("inf" if text[0] != "-" else "-inf")
+
+
+def _storable(value):
+    """The report as plain JSON that any database stores: no NUL, no lone surrogate."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    return value
 
 
 def _plain(value):
@@ -147,10 +167,24 @@ class _Importer:
         self.network = source.network
         self.types = {t.code: t for t in MeetingType.objects.all()}
         self.locations = {}
+        self.venues = {}  # venue key → the location values of the first row written with it
         self.report = {"added": [], "changed": [], "removed": [], "rejected": [], "warnings": [], "unchanged": 0}
 
+    @staticmethod
+    def venue_key(values) -> tuple:
+        return (values["name"], values["address"], values["town"], values["postcode"])
+
+    def same_venue(self, data) -> list[str]:
+        """Rows naming one venue must agree on its other details, or every
+        import would flip them back and forth: the first row's win."""
+        first = self.venues.get(self.venue_key(data["location"]))
+        if first is None or first == data["location"]:
+            return []
+        data["location"] = first
+        return ["the venue's details differ from an earlier row's with the same venue; the earlier row's are used"]
+
     def location_for(self, values) -> Location:
-        key = (values["name"], values["address"], values["town"], values["postcode"])
+        key = self.venue_key(values)
         if key in self.locations:
             return self.locations[key]
         location = (
@@ -181,7 +215,7 @@ class _Importer:
     def run(self, rows):
         seen = set()
         in_feed = set()
-        slugs = list({r["slug"] for r in rows if isinstance(r, dict) and isinstance(r.get("slug"), str)})
+        slugs = list({s for s in map(meeting_guide.row_slug, rows) if meeting_guide.SLUG_RE.match(s)})
         existing = {}
         for i in range(0, len(slugs), 500):  # in chunks: SQLite limits a query's parameters
             chunk = (
@@ -191,9 +225,14 @@ class _Importer:
             )
             existing.update({m.slug: m for m in chunk})
         for index, row in enumerate(rows):
-            errors, warnings = meeting_guide.validate_meeting(row, seen_slugs=seen)
-            slug = row.get("slug") if isinstance(row, dict) else None
-            slug = str(slug)[: meeting_guide.MAX_SLUG] if isinstance(slug, (str, int)) else ""
+            slug = meeting_guide.row_slug(row)[: meeting_guide.MAX_SLUG]
+            try:
+                errors, warnings = meeting_guide.validate_meeting(row, seen_slugs=seen)
+                data = None if errors else meeting_guide.row_to_data(row)
+                warnings += self.same_venue(data) if data else []
+            except Exception:  # a value no rule foresaw: reject this row, never the whole import
+                logger.exception("Feed source %s: row %s could not be read", self.source.pk, index)
+                errors, warnings = [UNREADABLE_ROW], []
             if slug and not errors:
                 in_feed.add(slug)
             if warnings:
@@ -211,10 +250,15 @@ class _Importer:
                 continue
             try:
                 with transaction.atomic():
-                    self.write(slug, meeting_guide.row_to_data(row), meeting)
+                    self.write(slug, data, meeting)
+                self.venues.setdefault(self.venue_key(data["location"]), data["location"])
             except ValidationError as exc:
                 self.locations.clear()  # locations made in the rolled-back savepoint are gone
                 self.reject(index, slug, _messages(exc))
+            except Exception:  # e.g. a value the database refuses: the savepoint is rolled back
+                logger.exception("Feed source %s: row %s could not be written", self.source.pk, index)
+                self.locations.clear()
+                self.reject(index, slug, [UNREADABLE_ROW])
         self.remove_missing(in_feed)
 
     def reject(self, index, slug, reasons):
@@ -266,6 +310,7 @@ class _Importer:
         self.report["changed"].append({"slug": slug, "name": meeting.name, "fields": fields})
 
     def remove_missing(self, in_feed):
+        in_feed = {s for s in in_feed if meeting_guide.SLUG_RE.match(s)}  # only these can be a meeting's
         gone = (
             Meeting.objects.filter(source=self.source)
             .exclude(status=Meeting.Status.INACTIVE)
@@ -302,19 +347,34 @@ def _as_text(payload) -> str:
     return payload.decode("utf-8-sig") if isinstance(payload, bytes) else payload
 
 
-def _run(*, actor, source, payload, apply: bool, expected_report=None) -> FeedImport:
+def _flag_mass_removal(report, feed_meetings: int) -> None:
+    """Mark a report that would remove more than the allowed share of the feed's
+    meetings (a feed that suddenly serves [] or loses most of its rows)."""
+    share = settings.FEED_IMPORT_MAX_REMOVAL_SHARE
+    removed = len(report["removed"])
+    if feed_meetings and removed / feed_meetings > share:
+        report["mass_removal"] = {"removed": removed, "of": feed_meetings, "share": share}
+
+
+def _run(*, actor, source, payload, apply: bool, expected_report=None, hold_mass_removal=False) -> FeedImport:
     """Run the import. With `expected_report`, apply only if the report is
-    still the one the person saw; otherwise roll back and return a new dry run."""
+    still the one the person saw; otherwise roll back and return a new dry run.
+    With `hold_mass_removal`, an import removing too many meetings is rolled
+    back and kept, held for a coordinator's review."""
     try:
         rows = parse_payload(payload)
     except ValidationError as exc:
         return _refused(actor=actor, source=source, exc=exc)
     importer = _Importer(actor=actor, source=source)
+    feed_meetings = Meeting.objects.filter(source=source).exclude(status=Meeting.Status.INACTIVE).count()
+    held = False
     try:
         with transaction.atomic():
             importer.run(rows)
-            report = json.loads(json.dumps(importer.report))
-            if not apply or (expected_report is not None and report != expected_report):
+            _flag_mass_removal(importer.report, feed_meetings)
+            report = json.loads(json.dumps(_storable(importer.report)))
+            held = apply and hold_mass_removal and "mass_removal" in report
+            if held or not apply or (expected_report is not None and report != expected_report):
                 raise _Rollback
             source.last_imported_at = timezone.now()
             source.save(update_fields=["last_imported_at"])
@@ -335,7 +395,7 @@ def _run(*, actor, source, payload, apply: bool, expected_report=None) -> FeedIm
     return FeedImport.objects.create(
         source=source,
         started_by=_user(actor),
-        status=FeedImport.Status.PREVIEWED,
+        status=FeedImport.Status.HELD if held else FeedImport.Status.PREVIEWED,
         report=report,
         payload=_as_text(payload),
     )
@@ -353,25 +413,60 @@ def apply_import(*, actor, source: FeedSource, payload) -> FeedImport:
     return _run(actor=actor, source=source, payload=payload, apply=True)
 
 
+AWAITING_DECISION = (FeedImport.Status.PREVIEWED, FeedImport.Status.HELD)
+
+
+def _lock_awaiting(*, actor, feed_import: FeedImport, statuses) -> FeedImport:
+    require(actor, "directory.import_feed", feed_import.source.network)
+    feed_import = FeedImport.objects.select_for_update().select_related("source__network").get(pk=feed_import.pk)
+    if feed_import.status not in statuses or not feed_import.payload:
+        raise ValidationError("This import has already been decided, or can no longer be applied.")
+    return feed_import
+
+
 @transaction.atomic
 def apply_previewed_import(*, actor, feed_import: FeedImport) -> tuple[FeedImport, bool]:
-    """ "Apply these changes" after a dry run: applies the feed the dry run
-    checked, if the report is still the same. Returns (import, applied); when
-    the directory changed meanwhile, nothing is written and the new dry run
-    is returned for the person to check again."""
+    """ "Apply these changes" after a dry run, or "Apply anyway" to a nightly
+    import held for review: applies the feed that run checked, if the report
+    is still the same. Returns (import, applied); when the directory changed
+    meanwhile, nothing is written and the new dry run is returned for the
+    person to check again."""
+    feed_import = _lock_awaiting(actor=actor, feed_import=feed_import, statuses=AWAITING_DECISION)
     source = feed_import.source
-    require(actor, "directory.import_feed", source.network)
-    feed_import = FeedImport.objects.select_for_update().get(pk=feed_import.pk)
-    if feed_import.status != FeedImport.Status.PREVIEWED or not feed_import.payload:
-        raise ValidationError("This dry run has already been applied or can no longer be applied.")
     result = _run(
         actor=actor, source=source, payload=feed_import.payload, apply=True, expected_report=feed_import.report
     )
     if result.status == FeedImport.Status.APPLIED:
         feed_import.payload = ""
         feed_import.save(update_fields=["payload"])
+        if feed_import.status == FeedImport.Status.HELD:
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.APPROVE,
+                instance=source,
+                network=source.network,
+                summary=f"Held feed import #{feed_import.pk} applied anyway as import #{result.pk}",
+            )
         return result, True
     return result, False
+
+
+@transaction.atomic
+def dismiss_held_import(*, actor, feed_import: FeedImport) -> FeedImport:
+    """ "Dismiss": a nightly import held for review is not applied; the feed's
+    meetings stay as they are until the next re-import."""
+    feed_import = _lock_awaiting(actor=actor, feed_import=feed_import, statuses=(FeedImport.Status.HELD,))
+    feed_import.status = FeedImport.Status.DISMISSED
+    feed_import.payload = ""
+    feed_import.save(update_fields=["status", "payload"])
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.DECLINE,
+        instance=feed_import.source,
+        network=feed_import.source.network,
+        summary=f"Held feed import #{feed_import.pk} dismissed",
+    )
+    return feed_import
 
 
 def apply_system_import(*, source: FeedSource, payload) -> FeedImport:
@@ -379,7 +474,7 @@ def apply_system_import(*, source: FeedSource, payload) -> FeedImport:
     tasks call this; views always go through apply_import."""
     if not source.network.is_active:
         raise PermissionDenied("The network is inactive.")
-    return _run(actor=None, source=source, payload=payload, apply=True)
+    return _run(actor=None, source=source, payload=payload, apply=True, hold_mass_removal=True)
 
 
 def create_feed_source(*, actor, network, data) -> FeedSource:
@@ -423,3 +518,10 @@ def _host_of(url) -> str:
 def record_failed_fetch(*, source: FeedSource, message: str) -> FeedImport:
     """A scheduled re-import whose feed could not be fetched: kept in the history."""
     return FeedImport.objects.create(source=source, status=FeedImport.Status.REFUSED, error=message, report={})
+
+
+def record_failed_import(*, source: FeedSource, exc: BaseException) -> FeedImport:
+    """A scheduled re-import that raised: kept in the history, with the kind of
+    error only (its message may quote the feed, or worse)."""
+    message = f"The import failed unexpectedly ({type(exc).__name__}). Nothing was changed; the error is in the log."
+    return FeedImport.objects.create(source=source, status=FeedImport.Status.FAILED, error=message, report={})

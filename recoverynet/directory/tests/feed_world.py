@@ -2,8 +2,13 @@
 feed source (imported by test_meeting_guide*.py and test_feed_import*.py)."""
 
 import datetime
+import json
+import zoneinfo
+from pathlib import Path
 
+from recoverynet.directory import meeting_guide
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory
+from recoverynet.directory.meeting_guide import validate_meeting
 from recoverynet.directory.models import FeedSource, Meeting
 
 
@@ -113,3 +118,42 @@ def varied_meetings(network) -> dict:
     }
     meetings["appointment"].days.all().delete()  # the factory's default day: by appointment has none
     return meetings
+
+
+# The spec's own codes (the bundled copy of code4recovery/spec's types.json),
+# not the proposed ones: apps reading the feed know only these.
+SPEC_TYPES = Path(meeting_guide.__file__).resolve().parent / "data" / "meeting_guide_types.json"
+
+
+def assert_follows_spec(rows):
+    """Every rule of the spec, checked independently of validate_meeting."""
+    spec_codes = set(json.loads(SPEC_TYPES.read_text(encoding="utf-8")))
+    slugs = [r["slug"] for r in rows]
+    assert len(slugs) == len(set(slugs)), "slugs are unique in the feed"
+    for row in rows:
+        assert isinstance(row["name"], str) and 0 < len(row["name"]) <= 255
+        assert isinstance(row["slug"], str) and 0 < len(row["slug"]) <= 64
+        assert meeting_guide.SLUG_RE.match(row["slug"])
+        if "day" in row:
+            days = row["day"] if isinstance(row["day"], list) else [row["day"]]
+            assert all(isinstance(d, int) and 0 <= d <= 6 for d in days)
+            assert meeting_guide.TIME_RE.match(row["time"])
+            assert meeting_guide.TIME_RE.match(row["end_time"])
+        else:
+            assert "time" not in row
+        assert row["timezone"] in zoneinfo.available_timezones()
+        assert row.get("address") or row.get("formatted_address")
+        assert row["approximate"] in ("yes", "no")
+        if row["approximate"] == "no":
+            assert row.get("address"), "in-person meetings have a specific address"
+        if "latitude" in row:
+            assert -90 <= row["latitude"] <= 90 and -180 <= row["longitude"] <= 180
+            assert round(row["latitude"], 5) == row["latitude"]
+        if "conference_url" in row:
+            assert row["conference_url"].startswith("https://")
+        if "conference_phone" in row:
+            assert meeting_guide.PHONE_RE.match(row["conference_phone"])
+            assert 7 <= sum(c.isdigit() for c in row["conference_phone"]) <= 30
+        assert set(row["types"]) <= spec_codes
+        assert len(row["updated"]) == 19
+        assert validate_meeting(row) == ([], []), row

@@ -4,14 +4,18 @@ import json
 from unittest import mock
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from recoverynet.accounts.factories import UserFactory
+from recoverynet.core.models import AuditEntry
 from recoverynet.directory.factories import FellowshipFactory, MeetingFactory
 from recoverynet.directory.models import FeedImport, FeedSource, Meeting
 from recoverynet.directory.services import feeds
-from recoverynet.testing import sign_in
+from recoverynet.federation.factories import MembershipFactory
+from recoverynet.federation.models import Membership
+from recoverynet.testing import give_totp, sign_in
 
 from .feed_world import make_source
 
@@ -238,3 +242,95 @@ def test_import_history_query_count_is_constant(client, world, source, django_as
     with django_assert_max_num_queries(14):
         response = client.get(reverse("directory_import:import", kwargs={"pk": source.pk}))
     assert response.content.decode().count("/manage/directory/imports/runs/") == min(count, 20)
+
+
+# --- Imports held because they would remove too many meetings -------------------------------
+
+
+def feed_of(count):
+    return json.dumps([{**ROW, "slug": f"m{i}", "name": f"Meeting {i}"} for i in range(count)])
+
+
+@pytest.fixture
+def held(source):
+    feeds.apply_system_import(source=source, payload=feed_of(10))
+    held = feeds.apply_system_import(source=source, payload="[]")
+    assert held.status == FeedImport.Status.HELD
+    return held
+
+
+def test_a_held_import_is_shown_on_the_feeds_page_with_its_choices(client, world, source, held):
+    signed_in(client, world)
+    page = client.get(reverse("directory_import:import", kwargs={"pk": source.pk})).content.decode()
+    assert "Held for review" in page and "would remove 10 of the feed" in page
+    assert reverse("directory_import:import_apply", kwargs={"pk": held.pk}) in page
+    assert reverse("directory_import:import_dismiss", kwargs={"pk": held.pk}) in page
+    assert "Apply anyway" in page and "Dismiss" in page
+    detail = client.get(reverse("directory_import:import_detail", kwargs={"pk": held.pk})).content.decode()
+    assert "would remove 10 of the feed" in detail and "Apply anyway" in detail and "Dismiss" in detail
+
+
+def test_apply_anyway_applies_the_held_feed_and_is_audited(client, world, source, held):
+    signed_in(client, world)
+    response = client.post(reverse("directory_import:import_apply", kwargs={"pk": held.pk}))
+    assert response.status_code == 302
+    assert Meeting.objects.filter(source=source, status=Meeting.Status.INACTIVE).count() == 10
+    held.refresh_from_db()
+    assert held.payload == "" and held.status == FeedImport.Status.HELD
+    applied = FeedImport.objects.filter(status=FeedImport.Status.APPLIED).first()
+    assert applied.started_by == world.users["network_coordinator"]
+    entry = AuditEntry.objects.get(summary__contains=f"Held feed import #{held.pk} applied anyway")
+    assert entry.actor == world.users["network_coordinator"] and entry.network == source.network
+    page = client.get(reverse("directory_import:import", kwargs={"pk": source.pk})).content.decode()
+    assert "Apply anyway" not in page  # no longer waiting
+
+
+def test_dismiss_keeps_the_meetings_and_is_audited(client, world, source, held):
+    signed_in(client, world)
+    response = client.post(reverse("directory_import:import_dismiss", kwargs={"pk": held.pk}))
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.status == FeedImport.Status.DISMISSED and held.payload == ""
+    assert Meeting.objects.filter(source=source, status=Meeting.Status.ACTIVE).count() == 10
+    entry = AuditEntry.objects.get(summary__contains=f"Held feed import #{held.pk} dismissed")
+    assert entry.actor == world.users["network_coordinator"]
+    # Neither choice can be made twice.
+    client.post(reverse("directory_import:import_dismiss", kwargs={"pk": held.pk}))
+    client.post(reverse("directory_import:import_apply", kwargs={"pk": held.pk}))
+    assert Meeting.objects.filter(source=source, status=Meeting.Status.ACTIVE).count() == 10
+    assert AuditEntry.objects.filter(summary__contains="dismissed").count() == 1
+
+
+def test_only_the_feeds_coordinators_may_choose(client, world, source, held):
+    dismiss = reverse("directory_import:import_dismiss", kwargs={"pk": held.pk})
+    assert client.post(dismiss).status_code == 302  # anonymous: to sign in
+    for role in ("member", "settlement_host"):
+        signed_in(client, world, role)
+        assert client.post(dismiss).status_code == 404
+    other = UserFactory()
+    MembershipFactory(user=other, network=world.other_network, role=Membership.Role.NETWORK_COORDINATOR)
+    give_totp(other)
+    sign_in(client, other)
+    assert client.post(dismiss).status_code == 404
+    assert client.post(reverse("directory_import:import_apply", kwargs={"pk": held.pk})).status_code == 404
+    signed_in(client, world)
+    assert client.get(dismiss).status_code == 405
+    held.refresh_from_db()
+    assert held.status == FeedImport.Status.HELD
+
+
+def test_a_manual_dry_run_warns_of_a_mass_removal(client, world, source):
+    feeds.apply_system_import(source=source, payload=feed_of(10))
+    signed_in(client, world)
+    url = reverse("directory_import:import", kwargs={"pk": source.pk})
+    response = client.post(url, {"method": "upload", "file": upload(feed_of(3))})
+    page = client.get(response["Location"]).content.decode()
+    assert "would remove 7 of the feed" in page and "Apply these changes" in page
+
+
+def test_dismissing_is_permission_checked_in_the_service(world, source, held):
+    with pytest.raises(PermissionDenied):
+        feeds.dismiss_held_import(actor=world.users["member"], feed_import=held)
+    with pytest.raises(ValidationError):
+        preview = feeds.preview_import(actor=world.users["network_coordinator"], source=source, payload="[]")
+        feeds.dismiss_held_import(actor=world.users["network_coordinator"], feed_import=preview)

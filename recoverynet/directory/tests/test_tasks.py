@@ -6,8 +6,10 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import DatabaseError
+from django.test import override_settings
 from django.utils import timezone
 
 from recoverynet.accounts.factories import ConsentRecordFactory, UserFactory
@@ -131,3 +133,79 @@ def test_task_skips_missing_or_unscheduled_sources(world):
     with mock.patch.object(feeds, "fetch_feed") as fetch:
         assert reimport_feed.enqueue(no_url.pk).return_value == {"status": "skipped"}
     fetch.assert_not_called()
+
+
+# --- A re-import never dies silently ----------------------------------------------------
+
+ANYTHING = [
+    RuntimeError("boom"),
+    KeyError("latitude"),
+    OverflowError("int too large to convert to float"),
+    ValueError("Invalid IPv6 URL"),
+    RecursionError("maximum recursion depth exceeded"),
+    UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"),
+    DatabaseError("server closed the connection unexpectedly"),
+    PermissionDenied("The network is inactive."),
+    MemoryError(),
+]
+
+
+@pytest.mark.parametrize("failure", ANYTHING, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("where", ["fetch_feed", "apply_system_import"])
+def test_a_reimport_that_raises_anything_is_recorded_and_reported(source, coordinators, failure, where):
+    patches = {"fetch_feed": mock.DEFAULT, "apply_system_import": mock.DEFAULT}
+    with mock.patch.multiple(feeds, **patches) as mocks:
+        mocks["fetch_feed"].return_value = json.dumps([ROW]).encode()
+        mocks[where].side_effect = failure
+        outcome = reimport_feed.enqueue(source.pk).return_value
+    assert outcome["status"] == "failed" and outcome["emails"] == 1
+    failed = FeedImport.objects.get()
+    assert failed.status == FeedImport.Status.FAILED and failed.source == source
+    assert failed.error.startswith("The import failed unexpectedly")
+    assert type(failure).__name__ in failed.error
+    assert "could not be imported" in mail.outbox[0].subject
+    assert failed.error in mail.outbox[0].body
+    assert not Meeting.objects.exists()
+
+
+def test_a_failing_mail_server_does_not_lose_the_record(source, coordinators):
+    with mock.patch("recoverynet.directory.tasks.get_connection", side_effect=OSError("no mail server")):
+        outcome = run_with(b'{"not": "a list"}', source)
+    assert outcome["status"] == "refused" and outcome["emails"] == 0
+    assert FeedImport.objects.get().status == FeedImport.Status.REFUSED
+
+
+# --- A feed that loses most of its meetings is held for review -----------------------------
+
+
+def feed_of(count, prefix="m"):
+    return json.dumps([{**ROW, "slug": f"{prefix}{i}", "name": f"Meeting {i}"} for i in range(count)]).encode()
+
+
+@pytest.mark.parametrize("payload", [b"[]", feed_of(7)], ids=["empty", "lost-three-of-ten"])
+def test_a_reimport_removing_too_many_meetings_is_held_and_reported(source, coordinators, payload):
+    run_with(feed_of(10), source)
+    mail.outbox.clear()
+    outcome = run_with(payload, source)
+    assert outcome["status"] == "held" and outcome["emails"] == 1
+    held = FeedImport.objects.get(pk=outcome["import_id"])
+    assert held.status == FeedImport.Status.HELD and held.payload == payload.decode()
+    assert len(held.report["removed"]) == 10 - len(json.loads(payload))
+    assert held.report["mass_removal"] == {"removed": len(held.report["removed"]), "of": 10, "share": 0.2}
+    assert Meeting.objects.filter(status=Meeting.Status.ACTIVE).count() == 10  # nothing deactivated
+    assert "held for review" in mail.outbox[0].subject
+    assert "Apply anyway" in mail.outbox[0].body
+
+
+def test_a_reimport_removing_up_to_the_share_is_applied(source, coordinators):
+    run_with(feed_of(10), source)
+    outcome = run_with(feed_of(8), source)
+    assert outcome["status"] == "applied"
+    assert Meeting.objects.filter(status=Meeting.Status.INACTIVE).count() == 2
+
+
+@override_settings(FEED_IMPORT_MAX_REMOVAL_SHARE=0.5)
+def test_the_share_is_a_setting(source, coordinators):
+    run_with(feed_of(10), source)
+    assert run_with(feed_of(6), source)["status"] == "applied"
+    assert run_with(feed_of(2), source)["status"] == "held"
