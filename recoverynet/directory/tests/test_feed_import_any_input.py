@@ -103,6 +103,25 @@ def test_an_integer_too_long_for_python_rejects_its_row_not_the_feed(source, coo
     assert [a["slug"] for a in result.report["added"]] == ["fine"]
 
 
+@pytest.mark.parametrize("depth", [40, 900])
+def test_a_deeply_nested_value_rejects_its_row_alone(source, coordinator, depth):
+    """The API refuses bodies nested over 32 levels; a feed instead rejects just the row."""
+    deep = json.dumps(good_row("deep"))[:-1] + ', "notes": ' + "[" * depth + "]" * depth + "}"
+    payload = f"[{deep}, {json.dumps(good_row('fine'))}]"
+    result = feeds.apply_import(actor=coordinator, source=source, payload=payload)
+    assert result.status == FeedImport.Status.APPLIED
+    assert [r["slug"] for r in result.report["rejected"]] == ["deep"]
+    assert [a["slug"] for a in result.report["added"]] == ["fine"]
+
+
+def test_nesting_beyond_what_json_can_read_refuses_the_feed_plainly(source, coordinator):
+    payload = '[{"name": "Deep", "slug": "deep", "notes": %s}]' % ("[" * 5000 + "]" * 5000)
+    result = feeds.apply_import(actor=coordinator, source=source, payload=payload)
+    assert result.status == FeedImport.Status.REFUSED
+    assert "not valid JSON" in result.error
+    assert not Meeting.objects.filter(slug="deep").exists()
+
+
 def test_a_lone_surrogate_in_the_feed_is_not_stored(source, coordinator):
     payload = '[{"name": "Hope\\ud800", "slug": "s\\ud800", "day": 2, "time": "19:30", "address": "1 High St"}, %s]'
     payload = payload % json.dumps(good_row("hope", notes="Tea\udfff"))
