@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from recoverynet.core import testing
+from recoverynet import testing
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory, ServiceFactory
 from recoverynet.directory.models import Meeting, ServiceAtLocation
 from recoverynet.federation.factories import NetworkFactory
@@ -472,6 +472,38 @@ def test_coordinator_directory_page_has_no_axe_violations(new_context, live_serv
     open_page(page, url, path)
     assert "/accounts/" not in page.url, page.url
     assert_no_axe_violations(page, path)
+
+
+MANAGE_PAGES_ON_A_PHONE = [
+    *COORDINATOR_PAGES,
+    ("audit-log", lambda d: reverse("manage:audit_list")),
+    ("manage-changes", lambda d: reverse("directory_manage:change_list")),
+]
+
+
+@pytest.mark.parametrize(
+    "path_for", [p for _, p in MANAGE_PAGES_ON_A_PHONE], ids=[n for n, _ in MANAGE_PAGES_ON_A_PHONE]
+)
+def test_coordinator_page_fits_a_phone(new_context, live_server, url, directory, path_for):
+    """Wide tables scroll in their own region and long values wrap: the page never scrolls sideways."""
+    from recoverynet.core import audit
+
+    long_link = "https://zoom.us/j/" + "1234567890" * 8
+    audit.record(
+        actor=directory.world.users["network_coordinator"],
+        action="update",
+        instance=directory.own_meeting,
+        network=directory.own_meeting.network,
+        changes={"conference_url": ["", long_link], "notes": ["(changed)", "(changed)"]},
+    )
+    context = new_context(viewport=PHONE)
+    sign_in_browser(context, live_server, directory.world.users["network_coordinator"])
+    page = context.new_page()
+    path = path_for(directory)
+    open_page(page, url, path)
+    assert "/accounts/" not in page.url, page.url
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.evaluate("window.innerWidth"), f"{path} is {width}px wide on a 375px phone"
 
 
 def upload_feed(page, url, directory, content: bytes):
