@@ -397,7 +397,11 @@ def feed_source(directory):
     return FeedSource.objects.get_or_create(
         network=directory.world.own_network,
         name="Cumbria intergroup feed",
-        defaults={"default_fellowship": directory.fellowship},
+        # A long address, as real intergroup feeds have: the page must still fit a phone.
+        defaults={
+            "default_fellowship": directory.fellowship,
+            "url": "https://example.org/intergroups/cumbria-and-north-lancashire-area/meeting-guide-feed.json",
+        },
     )[0]
 
 
