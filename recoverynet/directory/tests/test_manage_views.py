@@ -107,6 +107,19 @@ def test_meeting_list_shows_own_meetings_and_filters(login, world, fellowship):
     assert list(client.get(url, {"day": "5"}).context["meetings"]) == []
 
 
+@pytest.mark.parametrize("kind", ["meeting", "service"])
+def test_lists_link_to_their_spreadsheet_download_page(login, world, kind):
+    """The CSV downloads are found from the lists, not typed in: the link is a GET to the button page."""
+    client = login("network_coordinator")
+    list_url = reverse(f"directory_manage:{kind}_list", kwargs={"slug": world.own_network.slug})
+    page = client.get(list_url).content.decode()
+    href = f"{reverse(f'directory_export:{kind}s_csv')}?network={world.own_network.slug}"
+    assert f'href="{href}"' in page
+    button_page = client.get(href)
+    assert button_page.status_code == 200 and b"Download CSV" in button_page.content
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+
+
 def test_meeting_list_bad_filter_is_an_error_not_a_500(login):
     url = reverse("directory_manage:meeting_list", kwargs={"slug": "cumbria"})
     response = login("network_coordinator").get(url, {"day": "9", "fellowship": "abc"})
