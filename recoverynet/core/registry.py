@@ -9,11 +9,11 @@ An app's AppConfig may set:
 * ``panels``: ``{"network": [dotted path, ...], "settlement": [...]}`` — each a
   ``panel(request, obj) -> str | None`` giving a section of HTML for another
   app's page about that object (None leaves it out).
-* ``permission_cases``: dotted path of a ``{url name: Case}`` dict for the
-  permission matrix (tests only; see docs/development.md).
 
 Audited models need no declaration: every model written through
 core.services is audited, and the audit log's filters read the log itself.
+The permission matrix needs none either: it finds every URL served by our
+code from the URL patterns.
 """
 
 from collections.abc import Callable
@@ -76,17 +76,3 @@ def render_panels(page: str, request, obj) -> list[SafeString]:
     """The HTML sections other apps add to a page about `obj` ("network", "settlement")."""
     sections = (panel(request, obj) for panel in _panel_functions(page))
     return [mark_safe(html) for html in sections if html]  # noqa: S308 - each panel renders a template
-
-
-# --- Permission matrix ----------------------------------------------------------
-
-
-def permission_cases() -> dict:
-    """{url name: Case} from every app that declares permission_cases."""
-    cases = {}
-    for label, path in _declared("permission_cases"):
-        for name, case in import_string(path).items():
-            if name in cases:
-                raise ValueError(f"{label} declares the permission case {name!r} that another app declared")
-            cases[name] = case
-    return cases
