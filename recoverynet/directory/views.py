@@ -6,13 +6,14 @@ import hashlib
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import condition
 
+from recoverynet.core.page_cache import cache_public_page
 from recoverynet.federation.models import Network
 
 from .filters import DEFAULT_DISTANCE, DISTANCE_CHOICES, FinderForm
@@ -119,8 +120,22 @@ def search_summary(form, show, used_location) -> str:
     return ", ".join(parts)
 
 
+def directory_version(request) -> str:
+    """What the finder's answers depend on, in two quick aggregate queries: the
+    newest change to a meeting, its location or a service, and how many there are
+    (so a deletion shows too). Renamed networks and fellowships show within the
+    page cache's minute."""
+    meetings = Meeting.objects.order_by().aggregate(
+        newest=Max("updated_at"), newest_location=Max("location__updated_at"), count=Count("pk")
+    )
+    services = Service.objects.order_by().aggregate(newest=Max("updated_at"), count=Count("pk"))
+    return "|".join(str(value) for value in (*meetings.values(), *services.values()))
+
+
+@cache_public_page(version=directory_version)
 def finder(request):
-    """/meetings/: find a meeting (or, with ?show=services, a support service) near you."""
+    """/meetings/: find a meeting (or, with ?show=services, a support service) near you.
+    The same search in the same minute is built once for everyone signed out."""
     now = timezone.now()
     bound = bool(request.GET)
     form = FinderForm(request.GET if bound else None, now=now)
