@@ -1,5 +1,5 @@
 """Schemathesis over /openreferral/, against the Open Referral UK 3.0 standard's
-own OpenAPI description (../shared/reference/openreferral-uk-3.0/openapi.json,
+own OpenAPI description (bundled: directory/data/openreferral-uk-3.0/openapi.json,
 its remote schema references bundled from the local copies: no network).
 
 The standard documents only each operation's 200, so the checks are: never a
@@ -14,7 +14,6 @@ no deadline, in-process."""
 import copy
 import json
 import os
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -26,17 +25,17 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from .test_openreferral import directory, places  # noqa: F401 (fixtures)
+from .test_openreferral import (  # noqa: F401 (fixtures)
+    STANDARD_DIR,
+    directory,
+    places,
+)
 
-STANDARD_DIR = Path(__file__).resolve().parents[4] / "shared" / "reference" / "openreferral-uk-3.0"
 SCHEMA_BASE = "https://openreferraluk.org/specifications/3.0/schema/"
 EXAMPLES = max(1, int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10")) // 2)
 CHECKS = [not_a_server_error, response_schema_conformance]
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not (STANDARD_DIR / "openapi.json").exists(), reason="Open Referral standard not found"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def _component(name):
