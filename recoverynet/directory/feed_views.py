@@ -11,6 +11,7 @@ show the old name."""
 
 import hashlib
 import json
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +26,27 @@ from recoverynet.federation.models import Network
 
 from .meeting_guide import build_feed, feed_queryset
 from .models import Meeting
+
+# The last few bodies this process served, by ETag: the same bytes again need no
+# trip to the cache. Entries expire with the shared cache's timeout (renames).
+_RECENT_BODIES: dict[str, tuple[float, bytes]] = {}
+_RECENT_LIMIT = 8
+
+
+def feed_body(etag, meetings, base_url) -> bytes:
+    key = f"directory:meeting-guide:{etag.strip(chr(34))}"
+    now = time.monotonic()
+    recent = _RECENT_BODIES.get(key)
+    if recent is not None and recent[0] > now:
+        return recent[1]
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(build_feed(meetings, base_url), ensure_ascii=False, separators=(",", ":")).encode()
+        cache.set(key, body, settings.FEED_CACHE_SECONDS)
+    if len(_RECENT_BODIES) >= _RECENT_LIMIT:
+        _RECENT_BODIES.pop(next(iter(_RECENT_BODIES)))
+    _RECENT_BODIES[key] = (now + settings.FEED_CACHE_SECONDS, body)
+    return body
 
 
 @require_safe
@@ -45,12 +67,7 @@ def meeting_guide_feed(request, slug=None):
     last_modified = int(newest.timestamp()) if newest else None
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        key = f"directory:meeting-guide:{etag.strip(chr(34))}"
-        body = cache.get(key)
-        if body is None:
-            body = json.dumps(build_feed(meetings, base_url), ensure_ascii=False, separators=(",", ":")).encode()
-            cache.set(key, body, settings.FEED_CACHE_SECONDS)
-        response = HttpResponse(body, content_type="application/json")
+        response = HttpResponse(feed_body(etag, meetings, base_url), content_type="application/json")
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
