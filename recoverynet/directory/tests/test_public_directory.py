@@ -4,7 +4,6 @@ import zoneinfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from recoverynet.directory.factories import (
     FellowshipFactory,
@@ -422,12 +421,22 @@ def test_data_sources_page_gives_the_required_attribution_and_is_linked(client):
     assert 'href="/about/data/"' in text(client.get("/"))  # footer
 
 
-def test_finder_uses_now_for_tonight(client, network):
-    now = timezone.localtime()
-    start = (now + datetime.timedelta(minutes=30)).time().replace(second=0, microsecond=0)
-    if (now + datetime.timedelta(minutes=30)).date() != now.date():
-        pytest.skip("too close to midnight for this check")
-    in_preston(network, "Soon", start_time=start, days=[(now.weekday() + 1) % 7])
+@pytest.mark.parametrize(
+    ("now", "start", "label"),
+    [
+        (datetime.datetime(2026, 6, 2, 19, 0, tzinfo=LONDON), datetime.time(19, 30), "Tonight 19:30"),  # Tuesday, BST
+        (datetime.datetime(2026, 12, 1, 19, 0, tzinfo=LONDON), datetime.time(19, 30), "Tonight 19:30"),  # Tuesday, GMT
+        (
+            datetime.datetime(2026, 12, 1, 23, 45, tzinfo=LONDON),
+            datetime.time(0, 15),
+            "Tomorrow 00:15",
+        ),  # over midnight
+    ],
+)
+def test_finder_uses_now_for_tonight(client, network, time_machine, now, start, label):
+    time_machine.move_to(now, tick=False)
+    in_preston(network, "Soon", start_time=start, days=[2, 3])  # Tuesday and Wednesday
+    in_preston(network, "Later", start_time=datetime.time(12, 0), days=[2, 3])  # not within the hour
     page = text(client.get("/meetings/", {"soon": "1"}))
-    assert "Soon" in page
-    assert ("Tonight" in page) or ("Today" in page)
+    assert "Soon" in page and "Later" not in page
+    assert label in page
