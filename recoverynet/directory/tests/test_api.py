@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.http import QueryDict
-from django.utils import timezone
 
 from recoverynet.core.models import AuditEntry
 from recoverynet.directory import finder
@@ -114,7 +113,8 @@ def meetings(world, aa, venue):
 # --- Reads --------------------------------------------------------------------------
 
 
-def test_meeting_detail_shows_derived_fields_and_summaries(world, api_as, meetings):
+def test_meeting_detail_shows_derived_fields_and_summaries(world, api_as, meetings, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC), tick=False)  # a Wednesday
     data = api_as("anonymous").get("/api/v1/meetings/penrith-step/").json()
 
     assert data["name"] == "Penrith Step Group"
@@ -137,7 +137,7 @@ def test_meeting_detail_shows_derived_fields_and_summaries(world, api_as, meetin
     assert data["status"] == "active"
     assert set(data["links"]) == {"html", "ics"}
     next_start = datetime.datetime.fromisoformat(data["next_start"])
-    assert next_start > timezone.now() and next_start.isoweekday() == 2  # a Tuesday
+    assert next_start == datetime.datetime(2026, 12, 8, 20, 0, tzinfo=datetime.UTC)  # next Tuesday, 20:00 GMT
     assert data["distance_km"] is None
 
 
