@@ -1,6 +1,10 @@
 import pytest
+import time_machine
 
 from recoverynet.testing import build_world, sign_in
+
+# A naive datetime would silently mean UTC, an hour off London's summer time: ask for a zone.
+time_machine.naive_mode = time_machine.NaiveMode.ERROR
 
 
 @pytest.fixture

@@ -1,15 +1,16 @@
 """Subject access: the zip holds the person's own data, decrypted, and nobody else's."""
 
 import csv
+import datetime
 import io
 import json
 import zipfile
+import zoneinfo
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
 
 from recoverynet.accounts import services
 from recoverynet.accounts.factories import UserFactory
@@ -120,15 +121,16 @@ def test_export_is_audited_without_personal_data(person):
     assert "Robin" not in str(entry.changes) + entry.summary
 
 
-def test_export_page_explains_then_downloads(client_for, person):
+def test_export_page_explains_then_downloads(client_for, person, time_machine):
+    # Just after midnight in London, still the day before in UTC: the file is named for London's date.
+    time_machine.move_to(datetime.datetime(2026, 7, 1, 0, 30, tzinfo=zoneinfo.ZoneInfo("Europe/London")), tick=False)
     client = client_for(person)
     html = client.get(reverse("accounts:export")).content.decode()
     assert "zip file" in html
     response = client.post(reverse("accounts:export"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    today = timezone.localdate().isoformat()
-    assert response["Content-Disposition"] == f'attachment; filename="recoverynet-my-data-{today}.zip"'
+    assert response["Content-Disposition"] == 'attachment; filename="recoverynet-my-data-2026-07-01.zip"'
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
     archive = open_zip(response.content)
     assert read_csv(archive, "profile.csv")[0]["legal_name"] == "Roberta Legalname"

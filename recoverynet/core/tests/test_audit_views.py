@@ -7,8 +7,6 @@ from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from recoverynet.core.audit_views import CSV_HEADER
 from recoverynet.core.models import AuditEntry
 from recoverynet.core.spreadsheets import spreadsheet_safe
 from recoverynet.federation import services
+from recoverynet.testing import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -206,16 +205,16 @@ def test_list_query_count_is_constant(login, world):
             target = world.own_settlement if n % 2 else world.own_organisation
             entry(actor=actor, instance=target, network=network, changes={"name": ["A", "B"]})
 
-    add_entries(3)
+    counted = []
+
+    def fetch():
+        response = client.get(reverse(LIST))
+        counted.append(len(response.context["entries"]))
+        return response
+
     client.get(reverse(LIST))  # warm caches (content types, sessions)
-    with CaptureQueriesContext(connection) as few:
-        response = client.get(reverse(LIST))
-    assert len(response.context["entries"]) == 3
-    add_entries(27)
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(reverse(LIST))
-    assert len(response.context["entries"]) == 30
-    assert len(many) == len(few)
+    assert_constant_queries(fetch, add_entries)
+    assert counted == [3, 30]
 
 
 # --- CSV ------------------------------------------------------------------------

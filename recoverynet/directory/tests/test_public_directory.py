@@ -4,7 +4,6 @@ import zoneinfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from recoverynet.directory.factories import (
     FellowshipFactory,
@@ -17,6 +16,7 @@ from recoverynet.directory.schedule_pdf import types_used
 from recoverynet.directory.templatetags.directory_tags import when_label
 from recoverynet.directory.views import active_network_schedule
 from recoverynet.federation.factories import NetworkFactory, SettlementFactory
+from recoverynet.testing import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -220,14 +220,8 @@ def test_services_tab_lists_services_near_the_place(client, network, places):
     assert "Preston Recovery Hub" in page and "Carlisle Hub" not in page
 
 
-def _finder_queries(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(30) as captured:
-        assert client.get("/meetings/", {"where": "Preston", "type": "O"}).status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize("url", ["finder", "fellowship", "schedule", "network", "settlement"])
-def test_query_count_is_constant_in_the_number_of_meetings(client, network, places, django_assert_num_queries, url):
+def test_query_count_is_constant_in_the_number_of_meetings(client, network, places, url):
     fellowship = FellowshipFactory(slug="aa")
     settlement = SettlementFactory(network=network, slug="hub")
 
@@ -243,15 +237,13 @@ def test_query_count_is_constant_in_the_number_of_meetings(client, network, plac
         "network": "/networks/lancashire/",
         "settlement": "/settlements/hub/",
     }
-    add(3)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(urls[url]).status_code == 200
-    add(27)
-    with django_assert_num_queries(len(small.captured_queries)):
-        assert client.get(urls[url]).status_code == 200
+    def fetch():
+        response = client.get(urls[url])
+        assert response.status_code == 200
+        return response
+
+    assert_constant_queries(fetch, add)
 
 
 # --- Meeting, service and fellowship pages ----------------------------------------------------------
@@ -371,25 +363,28 @@ def schedule_type_codes(page):
     return re.findall(row, key)
 
 
-def test_network_schedule_explains_the_type_codes_it_uses_as_the_pdf_does(client, network, django_assert_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_network_schedule_explains_the_type_codes_it_uses_as_the_pdf_does(client, network):
     url = "/networks/lancashire/schedule/"
     MeetingFactory(network=network, days=[1], types=["X", "O"])
     MeetingFactory(network=network, days=[3], types=["O"])
     MeetingFactory(network=NetworkFactory(), types=["C"])  # another network's types stay out of the key
-    with CaptureQueriesContext(connection) as few:
-        page = text(client.get(url))
-    codes = schedule_type_codes(page)
+    legend = types_used(active_network_schedule("lancashire")[1])  # the PDF's, for these meetings
+    pages = []
+
+    def fetch():
+        pages.append(text(client.get(url)))
+        return pages[-1]
+
+    def add_rows(n):  # n meetings of three more types, across the week
+        for day in range(n):
+            MeetingFactory(network=network, days=[day % 7, (day + 2) % 7], types=["C", "ST", "B"])
+
+    # The two meetings above first (no rows added), then a week of the new types.
+    page = assert_constant_queries(fetch, add_rows, few=0, many=7)
+    codes = schedule_type_codes(pages[0])
     assert [code for code, _ in codes] == ["O", "X"]
     assert dict(codes)["O"] == "Open"
-    assert codes == types_used(active_network_schedule("lancashire")[1])  # the PDF's legend
-
-    for day in range(7):
-        MeetingFactory(network=network, days=[day, (day + 2) % 7], types=["C", "ST", "B"])
-    with django_assert_num_queries(len(few.captured_queries)):
-        page = text(client.get(url))
+    assert codes == legend
     assert [code for code, _ in schedule_type_codes(page)] == ["B", "C", "O", "ST", "X"]
 
 
@@ -426,12 +421,22 @@ def test_data_sources_page_gives_the_required_attribution_and_is_linked(client):
     assert 'href="/about/data/"' in text(client.get("/"))  # footer
 
 
-def test_finder_uses_now_for_tonight(client, network):
-    now = timezone.localtime()
-    start = (now + datetime.timedelta(minutes=30)).time().replace(second=0, microsecond=0)
-    if (now + datetime.timedelta(minutes=30)).date() != now.date():
-        pytest.skip("too close to midnight for this check")
-    in_preston(network, "Soon", start_time=start, days=[(now.weekday() + 1) % 7])
+@pytest.mark.parametrize(
+    ("now", "start", "label"),
+    [
+        (datetime.datetime(2026, 6, 2, 19, 0, tzinfo=LONDON), datetime.time(19, 30), "Tonight 19:30"),  # Tuesday, BST
+        (datetime.datetime(2026, 12, 1, 19, 0, tzinfo=LONDON), datetime.time(19, 30), "Tonight 19:30"),  # Tuesday, GMT
+        (
+            datetime.datetime(2026, 12, 1, 23, 45, tzinfo=LONDON),
+            datetime.time(0, 15),
+            "Tomorrow 00:15",
+        ),  # over midnight
+    ],
+)
+def test_finder_uses_now_for_tonight(client, network, time_machine, now, start, label):
+    time_machine.move_to(now, tick=False)
+    in_preston(network, "Soon", start_time=start, days=[2, 3])  # Tuesday and Wednesday
+    in_preston(network, "Later", start_time=datetime.time(12, 0), days=[2, 3])  # not within the hour
     page = text(client.get("/meetings/", {"soon": "1"}))
-    assert "Soon" in page
-    assert ("Tonight" in page) or ("Today" in page)
+    assert "Soon" in page and "Later" not in page
+    assert label in page

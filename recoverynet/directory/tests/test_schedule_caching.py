@@ -23,6 +23,13 @@ from recoverynet.testing import sign_in
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fixed_clock(time_machine):
+    """The PDF prints the date it was made, so its ETag changes at midnight: a download and its repeat
+    must not straddle one."""
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 23, 59, 59, tzinfo=datetime.UTC), tick=False)
+
+
 @pytest.fixture
 def schedule(world):
     network = world.own_network

@@ -1,3 +1,4 @@
+import datetime
 import io
 import time
 from collections import Counter
@@ -30,6 +31,15 @@ from recoverynet.federation.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# A fixed clock for TOTP codes: the last second of a 30-second window, where a real clock
+# could move on to the next code between making it and checking it.
+TOTP_MOMENT = datetime.datetime(2026, 12, 1, 9, 0, 29, tzinfo=datetime.UTC)
+
+
+def current_code(secret):
+    return format_hotp_value(hotp_value(secret, int(TOTP_MOMENT.timestamp()) // 30))
+
 
 LOGIN_EMAILS = {
     "member": "demo.member@example.org",
@@ -210,7 +220,8 @@ def test_demo_logins_have_their_roles(seeded):
         assert EmailAddress.objects.filter(user=user, email=user.email, verified=True, primary=True).exists(), role
 
 
-def test_every_coordinator_and_the_admin_has_the_printed_totp_secret(seeded):
+def test_every_coordinator_and_the_admin_has_the_printed_totp_secret(seeded, time_machine):
+    time_machine.move_to(TOTP_MOMENT, tick=False)
     coordinators = User.objects.filter(memberships__role="network_coordinator").distinct()
     privileged = [*coordinators, User.objects.get(email=LOGIN_EMAILS["federation_coordinator"])]
     privileged.append(User.objects.get(email=LOGIN_EMAILS["admin"]))
@@ -219,8 +230,7 @@ def test_every_coordinator_and_the_admin_has_the_printed_totp_secret(seeded):
         authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
         secret = decrypt(authenticator.data["secret"])
         assert secret == DEMO_TOTP_SECRET
-        code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-        assert validate_totp_code(secret, code)
+        assert validate_totp_code(secret, current_code(secret))
     assert not Authenticator.objects.filter(user__email=LOGIN_EMAILS["member"]).exists()
 
 
@@ -232,14 +242,14 @@ def test_the_command_prints_the_logins_table(seeded):
     assert DEMO_TOTP_SECRET in seeded
 
 
-def test_a_coordinator_signs_in_with_the_demo_password_and_totp(seeded):
+def test_a_coordinator_signs_in_with_the_demo_password_and_totp(seeded, time_machine):
+    time_machine.move_to(TOTP_MOMENT, tick=False)
     client = Client()
     response = client.post(reverse("account_login"), {"login": LOGIN_EMAILS["network_coordinator"],
                                                        "password": DEMO_PASSWORD})  # fmt: skip
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_authenticate")
-    code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
-    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(DEMO_TOTP_SECRET)})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(User.objects.get(email=LOGIN_EMAILS["network_coordinator"]).pk)
     assert client.get(reverse("admin:federation_settlement_changelist")).status_code == 200
