@@ -138,3 +138,34 @@ def assert_constant_queries(fetch, add_rows, *, few=3, many=30):
         )
         raise AssertionError(f"{len(with_few)} queries with {few} rows, {len(with_many)} with {many}:\n{listing}")
     return result
+
+
+def run_schemathesis(operation, *, mode, path_parameters, examples, checks, cookies=None, headers=None):
+    """Drive one OpenAPI operation with schemathesis-generated requests (in-process,
+    repeatable: derandomized, no example database) and apply `checks` to every
+    response. A negative mode with nothing left to make invalid is not a failure."""
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis.errors import Unsatisfiable
+
+    strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+
+    @given(case=strategy)
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        response = case.call(headers=headers, cookies=cookies)
+        case.validate_response(response, checks=checks, headers=headers)
+
+    try:
+        run()
+    except Unsatisfiable:
+        # e.g. a GET whose only parameter is fixed to a real object: nothing to make invalid.
+        if mode is not schemathesis.GenerationMode.NEGATIVE:
+            raise

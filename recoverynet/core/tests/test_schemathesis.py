@@ -24,8 +24,6 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -34,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from recoverynet.federation.models import Membership
-from recoverynet.testing import sign_in
+from recoverynet.testing import run_schemathesis, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -118,30 +116,6 @@ def runs(operation, world):
     yield real_objects(world)[resource], EXAMPLES
 
 
-def exercise(operation, *, mode, path_parameters, examples, cookies, headers):
-    strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
-
-    @given(case=strategy)
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        suppress_health_check=list(HealthCheck),
-    )
-    def run(case):
-        response = case.call(headers=headers, cookies=cookies)
-        case.validate_response(response, checks=CHECKS, headers=headers)
-
-    try:
-        run()
-    except Unsatisfiable:
-        # Nothing left to make invalid (e.g. a GET whose only parameter is fixed to a real object).
-        if mode is not schemathesis.GenerationMode.NEGATIVE:
-            raise
-
-
 @pytest.mark.parametrize("role", ["anonymous", "network_coordinator"])
 def test_every_operation_never_fails_and_matches_the_schema(world, api_schema, role):
     cookies, headers = session_cookies(world.users[role])
@@ -153,11 +127,12 @@ def test_every_operation_never_fails_and_matches_the_schema(world, api_schema, r
     for operation in operations:
         for path_parameters, examples in runs(operation, world):
             for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
-                exercise(
+                run_schemathesis(
                     operation,
                     mode=mode,
                     path_parameters=path_parameters,
                     examples=examples,
+                    checks=CHECKS,
                     cookies=cookies,
                     headers=headers,
                 )

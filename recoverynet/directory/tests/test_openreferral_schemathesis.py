@@ -20,10 +20,10 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from recoverynet.testing import run_schemathesis
 
 from .test_openreferral import (  # noqa: F401 (fixtures)
     STANDARD_DIR,
@@ -107,29 +107,6 @@ def real_ids(directory):  # noqa: F811 (the fixture's value)
     }
 
 
-def exercise(operation, mode, path_parameters):
-    strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
-
-    @given(case=strategy)
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        suppress_health_check=list(HealthCheck),
-    )
-    def run(case):
-        response = case.call()
-        case.validate_response(response, checks=CHECKS)
-
-    try:
-        run()
-    except Unsatisfiable:
-        if mode is not schemathesis.GenerationMode.NEGATIVE:
-            raise
-
-
 def test_every_operation_of_the_standard_never_fails_and_matches_it(standard, directory, places):  # noqa: F811
     operations = [result.ok() for result in standard.get_all_operations()]
     assert len(operations) == 11
@@ -140,4 +117,6 @@ def test_every_operation_of_the_standard_never_fails_and_matches_it(standard, di
             runs.append({"id": ids[operation.path.removeprefix("/openreferral/").split("/")[0]]})
         for path_parameters in runs:
             for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
-                exercise(operation, mode, path_parameters)
+                run_schemathesis(
+                    operation, mode=mode, path_parameters=path_parameters, examples=EXAMPLES, checks=CHECKS
+                )
