@@ -182,6 +182,11 @@ REST_FRAMEWORK = {
     ],
     # JSON bodies only, nested at most core.safe_json.MAX_JSON_DEPTH deep, no NUL characters.
     "DEFAULT_PARSER_CLASSES": ["recoverynet.core.parsers.TextOnlyJSONParser"],
+    # JSON answers that never contain markup, and the browsable API for people exploring it.
+    "DEFAULT_RENDERER_CLASSES": [
+        "recoverynet.core.renderers.SafeJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "recoverynet.core.api.StandardPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "recoverynet.core.api.exception_handler",

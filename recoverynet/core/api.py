@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from rest_framework import exceptions, pagination, permissions, renderers, serializers
+from rest_framework import exceptions, pagination, permissions, serializers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from recoverynet.core.parsers import NULL_CHARACTER_MESSAGE, TextOnlyJSONParser  # noqa: F401 (re-exported)
+from recoverynet.core.renderers import SafeJSONRenderer  # noqa: F401 (re-exported)
 
 
 class StandardPagination(pagination.PageNumberPagination):
@@ -58,24 +59,6 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)
-
-
-class SafeJSONRenderer(renderers.JSONRenderer):
-    """JSON with <, > and & written as \\u escapes (as Django's json_script does):
-    the data is unchanged for every JSON parser, but a response body never
-    contains markup, even if it is sniffed or pasted into a page."""
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        content = super().render(data, accepted_media_type, renderer_context)
-        # In JSON these characters can only occur inside strings, where the escapes mean the same.
-        return content.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
-
-
-RENDERER_CLASSES = [SafeJSONRenderer, renderers.BrowsableAPIRenderer]
-
-
-# Request bodies are JSON only (recoverynet.core.parsers, also REST framework's default).
-PARSER_CLASSES = [TextOnlyJSONParser]
 
 
 class RulesObjectPermission(permissions.BasePermission):

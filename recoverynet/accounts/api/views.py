@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from recoverynet.accounts import services
 from recoverynet.accounts.models import ConsentPurpose, User
 from recoverynet.accounts.privacy import consented_user_ids
-from recoverynet.core.api import PARSER_CLASSES, RENDERER_CLASSES, error_responses
+from recoverynet.core.api import error_responses
 from recoverynet.federation.models import Membership
 from recoverynet.federation.scoping import memberships_visible_to
 
@@ -46,8 +46,6 @@ def _membership_rows():
 class MemberViewSet(viewsets.ReadOnlyModelViewSet):
     """People you may see, by display name (which may be a pseudonym); others are not found."""
 
-    renderer_classes = RENDERER_CLASSES
-    parser_classes = PARSER_CLASSES
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = serializers.MemberSerializer
     filterset_class = MemberFilterSet

@@ -11,17 +11,15 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import permissions, status
 from rest_framework.response import Response
 
 from recoverynet.core.api import (
-    PARSER_CLASSES,
-    RENDERER_CLASSES,
     SLUG_PATTERN,
-    RulesObjectPermission,
     count_of,
     error_responses,
 )
+from recoverynet.core.api_views import PublicReadOnlyViewSet, PublicWritableViewSet
 
 from .. import finder, services
 from ..models import Fellowship, Location, Meeting, Service, TaxonomyTerm
@@ -37,28 +35,11 @@ def meeting_queryset():
     return Meeting.objects.select_related("fellowship", "network", "location").prefetch_related("days", "types")
 
 
-class WritableViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class WritableViewSet(PublicWritableViewSet):
     """Anyone reads; people the rules allow create (POST) and change (PATCH).
     Requests are read with `write_serializer_class`, answers written with `serializer_class`."""
 
-    renderer_classes = RENDERER_CLASSES
-    parser_classes = PARSER_CLASSES
-    http_method_names = ["get", "post", "patch", "head", "options"]
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly, RulesObjectPermission]
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
     write_serializer_class = None
-
-    def read_queryset(self):
-        raise NotImplementedError
-
-    def write_queryset(self):
-        raise NotImplementedError
-
-    def get_queryset(self):
-        if self.request is not None and self.request.method not in permissions.SAFE_METHODS:
-            return self.write_queryset()
-        return self.read_queryset()
 
     def respond(self, instance, status_code=status.HTTP_200_OK):
         """The object as the read endpoints show it (even when it is no longer listed)."""
@@ -154,11 +135,9 @@ class MeetingViewSet(WritableViewSet):
         summary="A fellowship or group", responses={200: serializers.FellowshipSerializer, **error_responses(404)}
     ),
 )
-class FellowshipViewSet(viewsets.ReadOnlyModelViewSet):
+class FellowshipViewSet(PublicReadOnlyViewSet):
     """Mutual-aid fellowships and kinds of group, by slug (the issue's "groups")."""
 
-    renderer_classes = RENDERER_CLASSES
-    parser_classes = PARSER_CLASSES
     permission_classes = [permissions.AllowAny]
     serializer_class = serializers.FellowshipSerializer
     filterset_class = filters.FellowshipFilterSet
@@ -181,11 +160,9 @@ class FellowshipViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: serializers.LocationSerializer, **error_responses(404)},
     ),
 )
-class LocationViewSet(viewsets.ReadOnlyModelViewSet):
+class LocationViewSet(PublicReadOnlyViewSet):
     """Where meetings and services happen, by id."""
 
-    renderer_classes = RENDERER_CLASSES
-    parser_classes = PARSER_CLASSES
     permission_classes = [permissions.AllowAny]
     serializer_class = serializers.LocationSerializer
     filterset_class = filters.LocationFilterSet

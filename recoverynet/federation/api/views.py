@@ -12,14 +12,14 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from recoverynet.core import api_views as core_api_views
 from recoverynet.core.api import (
-    PARSER_CLASSES,
-    RENDERER_CLASSES,
     SLUG_PATTERN,
     RulesObjectPermission,
     count_of,
     error_responses,
 )
+from recoverynet.core.api_views import PublicReadOnlyViewSet
 from recoverynet.federation import scoping, services
 from recoverynet.federation.models import Membership, Network, Organisation, Partnership, Settlement
 
@@ -30,29 +30,7 @@ def public_networks():
     return Network.objects.active()
 
 
-class PublicWritableViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Anyone reads; people with the rules permission create (POST) and change (PATCH)."""
-
-    renderer_classes = RENDERER_CLASSES
-    parser_classes = PARSER_CLASSES
-    http_method_names = ["get", "post", "patch", "head", "options"]
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly, RulesObjectPermission]
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
-
-    def read_queryset(self):
-        """What anyone may see, ready to list (related rows fetched in bulk)."""
-        raise NotImplementedError
-
-    def write_queryset(self):
-        """What can be changed: the plain rows, so services see fresh relations."""
-        return self.read_queryset()
-
-    def get_queryset(self):
-        if self.request is not None and self.request.method not in permissions.SAFE_METHODS:
-            return self.write_queryset()
-        return self.read_queryset()
-
+class PublicWritableViewSet(core_api_views.PublicWritableViewSet):
     def reread(self, instance):
         """The object as the read endpoints show it, for the response to a write."""
         return self.read_queryset().filter(pk=instance.pk).first() or instance
@@ -66,11 +44,9 @@ _UPDATE_ERRORS = error_responses(400, 403, 404)
     list=extend_schema(summary="List networks", description="Active networks of the federation."),
     retrieve=extend_schema(summary="A network", responses={200: serializers.NetworkSerializer, **error_responses(404)}),
 )
-class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
+class NetworkViewSet(PublicReadOnlyViewSet):
     """The federation's community-led recovery networks, by slug."""
 
-    renderer_classes = RENDERER_CLASSES
-    parser_classes = PARSER_CLASSES
     permission_classes = [permissions.AllowAny]
     serializer_class = serializers.NetworkSerializer
     filterset_class = filters.NetworkFilterSet
@@ -244,8 +220,6 @@ class PartnershipViewSet(PublicWritableViewSet):
 class MembershipViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """People's memberships of networks, as far as you may see them (others are not found)."""
 
-    renderer_classes = RENDERER_CLASSES
-    parser_classes = PARSER_CLASSES
     http_method_names = ["get", "post", "patch", "head", "options"]
     permission_classes = [permissions.IsAuthenticated, RulesObjectPermission]
     serializer_class = serializers.MembershipSerializer
