@@ -4,7 +4,7 @@ from django.urls import path
 
 from . import change_views as views
 
-app_name = "directory_changes"
+app_name = "changes"
 
 urlpatterns = [
     path("meetings/<slug:slug>/", views.ReportChangeView.as_view(), name="report"),

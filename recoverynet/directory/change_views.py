@@ -111,7 +111,7 @@ class ReportChangeView(MeetingMixin, FormView):
         return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):
-        return reverse("directory_changes:report_done", kwargs={"slug": self.meeting.slug})
+        return reverse("directory:changes:report_done", kwargs={"slug": self.meeting.slug})
 
 
 class ReportDoneView(MeetingMixin, TemplateView):

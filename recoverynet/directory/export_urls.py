@@ -4,7 +4,7 @@ from django.urls import path
 
 from . import export_views
 
-app_name = "directory_export"
+app_name = "exports"
 
 urlpatterns = [
     path("meetings.csv", export_views.MeetingExportView.as_view(), name="meetings_csv"),

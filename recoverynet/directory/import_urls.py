@@ -4,7 +4,7 @@ from django.urls import path
 
 from . import import_views as views
 
-app_name = "directory_import"
+app_name = "imports"
 
 urlpatterns = [
     path("", views.SourceListView.as_view(), name="source_list"),

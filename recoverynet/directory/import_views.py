@@ -132,7 +132,7 @@ class SourceCreateView(NetworkObjectMixin, ManageView, ServiceFormMixin, FormVie
         return f"The feed {self.result.name} has been added."
 
     def get_success_url(self):
-        return reverse("directory_import:import", kwargs={"pk": self.result.pk})
+        return reverse("directory:imports:import", kwargs={"pk": self.result.pk})
 
 
 class SourceObjectMixin:
@@ -163,7 +163,7 @@ class SourceEditView(SourceObjectMixin, ManageView, ServiceFormMixin, FormView):
         return "Your changes have been saved." if self.result else "Nothing was changed."
 
     def get_success_url(self):
-        return reverse("directory_import:import", kwargs={"pk": self.source.pk})
+        return reverse("directory:imports:import", kwargs={"pk": self.source.pk})
 
 
 class ImportView(SourceObjectMixin, ManageView, FormView):
@@ -189,7 +189,7 @@ class ImportView(SourceObjectMixin, ManageView, FormView):
         if result.status == FeedImport.Status.REFUSED:
             form.add_error("file" if form.cleaned_data["method"] == ImportForm.UPLOAD else None, result.error)
             return self.form_invalid(form)
-        return HttpResponseRedirect(reverse("directory_import:import_detail", kwargs={"pk": result.pk}))
+        return HttpResponseRedirect(reverse("directory:imports:import_detail", kwargs={"pk": result.pk}))
 
     def get_context_data(self, **kwargs):
         imports = FeedImport.objects.filter(source=self.source).select_related("started_by").defer("payload", "report")
@@ -249,14 +249,14 @@ class ApplyImportView(ImportObjectMixin, ManageView, View):
             result, applied = feeds.apply_previewed_import(actor=request.user, feed_import=self.feed_import)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return HttpResponseRedirect(reverse("directory_import:import_detail", kwargs={"pk": self.feed_import.pk}))
+            return HttpResponseRedirect(reverse("directory:imports:import_detail", kwargs={"pk": self.feed_import.pk}))
         if applied:
             messages.success(request, "The changes have been applied.")
         else:
             messages.warning(
                 request, "The directory changed since the dry run, so nothing was applied. Check the new report."
             )
-        return HttpResponseRedirect(reverse("directory_import:import_detail", kwargs={"pk": result.pk}))
+        return HttpResponseRedirect(reverse("directory:imports:import_detail", kwargs={"pk": result.pk}))
 
 
 class DismissImportView(ImportObjectMixin, ManageView, View):
@@ -270,6 +270,6 @@ class DismissImportView(ImportObjectMixin, ManageView, View):
             feeds.dismiss_held_import(actor=request.user, feed_import=self.feed_import)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return HttpResponseRedirect(reverse("directory_import:import_detail", kwargs={"pk": self.feed_import.pk}))
+            return HttpResponseRedirect(reverse("directory:imports:import_detail", kwargs={"pk": self.feed_import.pk}))
         messages.success(request, "The held import has been dismissed. Nothing was changed.")
-        return HttpResponseRedirect(reverse("directory_import:import", kwargs={"pk": self.feed_import.source_id}))
+        return HttpResponseRedirect(reverse("directory:imports:import", kwargs={"pk": self.feed_import.source_id}))

@@ -5,7 +5,7 @@ from django.urls import path
 
 from . import manage_views as views
 
-app_name = "directory_manage"
+app_name = "manage"
 
 urlpatterns = [
     path("networks/<slug:slug>/meetings/", views.MeetingListView.as_view(), name="meeting_list"),

@@ -88,7 +88,7 @@ class MeetingFormMixin:
         return {**super().get_form_kwargs(), "network": self.network}
 
     def get_success_url(self):
-        return reverse("directory_manage:meeting_list", kwargs={"slug": self.network.slug})
+        return reverse("directory:manage:meeting_list", kwargs={"slug": self.network.slug})
 
 
 class MeetingCreateView(NetworkObjectMixin, MeetingFormMixin, ObjectCreateView):
@@ -123,7 +123,7 @@ class MeetingEditView(MeetingFormMixin, ObjectEditView):
     def get_success_url(self):
         back = self.request.GET.get("change")
         if back and back.isdigit():
-            return reverse("directory_manage:change_review", kwargs={"pk": int(back)})
+            return reverse("directory:manage:change_review", kwargs={"pk": int(back)})
         return super().get_success_url()
 
 
@@ -153,7 +153,7 @@ class LocationFormMixin:
         return {**super().get_form_kwargs(), "network": self.network}
 
     def get_success_url(self):
-        return reverse("directory_manage:location_list", kwargs={"slug": self.network.slug})
+        return reverse("directory:manage:location_list", kwargs={"slug": self.network.slug})
 
 
 class LocationCreateView(NetworkObjectMixin, LocationFormMixin, ObjectCreateView):
@@ -215,7 +215,7 @@ class ServiceCreateView(NetworkObjectMixin, ManageView, ServiceFormMixin, FormVi
         return f"{self.result.name} has been added."
 
     def get_success_url(self):
-        return reverse("directory_manage:service_edit", kwargs={"slug": self.result.slug})
+        return reverse("directory:manage:service_edit", kwargs={"slug": self.result.slug})
 
 
 class ServiceObjectMixin:
@@ -241,7 +241,7 @@ class ServiceObjectMixin:
         )
 
     def get_success_url(self):
-        return reverse("directory_manage:service_edit", kwargs={"slug": self.service.slug})
+        return reverse("directory:manage:service_edit", kwargs={"slug": self.service.slug})
 
 
 class ServiceEditView(ServiceObjectMixin, ManageView, ServiceFormMixin, FormView):
@@ -476,7 +476,7 @@ class FellowshipFormMixin:
     template_name = "directory/manage/fellowship_form.html"
 
     def get_success_url(self):
-        return reverse("directory_manage:fellowship_list")
+        return reverse("directory:manage:fellowship_list")
 
 
 class FellowshipCreateView(FellowshipFormMixin, ObjectCreateView):
@@ -564,7 +564,7 @@ class ChangeReviewView(ManageView, TemplateView):
             field_label=FIELD_LABELS.get(change.field, change.field),
             current=current_value(meeting, change.field),
             direct=is_direct(change.field),
-            edit_url=reverse("directory_manage:meeting_edit", kwargs={"slug": meeting.slug}) + f"?change={change.pk}",
+            edit_url=reverse("directory:manage:meeting_edit", kwargs={"slug": meeting.slug}) + f"?change={change.pk}",
             **kwargs,
         )
 
@@ -584,7 +584,7 @@ class ChangeReviewView(ManageView, TemplateView):
                     add_service_errors(form, exc)
                 else:
                     messages.success(request, "You declined the change.")
-                    return HttpResponseRedirect(reverse("directory_manage:change_list"))
+                    return HttpResponseRedirect(reverse("directory:manage:change_list"))
             return self.render_to_response(self.get_context_data(decline_form=form))
         if request.POST.get("action") == "apply":
             form = ChangeApplyForm(request.POST, prefix="apply")
@@ -598,6 +598,6 @@ class ChangeReviewView(ManageView, TemplateView):
                     raise
                 else:
                     messages.success(request, f"The change to {change.meeting.name} has been applied.")
-                    return HttpResponseRedirect(reverse("directory_manage:change_list"))
+                    return HttpResponseRedirect(reverse("directory:manage:change_list"))
             return self.render_to_response(self.get_context_data(apply_form=form))
         return HttpResponseRedirect(request.path)

@@ -168,7 +168,7 @@ def meeting_url(meeting, base_url: str) -> str:
 
 def feedback_url(meeting, base_url: str) -> str:
     try:
-        return base_url.rstrip("/") + reverse("directory_changes:report", kwargs={"slug": meeting.slug})
+        return base_url.rstrip("/") + reverse("directory:changes:report", kwargs={"slug": meeting.slug})
     except NoReverseMatch:
         return ""
 

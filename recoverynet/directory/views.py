@@ -211,7 +211,7 @@ def public_meetings():
 
 def report_change_url(meeting):
     try:
-        return reverse("directory_changes:report", kwargs={"slug": meeting.slug})
+        return reverse("directory:changes:report", kwargs={"slug": meeting.slug})
     except NoReverseMatch:
         return None
 

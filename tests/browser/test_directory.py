@@ -354,7 +354,7 @@ PUBLIC_PAGES = [
     ("service", lambda d: d.service.get_absolute_url()),
     ("fellowship", lambda d: d.fellowship.get_absolute_url()),
     ("network-schedule", lambda d: reverse("directory:network_schedule", kwargs={"slug": d.lancashire.slug})),
-    ("report-change", lambda d: reverse("directory_changes:report", kwargs={"slug": d.tonight.slug})),
+    ("report-change", lambda d: reverse("directory:changes:report", kwargs={"slug": d.tonight.slug})),
     ("data-sources", lambda d: reverse_any("directory:data_sources")),
     ("network-with-meetings", lambda d: d.lancashire.get_absolute_url()),
 ]
@@ -365,12 +365,12 @@ def own(directory):
 
 
 COORDINATOR_PAGES = [
-    ("manage-meetings", lambda d: reverse("directory_manage:meeting_list", kwargs=own(d))),
-    ("manage-meeting-new", lambda d: reverse("directory_manage:meeting_create", kwargs=own(d))),
-    ("manage-meeting-edit", lambda d: reverse("directory_manage:meeting_edit", kwargs={"slug": d.own_meeting.slug})),
-    ("manage-imports", lambda d: reverse_any("directory_import:source_list", {}, own(d))),
-    ("manage-import-source-new", lambda d: reverse("directory_import:source_create", kwargs=own(d))),
-    ("manage-import", lambda d: reverse("directory_import:import", kwargs={"pk": feed_source(d).pk})),
+    ("manage-meetings", lambda d: reverse("directory:manage:meeting_list", kwargs=own(d))),
+    ("manage-meeting-new", lambda d: reverse("directory:manage:meeting_create", kwargs=own(d))),
+    ("manage-meeting-edit", lambda d: reverse("directory:manage:meeting_edit", kwargs={"slug": d.own_meeting.slug})),
+    ("manage-imports", lambda d: reverse_any("directory:imports:source_list", {}, own(d))),
+    ("manage-import-source-new", lambda d: reverse("directory:imports:source_create", kwargs=own(d))),
+    ("manage-import", lambda d: reverse("directory:imports:import", kwargs={"pk": feed_source(d).pk})),
     ("manage-service-edit", lambda d: service_part_url(d, "service_edit")),
     ("manage-service-schedule-edit", lambda d: service_part_url(d, "service_schedule_edit")),
     ("manage-service-contact-edit", lambda d: service_part_url(d, "service_contact_edit")),
@@ -388,7 +388,7 @@ def service_part_url(directory, name):
     parts = {"service_schedule_edit": schedule, "service_contact_edit": contact}
     part = parts.get(name, service.service_at_locations.first())
     kwargs = {"slug": service.slug} if name == "service_edit" else {"slug": service.slug, "pk": part.pk}
-    return reverse(f"directory_manage:{name}", kwargs=kwargs)
+    return reverse(f"directory:manage:{name}", kwargs=kwargs)
 
 
 def feed_source(directory):
@@ -481,7 +481,7 @@ def test_coordinator_directory_page_has_no_axe_violations(new_context, live_serv
 MANAGE_PAGES_ON_A_PHONE = [
     *COORDINATOR_PAGES,
     ("audit-log", lambda d: reverse("manage:audit_list")),
-    ("manage-changes", lambda d: reverse("directory_manage:change_list")),
+    ("manage-changes", lambda d: reverse("directory:manage:change_list")),
 ]
 
 
@@ -511,7 +511,7 @@ def test_coordinator_page_fits_a_phone(new_context, live_server, url, directory,
 
 
 def upload_feed(page, url, directory, content: bytes):
-    open_page(page, url, reverse("directory_import:import", kwargs={"pk": feed_source(directory).pk}))
+    open_page(page, url, reverse("directory:imports:import", kwargs={"pk": feed_source(directory).pk}))
     form = page.locator("main form", has=page.locator("input[type=file]"))
     upload = form.get_by_label("Upload a file")
     if upload.count():
@@ -552,7 +552,7 @@ def test_coordinator_meeting_form_errors_have_no_axe_violations(new_context, liv
     context = new_context()
     sign_in_browser(context, live_server, directory.world.users["network_coordinator"])
     page = context.new_page()
-    path = reverse("directory_manage:meeting_create", kwargs={"slug": directory.world.own_network.slug})
+    path = reverse("directory:manage:meeting_create", kwargs={"slug": directory.world.own_network.slug})
     open_page(page, url, path)
     page.locator("main form[method=post] button[type=submit]").first.click()
     page.wait_for_load_state()

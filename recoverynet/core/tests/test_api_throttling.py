@@ -36,7 +36,7 @@ def signed_in_client():
 
 
 def oruk_url():
-    return reverse("openreferral:service_list")
+    return reverse("directory:openreferral:service_list")
 
 
 def statuses(client, path, times, **extra):
@@ -80,12 +80,12 @@ def test_open_referral_throttles_at_its_own_rate(rates, make_client):
     body = assert_throttled(client.get(oruk_url()))
     assert body["code"] == 429
     assert body["message"].startswith("Too many requests. Try again in")
-    assert client.get(reverse("openreferral:api_details")).status_code == 429  # one count for the whole API
+    assert client.get(reverse("directory:openreferral:api_details")).status_code == 429  # one count for the whole API
     # /api/v1/ counts apart: using up one API does not use up the other.
     assert client.get(API_URL).status_code == 200
 
 
 def test_feeds_are_not_throttled(rates):
     client = Client()
-    url = reverse("feeds:meeting_guide")
+    url = reverse("directory:feeds:meeting_guide")
     assert statuses(client, url, 5) == [200] * 5

@@ -33,11 +33,11 @@ def report(meeting, **overrides):
 
 
 def report_url(meeting):
-    return reverse("directory_changes:report", kwargs={"slug": meeting.slug})
+    return reverse("directory:changes:report", kwargs={"slug": meeting.slug})
 
 
 def review_url(change):
-    return reverse("directory_manage:change_review", kwargs={"pk": change.pk})
+    return reverse("directory:manage:change_review", kwargs={"pk": change.pk})
 
 
 def audit_for(instance, action=None):
@@ -58,7 +58,7 @@ def test_anyone_can_open_the_report_form(client, meeting):
 
 
 def test_report_form_404_for_unknown_or_inactive_meeting(client, world):
-    assert client.get(reverse("directory_changes:report", kwargs={"slug": "nowhere"})).status_code == 404
+    assert client.get(reverse("directory:changes:report", kwargs={"slug": "nowhere"})).status_code == 404
     gone = MeetingFactory(network=world.own_network, status=Meeting.Status.INACTIVE)
     assert client.get(report_url(gone)).status_code == 404
 
@@ -74,7 +74,7 @@ def test_anonymous_report_is_saved_and_audited_without_the_email(client, meeting
         },
     )
     assert response.status_code == 302
-    assert response.url == reverse("directory_changes:report_done", kwargs={"slug": meeting.slug})
+    assert response.url == reverse("directory:changes:report_done", kwargs={"slug": meeting.slug})
     change = ChangeRequest.objects.get()
     assert (change.meeting, change.field, change.proposed_value) == (meeting, "start_time", "20:00")
     assert change.reporter_email == "reporter@example.org"
@@ -133,7 +133,7 @@ def test_honeypot_pretends_success_and_writes_nothing(client, meeting):
         {"field": "name", "proposed_value": "Spam", "reason": "Buy now", "website": "http://spam.example"},
     )
     assert response.status_code == 302
-    assert response.url == reverse("directory_changes:report_done", kwargs={"slug": meeting.slug})
+    assert response.url == reverse("directory:changes:report_done", kwargs={"slug": meeting.slug})
     assert not ChangeRequest.objects.exists()
 
 
@@ -177,21 +177,21 @@ def test_report_needs_csrf(meeting):
 
 
 def test_change_list_anonymous_redirects_to_login(client, world):
-    response = client.get(reverse("directory_manage:change_list"))
+    response = client.get(reverse("directory:manage:change_list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("role", ["member", "professional", "settlement_host"])
 def test_change_list_forbidden_without_coordinating(login, role):
-    assert login(role).get(reverse("directory_manage:change_list")).status_code == 403
+    assert login(role).get(reverse("directory:manage:change_list")).status_code == 403
 
 
 def test_change_list_is_scoped_and_open_first(login, meeting, other_meeting):
     decided = report(meeting, field="name", status=ChangeRequest.Status.DECLINED)
     waiting = report(meeting)
     elsewhere = report(other_meeting)
-    response = login("network_coordinator").get(reverse("directory_manage:change_list"))
+    response = login("network_coordinator").get(reverse("directory:manage:change_list"))
     assert response.status_code == 200
     rows = list(response.context["change_requests"])
     assert rows == [waiting, decided]
@@ -202,14 +202,14 @@ def test_change_list_is_scoped_and_open_first(login, meeting, other_meeting):
 def test_federation_coordinator_sees_every_network(login, meeting, other_meeting):
     report(meeting)
     report(other_meeting)
-    response = login("federation_coordinator").get(reverse("directory_manage:change_list"))
+    response = login("federation_coordinator").get(reverse("directory:manage:change_list"))
     assert len(response.context["change_requests"]) == 2
 
 
 def test_change_list_filters_by_status(login, meeting):
     report(meeting, status=ChangeRequest.Status.APPLIED)
     waiting = report(meeting)
-    response = login("network_coordinator").get(reverse("directory_manage:change_list"), {"status": "open"})
+    response = login("network_coordinator").get(reverse("directory:manage:change_list"), {"status": "open"})
     assert list(response.context["change_requests"]) == [waiting]
 
 
@@ -223,7 +223,7 @@ def test_change_list_query_count_is_constant(login, world, django_assert_max_num
 
     def fetch():
         with django_assert_max_num_queries(12):
-            response = client.get(reverse("directory_manage:change_list"))
+            response = client.get(reverse("directory:manage:change_list"))
         shown.append(len(response.context["change_requests"]))
 
     assert_constant_queries(fetch, add_rows)
@@ -272,7 +272,7 @@ def test_apply_direct_field_in_one_action(login, world, meeting, django_capture_
             review_url(change), {"action": "apply", "apply-value": change.proposed_value}
         )
     assert response.status_code == 302
-    assert response.url == reverse("directory_manage:change_list")
+    assert response.url == reverse("directory:manage:change_list")
     meeting.refresh_from_db()
     change.refresh_from_db()
     assert meeting.start_time == datetime.time(20, 0)
@@ -333,7 +333,7 @@ def test_apply_indirect_field_links_to_edit_then_marks_applied(login, meeting):
     change = report(meeting, field="location", proposed_value="The church hall")
     client = login("network_coordinator")
     page = client.get(review_url(change)).content.decode()
-    edit_url = reverse("directory_manage:meeting_edit", kwargs={"slug": meeting.slug})
+    edit_url = reverse("directory:manage:meeting_edit", kwargs={"slug": meeting.slug})
     assert f"{edit_url}?change={change.pk}" in page
     assert "Mark as applied" in page
     response = client.post(review_url(change), {"action": "apply"})
@@ -417,7 +417,7 @@ def test_dashboard_counts_open_reports(login, meeting):
     body = response.content.decode()
     assert "Reported changes waiting" in body
     assert '<strong class="govuk-tag govuk-tag--yellow">1</strong>' in body
-    assert reverse("directory_manage:meeting_list", kwargs={"slug": "cumbria"}) in body
+    assert reverse("directory:manage:meeting_list", kwargs={"slug": "cumbria"}) in body
 
 
 # --- Rate limit behind a proxy ------------------------------------------------------

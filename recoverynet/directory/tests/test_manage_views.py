@@ -66,29 +66,29 @@ NETWORK_PAGES = ["meeting_list", "meeting_create", "location_list", "location_cr
 
 @pytest.mark.parametrize("name", NETWORK_PAGES)
 def test_network_pages_anonymous_redirect(client, world, name):
-    assert_login_redirect(client.get(reverse(f"directory_manage:{name}", kwargs={"slug": "cumbria"})))
+    assert_login_redirect(client.get(reverse(f"directory:manage:{name}", kwargs={"slug": "cumbria"})))
 
 
 @pytest.mark.parametrize("name", NETWORK_PAGES)
 @pytest.mark.parametrize("role", ["member", "professional", "settlement_host"])
 def test_network_pages_forbidden_without_coordinating(login, name, role):
-    assert login(role).get(reverse(f"directory_manage:{name}", kwargs={"slug": "cumbria"})).status_code == 403
+    assert login(role).get(reverse(f"directory:manage:{name}", kwargs={"slug": "cumbria"})).status_code == 403
 
 
 @pytest.mark.parametrize("name", NETWORK_PAGES)
 def test_network_pages_other_network_is_403(login, name):
-    response = login("network_coordinator").get(reverse(f"directory_manage:{name}", kwargs={"slug": "merseyside"}))
+    response = login("network_coordinator").get(reverse(f"directory:manage:{name}", kwargs={"slug": "merseyside"}))
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize("name", NETWORK_PAGES)
 @pytest.mark.parametrize("role", ["network_coordinator", "federation_coordinator", "admin"])
 def test_network_pages_allowed(login, name, role):
-    assert login(role).get(reverse(f"directory_manage:{name}", kwargs={"slug": "cumbria"})).status_code == 200
+    assert login(role).get(reverse(f"directory:manage:{name}", kwargs={"slug": "cumbria"})).status_code == 200
 
 
 def test_unknown_network_is_404(login):
-    url = reverse("directory_manage:meeting_list", kwargs={"slug": "nowhere"})
+    url = reverse("directory:manage:meeting_list", kwargs={"slug": "nowhere"})
     assert login("network_coordinator").get(url).status_code == 404
 
 
@@ -100,7 +100,7 @@ def test_meeting_list_shows_own_meetings_and_filters(login, world, fellowship):
     closed = MeetingFactory(network=world.own_network, name="Penrith Closed", status=Meeting.Status.TEMPORARILY_CLOSED)
     MeetingFactory(network=world.other_network, name="Bootle Friday")
     client = login("network_coordinator")
-    url = reverse("directory_manage:meeting_list", kwargs={"slug": "cumbria"})
+    url = reverse("directory:manage:meeting_list", kwargs={"slug": "cumbria"})
     assert set(client.get(url).context["meetings"]) == {own, closed}
     assert list(client.get(url, {"status": "temporarily_closed"}).context["meetings"]) == [closed]
     assert list(client.get(url, {"fellowship": fellowship.pk}).context["meetings"]) == [own]
@@ -112,9 +112,9 @@ def test_meeting_list_shows_own_meetings_and_filters(login, world, fellowship):
 def test_lists_link_to_their_spreadsheet_download_page(login, world, kind):
     """The CSV downloads are found from the lists, not typed in: the link is a GET to the button page."""
     client = login("network_coordinator")
-    list_url = reverse(f"directory_manage:{kind}_list", kwargs={"slug": world.own_network.slug})
+    list_url = reverse(f"directory:manage:{kind}_list", kwargs={"slug": world.own_network.slug})
     page = client.get(list_url).content.decode()
-    href = f"{reverse(f'directory_export:{kind}s_csv')}?network={world.own_network.slug}"
+    href = f"{reverse(f'directory:exports:{kind}s_csv')}?network={world.own_network.slug}"
     assert f'href="{href}"' in page
     button_page = client.get(href)
     assert button_page.status_code == 200 and b"Download CSV" in button_page.content
@@ -122,7 +122,7 @@ def test_lists_link_to_their_spreadsheet_download_page(login, world, kind):
 
 
 def test_meeting_list_bad_filter_is_an_error_not_a_500(login):
-    url = reverse("directory_manage:meeting_list", kwargs={"slug": "cumbria"})
+    url = reverse("directory:manage:meeting_list", kwargs={"slug": "cumbria"})
     response = login("network_coordinator").get(url, {"day": "9", "fellowship": "abc"})
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
@@ -134,7 +134,7 @@ def test_meeting_list_query_count_is_constant(login, world, django_assert_max_nu
 
     def fetch():
         with django_assert_max_num_queries(14):
-            response = client.get(reverse("directory_manage:meeting_list", kwargs={"slug": "cumbria"}))
+            response = client.get(reverse("directory:manage:meeting_list", kwargs={"slug": "cumbria"}))
         shown.append(len(response.context["meetings"]))
 
     assert_constant_queries(fetch, lambda n: MeetingFactory.create_batch(n, network=world.own_network, days=[1, 3]))
@@ -144,10 +144,10 @@ def test_meeting_list_query_count_is_constant(login, world, django_assert_max_nu
 def test_create_meeting(login, world, fellowship, location):
     client = login("network_coordinator")
     response = client.post(
-        reverse("directory_manage:meeting_create", kwargs={"slug": "cumbria"}), meeting_data(fellowship, location)
+        reverse("directory:manage:meeting_create", kwargs={"slug": "cumbria"}), meeting_data(fellowship, location)
     )
     assert response.status_code == 302
-    assert response.url == reverse("directory_manage:meeting_list", kwargs={"slug": "cumbria"})
+    assert response.url == reverse("directory:manage:meeting_list", kwargs={"slug": "cumbria"})
     meeting = Meeting.objects.get()
     assert meeting.network == world.own_network
     assert meeting.weekdays == [2, 4]
@@ -161,7 +161,7 @@ def test_create_meeting(login, world, fellowship, location):
 def test_create_meeting_form_offers_grouped_types_and_days(login):
     body = (
         login("network_coordinator")
-        .get(reverse("directory_manage:meeting_create", kwargs={"slug": "cumbria"}))
+        .get(reverse("directory:manage:meeting_create", kwargs={"slug": "cumbria"}))
         .content.decode()
     )
     assert "Meeting types: access" in body
@@ -185,7 +185,7 @@ def test_create_meeting_form_offers_grouped_types_and_days(login):
 )
 def test_create_meeting_invalid_re_renders_and_writes_nothing(login, fellowship, location, overrides, error_field):
     response = login("network_coordinator").post(
-        reverse("directory_manage:meeting_create", kwargs={"slug": "cumbria"}),
+        reverse("directory:manage:meeting_create", kwargs={"slug": "cumbria"}),
         meeting_data(fellowship, location, **overrides),
     )
     assert response.status_code == 200
@@ -198,7 +198,7 @@ def test_create_meeting_invalid_re_renders_and_writes_nothing(login, fellowship,
 def test_create_meeting_refuses_another_networks_location(login, world, fellowship):
     elsewhere = LocationFactory(network=world.other_network)
     response = login("network_coordinator").post(
-        reverse("directory_manage:meeting_create", kwargs={"slug": "cumbria"}), meeting_data(fellowship, elsewhere)
+        reverse("directory:manage:meeting_create", kwargs={"slug": "cumbria"}), meeting_data(fellowship, elsewhere)
     )
     assert response.status_code == 200
     assert "location" in response.context["form"].errors
@@ -208,7 +208,7 @@ def test_create_meeting_refuses_another_networks_location(login, world, fellowsh
 def test_edit_meeting(login, world, fellowship, location):
     meeting = MeetingFactory(network=world.own_network, location=location, fellowship=fellowship, days=[2])
     client = login("network_coordinator")
-    url = reverse("directory_manage:meeting_edit", kwargs={"slug": meeting.slug})
+    url = reverse("directory:manage:meeting_edit", kwargs={"slug": meeting.slug})
     page = client.get(url)
     assert page.status_code == 200
     assert page.context["form"].initial["days"] == ["2"]
@@ -232,7 +232,7 @@ def test_edit_meeting(login, world, fellowship, location):
 def test_edit_meeting_invalid_writes_nothing(login, world, fellowship, location):
     meeting = MeetingFactory(network=world.own_network, location=location, fellowship=fellowship, name="Keep")
     response = login("network_coordinator").post(
-        reverse("directory_manage:meeting_edit", kwargs={"slug": meeting.slug}),
+        reverse("directory:manage:meeting_edit", kwargs={"slug": meeting.slug}),
         meeting_data(fellowship, location, name="", days=["5"]),
     )
     assert response.status_code == 200
@@ -245,7 +245,7 @@ def test_edit_meeting_invalid_writes_nothing(login, world, fellowship, location)
 def test_edit_other_networks_meeting_is_403(login, world):
     meeting = MeetingFactory(network=world.other_network)
     client = login("network_coordinator")
-    url = reverse("directory_manage:meeting_edit", kwargs={"slug": meeting.slug})
+    url = reverse("directory:manage:meeting_edit", kwargs={"slug": meeting.slug})
     assert client.get(url).status_code == 403
     assert client.post(url, {"name": "Taken"}).status_code == 403
     meeting.refresh_from_db()
@@ -254,7 +254,7 @@ def test_edit_other_networks_meeting_is_403(login, world):
 
 def test_edit_meeting_anonymous_redirects(client, world):
     meeting = MeetingFactory(network=world.own_network)
-    assert_login_redirect(client.get(reverse("directory_manage:meeting_edit", kwargs={"slug": meeting.slug})))
+    assert_login_redirect(client.get(reverse("directory:manage:meeting_edit", kwargs={"slug": meeting.slug})))
 
 
 # --- Locations --------------------------------------------------------------------
@@ -267,7 +267,7 @@ def location_data(**overrides):
 
 def test_create_location(login, world):
     response = login("network_coordinator").post(
-        reverse("directory_manage:location_create", kwargs={"slug": "cumbria"}), location_data()
+        reverse("directory:manage:location_create", kwargs={"slug": "cumbria"}), location_data()
     )
     assert response.status_code == 302
     location = Location.objects.get()
@@ -281,7 +281,7 @@ def test_create_location(login, world):
 )
 def test_create_location_invalid_writes_nothing(login, overrides, error_field):
     response = login("network_coordinator").post(
-        reverse("directory_manage:location_create", kwargs={"slug": "cumbria"}), location_data(**overrides)
+        reverse("directory:manage:location_create", kwargs={"slug": "cumbria"}), location_data(**overrides)
     )
     assert response.status_code == 200
     assert error_field in response.context["form"].errors
@@ -290,7 +290,7 @@ def test_create_location_invalid_writes_nothing(login, overrides, error_field):
 
 def test_create_location_refuses_another_networks_settlement(login, world):
     response = login("network_coordinator").post(
-        reverse("directory_manage:location_create", kwargs={"slug": "cumbria"}),
+        reverse("directory:manage:location_create", kwargs={"slug": "cumbria"}),
         location_data(settlement=world.other_settlement.pk),
     )
     assert response.status_code == 200
@@ -298,7 +298,7 @@ def test_create_location_refuses_another_networks_settlement(login, world):
 
 
 def test_edit_location(login, location):
-    url = reverse("directory_manage:location_edit", kwargs={"pk": location.pk})
+    url = reverse("directory:manage:location_edit", kwargs={"pk": location.pk})
     client = login("network_coordinator")
     assert client.get(url).status_code == 200
     response = client.post(url, location_data(name="New Hall"))
@@ -311,7 +311,7 @@ def test_edit_other_networks_location_is_403(login, world):
     location = LocationFactory(network=world.other_network)
     assert (
         login("network_coordinator")
-        .get(reverse("directory_manage:location_edit", kwargs={"pk": location.pk}))
+        .get(reverse("directory:manage:location_edit", kwargs={"pk": location.pk}))
         .status_code
         == 403
     )
@@ -323,7 +323,7 @@ def test_location_list_query_count_is_constant(login, world, django_assert_max_n
 
     def fetch():
         with django_assert_max_num_queries(10):
-            response = client.get(reverse("directory_manage:location_list", kwargs={"slug": "cumbria"}))
+            response = client.get(reverse("directory:manage:location_list", kwargs={"slug": "cumbria"}))
         shown.append(len(response.context["locations"]))
 
     assert_constant_queries(fetch, lambda n: LocationFactory.create_batch(n, network=world.own_network))
@@ -340,10 +340,10 @@ def service_data(world, **overrides):
 
 def test_create_service(login, world):
     response = login("network_coordinator").post(
-        reverse("directory_manage:service_create", kwargs={"slug": "cumbria"}), service_data(world)
+        reverse("directory:manage:service_create", kwargs={"slug": "cumbria"}), service_data(world)
     )
     service = Service.objects.get()
-    assert response.url == reverse("directory_manage:service_edit", kwargs={"slug": service.slug})
+    assert response.url == reverse("directory:manage:service_edit", kwargs={"slug": service.slug})
     assert service.network == world.own_network
     assert service.organisation == world.own_organisation
     assert audit_for(service, AuditEntry.Action.CREATE).exists()
@@ -351,7 +351,7 @@ def test_create_service(login, world):
 
 def test_create_service_refuses_another_networks_organisation(login, world):
     response = login("network_coordinator").post(
-        reverse("directory_manage:service_create", kwargs={"slug": "cumbria"}),
+        reverse("directory:manage:service_create", kwargs={"slug": "cumbria"}),
         service_data(world, organisation=world.other_organisation.pk),
     )
     assert response.status_code == 200
@@ -361,7 +361,7 @@ def test_create_service_refuses_another_networks_organisation(login, world):
 
 def test_create_service_invalid_ages(login, world):
     response = login("network_coordinator").post(
-        reverse("directory_manage:service_create", kwargs={"slug": "cumbria"}),
+        reverse("directory:manage:service_create", kwargs={"slug": "cumbria"}),
         service_data(world, minimum_age="30", maximum_age="18"),
     )
     assert response.status_code == 200
@@ -372,7 +372,7 @@ def test_create_service_invalid_ages(login, world):
 def test_professional_edits_their_organisations_service(login, world):
     service = ServiceFactory(network=world.own_network, organisation=world.own_organisation)
     client = login("professional")
-    url = reverse("directory_manage:service_edit", kwargs={"slug": service.slug})
+    url = reverse("directory:manage:service_edit", kwargs={"slug": service.slug})
     assert client.get(url).status_code == 200
     response = client.post(url, service_data(world, name="Renamed", organisation=world.other_organisation.pk))
     assert response.status_code == 302
@@ -385,7 +385,7 @@ def test_edit_other_networks_service_is_403(login, world):
     service = ServiceFactory(network=world.other_network, organisation=world.other_organisation)
     assert (
         login("network_coordinator")
-        .get(reverse("directory_manage:service_edit", kwargs={"slug": service.slug}))
+        .get(reverse("directory:manage:service_edit", kwargs={"slug": service.slug}))
         .status_code
         == 403
     )
@@ -395,16 +395,16 @@ def test_service_parts_go_through_services(login, world, location):
     service = ServiceFactory(network=world.own_network, organisation=world.own_organisation)
     client = login("network_coordinator")
     kwargs = {"slug": service.slug}
-    assert client.post(reverse("directory_manage:service_location_add", kwargs=kwargs), {"location": location.pk})
+    assert client.post(reverse("directory:manage:service_location_add", kwargs=kwargs), {"location": location.pk})
     assert ServiceAtLocation.objects.get().location == location
     response = client.post(
-        reverse("directory_manage:service_schedule_add", kwargs=kwargs),
+        reverse("directory:manage:service_schedule_add", kwargs=kwargs),
         {"freq": "WEEKLY", "byday": "MO,WE", "opens_at": "09:00", "closes_at": "17:00"},
     )
     assert response.status_code == 302
     assert Schedule.objects.get().byday == "MO,WE"
     response = client.post(
-        reverse("directory_manage:service_contact_add", kwargs=kwargs),
+        reverse("directory:manage:service_contact_add", kwargs=kwargs),
         {"title": "Duty worker", "phone": "01228 000000", "phone_description": "Weekdays"},
     )
     assert response.status_code == 302
@@ -412,7 +412,7 @@ def test_service_parts_go_through_services(login, world, location):
     assert ServicePhone.objects.get().contact == contact
     models = set(AuditEntry.objects.filter(network=world.own_network).values_list("content_type__model", flat=True))
     assert {"serviceatlocation", "schedule", "servicecontact", "servicephone"} <= models
-    page = client.get(reverse("directory_manage:service_edit", kwargs=kwargs)).content.decode()
+    page = client.get(reverse("directory:manage:service_edit", kwargs=kwargs)).content.decode()
     assert "Duty worker" in page and "MO,WE" in page
 
 
@@ -421,14 +421,14 @@ def test_service_parts_invalid_input(login, world):
     elsewhere = LocationFactory(network=world.other_network)
     client = login("network_coordinator")
     kwargs = {"slug": service.slug}
-    response = client.post(reverse("directory_manage:service_location_add", kwargs=kwargs), {"location": elsewhere.pk})
+    response = client.post(reverse("directory:manage:service_location_add", kwargs=kwargs), {"location": elsewhere.pk})
     assert response.status_code == 200 and "location" in response.context["form"].errors
     response = client.post(
-        reverse("directory_manage:service_schedule_add", kwargs=kwargs),
+        reverse("directory:manage:service_schedule_add", kwargs=kwargs),
         {"freq": "WEEKLY", "opens_at": "17:00", "closes_at": "09:00"},
     )
     assert response.status_code == 200 and "closes_at" in response.context["form"].errors
-    response = client.post(reverse("directory_manage:service_contact_add", kwargs=kwargs), {})
+    response = client.post(reverse("directory:manage:service_contact_add", kwargs=kwargs), {})
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert not ServiceAtLocation.objects.exists()
     assert not Schedule.objects.exists()
@@ -444,7 +444,7 @@ def test_service_list_query_count_is_constant(login, world, django_assert_max_nu
 
     def fetch():
         with django_assert_max_num_queries(10):
-            response = client.get(reverse("directory_manage:service_list", kwargs={"slug": "cumbria"}))
+            response = client.get(reverse("directory:manage:service_list", kwargs={"slug": "cumbria"}))
         shown.append(len(response.context["services"]))
 
     assert_constant_queries(fetch, add_rows)
@@ -456,7 +456,7 @@ def test_service_list_query_count_is_constant(login, world, django_assert_max_nu
 
 @pytest.mark.parametrize("name", ["fellowship_list", "fellowship_create"])
 def test_fellowship_pages_for_federation_coordinators_only(login, client, name):
-    url = reverse(f"directory_manage:{name}")
+    url = reverse(f"directory:manage:{name}")
     assert_login_redirect(client.get(url))
     assert login("network_coordinator").get(url).status_code == 403
     assert login("federation_coordinator").get(url).status_code == 200
@@ -465,7 +465,7 @@ def test_fellowship_pages_for_federation_coordinators_only(login, client, name):
 def test_create_and_edit_fellowship(login, world):
     client = login("federation_coordinator")
     response = client.post(
-        reverse("directory_manage:fellowship_create"),
+        reverse("directory:manage:fellowship_create"),
         {"name": "Cocaine Anonymous", "short_name": "CA", "kind": "twelve_step"},
     )
     assert response.status_code == 302
@@ -473,7 +473,7 @@ def test_create_and_edit_fellowship(login, world):
     assert fellowship.slug == "cocaine-anonymous"
     assert audit_for(fellowship, AuditEntry.Action.CREATE).exists()
     response = client.post(
-        reverse("directory_manage:fellowship_edit", kwargs={"slug": fellowship.slug}),
+        reverse("directory:manage:fellowship_edit", kwargs={"slug": fellowship.slug}),
         {"name": "Cocaine Anonymous", "short_name": "CA", "kind": "twelve_step", "website": "https://ca.org.uk"},
     )
     assert response.status_code == 302
@@ -483,7 +483,7 @@ def test_create_and_edit_fellowship(login, world):
 
 def test_fellowship_duplicate_name_is_a_form_error(login, fellowship):
     response = login("federation_coordinator").post(
-        reverse("directory_manage:fellowship_create"), {"name": fellowship.name, "kind": "twelve_step"}
+        reverse("directory:manage:fellowship_create"), {"name": fellowship.name, "kind": "twelve_step"}
     )
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
@@ -496,7 +496,7 @@ def test_fellowship_list_query_count_is_constant(login, django_assert_max_num_qu
 
     def fetch():
         with django_assert_max_num_queries(10):
-            response = client.get(reverse("directory_manage:fellowship_list"))
+            response = client.get(reverse("directory:manage:fellowship_list"))
         shown.append(len(response.context["fellowships"]))
 
     assert_constant_queries(fetch, FellowshipFactory.create_batch)
@@ -505,6 +505,6 @@ def test_fellowship_list_query_count_is_constant(login, django_assert_max_num_qu
 
 def test_dashboard_links_fellowships_for_federation_coordinators_only(login):
     url = reverse("manage:network_dashboard", kwargs={"slug": "cumbria"})
-    fellowships = reverse("directory_manage:fellowship_list")
+    fellowships = reverse("directory:manage:fellowship_list")
     assert fellowships not in login("network_coordinator").get(url).content.decode()
     assert fellowships in login("federation_coordinator").get(url).content.decode()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def feed_for(client, url=None):
-    response = client.get(url or reverse("feeds:meeting_guide"))
+    response = client.get(url or reverse("directory:feeds:meeting_guide"))
     assert response.status_code == 200
     return response, json.loads(response.content)
 
@@ -60,21 +60,21 @@ def test_feed_of_varied_meetings_follows_every_rule(client, world):
 def test_network_feed_has_only_that_network(client, world):
     MeetingFactory(network=world.own_network, slug="ours")
     MeetingFactory(network=world.other_network, slug="theirs")
-    _, rows = feed_for(client, reverse("feeds:network_meeting_guide", kwargs={"slug": "merseyside"}))
+    _, rows = feed_for(client, reverse("directory:feeds:network_meeting_guide", kwargs={"slug": "merseyside"}))
     assert [r["slug"] for r in rows] == ["theirs"]
-    assert client.get(reverse("feeds:network_meeting_guide", kwargs={"slug": "nowhere"})).status_code == 404
+    assert client.get(reverse("directory:feeds:network_meeting_guide", kwargs={"slug": "nowhere"})).status_code == 404
 
 
 def test_feed_is_cached_by_conditional_get(client, world):
     meeting = MeetingFactory(network=world.own_network)
     response, _ = feed_for(client)
     etag, modified = response["ETag"], response["Last-Modified"]
-    assert client.get(reverse("feeds:meeting_guide"), HTTP_IF_NONE_MATCH=etag).status_code == 304
-    assert client.get(reverse("feeds:meeting_guide"), HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert client.get(reverse("directory:feeds:meeting_guide"), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(reverse("directory:feeds:meeting_guide"), HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
     meeting.name = "Renamed"
     meeting.save()
-    assert client.get(reverse("feeds:meeting_guide"), HTTP_IF_NONE_MATCH=etag).status_code == 200
-    assert client.post(reverse("feeds:meeting_guide")).status_code == 405
+    assert client.get(reverse("directory:feeds:meeting_guide"), HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert client.post(reverse("directory:feeds:meeting_guide")).status_code == 405
 
 
 def test_empty_feed_is_an_empty_array(client, db):

@@ -95,7 +95,7 @@ pytestmark = pytest.mark.django_db
 
 
 def get(client, name, *, id=None, **params):
-    url = reverse(f"openreferral:{name}", kwargs={"id": id} if id is not None else None)
+    url = reverse(f"directory:openreferral:{name}", kwargs={"id": id} if id is not None else None)
     return client.get(url, params)
 
 
@@ -572,7 +572,7 @@ def test_markup_is_escaped_in_the_body(client, directory):
 
 
 def test_only_get(client, directory):
-    assert client.post(reverse("openreferral:service_list")).status_code == 405
+    assert client.post(reverse("directory:openreferral:service_list")).status_code == 405
 
 
 # --- a constant number of queries ---------------------------------------------------------------

@@ -300,11 +300,11 @@ def test_remove_service_location_needs_the_service_permission(world, service, ro
 
 
 def url(name, part):
-    return reverse(f"directory_manage:{name}", kwargs={"slug": part.service.slug, "pk": part.pk})
+    return reverse(f"directory:manage:{name}", kwargs={"slug": part.service.slug, "pk": part.pk})
 
 
 def edit_url(service):
-    return reverse("directory_manage:service_edit", kwargs={"slug": service.slug})
+    return reverse("directory:manage:service_edit", kwargs={"slug": service.slug})
 
 
 def success_messages(response):
@@ -420,7 +420,7 @@ def test_remove_location_page_lists_the_opening_times_going_with_it(login, world
 @pytest.mark.parametrize("name", ["service_schedule_edit", "service_schedule_remove"])
 def test_another_services_schedule_is_404(login, world, service, name):
     elsewhere = make_schedule(ServiceFactory(network=world.own_network, organisation=world.own_organisation))
-    wrong = reverse(f"directory_manage:{name}", kwargs={"slug": service.slug, "pk": elsewhere.pk})
+    wrong = reverse(f"directory:manage:{name}", kwargs={"slug": service.slug, "pk": elsewhere.pk})
     client = login("network_coordinator")
     assert client.get(wrong).status_code == 404
     assert client.post(wrong, {"freq": "WEEKLY"}).status_code == 404
@@ -430,7 +430,7 @@ def test_another_services_schedule_is_404(login, world, service, name):
 @pytest.mark.parametrize("name", ["service_contact_edit", "service_contact_remove"])
 def test_another_services_contact_is_404(login, world, service, name):
     elsewhere = make_contact(ServiceFactory(network=world.own_network, organisation=world.own_organisation))
-    wrong = reverse(f"directory_manage:{name}", kwargs={"slug": service.slug, "pk": elsewhere.pk})
+    wrong = reverse(f"directory:manage:{name}", kwargs={"slug": service.slug, "pk": elsewhere.pk})
     assert login("network_coordinator").get(wrong).status_code == 404
 
 
@@ -439,7 +439,7 @@ def test_another_services_location_is_404(login, world, service):
         service=ServiceFactory(network=world.own_network, organisation=world.own_organisation),
         location=LocationFactory(network=world.own_network),
     )
-    wrong = reverse("directory_manage:service_location_remove", kwargs={"slug": service.slug, "pk": elsewhere.pk})
+    wrong = reverse("directory:manage:service_location_remove", kwargs={"slug": service.slug, "pk": elsewhere.pk})
     assert login("network_coordinator").post(wrong).status_code == 404
     assert ServiceAtLocation.objects.filter(pk=elsewhere.pk).exists()
 
