@@ -2,23 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from recoverynet.accounts import views as accounts_views
 from recoverynet.core.api_docs import RedocDocsView, SwaggerDocsView
 
 urlpatterns = [
     path("", include("recoverynet.core.urls")),
     path("", include("recoverynet.federation.urls")),
     path("", include("recoverynet.directory.urls")),
-    path("manage/", include("recoverynet.federation.manage_urls")),
-    path("me/", include("recoverynet.accounts.urls")),
-    path("privacy/", accounts_views.PrivacyNoticeView.as_view(), name="privacy"),
+    path("", include("recoverynet.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerDocsView.as_view(), name="api-docs"),
     path("api/redoc/", RedocDocsView.as_view(), name="api-redoc"),
-    # Before the admin's own URLs: its sign-in page is replaced by allauth's.
-    path("admin/login/", accounts_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 

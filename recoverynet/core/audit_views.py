@@ -76,7 +76,7 @@ class AuditCsvView(AuditAccessMixin, DownloadOnPostMixin, View):
     )
 
     def download_context(self, request):
-        return {"back_url": reverse("manage:audit_list"), "back_label": "Audit log"}
+        return {"back_url": reverse("core:audit_list"), "back_label": "Audit log"}
 
     def download(self, request):
         entries = self.filtered_entries()

@@ -1,8 +1,6 @@
-"""/manage/: coordinators' and settlement hosts' pages, and the audit log."""
+"""/manage/: coordinators' and settlement hosts' pages (federation:manage:…)."""
 
 from django.urls import path
-
-from recoverynet.core import audit_views
 
 from . import manage_views as views
 
@@ -27,6 +25,4 @@ urlpatterns = [
     path("memberships/<int:pk>/edit/", views.MembershipEditView.as_view(), name="membership_edit"),
     path("organisations/<slug:slug>/edit/", views.OrganisationEditView.as_view(), name="organisation_edit"),
     path("partnerships/<slug:slug>/edit/", views.PartnershipEditView.as_view(), name="partnership_edit"),
-    path("audit/", audit_views.AuditListView.as_view(), name="audit_list"),
-    path("audit.csv", audit_views.AuditCsvView.as_view(), name="audit_csv"),
 ]

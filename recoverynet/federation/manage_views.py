@@ -106,7 +106,7 @@ class NetworkCreateView(ManageView, ServiceFormMixin, FormView):
         return f"{self.result.name} has been set up."
 
     def get_success_url(self):
-        return reverse("manage:network_dashboard", kwargs={"slug": self.result.slug})
+        return reverse("federation:manage:network_dashboard", kwargs={"slug": self.result.slug})
 
 
 class NetworkDashboardView(NetworkObjectMixin, ManageView, TemplateView):
@@ -156,7 +156,7 @@ class NetworkEditView(ObjectEditView):
     service = services.update_network
 
     def get_success_url(self):
-        return reverse("manage:network_dashboard", kwargs={"slug": self.object.slug})
+        return reverse("federation:manage:network_dashboard", kwargs={"slug": self.object.slug})
 
 
 # --- Member lists ---------------------------------------------------------------
@@ -279,10 +279,10 @@ class MembershipObjectMixin:
         membership = self.membership
         user = self.request.user
         if can_manage(user, membership.network):
-            return reverse("manage:member_list", kwargs={"slug": membership.network.slug})
+            return reverse("federation:manage:member_list", kwargs={"slug": membership.network.slug})
         if membership.settlement_id and user.has_perm("federation.change_settlement", membership.settlement):
-            return reverse("manage:settlement_member_list", kwargs={"slug": membership.settlement.slug})
-        return reverse("manage:index")
+            return reverse("federation:manage:settlement_member_list", kwargs={"slug": membership.settlement.slug})
+        return reverse("federation:manage:index")
 
 
 class MembershipDecideView(MembershipObjectMixin, ManageView, ServiceFormMixin, FormView):
@@ -341,7 +341,7 @@ class SettlementCreateView(NetworkObjectMixin, ObjectCreateView):
         return f"{self.result.name} has been added to {self.network.name}."
 
     def get_success_url(self):
-        return reverse("manage:network_dashboard", kwargs={"slug": self.network.slug})
+        return reverse("federation:manage:network_dashboard", kwargs={"slug": self.network.slug})
 
 
 class SettlementEditView(ObjectEditView):
@@ -359,8 +359,8 @@ class SettlementEditView(ObjectEditView):
 
     def get_success_url(self):
         if can_manage(self.request.user, self.object.network):
-            return reverse("manage:network_dashboard", kwargs={"slug": self.object.network.slug})
-        return reverse("manage:index")
+            return reverse("federation:manage:network_dashboard", kwargs={"slug": self.object.network.slug})
+        return reverse("federation:manage:index")
 
 
 # --- Organisations --------------------------------------------------------------
@@ -382,7 +382,7 @@ class OrganisationCreateView(NetworkObjectMixin, ObjectCreateView):
         return {"data": dict(form.cleaned_data)}
 
     def get_success_url(self):
-        return reverse("manage:network_dashboard", kwargs={"slug": self.network.slug})
+        return reverse("federation:manage:network_dashboard", kwargs={"slug": self.network.slug})
 
 
 class OrganisationEditView(ObjectEditView):
@@ -404,8 +404,8 @@ class OrganisationEditView(ObjectEditView):
     def get_success_url(self):
         for network in self.object.networks.order_by("name"):
             if can_manage(self.request.user, network):
-                return reverse("manage:network_dashboard", kwargs={"slug": network.slug})
-        return reverse("manage:organisation_edit", kwargs={"slug": self.object.slug})
+                return reverse("federation:manage:network_dashboard", kwargs={"slug": network.slug})
+        return reverse("federation:manage:organisation_edit", kwargs={"slug": self.object.slug})
 
 
 # --- Partnerships ---------------------------------------------------------------
@@ -427,7 +427,7 @@ class PartnershipCreateView(NetworkObjectMixin, ObjectCreateView):
         return {"data": dict(form.cleaned_data)}
 
     def get_success_url(self):
-        return reverse("manage:network_dashboard", kwargs={"slug": self.result.lead_network.slug})
+        return reverse("federation:manage:network_dashboard", kwargs={"slug": self.result.lead_network.slug})
 
 
 class PartnershipEditView(ObjectEditView):
@@ -447,4 +447,4 @@ class PartnershipEditView(ObjectEditView):
         return {"data": dict(form.cleaned_data)}
 
     def get_success_url(self):
-        return reverse("manage:network_dashboard", kwargs={"slug": self.object.lead_network.slug})
+        return reverse("federation:manage:network_dashboard", kwargs={"slug": self.object.lead_network.slug})

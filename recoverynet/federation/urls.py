@@ -1,4 +1,7 @@
-from django.urls import path
+"""Every URL of the federation: public pages, and the coordinators' /manage/
+(federation:manage:…; no pattern there overlaps another app's /manage/<app>/…)."""
+
+from django.urls import include, path
 
 from . import views
 
@@ -13,4 +16,5 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("partnerships/", views.partnership_list, name="partnership_list"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
+    path("manage/", include("recoverynet.federation.manage_urls")),
 ]

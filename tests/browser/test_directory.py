@@ -480,7 +480,7 @@ def test_coordinator_directory_page_has_no_axe_violations(new_context, live_serv
 
 MANAGE_PAGES_ON_A_PHONE = [
     *COORDINATOR_PAGES,
-    ("audit-log", lambda d: reverse("manage:audit_list")),
+    ("audit-log", lambda d: reverse("core:audit_list")),
     ("manage-changes", lambda d: reverse("directory:manage:change_list")),
 ]
 

@@ -38,7 +38,7 @@ PUBLIC_ITEMS = (
     ("Networks", "federation:network_list", "/networks/", ("/networks/", "/settlements/")),
     ("Organisations", "federation:organisation_list", "/organisations/", ("/organisations/",)),
 )
-MANAGE_URL_NAMES = ("manage:index",)
+MANAGE_URL_NAMES = ("federation:manage:index",)
 
 
 def _item(label, url, path, prefixes):

@@ -21,7 +21,7 @@ from recoverynet.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("manage:audit_list")
+LIST = reverse("core:audit_list")
 # Roles that may read the audit log, each able to see an entry in the own network.
 READERS = ("network_coordinator", "federation_coordinator", "admin")
 

@@ -18,7 +18,7 @@ from recoverynet.testing import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
-LIST = "manage:audit_list"
+LIST = "core:audit_list"
 
 
 def rows_of(client, entry):

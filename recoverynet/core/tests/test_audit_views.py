@@ -20,8 +20,8 @@ from recoverynet.testing import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
-LIST = "manage:audit_list"
-CSV = "manage:audit_csv"
+LIST = "core:audit_list"
+CSV = "core:audit_csv"
 
 
 def entry(*, actor=None, action=AuditEntry.Action.UPDATE, instance=None, network=None, when=None, **kwargs):

@@ -107,7 +107,7 @@ PAGES = {
     "federation:partnership_list": Case(ALL),
     "federation:partnership_detail": Case(ALL, obj="partnership"),
     "core:accessibility": Case(ALL),
-    "privacy": Case(ALL),
+    "accounts:privacy": Case(ALL),
     "core:healthz": Case(ALL),
     "api-schema": Case(ALL),
     "api-docs": Case(ALL),
@@ -122,19 +122,19 @@ PAGES = {
     "accounts:join_network": Case(signed_in(200), obj="network"),
     "accounts:leave_membership": Case(roles(404, anonymous=LOGIN, member=(302, 404)), obj="membership", method="post"),
     # Coordinators' and hosts' pages
-    "manage:index": Case(
+    "federation:manage:index": Case(
         roles(200, anonymous=LOGIN, member=403, professional=403),
     ),
-    "manage:network_create": Case(roles(403, anonymous=LOGIN, federation_coordinator=200, admin=200)),
-    "manage:network_dashboard": Case(COORDINATOR_OF_NETWORK, obj="network"),
-    "manage:network_edit": Case(COORDINATOR_OF_NETWORK, obj="network"),
-    "manage:member_list": Case(COORDINATOR_OF_NETWORK, obj="network"),
-    "manage:settlement_create": Case(COORDINATOR_OF_NETWORK, obj="network"),
-    "manage:organisation_create": Case(COORDINATOR_OF_NETWORK, obj="network"),
-    "manage:partnership_create": Case(COORDINATOR_OF_NETWORK, obj="network"),
-    "manage:settlement_edit": Case(MANAGE_SETTLEMENT, obj="settlement"),
-    "manage:settlement_member_list": Case(MANAGE_SETTLEMENT, obj="settlement"),
-    "manage:organisation_edit": Case(
+    "federation:manage:network_create": Case(roles(403, anonymous=LOGIN, federation_coordinator=200, admin=200)),
+    "federation:manage:network_dashboard": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "federation:manage:network_edit": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "federation:manage:member_list": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "federation:manage:settlement_create": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "federation:manage:organisation_create": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "federation:manage:partnership_create": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "federation:manage:settlement_edit": Case(MANAGE_SETTLEMENT, obj="settlement"),
+    "federation:manage:settlement_member_list": Case(MANAGE_SETTLEMENT, obj="settlement"),
+    "federation:manage:organisation_edit": Case(
         roles(
             403,
             anonymous=LOGIN,
@@ -145,9 +145,9 @@ PAGES = {
         ),
         obj="organisation",
     ),
-    "manage:partnership_edit": Case(COORDINATOR_OF_NETWORK, obj="partnership"),
+    "federation:manage:partnership_edit": Case(COORDINATOR_OF_NETWORK, obj="partnership"),
     # Memberships someone may not see are "not found", never "forbidden".
-    "manage:membership_decide": Case(
+    "federation:manage:membership_decide": Case(
         roles(
             404,
             anonymous=LOGIN,
@@ -160,7 +160,7 @@ PAGES = {
         obj="membership",
         pending=True,
     ),
-    "manage:membership_edit": Case(
+    "federation:manage:membership_edit": Case(
         roles(
             404,
             anonymous=LOGIN,
@@ -172,8 +172,8 @@ PAGES = {
         ),
         obj="membership",
     ),
-    "manage:audit_list": Case(AUDIT),
-    "manage:audit_csv": Case(AUDIT, post=AUDIT),
+    "core:audit_list": Case(AUDIT),
+    "core:audit_csv": Case(AUDIT, post=AUDIT),
 }
 
 # django-allauth's own pages (sign-in, password, two-factor), as they answer here.
@@ -202,7 +202,7 @@ ALLAUTH = {
     "mfa_download_recovery_codes": Case(signed_in(404)),
     "mfa_reauthenticate": Case(roles(302, anonymous=LOGIN, **dict.fromkeys(PRIVILEGED, 200))),
     # The admin's sign-in page hands over to allauth's; staff are sent on, others refused.
-    "admin_login": Case(roles(403, anonymous=LOGIN, admin=302)),
+    "accounts:admin_login": Case(roles(403, anonymous=LOGIN, admin=302)),
 }
 
 API_SIGNED_IN = signed_in(200, anonymous=403)
@@ -428,8 +428,8 @@ def test_the_matrix_sees_views_in_any_namespace():
     assert {
         "directory:openreferral:service_list",
         "directory:exports:meetings_csv",
-        "privacy",
-        "admin_login",
+        "accounts:privacy",
+        "accounts:admin_login",
     } - ours == set()
 
 

@@ -290,7 +290,7 @@ def test_accessibility_statement(client):
 
 @pytest.mark.django_db
 def test_privacy_notice_shows_current_consent_wording_and_rights(client):
-    response = client.get(reverse("privacy"))
+    response = client.get(reverse("accounts:privacy"))
     assert response.status_code == 200
     html = response.content.decode()
     text_of_page = " ".join(html.split())
@@ -320,7 +320,7 @@ def test_privacy_notice_shows_current_consent_wording_and_rights(client):
 @pytest.mark.django_db
 def test_privacy_notice_names_the_configured_contact(client):
     with override_settings(PRIVACY_CONTACT_EMAIL="privacy@recovery.example", DATA_CONTROLLER="NW Recovery CIC"):
-        html = client.get(reverse("privacy")).content.decode()
+        html = client.get(reverse("accounts:privacy")).content.decode()
     assert 'href="mailto:privacy@recovery.example"' in html
     assert "NW Recovery CIC" in html
 
@@ -374,7 +374,7 @@ def nav_links(html):
 
 @pytest.mark.django_db
 def test_header_for_anonymous_people(client, world):
-    html = client.get(reverse("privacy")).content.decode()
+    html = client.get(reverse("accounts:privacy")).content.decode()
     assert nav_links(html) == ["Home", "Networks", "Organisations", "Sign in", "Create an account"]
     header = find_one(html, "header", "govuk-header")
     assert header
@@ -396,7 +396,7 @@ def test_header_for_anonymous_people(client, world):
 )
 def test_header_for_signed_in_people(client, world, role, sees_manage):
     sign_in(client, world.users[role])
-    html = client.get(reverse("privacy")).content.decode()
+    html = client.get(reverse("accounts:privacy")).content.decode()
     expected = ["Home", "Networks", "Organisations", "Your profile"] + (["Manage"] if sees_manage else [])
     assert nav_links(html) == expected
     # Signing out is a POST form with a CSRF token, not a link.
@@ -420,7 +420,7 @@ def test_footer_links(client):
     html = client.get(reverse("core:accessibility")).content.decode()
     footer_links = {text(a): a["attrs"]["href"] for a in find_all(html, "a", "govuk-footer__link")}
     assert footer_links["Accessibility statement"] == reverse("core:accessibility")
-    assert footer_links["Privacy notice"] == reverse("privacy")
+    assert footer_links["Privacy notice"] == reverse("accounts:privacy")
     assert footer_links["API documentation"] == "/api/docs/"
     assert "GNU Affero General Public License v3.0 or later" in footer_links
     assert "Recovery is a Reality" in html
@@ -540,7 +540,7 @@ STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle\s*=", re.IGNORECASE)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["core:accessibility", "privacy", "account_login", "account_signup"])
+@pytest.mark.parametrize("name", ["core:accessibility", "accounts:privacy", "account_login", "account_signup"])
 def test_pages_have_csp_and_no_inline_scripts_or_styles(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
@@ -667,7 +667,7 @@ def test_sign_up_page_has_display_name_and_privacy_link(client):
     html = client.get(reverse("account_signup")).content.decode()
     assert find_one(html, "input", name="display_name")
     assert find_one(html, "div", "govuk-hint", id="id_display_name_helptext")
-    assert find_all(html, "a", href=reverse("privacy"))
+    assert find_all(html, "a", href=reverse("accounts:privacy"))
     assert text(find_one(html, "title")) == "Create an account – RecoveryNet"
 
 

@@ -413,7 +413,9 @@ def test_submit_refuses_an_inactive_meeting(world):
 def test_dashboard_counts_open_reports(login, meeting):
     report(meeting)
     report(meeting, status=ChangeRequest.Status.APPLIED)
-    response = login("network_coordinator").get(reverse("manage:network_dashboard", kwargs={"slug": "cumbria"}))
+    response = login("network_coordinator").get(
+        reverse("federation:manage:network_dashboard", kwargs={"slug": "cumbria"})
+    )
     body = response.content.decode()
     assert "Reported changes waiting" in body
     assert '<strong class="govuk-tag govuk-tag--yellow">1</strong>' in body

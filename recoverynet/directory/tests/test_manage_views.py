@@ -504,7 +504,7 @@ def test_fellowship_list_query_count_is_constant(login, django_assert_max_num_qu
 
 
 def test_dashboard_links_fellowships_for_federation_coordinators_only(login):
-    url = reverse("manage:network_dashboard", kwargs={"slug": "cumbria"})
+    url = reverse("federation:manage:network_dashboard", kwargs={"slug": "cumbria"})
     fellowships = reverse("directory:manage:fellowship_list")
     assert fellowships not in login("network_coordinator").get(url).content.decode()
     assert fellowships in login("federation_coordinator").get(url).content.decode()

@@ -40,33 +40,35 @@ def network_data(**overrides):
 
 
 def test_index_anonymous_redirects_to_login(client, world):
-    assert_login_redirect(client.get(reverse("manage:index")))
+    assert_login_redirect(client.get(reverse("federation:manage:index")))
 
 
 @pytest.mark.parametrize("role", ["member", "professional"])
 def test_index_forbidden_without_a_coordinating_or_hosting_role(login, role):
-    assert login(role).get(reverse("manage:index")).status_code == 403
+    assert login(role).get(reverse("federation:manage:index")).status_code == 403
 
 
 def test_index_lists_coordinated_networks_with_pending_counts(login, world, pending_membership):
-    response = login("network_coordinator").get(reverse("manage:index"))
+    response = login("network_coordinator").get(reverse("federation:manage:index"))
     assert response.status_code == 200
     networks = response.context["networks"]
     assert [n.name for n in networks] == ["Cumbria"]
     assert networks[0].pending_count == 1
     assert "1 request waiting for a decision" in response.content.decode()
-    assert reverse("manage:network_dashboard", kwargs={"slug": "merseyside"}) not in response.content.decode()
+    assert (
+        reverse("federation:manage:network_dashboard", kwargs={"slug": "merseyside"}) not in response.content.decode()
+    )
     assert "Set up a network" not in response.content.decode()
 
 
 def test_index_for_federation_coordinator_lists_every_network(login, world):
-    response = login("federation_coordinator").get(reverse("manage:index"))
+    response = login("federation_coordinator").get(reverse("federation:manage:index"))
     assert [n.name for n in response.context["networks"]] == ["Cumbria", "Merseyside"]
-    assert reverse("manage:network_create") in response.content.decode()
+    assert reverse("federation:manage:network_create") in response.content.decode()
 
 
 def test_index_for_host_lists_hosted_settlement(login, world, pending_membership):
-    response = login("settlement_host").get(reverse("manage:index"))
+    response = login("settlement_host").get(reverse("federation:manage:index"))
     assert response.status_code == 200
     assert list(response.context["networks"]) == []
     settlements = response.context["settlements"]
@@ -79,11 +81,11 @@ def test_index_for_host_lists_hosted_settlement(login, world, pending_membership
 
 def test_federation_coordinator_sets_up_a_network(login, world):
     client = login("federation_coordinator")
-    assert client.get(reverse("manage:network_create")).status_code == 200
-    response = client.post(reverse("manage:network_create"), network_data())
+    assert client.get(reverse("federation:manage:network_create")).status_code == 200
+    response = client.post(reverse("federation:manage:network_create"), network_data())
     network = Network.objects.get(name="Lancashire")
     assert response.status_code == 302
-    assert response.url == reverse("manage:network_dashboard", kwargs={"slug": "lancashire"})
+    assert response.url == reverse("federation:manage:network_dashboard", kwargs={"slug": "lancashire"})
     assert network.federation == world.federation
     entry = audit_for(network, AuditEntry.Action.CREATE).get()
     assert entry.actor == world.users["federation_coordinator"]
@@ -93,20 +95,20 @@ def test_federation_coordinator_sets_up_a_network(login, world):
 @pytest.mark.parametrize("role", ["network_coordinator", "settlement_host", "member"])
 def test_only_federation_coordinators_set_up_networks(login, world, role):
     client = login(role)
-    assert client.get(reverse("manage:network_create")).status_code == 403
-    assert client.post(reverse("manage:network_create"), network_data()).status_code == 403
+    assert client.get(reverse("federation:manage:network_create")).status_code == 403
+    assert client.post(reverse("federation:manage:network_create"), network_data()).status_code == 403
     assert not Network.objects.filter(name="Lancashire").exists()
 
 
 def test_network_create_anonymous_redirects(client, world):
-    assert_login_redirect(client.post(reverse("manage:network_create"), network_data()))
+    assert_login_redirect(client.post(reverse("federation:manage:network_create"), network_data()))
     assert not Network.objects.filter(name="Lancashire").exists()
 
 
 def test_network_create_invalid_re_renders_and_writes_nothing(login, world):
     before = AuditEntry.objects.count()
     response = login("federation_coordinator").post(
-        reverse("manage:network_create"), network_data(name="Cumbria", latitude="123")
+        reverse("federation:manage:network_create"), network_data(name="Cumbria", latitude="123")
     )
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
@@ -116,7 +118,9 @@ def test_network_create_invalid_re_renders_and_writes_nothing(login, world):
 
 
 def test_network_dashboard_shows_counts(login, world, pending_membership):
-    response = login("network_coordinator").get(reverse("manage:network_dashboard", kwargs={"slug": "cumbria"}))
+    response = login("network_coordinator").get(
+        reverse("federation:manage:network_dashboard", kwargs={"slug": "cumbria"})
+    )
     assert response.status_code == 200
     counts = response.context["counts"]
     # member, professional, host, coordinator are active; the newcomer waits.
@@ -127,23 +131,26 @@ def test_network_dashboard_shows_counts(login, world, pending_membership):
 
 
 def test_network_dashboard_wrong_scope(login, client, world):
-    url = reverse("manage:network_dashboard", kwargs={"slug": "merseyside"})
+    url = reverse("federation:manage:network_dashboard", kwargs={"slug": "merseyside"})
     assert login("network_coordinator").get(url).status_code == 403
     client.logout()
     assert (
-        login("settlement_host").get(reverse("manage:network_dashboard", kwargs={"slug": "cumbria"})).status_code == 403
+        login("settlement_host")
+        .get(reverse("federation:manage:network_dashboard", kwargs={"slug": "cumbria"}))
+        .status_code
+        == 403
     )
     client.logout()
     assert_login_redirect(client.get(url))
 
 
 def test_network_dashboard_unknown_slug_is_404(login, world):
-    url = reverse("manage:network_dashboard", kwargs={"slug": "nowhere"})
+    url = reverse("federation:manage:network_dashboard", kwargs={"slug": "nowhere"})
     assert login("federation_coordinator").get(url).status_code == 404
 
 
 def test_coordinator_edits_own_network(login, world):
-    url = reverse("manage:network_edit", kwargs={"slug": "cumbria"})
+    url = reverse("federation:manage:network_edit", kwargs={"slug": "cumbria"})
     client = login("network_coordinator")
     response = client.get(url)
     assert response.status_code == 200
@@ -158,7 +165,7 @@ def test_coordinator_edits_own_network(login, world):
 
 
 def test_network_edit_wrong_scope_and_anonymous(login, client, world):
-    url = reverse("manage:network_edit", kwargs={"slug": "merseyside"})
+    url = reverse("federation:manage:network_edit", kwargs={"slug": "merseyside"})
     assert_login_redirect(client.post(url, network_data(name="Merseyside")))
     coordinator = login("network_coordinator")
     assert coordinator.get(url).status_code == 403
@@ -168,7 +175,7 @@ def test_network_edit_wrong_scope_and_anonymous(login, client, world):
 
 
 def test_network_edit_invalid_writes_nothing(login, world):
-    url = reverse("manage:network_edit", kwargs={"slug": "cumbria"})
+    url = reverse("federation:manage:network_edit", kwargs={"slug": "cumbria"})
     response = login("network_coordinator").post(url, network_data(name="Merseyside", website="not a url"))
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -182,7 +189,7 @@ def test_network_edit_invalid_writes_nothing(login, world):
 
 
 def test_member_list_pending_first_with_details(login, world, pending_membership):
-    response = login("network_coordinator").get(reverse("manage:member_list", kwargs={"slug": "cumbria"}))
+    response = login("network_coordinator").get(reverse("federation:manage:member_list", kwargs={"slug": "cumbria"}))
     assert response.status_code == 200
     rows = list(response.context["memberships"])
     assert rows[0] == pending_membership
@@ -190,7 +197,7 @@ def test_member_list_pending_first_with_details(login, world, pending_membership
     assert world.other_membership not in rows
     html = response.content.decode()
     assert "Newcomer" in html and "Carlisle Hub" in html
-    assert reverse("manage:membership_decide", kwargs={"pk": pending_membership.pk}) in html
+    assert reverse("federation:manage:membership_decide", kwargs={"pk": pending_membership.pk}) in html
     assert response.context["pending_total"] == 1
 
 
@@ -202,7 +209,11 @@ def test_member_list_shows_email_only_with_contact_consent(login, world):
     ConsentRecordFactory(user=professional, purpose="contact", granted=True)
     withdrawn = ConsentRecordFactory(user=professional, purpose="contact", granted=False)
     assert withdrawn.recorded_at >= professional.consent_records.first().recorded_at
-    html = login("network_coordinator").get(reverse("manage:member_list", kwargs={"slug": "cumbria"})).content.decode()
+    html = (
+        login("network_coordinator")
+        .get(reverse("federation:manage:member_list", kwargs={"slug": "cumbria"}))
+        .content.decode()
+    )
     assert "member@example.org" in html
     assert "host@example.org" not in html
     assert "professional@example.org" not in html
@@ -211,7 +222,7 @@ def test_member_list_shows_email_only_with_contact_consent(login, world):
 
 def test_member_list_filters(login, world, pending_membership):
     client = login("network_coordinator")
-    url = reverse("manage:member_list", kwargs={"slug": "cumbria"})
+    url = reverse("federation:manage:member_list", kwargs={"slug": "cumbria"})
     assert list(client.get(url, {"status": "pending"}).context["memberships"]) == [pending_membership]
     assert [m.user.display_name for m in client.get(url, {"q": "newcom"}).context["memberships"]] == ["Newcomer"]
     by_role = client.get(url, {"role": "settlement_host"}).context["memberships"]
@@ -222,7 +233,7 @@ def test_member_list_filters(login, world, pending_membership):
 
 def test_member_list_rejects_another_networks_settlement_filter(login, world):
     response = login("network_coordinator").get(
-        reverse("manage:member_list", kwargs={"slug": "cumbria"}), {"settlement": world.other_settlement.pk}
+        reverse("federation:manage:member_list", kwargs={"slug": "cumbria"}), {"settlement": world.other_settlement.pk}
     )
     assert response.status_code == 200
     assert "settlement" in response.context["filter"].form.errors
@@ -230,10 +241,13 @@ def test_member_list_rejects_another_networks_settlement_filter(login, world):
 
 
 def test_member_list_wrong_scope(login, client, world):
-    url = reverse("manage:member_list", kwargs={"slug": "merseyside"})
+    url = reverse("federation:manage:member_list", kwargs={"slug": "merseyside"})
     assert login("network_coordinator").get(url).status_code == 403
     client.logout()
-    assert login("settlement_host").get(reverse("manage:member_list", kwargs={"slug": "cumbria"})).status_code == 403
+    assert (
+        login("settlement_host").get(reverse("federation:manage:member_list", kwargs={"slug": "cumbria"})).status_code
+        == 403
+    )
     client.logout()
     assert_login_redirect(client.get(url))
 
@@ -241,7 +255,7 @@ def test_member_list_wrong_scope(login, client, world):
 def test_member_list_paginates_at_50(login, world):
     MembershipFactory.create_batch(52, network=world.own_network)
     client = login("network_coordinator")
-    url = reverse("manage:member_list", kwargs={"slug": "cumbria"})
+    url = reverse("federation:manage:member_list", kwargs={"slug": "cumbria"})
     assert len(client.get(url).context["memberships"]) == 50
     page_2 = client.get(url, {"page": 2}).context["memberships"]
     assert len(page_2) == 52 + 4 - 50
@@ -249,7 +263,7 @@ def test_member_list_paginates_at_50(login, world):
 
 def test_member_list_query_count_is_constant(login, world):
     client = login("network_coordinator")
-    url = reverse("manage:member_list", kwargs={"slug": "cumbria"})
+    url = reverse("federation:manage:member_list", kwargs={"slug": "cumbria"})
 
     def add_people(count):
         for membership in MembershipFactory.create_batch(
@@ -272,7 +286,9 @@ def test_member_list_query_count_is_constant(login, world):
 
 def test_host_sees_own_settlement_members_only(login, world, pending_membership):
     elsewhere = MembershipFactory(network=world.own_network, settlement=None)
-    response = login("settlement_host").get(reverse("manage:settlement_member_list", kwargs={"slug": "carlisle-hub"}))
+    response = login("settlement_host").get(
+        reverse("federation:manage:settlement_member_list", kwargs={"slug": "carlisle-hub"})
+    )
     assert response.status_code == 200
     rows = list(response.context["memberships"])
     assert rows[0] == pending_membership
@@ -280,18 +296,20 @@ def test_host_sees_own_settlement_members_only(login, world, pending_membership)
     assert elsewhere not in rows
     html = response.content.decode()
     # Hosts decide on requests but do not change roles.
-    assert reverse("manage:membership_decide", kwargs={"pk": pending_membership.pk}) in html
-    assert reverse("manage:membership_edit", kwargs={"pk": world.own_membership.pk}) not in html
+    assert reverse("federation:manage:membership_decide", kwargs={"pk": pending_membership.pk}) in html
+    assert reverse("federation:manage:membership_edit", kwargs={"pk": world.own_membership.pk}) not in html
 
 
 def test_settlement_member_list_wrong_scope(login, client, world):
-    url = reverse("manage:settlement_member_list", kwargs={"slug": "bootle-hub"})
+    url = reverse("federation:manage:settlement_member_list", kwargs={"slug": "bootle-hub"})
     assert login("settlement_host").get(url).status_code == 403
     client.logout()
     assert login("network_coordinator").get(url).status_code == 403
     client.logout()
     assert (
-        login("member").get(reverse("manage:settlement_member_list", kwargs={"slug": "carlisle-hub"})).status_code
+        login("member")
+        .get(reverse("federation:manage:settlement_member_list", kwargs={"slug": "carlisle-hub"}))
+        .status_code
         == 403
     )
     client.logout()
@@ -300,7 +318,7 @@ def test_settlement_member_list_wrong_scope(login, client, world):
 
 def test_coordinator_sees_settlement_member_list(login, world):
     response = login("network_coordinator").get(
-        reverse("manage:settlement_member_list", kwargs={"slug": "carlisle-hub"})
+        reverse("federation:manage:settlement_member_list", kwargs={"slug": "carlisle-hub"})
     )
     assert response.status_code == 200
     assert world.own_membership in list(response.context["memberships"])
@@ -310,7 +328,7 @@ def test_coordinator_sees_settlement_member_list(login, world):
 
 
 def decide_url(membership):
-    return reverse("manage:membership_decide", kwargs={"pk": membership.pk})
+    return reverse("federation:manage:membership_decide", kwargs={"pk": membership.pk})
 
 
 def test_coordinator_approves_request(login, world, pending_membership):
@@ -318,7 +336,7 @@ def test_coordinator_approves_request(login, world, pending_membership):
     assert client.get(decide_url(pending_membership)).status_code == 200
     response = client.post(decide_url(pending_membership), {"decision": "approve"})
     assert response.status_code == 302
-    assert response.url == reverse("manage:member_list", kwargs={"slug": "cumbria"})
+    assert response.url == reverse("federation:manage:member_list", kwargs={"slug": "cumbria"})
     pending_membership.refresh_from_db()
     assert pending_membership.status == Membership.Status.ACTIVE
     assert pending_membership.decided_at is not None
@@ -333,7 +351,7 @@ def test_host_declines_request_with_reason(login, world, pending_membership):
         decide_url(pending_membership), {"decision": "decline", "reason": "  We are full until spring.  "}
     )
     assert response.status_code == 302
-    assert response.url == reverse("manage:settlement_member_list", kwargs={"slug": "carlisle-hub"})
+    assert response.url == reverse("federation:manage:settlement_member_list", kwargs={"slug": "carlisle-hub"})
     pending_membership.refresh_from_db()
     assert pending_membership.status == Membership.Status.DECLINED
     assert pending_membership.decision_reason == "We are full until spring."
@@ -397,7 +415,7 @@ def test_decide_page_hides_email_without_consent(login, world, pending_membershi
 
 
 def edit_url(membership):
-    return reverse("manage:membership_edit", kwargs={"pk": membership.pk})
+    return reverse("federation:manage:membership_edit", kwargs={"pk": membership.pk})
 
 
 def test_coordinator_makes_a_member_a_host(login, world):
@@ -468,7 +486,7 @@ def test_federation_coordinator_edits_any_membership(login, world):
 
 
 def test_coordinator_adds_settlement(login, world):
-    url = reverse("manage:settlement_create", kwargs={"slug": "cumbria"})
+    url = reverse("federation:manage:settlement_create", kwargs={"slug": "cumbria"})
     client = login("network_coordinator")
     assert client.get(url).status_code == 200
     response = client.post(url, settlement_data())
@@ -479,10 +497,10 @@ def test_coordinator_adds_settlement(login, world):
 
 
 def test_settlement_create_wrong_scope(login, client, world):
-    url = reverse("manage:settlement_create", kwargs={"slug": "merseyside"})
+    url = reverse("federation:manage:settlement_create", kwargs={"slug": "merseyside"})
     assert login("network_coordinator").post(url, settlement_data()).status_code == 403
     client.logout()
-    own_url = reverse("manage:settlement_create", kwargs={"slug": "cumbria"})
+    own_url = reverse("federation:manage:settlement_create", kwargs={"slug": "cumbria"})
     assert login("settlement_host").post(own_url, settlement_data()).status_code == 403
     client.logout()
     assert_login_redirect(client.post(url, settlement_data()))
@@ -500,7 +518,9 @@ def test_settlement_create_wrong_scope(login, client, world):
 )
 def test_settlement_create_invalid_writes_nothing(login, world, data, field):
     before = (Settlement.objects.count(), AuditEntry.objects.count())
-    response = login("network_coordinator").post(reverse("manage:settlement_create", kwargs={"slug": "cumbria"}), data)
+    response = login("network_coordinator").post(
+        reverse("federation:manage:settlement_create", kwargs={"slug": "cumbria"}), data
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert form.errors
@@ -512,12 +532,12 @@ def test_settlement_create_invalid_writes_nothing(login, world, data, field):
 
 
 def test_host_edits_own_settlement(login, world):
-    url = reverse("manage:settlement_edit", kwargs={"slug": "carlisle-hub"})
+    url = reverse("federation:manage:settlement_edit", kwargs={"slug": "carlisle-hub"})
     client = login("settlement_host")
     assert client.get(url).status_code == 200
     response = client.post(url, settlement_data(name="Carlisle Hub", town="Carlisle", opening_times="Every day"))
     assert response.status_code == 302
-    assert response.url == reverse("manage:index")
+    assert response.url == reverse("federation:manage:index")
     world.own_settlement.refresh_from_db()
     assert (world.own_settlement.town, world.own_settlement.opening_times) == ("Carlisle", "Every day")
     entry = audit_for(world.own_settlement, AuditEntry.Action.UPDATE).get()
@@ -526,7 +546,7 @@ def test_host_edits_own_settlement(login, world):
 
 
 def test_settlement_edit_wrong_scope(login, client, world):
-    url = reverse("manage:settlement_edit", kwargs={"slug": "bootle-hub"})
+    url = reverse("federation:manage:settlement_edit", kwargs={"slug": "bootle-hub"})
     for role in ("settlement_host", "network_coordinator", "member"):
         client.logout()
         assert login(role).post(url, settlement_data(name="Bootle Hub", town="Hijacked")).status_code == 403
@@ -537,7 +557,7 @@ def test_settlement_edit_wrong_scope(login, client, world):
 
 
 def test_settlement_edit_invalid_writes_nothing(login, world):
-    url = reverse("manage:settlement_edit", kwargs={"slug": "carlisle-hub"})
+    url = reverse("federation:manage:settlement_edit", kwargs={"slug": "carlisle-hub"})
     response = login("network_coordinator").post(url, settlement_data(name="", town="Carlisle"))
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
@@ -560,7 +580,7 @@ def organisation_data(networks, **overrides):
 
 
 def test_coordinator_adds_organisation(login, world):
-    url = reverse("manage:organisation_create", kwargs={"slug": "cumbria"})
+    url = reverse("federation:manage:organisation_create", kwargs={"slug": "cumbria"})
     client = login("network_coordinator")
     response = client.get(url)
     assert list(response.context["form"].fields["networks"].queryset) == [world.own_network]
@@ -589,7 +609,7 @@ def test_organisation_create_invalid_writes_nothing(login, world, overrides, fie
         overrides = {"networks": [world.other_network.pk]}
     data = {**organisation_data([world.own_network]), **overrides}
     response = login("network_coordinator").post(
-        reverse("manage:organisation_create", kwargs={"slug": "cumbria"}), data
+        reverse("federation:manage:organisation_create", kwargs={"slug": "cumbria"}), data
     )
     assert response.status_code == 200
     assert field in response.context["form"].errors
@@ -597,18 +617,21 @@ def test_organisation_create_invalid_writes_nothing(login, world, overrides, fie
 
 
 def test_organisation_create_wrong_scope(login, client, world):
-    url = reverse("manage:organisation_create", kwargs={"slug": "merseyside"})
+    url = reverse("federation:manage:organisation_create", kwargs={"slug": "merseyside"})
     assert login("network_coordinator").get(url).status_code == 403
     client.logout()
     assert (
-        login("professional").get(reverse("manage:organisation_create", kwargs={"slug": "cumbria"})).status_code == 403
+        login("professional")
+        .get(reverse("federation:manage:organisation_create", kwargs={"slug": "cumbria"}))
+        .status_code
+        == 403
     )
     client.logout()
     assert_login_redirect(client.get(url))
 
 
 def test_professional_edits_own_organisation_but_not_its_networks(login, world):
-    url = reverse("manage:organisation_edit", kwargs={"slug": "eden-recovery"})
+    url = reverse("federation:manage:organisation_edit", kwargs={"slug": "eden-recovery"})
     client = login("professional")
     response = client.get(url)
     assert response.status_code == 200
@@ -630,7 +653,7 @@ def test_professional_edits_own_organisation_but_not_its_networks(login, world):
 
 
 def test_organisation_edit_wrong_scope(login, client, world):
-    url = reverse("manage:organisation_edit", kwargs={"slug": "mersey-works"})
+    url = reverse("federation:manage:organisation_edit", kwargs={"slug": "mersey-works"})
     data = organisation_data([world.other_network], name="Mersey Works", description="Hijacked")
     for role in ("professional", "network_coordinator", "settlement_host"):
         client.logout()
@@ -643,7 +666,7 @@ def test_organisation_edit_wrong_scope(login, client, world):
 
 def test_coordinator_cannot_remove_a_network_they_do_not_coordinate(login, world):
     shared = OrganisationFactory(name="Both Ways", slug="both-ways", networks=[world.own_network, world.other_network])
-    url = reverse("manage:organisation_edit", kwargs={"slug": "both-ways"})
+    url = reverse("federation:manage:organisation_edit", kwargs={"slug": "both-ways"})
     client = login("network_coordinator")
     form = client.get(url).context["form"]
     assert set(form.fields["networks"].queryset) == {world.own_network, world.other_network}
@@ -678,7 +701,7 @@ def partnership_data(lead, **overrides):
 
 
 def test_coordinator_adds_partnership(login, world):
-    url = reverse("manage:partnership_create", kwargs={"slug": "cumbria"})
+    url = reverse("federation:manage:partnership_create", kwargs={"slug": "cumbria"})
     client = login("network_coordinator")
     form = client.get(url).context["form"]
     assert list(form.fields["lead_network"].queryset) == [world.own_network]
@@ -713,7 +736,7 @@ def test_partnership_create_invalid_writes_nothing(login, world, overrides, fiel
     if overrides.get("lead_network") == "OTHER":
         overrides = {"lead_network": world.other_network.pk}
     response = login("network_coordinator").post(
-        reverse("manage:partnership_create", kwargs={"slug": "cumbria"}),
+        reverse("federation:manage:partnership_create", kwargs={"slug": "cumbria"}),
         {**partnership_data(world.own_network), **overrides},
     )
     assert response.status_code == 200
@@ -722,7 +745,7 @@ def test_partnership_create_invalid_writes_nothing(login, world, overrides, fiel
 
 
 def test_partnership_create_wrong_scope(login, client, world):
-    url = reverse("manage:partnership_create", kwargs={"slug": "merseyside"})
+    url = reverse("federation:manage:partnership_create", kwargs={"slug": "merseyside"})
     assert login("network_coordinator").post(url, partnership_data(world.other_network)).status_code == 403
     client.logout()
     assert_login_redirect(client.get(url))
@@ -730,7 +753,7 @@ def test_partnership_create_wrong_scope(login, client, world):
 
 
 def test_coordinator_edits_own_partnership(login, world):
-    url = reverse("manage:partnership_edit", kwargs={"slug": "own-partnership"})
+    url = reverse("federation:manage:partnership_edit", kwargs={"slug": "own-partnership"})
     client = login("network_coordinator")
     assert client.get(url).status_code == 200
     data = partnership_data(
@@ -751,7 +774,7 @@ def test_coordinator_edits_own_partnership(login, world):
 
 
 def test_partnership_edit_wrong_scope(login, client, world):
-    url = reverse("manage:partnership_edit", kwargs={"slug": "other-partnership"})
+    url = reverse("federation:manage:partnership_edit", kwargs={"slug": "other-partnership"})
     data = partnership_data(world.other_network, name="Hijacked")
     for role in ("network_coordinator", "professional", "settlement_host"):
         client.logout()
@@ -763,7 +786,7 @@ def test_partnership_edit_wrong_scope(login, client, world):
 
 
 def test_federation_coordinator_moves_partnership_lead(login, world):
-    url = reverse("manage:partnership_edit", kwargs={"slug": "own-partnership"})
+    url = reverse("federation:manage:partnership_edit", kwargs={"slug": "own-partnership"})
     data = partnership_data(
         world.other_network,
         name=world.own_partnership.name,
@@ -772,7 +795,7 @@ def test_federation_coordinator_moves_partnership_lead(login, world):
     )
     response = login("federation_coordinator").post(url, data)
     assert response.status_code == 302
-    assert response.url == reverse("manage:network_dashboard", kwargs={"slug": "merseyside"})
+    assert response.url == reverse("federation:manage:network_dashboard", kwargs={"slug": "merseyside"})
     world.own_partnership.refresh_from_db()
     assert world.own_partnership.lead_network == world.other_network
 
@@ -783,4 +806,4 @@ def test_new_network_coordinator_without_network_gets_403(client, world):
         user=user, network=NetworkFactory(), status=Membership.Status.PENDING, role=Membership.Role.NETWORK_COORDINATOR
     )
     sign_in(client, user)
-    assert client.get(reverse("manage:index")).status_code == 403
+    assert client.get(reverse("federation:manage:index")).status_code == 403

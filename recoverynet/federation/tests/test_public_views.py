@@ -227,7 +227,7 @@ def test_manage_link_only_for_people_who_may_manage_the_network(client, world):
     response = client.get(world.own_network.get_absolute_url())
     assert response.status_code == 200
     assert response.context["can_manage"] is True
-    assert f'href="{reverse("manage:network_dashboard", kwargs={"slug": "cumbria"})}"' in html(response)
+    assert f'href="{reverse("federation:manage:network_dashboard", kwargs={"slug": "cumbria"})}"' in html(response)
     # Not for another network's page, nor for a member.
     response = client.get(world.other_network.get_absolute_url())
     assert response.context["can_manage"] is False
