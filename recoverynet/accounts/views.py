@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import TemplateView
 
-from recoverynet.core.views import contact_details
+from recoverynet.core.site_contacts import contact_details
 from recoverynet.federation import services as federation_services
 from recoverynet.federation.models import Membership, Network
 

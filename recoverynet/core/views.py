@@ -1,7 +1,6 @@
 import logging
 import secrets
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -9,21 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from .site_contacts import contact_details
+
 logger = logging.getLogger(__name__)
 HEALTH_CACHE_KEY = "healthz"
-
-
-def contact_details():
-    """Who to contact about privacy and accessibility: set per deployment
-    (settings PRIVACY_CONTACT_EMAIL, ACCESSIBILITY_CONTACT_EMAIL, DATA_CONTROLLER,
-    DATA_PROTECTION_OFFICER); empty values are explained on the pages."""
-    return {
-        "federation_name": settings.FEDERATION_NAME,
-        "data_controller": settings.DATA_CONTROLLER or settings.FEDERATION_NAME,
-        "privacy_contact_email": settings.PRIVACY_CONTACT_EMAIL,
-        "accessibility_contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL or settings.PRIVACY_CONTACT_EMAIL,
-        "data_protection_officer": settings.DATA_PROTECTION_OFFICER,
-    }
 
 
 class AccessibilityStatementView(TemplateView):

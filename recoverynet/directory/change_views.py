@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from recoverynet.core.client_address import client_address
-from recoverynet.core.manage_views import add_service_errors
+from recoverynet.core.manage_pages import add_service_errors
 
 from . import services
 from .forms import ChangeReportForm

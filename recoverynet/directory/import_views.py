@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, View
 
-from recoverynet.core.manage_views import ManageView, ServiceFormMixin, add_service_errors, editable_copy
+from recoverynet.core.manage_pages import ManageView, ServiceFormMixin, add_service_errors, editable_copy
 from recoverynet.federation import scoping
 from recoverynet.federation.forms import manageable_networks
 from recoverynet.federation.mixins import NetworkObjectMixin

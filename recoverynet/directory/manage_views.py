@@ -1,6 +1,6 @@
 """The coordinators' pages for the directory (/manage/directory/).
 
-Thin views on core.manage_views: fetch the object, ask
+Thin views on core.manage_pages: fetch the object, ask
 the rule in rules.py, hand the form's cleaned data to a service in
 recoverynet.directory.services. Meetings, locations, services and networks
 are public objects, so the wrong coordinator gets 403; change requests are
@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
 
-from recoverynet.core.manage_views import (
+from recoverynet.core.manage_pages import (
     ManageView,
     ObjectCreateView,
     ObjectEditView,

@@ -15,7 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from recoverynet.accounts.models import ConsentPurpose
 from recoverynet.accounts.privacy import consented_user_ids, has_consent
-from recoverynet.core.manage_views import ManageView, ObjectCreateView, ObjectEditView, ServiceFormMixin, editable_copy
+from recoverynet.core.manage_pages import ManageView, ObjectCreateView, ObjectEditView, ServiceFormMixin, editable_copy
 
 from . import scoping, services
 from .filters_manage import MembershipFilter

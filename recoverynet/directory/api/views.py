@@ -19,7 +19,7 @@ from recoverynet.core.api import (
     count_of,
     error_responses,
 )
-from recoverynet.core.api_views import PublicReadOnlyViewSet, PublicWritableViewSet
+from recoverynet.core.viewsets import PublicReadOnlyViewSet, PublicWritableViewSet
 
 from .. import finder, services
 from ..models import Fellowship, Location, Meeting, Service, TaxonomyTerm

@@ -12,14 +12,14 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from recoverynet.core import api_views as core_api_views
+from recoverynet.core import viewsets as core_viewsets
 from recoverynet.core.api import (
     SLUG_PATTERN,
     RulesObjectPermission,
     count_of,
     error_responses,
 )
-from recoverynet.core.api_views import PublicReadOnlyViewSet
+from recoverynet.core.viewsets import PublicReadOnlyViewSet
 from recoverynet.federation import scoping, services
 from recoverynet.federation.models import Membership, Network, Organisation, Partnership, Settlement
 
@@ -30,7 +30,7 @@ def public_networks():
     return Network.objects.active()
 
 
-class PublicWritableViewSet(core_api_views.PublicWritableViewSet):
+class PublicWritableViewSet(core_viewsets.PublicWritableViewSet):
     def reread(self, instance):
         """The object as the read endpoints show it, for the response to a write."""
         return self.read_queryset().filter(pk=instance.pk).first() or instance
