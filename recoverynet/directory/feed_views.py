@@ -15,7 +15,6 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -55,14 +54,9 @@ def meeting_guide_feed(request, slug=None):
     if slug is not None:
         network = get_object_or_404(Network, slug=slug, is_active=True)
         meetings = meetings.filter(network=network)
-    stamp = (
-        feed_queryset(meetings)
-        .order_by()
-        .aggregate(newest=Max("updated_at"), newest_location=Max("location__updated_at"), count=Count("pk"))
-    )
+    newest, count = feed_queryset(meetings).change_stamp()
     base_url = request.build_absolute_uri("/")
-    newest = max((t for t in (stamp["newest"], stamp["newest_location"]) if t is not None), default=None)
-    version = f"{newest.isoformat() if newest else ''}|{stamp['count']}|{base_url}|{slug or ''}"
+    version = f"{newest.isoformat() if newest else ''}|{count}|{base_url}|{slug or ''}"
     etag = f'"{hashlib.sha256(version.encode()).hexdigest()[:32]}"'
     last_modified = int(newest.timestamp()) if newest else None
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)

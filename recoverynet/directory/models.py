@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import FloatField, OuterRef, Q, Subquery
+from django.db.models import Count, FloatField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from encrypted_fields.fields import EncryptedEmailField
@@ -143,6 +143,15 @@ class MeetingQuerySet(models.QuerySet):
 
     def online(self):
         return self.filter(Meeting.ONLINE_Q)
+
+    def change_stamp(self) -> tuple:
+        """(newest change, count) of these meetings, a location edit counting as a
+        change to its meetings: what feeds and cached pages key their versions on."""
+        stamp = self.order_by().aggregate(
+            newest=Max("updated_at"), newest_location=Max("location__updated_at"), count=Count("pk")
+        )
+        newest = max((t for t in (stamp["newest"], stamp["newest_location"]) if t is not None), default=None)
+        return newest, stamp["count"]
 
     def in_person(self):
         return self.filter(Meeting.IN_PERSON_Q)

@@ -125,11 +125,8 @@ def directory_version(request) -> str:
     newest change to a meeting, its location or a service, and how many there are
     (so a deletion shows too). Renamed networks and fellowships show within the
     page cache's minute."""
-    meetings = Meeting.objects.order_by().aggregate(
-        newest=Max("updated_at"), newest_location=Max("location__updated_at"), count=Count("pk")
-    )
     services = Service.objects.order_by().aggregate(newest=Max("updated_at"), count=Count("pk"))
-    return "|".join(str(value) for value in (*meetings.values(), *services.values()))
+    return "|".join(str(value) for value in (*Meeting.objects.change_stamp(), *services.values()))
 
 
 @cache_public_page(version=directory_version)
