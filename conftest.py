@@ -78,3 +78,21 @@ def staff_client(world, client_for):
         return client_for(user)
 
     return _staff_client
+
+
+@pytest.fixture
+def wsgi_app():
+    """The Django WSGI application on the test's database transaction, for in-process
+    HTTP tools (schemathesis). Like Django's test client, requests do not close the
+    connection (that would end the test's transaction on PostgreSQL)."""
+    from django.core import signals
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)

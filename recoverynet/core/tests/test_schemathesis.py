@@ -20,9 +20,6 @@ import os
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from django.test import Client
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -44,21 +41,6 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
 EXAMPLES_WITH_GENERATED_PATH = max(1, EXAMPLES * 2 // 5)
 # A CSRF secret for the signed-in runs: the cookie and the header must match.
 CSRF_TOKEN = "schemathesisSchemathesis12345678"
-
-
-@pytest.fixture
-def wsgi_app():
-    """The Django WSGI application, calling into the test's database transaction.
-
-    Like Django's test client, stop each request from closing the database
-    connection (it would end the test's transaction on PostgreSQL)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield get_wsgi_application()
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -17,9 +17,6 @@ import os
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -76,18 +73,6 @@ def bundled_standard():
     # Its schemas are JSON Schema 2020-12 (jsonSchemaDialect), which is OpenAPI 3.1.
     bundle["openapi"] = "3.1.0"
     return bundle
-
-
-@pytest.fixture
-def wsgi_app():
-    """The WSGI application on the test's transaction (see core/tests/test_schemathesis.py)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield get_wsgi_application()
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
