@@ -25,7 +25,7 @@ VIEW_MODULES = ("views", "urls")  # and names ending in _views / _urls
 
 def is_test(module: str) -> bool:
     parts = module.split(".")
-    return "tests" in parts or "migrations" in parts or module == "recoverynet.testing"
+    return "tests" in parts or "migrations" in parts or module.startswith("recoverynet.testing")
 
 
 def source_modules() -> dict[str, Path]:
