@@ -9,6 +9,9 @@ An app's AppConfig may set:
 * ``panels``: ``{"network": [dotted path, ...], "settlement": [...]}`` — each a
   ``panel(request, obj) -> str | None`` giving a section of HTML for another
   app's page about that object (None leaves it out).
+* ``indicators``: dotted path of a sequence of :class:`Indicator` — the
+  figures the app owns, for the outcomes framework, which reads them without
+  knowing the app's tables.
 
 Audited models need no declaration: every model written through
 core.services is audited, and the audit log's filters read the log itself.
@@ -16,7 +19,8 @@ The permission matrix needs none either: it finds every URL served by our
 code from the URL patterns.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -76,3 +80,52 @@ def render_panels(page: str, request, obj) -> list[SafeString]:
     """The HTML sections other apps add to a page about `obj` ("network", "settlement")."""
     sections = (panel(request, obj) for panel in _panel_functions(page))
     return [mark_safe(html) for html in sections if html]  # noqa: S308 - each panel renders a template
+
+
+# --- Outcome indicators ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open span of dates [start, end), e.g. a quarter."""
+
+    start: datetime.date
+    end: datetime.date
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure an app contributes to the nine outcomes.
+
+    ``measure(networks, period)`` returns ``{network_id: value}`` for the given
+    networks (a queryset or list of Network) over `period`, computed in the
+    database with a fixed number of queries whatever the number of networks; a
+    network with nothing to count is 0, not missing. ``count`` says the value
+    counts people or things (so small numbers are suppressed); rates and hours
+    set it False and name their ``denominator`` indicator where a rate hides
+    a small group."""
+
+    key: str  # unique across apps: "<app label>.<name>"
+    outcomes: tuple[int, ...]  # the seed's outcomes (1-9) it evidences
+    name: str
+    definition: str
+    unit: str  # "people", "hours", "%", "meetings", ...
+    period: str  # "quarter", "month" or "snapshot" (as at the period's end)
+    source: str  # where the data comes from, in plain words
+    measure: Callable
+    count: bool = True
+    denominator: str | None = None
+
+
+@cache
+def indicators() -> tuple[Indicator, ...]:
+    """Every app's indicators, in INSTALLED_APPS order; keys are unique."""
+    found: list[Indicator] = []
+    for _, path in _declared("indicators"):
+        declared: Sequence[Indicator] = import_string(path)
+        found.extend(declared)
+    keys = [indicator.key for indicator in found]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise ValueError(f"Indicator keys declared twice: {duplicates}")
+    return tuple(found)

@@ -30,3 +30,33 @@ def test_a_network_page_gets_the_panels_apps_declare(world):
     assert len(sections) == 1
     assert 'id="meetings"' in sections[0]
     assert registry.render_panels("no such page", RequestFactory().get("/"), world.own_network) == []
+
+
+TWO_INDICATORS = (
+    registry.Indicator(
+        key="directory.example",
+        outcomes=(5,),
+        name="Example",
+        definition="An example",
+        unit="meetings",
+        period="snapshot",
+        source="The directory",
+        measure=lambda networks, period: {network.pk: 0 for network in networks},
+    ),
+)
+
+
+def test_indicators_are_collected_from_what_apps_declare(monkeypatch):
+    monkeypatch.setattr(apps.get_app_config("directory"), "indicators", __name__ + ".TWO_INDICATORS", raising=False)
+    registry.indicators.cache_clear()
+    try:
+        assert "directory.example" in [indicator.key for indicator in registry.indicators()]
+        monkeypatch.setattr(
+            apps.get_app_config("federation"), "indicators", __name__ + ".TWO_INDICATORS", raising=False
+        )
+        registry.indicators.cache_clear()
+        with pytest.raises(ValueError, match="directory.example"):
+            registry.indicators()
+    finally:
+        monkeypatch.undo()
+        registry.indicators.cache_clear()
