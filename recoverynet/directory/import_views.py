@@ -23,6 +23,7 @@ from recoverynet.federation.mixins import NetworkObjectMixin
 
 from .import_forms import FeedSourceForm, ImportForm
 from .models import DAY_NAMES, FeedImport, FeedSource
+from .selectors import sources_visible_to
 from .services import feeds
 
 SOURCES_PER_PAGE = 50
@@ -80,19 +81,6 @@ def changed_rows(report) -> list:
         ]
         rows.append({"slug": change.get("slug"), "name": change.get("name"), "fields": fields})
     return rows
-
-
-def visible_network_ids(user):
-    """None for every network (federation coordinators), else the coordinated ones."""
-    if scoping.is_federation_coordinator(user):
-        return None
-    return scoping.coordinated_network_ids(user)
-
-
-def sources_visible_to(user, queryset=None):
-    queryset = FeedSource.objects.all() if queryset is None else queryset
-    ids = visible_network_ids(user)
-    return queryset if ids is None else queryset.filter(network_id__in=ids)
 
 
 class SourceListView(ManageView, ListView):

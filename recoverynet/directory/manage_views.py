@@ -25,24 +25,23 @@ from recoverynet.core.manage_pages import (
     editable_copy,
     saved_message,
 )
-from recoverynet.federation import scoping
 from recoverynet.federation.mixins import NetworkObjectMixin
 
 from . import services
+from .filters import ChangeRequestFilter, MeetingManageFilter
 from .forms import (
     ChangeApplyForm,
     ChangeDeclineForm,
-    ChangeRequestFilter,
     FellowshipForm,
     LocationForm,
     MeetingForm,
-    MeetingManageFilter,
     ScheduleForm,
     ServiceContactForm,
     ServiceForm,
     ServiceLocationForm,
 )
 from .models import ChangeRequest, Fellowship, Location, Meeting, MeetingDay, Schedule, Service
+from .selectors import change_requests_visible_to, may_review_any
 from .services.changes import FIELD_LABELS, current_value, is_direct
 
 PER_PAGE = 50
@@ -492,20 +491,6 @@ class FellowshipEditView(FellowshipFormMixin, ObjectEditView):
 
 
 # --- Change requests ------------------------------------------------------------
-
-
-def change_requests_visible_to(user, queryset=None):
-    """Change requests are private to their network: coordinators see their networks', federation coordinators all."""
-    queryset = ChangeRequest.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if scoping.is_federation_coordinator(user):
-        return queryset
-    return queryset.filter(meeting__network_id__in=scoping.coordinated_network_ids(user))
-
-
-def may_review_any(user) -> bool:
-    return scoping.is_federation_coordinator(user) or bool(scoping.coordinated_network_ids(user))
 
 
 class ChangeListView(FilteredListMixin, ManageView, ListView):

@@ -8,7 +8,7 @@ from django.db import models
 
 from recoverynet.core.admin_base import ReadOnlyModelAdmin, ScopedModelAdmin
 
-from . import scoping, services
+from . import scoping, selectors, services
 from .models import Federation, Membership, Network, Organisation, Partnership, Settlement
 
 SLUG_HELP = "Leave blank to make one from the name. It becomes part of the page's web address."
@@ -217,7 +217,7 @@ class MembershipAdmin(ScopedModelAdmin):
     actions = ("approve",)
 
     def scope_queryset(self, request, queryset):
-        return scoping.memberships_visible_to(request.user, queryset)
+        return selectors.memberships_visible_to(request.user, queryset)
 
     @admin.display(description="Person", ordering="user__display_name")
     def person(self, obj):

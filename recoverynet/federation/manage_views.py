@@ -17,8 +17,8 @@ from recoverynet.accounts.models import ConsentPurpose
 from recoverynet.accounts.privacy import consented_user_ids, has_consent
 from recoverynet.core.manage_pages import ManageView, ObjectCreateView, ObjectEditView, ServiceFormMixin, editable_copy
 
-from . import scoping, services
-from .filters_manage import MembershipFilter
+from . import scoping, selectors, services
+from .filters import MembershipFilter
 from .forms import (
     MembershipDecisionForm,
     MembershipForm,
@@ -180,7 +180,7 @@ class BaseMemberListView(ManageView, ListView):
     filter_kwargs: dict
 
     def get_queryset(self):
-        visible = scoping.memberships_visible_to(self.request.user, self.base_queryset())
+        visible = selectors.memberships_visible_to(self.request.user, self.base_queryset())
         self.filterset = MembershipFilter(
             self.request.GET or None, queryset=membership_rows(visible), **self.get_filter_kwargs()
         )
@@ -257,7 +257,7 @@ class MembershipObjectMixin:
 
     @cached_property
     def membership(self):
-        visible = scoping.memberships_visible_to(
+        visible = selectors.memberships_visible_to(
             self.request.user, Membership.objects.select_related("user", "network", "settlement", "organisation")
         )
         return get_object_or_404(visible, pk=self.kwargs["pk"])

@@ -1,8 +1,6 @@
 """Who coordinates, hosts or works where, answered from memberships, and the
 memberships each person may see."""
 
-from django.db.models import Q
-
 # The scope questions themselves live in core (every app asks them); this app answers them.
 from recoverynet.core.scoping import (  # noqa: F401 - re-exported for the federation's own callers
     Scope,
@@ -33,21 +31,4 @@ def scope_from_memberships(user) -> Scope:
         hosted=frozenset(s for _, role, s, _ in rows if role == "settlement_host" and s),
         member_of=frozenset(n for n, _, _, _ in rows),
         organisations=frozenset(o for _, role, _, o in rows if role == "professional" and o),
-    )
-
-
-def memberships_visible_to(user, queryset=None):
-    """Memberships a user may see: their own; their settlement's when hosting;
-    their networks' when coordinating; all for federation coordinators."""
-    from .models import Membership
-
-    queryset = Membership.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if is_federation_coordinator(user):
-        return queryset
-    return queryset.filter(
-        Q(user=user)
-        | Q(network_id__in=coordinated_network_ids(user))
-        | Q(settlement_id__in=hosted_settlement_ids(user))
     )

@@ -13,7 +13,7 @@ from recoverynet.accounts.models import ConsentPurpose, User
 from recoverynet.accounts.privacy import consented_user_ids
 from recoverynet.core.api import error_responses
 from recoverynet.federation.models import Membership
-from recoverynet.federation.scoping import memberships_visible_to
+from recoverynet.federation.selectors import memberships_visible_to
 
 from . import serializers
 

@@ -20,7 +20,7 @@ from recoverynet.core.api import (
     error_responses,
 )
 from recoverynet.core.viewsets import PublicReadOnlyViewSet
-from recoverynet.federation import scoping, services
+from recoverynet.federation import selectors, services
 from recoverynet.federation.models import Membership, Network, Organisation, Partnership, Settlement
 
 from . import filters, serializers
@@ -235,7 +235,7 @@ class MembershipViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Membership.objects.none()
         queryset = Membership.objects.select_related("user", "network", "settlement", "organisation")
-        return scoping.memberships_visible_to(self.request.user, queryset)
+        return selectors.memberships_visible_to(self.request.user, queryset)
 
     def _respond(self, membership, status_code=status.HTTP_200_OK):
         membership = self.get_queryset().filter(pk=membership.pk).first() or membership
