@@ -2,7 +2,7 @@
 
 from django.template.loader import render_to_string
 
-from .views import meetings_for
+from .views.public import meetings_for
 
 
 def network_meetings(request, network):

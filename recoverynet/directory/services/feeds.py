@@ -41,7 +41,8 @@ from recoverynet.core import audit
 from recoverynet.core.models import AuditEntry
 from recoverynet.core.services import create_instance, require, update_instance
 
-from .. import meeting_guide, safe_fetch
+from .. import safe_fetch
+from ..formats import meeting_guide
 from ..models import FeedImport, FeedSource, Location, Meeting, MeetingDay, MeetingType
 
 logger = logging.getLogger(__name__)

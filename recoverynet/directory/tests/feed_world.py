@@ -6,10 +6,11 @@ import json
 import zoneinfo
 from pathlib import Path
 
-from recoverynet.directory import meeting_guide
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory
-from recoverynet.directory.meeting_guide import validate_meeting
 from recoverynet.directory.models import FeedSource, Meeting
+
+from ..formats import meeting_guide
+from ..formats.meeting_guide import validate_meeting
 
 
 def make_source(network, **kwargs) -> FeedSource:
@@ -122,7 +123,7 @@ def varied_meetings(network) -> dict:
 
 # The spec's own codes (the bundled copy of code4recovery/spec's types.json),
 # not the proposed ones: apps reading the feed know only these.
-SPEC_TYPES = Path(meeting_guide.__file__).resolve().parent / "data" / "meeting_guide_types.json"
+SPEC_TYPES = Path(meeting_guide.__file__).resolve().parents[1] / "data" / "meeting_guide_types.json"
 
 
 def assert_follows_spec(rows):

@@ -7,8 +7,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from recoverynet.directory import addresses, meeting_guide
-from recoverynet.directory.meeting_guide import clean_text, split_formatted_address
+from recoverynet.directory import addresses
+
+from ..formats import meeting_guide
+from ..formats.meeting_guide import clean_text, split_formatted_address
 
 EXAMPLES = int(os.environ.get("ADDRESS_EXAMPLES", "200"))
 

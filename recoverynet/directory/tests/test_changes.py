@@ -428,7 +428,7 @@ def test_dashboard_counts_open_reports(login, meeting):
 @pytest.fixture
 def frozen_clock(monkeypatch):
     """The rate limit's clock, moved by hand (the cache's own expiry is not involved)."""
-    from recoverynet.directory import change_views
+    from ..views import changes as change_views
 
     now = [1_000_000.0]
     monkeypatch.setattr(change_views, "clock", lambda: now[0])

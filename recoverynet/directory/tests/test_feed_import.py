@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from recoverynet.core.models import AuditEntry
-from recoverynet.directory import meeting_guide
 from recoverynet.directory.factories import MeetingFactory
 from recoverynet.directory.models import FeedImport, Location, Meeting
 from recoverynet.directory.services import feeds
 
+from ..formats import meeting_guide
 from .feed_world import make_source, varied_meetings
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from recoverynet.directory import meeting_guide
 from recoverynet.directory.models import FeedImport, Location, Meeting
 from recoverynet.directory.services import feeds
 
+from ..formats import meeting_guide
 from .feed_world import assert_follows_spec, make_source
 
 pytestmark = pytest.mark.django_db

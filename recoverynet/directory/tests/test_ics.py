@@ -4,8 +4,9 @@ import zoneinfo
 import pytest
 
 from recoverynet.directory.factories import LocationFactory, MeetingFactory
-from recoverynet.directory.ics import escape_text, fold, meeting_calendar, vtimezone
 from recoverynet.directory.models import Meeting
+
+from ..formats.ics import escape_text, fold, meeting_calendar, vtimezone
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 SUN, MON, TUE, WED, THU, FRI, SAT = range(7)

@@ -6,11 +6,11 @@ import json
 import pytest
 from django.urls import reverse
 
-from recoverynet.directory import meeting_guide
 from recoverynet.directory.factories import LocationFactory, MeetingFactory
-from recoverynet.directory.meeting_guide import clean_text, validate_meeting
 from recoverynet.testing import assert_constant_queries
 
+from ..formats import meeting_guide
+from ..formats.meeting_guide import clean_text, validate_meeting
 from .feed_world import assert_follows_spec, varied_meetings
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,12 @@ from recoverynet.directory.factories import (
     ServiceFactory,
 )
 from recoverynet.directory.models import Meeting, ServiceAtLocation, ServicePhone
-from recoverynet.directory.schedule_pdf import types_used
 from recoverynet.directory.templatetags.directory_tags import when_label
-from recoverynet.directory.views import active_network_schedule
 from recoverynet.federation.factories import NetworkFactory, SettlementFactory
 from recoverynet.testing import assert_constant_queries
+
+from ..formats.schedule_pdf import types_used
+from ..views.public import active_network_schedule
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from recoverynet.directory import views
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory
 from recoverynet.directory.models import Meeting, MeetingType
 from recoverynet.directory.services.listings import (
@@ -19,6 +18,8 @@ from recoverynet.directory.services.listings import (
 from recoverynet.federation.factories import NetworkFactory
 from recoverynet.federation.services import update_network
 from recoverynet.testing import sign_in
+
+from ..views import public as views
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,10 @@ from django.urls import reverse
 
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory
 from recoverynet.directory.models import Meeting, MeetingType
-from recoverynet.directory.schedule_pdf import markup_text, printable
 from recoverynet.federation.factories import NetworkFactory
 from recoverynet.testing import assert_constant_queries
+
+from ..formats.schedule_pdf import markup_text, printable
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 

@@ -7,7 +7,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from recoverynet.federation import views
 from recoverynet.federation.factories import (
     MembershipFactory,
     NetworkFactory,
@@ -17,6 +16,8 @@ from recoverynet.federation.factories import (
 )
 from recoverynet.federation.models import Membership, Partnership, Sector
 from recoverynet.testing import assert_constant_queries, sign_in
+
+from ..views import public as views
 
 pytestmark = pytest.mark.django_db
 

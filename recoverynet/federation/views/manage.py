@@ -17,9 +17,9 @@ from recoverynet.accounts.models import ConsentPurpose
 from recoverynet.accounts.privacy import consented_user_ids, has_consent
 from recoverynet.core.manage_pages import ManageView, ObjectCreateView, ObjectEditView, ServiceFormMixin, editable_copy
 
-from . import scoping, selectors, services
-from .filters import MembershipFilter
-from .forms import (
+from .. import scoping, selectors, services
+from ..filters import MembershipFilter
+from ..forms import (
     MembershipDecisionForm,
     MembershipForm,
     NetworkForm,
@@ -27,8 +27,8 @@ from .forms import (
     PartnershipForm,
     SettlementForm,
 )
-from .mixins import NetworkObjectMixin
-from .models import Federation, Membership, Network, Organisation, Partnership, Settlement
+from ..mixins import NetworkObjectMixin
+from ..models import Federation, Membership, Network, Organisation, Partnership, Settlement
 
 PENDING = Membership.Status.PENDING
 ACTIVE = Membership.Status.ACTIVE

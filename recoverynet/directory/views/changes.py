@@ -24,9 +24,9 @@ from django.views.generic import FormView, TemplateView
 from recoverynet.core.client_address import client_address
 from recoverynet.core.manage_pages import add_service_errors
 
-from . import services
-from .forms import ChangeReportForm
-from .models import Meeting
+from .. import services
+from ..forms import ChangeReportForm
+from ..models import Meeting
 
 RATE_WINDOW_SECONDS = 60 * 60
 

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, render
 
 from recoverynet.core.registry import render_panels
 
-from .filters import OrganisationFilterSet, PartnershipFilterSet
-from .models import Federation, Membership, Network, Organisation, Partnership, Sector, Settlement
+from ..filters import OrganisationFilterSet, PartnershipFilterSet
+from ..models import Federation, Membership, Network, Organisation, Partnership, Sector, Settlement
 
 PAGE_SIZE = 20
 

@@ -16,11 +16,11 @@ from django.views.decorators.http import condition
 from recoverynet.core.page_cache import cache_public_page
 from recoverynet.federation.models import Network
 
-from .finder import FinderQuery, find_meetings, find_services, next_occurrence
-from .forms import DEFAULT_DISTANCE, DISTANCE_CHOICES, FinderForm
-from .ics import meeting_calendar
-from .models import DAY_NAMES, Fellowship, Meeting, MeetingDay, Service
-from .schedule_pdf import schedule_pdf, types_used
+from ..finder import FinderQuery, find_meetings, find_services, next_occurrence
+from ..formats.ics import meeting_calendar
+from ..formats.schedule_pdf import schedule_pdf, types_used
+from ..forms import DEFAULT_DISTANCE, DISTANCE_CHOICES, FinderForm
+from ..models import DAY_NAMES, Fellowship, Meeting, MeetingDay, Service
 
 PAGE_SIZE = 20
 SHOW_SERVICES = "services"

@@ -21,10 +21,10 @@ from recoverynet.federation import scoping
 from recoverynet.federation.forms import manageable_networks
 from recoverynet.federation.mixins import NetworkObjectMixin
 
-from .import_forms import FeedSourceForm, ImportForm
-from .models import DAY_NAMES, FeedImport, FeedSource
-from .selectors import sources_visible_to
-from .services import feeds
+from ..import_forms import FeedSourceForm, ImportForm
+from ..models import DAY_NAMES, FeedImport, FeedSource
+from ..selectors import sources_visible_to
+from ..services import feeds
 
 SOURCES_PER_PAGE = 50
 FIELD_LABELS = {

@@ -27,9 +27,9 @@ from recoverynet.core.manage_pages import (
 )
 from recoverynet.federation.mixins import NetworkObjectMixin
 
-from . import services
-from .filters import ChangeRequestFilter, MeetingManageFilter
-from .forms import (
+from .. import services
+from ..filters import ChangeRequestFilter, MeetingManageFilter
+from ..forms import (
     ChangeApplyForm,
     ChangeDeclineForm,
     FellowshipForm,
@@ -40,9 +40,9 @@ from .forms import (
     ServiceForm,
     ServiceLocationForm,
 )
-from .models import ChangeRequest, Fellowship, Location, Meeting, MeetingDay, Schedule, Service
-from .selectors import change_requests_visible_to, may_review_any
-from .services.changes import FIELD_LABELS, current_value, is_direct
+from ..models import ChangeRequest, Fellowship, Location, Meeting, MeetingDay, Schedule, Service
+from ..selectors import change_requests_visible_to, may_review_any
+from ..services.changes import FIELD_LABELS, current_value, is_direct
 
 PER_PAGE = 50
 

@@ -25,8 +25,8 @@ from recoverynet.core.spreadsheets import Echo, spreadsheet_safe
 from recoverynet.federation import scoping
 from recoverynet.federation.models import Network
 
-from . import services
-from .models import DAY_NAMES, Meeting, Service, TaxonomyTerm
+from .. import services
+from ..models import DAY_NAMES, Meeting, Service, TaxonomyTerm
 
 CHUNK_SIZE = 500
 

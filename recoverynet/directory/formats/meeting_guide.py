@@ -25,9 +25,9 @@ from urllib.parse import urlsplit
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import strip_tags
 
-from .addresses import location_parts, split_address
-from .models import Meeting
-from .reference import meeting_guide_types
+from ..addresses import location_parts, split_address
+from ..models import Meeting
+from ..reference import meeting_guide_types
 
 # Codes the spec knows (the 87 in use plus the proposed ones).
 KNOWN_TYPES = frozenset(meeting_guide_types())

@@ -14,8 +14,8 @@ import zoneinfo
 
 from django.utils import timezone
 
-from .finder import next_occurrence
-from .models import DEFAULT_TIMEZONE
+from ..finder import next_occurrence
+from ..models import DEFAULT_TIMEZONE
 
 ICAL_DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]  # Meeting Guide numbering: 0 = Sunday
 PRODID = "-//RecoveryNet//Meeting directory//EN"

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_safe
 
 from recoverynet.federation.models import Network
 
-from .meeting_guide import build_feed, feed_queryset
-from .models import Meeting
+from ..formats.meeting_guide import build_feed, feed_queryset
+from ..models import Meeting
 
 # The last few bodies this process served, by ETag: the same bytes again need no
 # trip to the cache. Entries expire with the shared cache's timeout (renames).
