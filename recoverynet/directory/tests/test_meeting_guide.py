@@ -77,6 +77,40 @@ def test_feed_is_cached_by_conditional_get(client, world):
     assert client.post(reverse("directory:feeds:meeting_guide")).status_code == 405
 
 
+@pytest.mark.parametrize(
+    ("accept_encoding", "compressed"),
+    [
+        ("gzip", True),
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("identity", False),
+        ("", False),
+        ("gzip;q=0", False),
+        ("deflate", False),
+    ],
+)
+def test_feed_is_served_compressed_to_apps_that_accept_gzip(client, world, accept_encoding, compressed):
+    """The same feed either way: the gzip bytes decompress to the identity bytes,
+    each representation has its own ETag, and both vary on Accept-Encoding."""
+    import gzip
+
+    MeetingFactory(network=world.own_network)
+    url = reverse("directory:feeds:meeting_guide")
+    plain = client.get(url)
+    response = client.get(url, HTTP_ACCEPT_ENCODING=accept_encoding)
+    assert "Accept-Encoding" in response["Vary"]
+    if compressed:
+        assert response["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.content) == plain.content
+        assert response["ETag"] == plain["ETag"][:-1] + '-gzip"'
+        again = client.get(url, HTTP_ACCEPT_ENCODING=accept_encoding, HTTP_IF_NONE_MATCH=response["ETag"])
+        assert again.status_code == 304
+    else:
+        assert not response.has_header("Content-Encoding")
+        assert response.content == plain.content
+        assert response["ETag"] == plain["ETag"]
+
+
 def test_empty_feed_is_an_empty_array(client, db):
     _, rows = feed_for(client)
     assert rows == []
