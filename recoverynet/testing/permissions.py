@@ -53,6 +53,18 @@ COORDINATOR_OF_NETWORK = roles(
 )
 COORDINATORS = roles(403, anonymous=LOGIN, network_coordinator=200, federation_coordinator=200, admin=200)
 FEDERATION_ONLY = roles(403, anonymous=LOGIN, federation_coordinator=200, admin=200)
+# A person's own record through the API: theirs, their settlement's host's and
+# their network's coordinators'; anyone else's is "not found".
+API_SIGNED_IN = signed_in(200, anonymous=403)
+API_PERSON_VISIBLE = roles(
+    404,
+    anonymous=403,
+    member=(200, 404),
+    settlement_host=(200, 404),
+    network_coordinator=(200, 404),
+    federation_coordinator=200,
+    admin=200,
+)
 # What is not public and out of a coordinator's scope is "not found", never "forbidden".
 COORDINATOR_SEES = roles(404, anonymous=LOGIN, network_coordinator=(200, 404), federation_coordinator=200, admin=200)
 

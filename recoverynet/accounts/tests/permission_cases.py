@@ -2,7 +2,7 @@
 two-factor pages as they answer here."""
 
 from recoverynet.testing import PRIVILEGED_ROLES
-from recoverynet.testing.permissions import ALL, LOGIN, Case, roles, signed_in
+from recoverynet.testing.permissions import ALL, API_PERSON_VISIBLE, API_SIGNED_IN, LOGIN, Case, roles, signed_in
 
 SIGNED_IN_ELSEWHERE = roles(302, anonymous=200)  # signed-in people are sent on to their profile
 
@@ -42,21 +42,12 @@ CASES = {
     "mfa_reauthenticate": Case(roles(302, anonymous=LOGIN, **dict.fromkeys(PRIVILEGED_ROLES, 200))),
 }
 
-API_SIGNED_IN = signed_in(200, anonymous=403)
 
 API_CASES = {
     "member-list": Case(API_SIGNED_IN),
     "member-me": Case(API_SIGNED_IN),
     "member-detail": Case(
-        roles(
-            404,
-            anonymous=403,
-            member=(200, 404),
-            settlement_host=(200, 404),
-            network_coordinator=(200, 404),
-            federation_coordinator=200,
-            admin=200,
-        ),
+        API_PERSON_VISIBLE,
         obj="person",
     ),
 }

@@ -2,7 +2,15 @@
 "settlement", "organisation", "partnership", "membership", "person") fill
 the URLs of every app's cases."""
 
-from recoverynet.testing.permissions import ALL, COORDINATOR_OF_NETWORK, LOGIN, Case, roles, signed_in
+from recoverynet.testing.permissions import (
+    ALL,
+    API_PERSON_VISIBLE,
+    API_SIGNED_IN,
+    COORDINATOR_OF_NETWORK,
+    LOGIN,
+    Case,
+    roles,
+)
 
 MANAGE_SETTLEMENT = roles(
     403,
@@ -106,7 +114,6 @@ CASES = {
     ),
 }
 
-API_SIGNED_IN = signed_in(200, anonymous=403)
 
 API_CASES = {
     "network-list": Case(ALL),
@@ -119,15 +126,7 @@ API_CASES = {
     "partnership-detail": Case(ALL, obj="partnership"),
     "membership-list": Case(API_SIGNED_IN),
     "membership-detail": Case(
-        roles(
-            404,
-            anonymous=403,
-            member=(200, 404),
-            settlement_host=(200, 404),
-            network_coordinator=(200, 404),
-            federation_coordinator=200,
-            admin=200,
-        ),
+        API_PERSON_VISIBLE,
         obj="membership",
     ),
     "membership-decide": Case(
