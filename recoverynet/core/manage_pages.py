@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 
@@ -130,3 +130,25 @@ class ObjectEditView(ManageView, ServiceFormMixin, FormView):
 
     def get_success_message(self, form):
         return saved_message(self.result)
+
+
+class ConfirmActionView(ManageView, TemplateView):
+    """A page that asks "Are you sure?" on GET and acts on POST: `perform()`
+    calls the service; its ValidationError becomes an error message, success
+    `get_success_message()`; both go back to `get_success_url()`. For removals
+    and other one-button decisions that take no input."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            self.perform()
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, self.get_success_message())
+        return HttpResponseRedirect(self.get_success_url())
+
+    def perform(self):  # pragma: no cover - every view defines it
+        raise NotImplementedError
+
+    def get_success_message(self) -> str:  # pragma: no cover - every view defines it
+        raise NotImplementedError

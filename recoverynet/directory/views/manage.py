@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
 
 from recoverynet.core.manage_pages import (
+    ConfirmActionView,
     ManageView,
     ObjectCreateView,
     ObjectEditView,
@@ -376,7 +377,7 @@ class ServiceContactEditView(ServicePartMixin, ManageView, ServiceFormMixin, For
         return saved_message(self.result)
 
 
-class ServicePartRemoveView(ServicePartMixin, ManageView, TemplateView):
+class ServicePartRemoveView(ServicePartMixin, ConfirmActionView):
     """GET asks "Are you sure?"; POST removes the part and goes back to the service."""
 
     template_name = "directory/manage/service_part_remove.html"
@@ -384,21 +385,6 @@ class ServicePartRemoveView(ServicePartMixin, ManageView, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(part=self.part, part_name=self.part_name, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        try:
-            self.remove()
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, self.get_success_message())
-        return HttpResponseRedirect(self.get_success_url())
-
-    def remove(self):  # pragma: no cover - every view defines it
-        raise NotImplementedError
-
-    def get_success_message(self):  # pragma: no cover - every view defines it
-        raise NotImplementedError
 
 
 class ServiceLocationRemoveView(ServicePartRemoveView):
@@ -416,7 +402,7 @@ class ServiceLocationRemoveView(ServicePartRemoveView):
             **kwargs,
         )
 
-    def remove(self):
+    def perform(self):
         services.remove_service_location(actor=self.request.user, service_at_location=self.part)
 
     def get_success_message(self):
@@ -430,7 +416,7 @@ class ServiceScheduleRemoveView(ServicePartRemoveView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(schedules=[self.part], **kwargs)
 
-    def remove(self):
+    def perform(self):
         services.delete_schedule(actor=self.request.user, schedule=self.part)
 
     def get_success_message(self):
@@ -449,7 +435,7 @@ class ServiceContactRemoveView(ServicePartRemoveView):
             kwargs.setdefault("intro", "Its phone numbers will be removed too.")
         return super().get_context_data(**kwargs)
 
-    def remove(self):
+    def perform(self):
         services.delete_service_contact(actor=self.request.user, contact=self.part)
 
     def get_success_message(self):
