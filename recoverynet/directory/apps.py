@@ -11,6 +11,9 @@ class DirectoryConfig(AppConfig):
     panels = {
         "network": ["recoverynet.directory.panels.network_meetings"],
         "settlement": ["recoverynet.directory.panels.settlement_meetings"],
+        # The coordinators' pages: /manage/ (obj: the person) and a network's dashboard.
+        "manage": ["recoverynet.directory.panels.manage_index"],
+        "network_dashboard": ["recoverynet.directory.panels.network_dashboard"],
     }
 
     def ready(self):

@@ -134,7 +134,6 @@ def test_federation_coordinator_exports_every_network(world, listings):
         ("professional", {"network": "cumbria"}, 403),
         ("settlement_host", {"network": "cumbria"}, 403),
         ("network_coordinator", {"network": "merseyside"}, 403),
-        ("network_coordinator", {}, 400),  # which network?
         ("member", {}, 403),
         ("network_coordinator", {"network": "atlantis"}, 404),
         ("network_coordinator", {"network": "x" * 500}, 404),
@@ -144,6 +143,19 @@ def test_export_refusals(world, listings, url, role, params, status):
     client = client_for(world, role)
     assert client.get(url, params).status_code == status  # the button page refuses alike
     assert download(client, url, params).status_code == status
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+
+
+@pytest.mark.parametrize("url", [MEETINGS_URL, SERVICES_URL])
+def test_a_coordinator_who_names_no_network_is_asked_which(world, listings, url):
+    """Not an error: a page listing the networks they coordinate, each a link to its download."""
+    client = client_for(world, "network_coordinator")
+    for response in (client.get(url), download(client, url, {})):
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Which network" in page
+        assert f'href="{url}?network=cumbria"' in page
+        assert "merseyside" not in page
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
 
 

@@ -508,3 +508,28 @@ def test_dashboard_links_fellowships_for_federation_coordinators_only(login):
     fellowships = reverse("directory:manage:fellowship_list")
     assert fellowships not in login("network_coordinator").get(url).content.decode()
     assert fellowships in login("federation_coordinator").get(url).content.decode()
+
+
+def test_dashboard_links_the_network_s_csv_downloads(login):
+    page = login("network_coordinator").get(reverse("federation:manage:network_dashboard", kwargs={"slug": "cumbria"}))
+    html = page.content.decode()
+    assert f'href="{reverse("directory:exports:meetings_csv")}?network=cumbria"' in html
+    assert f'href="{reverse("directory:exports:services_csv")}?network=cumbria"' in html
+
+
+def test_manage_index_counts_the_reported_changes_waiting_in_the_coordinator_s_networks(login, world):
+    from recoverynet.directory.models import ChangeRequest
+
+    ours = MeetingFactory(network=world.own_network)
+    theirs = MeetingFactory(network=world.other_network)
+    for meeting in (ours, ours, theirs):
+        ChangeRequest.objects.create(meeting=meeting, field="notes", reason="Moved rooms")
+    ChangeRequest.objects.create(meeting=ours, field="notes", reason="Old", status=ChangeRequest.Status.APPLIED)
+    index = reverse("federation:manage:index")
+    waiting = f"{reverse('directory:manage:change_list')}?status=open"
+    html = login("network_coordinator").get(index).content.decode()
+    assert "2 reported changes waiting for a review" in html and waiting in html
+    html = login("federation_coordinator").get(index).content.decode()
+    assert "3 reported changes waiting for a review" in html
+    # A host reviews no changes: no section at all.
+    assert "reported change" not in login("settlement_host").get(index).content.decode()

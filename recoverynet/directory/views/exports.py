@@ -15,8 +15,8 @@ import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views import View
 
@@ -146,9 +146,12 @@ class DirectoryExportView(DownloadOnPostMixin, View):
         if self.network is None and not scoping.is_federation_coordinator(request.user):
             if not scoping.coordinated_network_ids(request.user):
                 raise PermissionDenied
-            return HttpResponseBadRequest(
-                "Choose the network to export: add ?network=<its slug> to the address.",
-                content_type="text/plain; charset=utf-8",
+            # Not an error: which network's? (Only federation coordinators export them all.)
+            networks = Network.objects.active().filter(pk__in=scoping.coordinated_network_ids(request.user))
+            return render(
+                request,
+                "directory/manage/export_choose_network.html",
+                {"kind": self.kind, "networks": networks.order_by("name"), "path": request.path},
             )
         if not rules.has_perm("directory.export_directory", request.user, self.network):
             raise PermissionDenied

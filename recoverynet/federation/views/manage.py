@@ -16,6 +16,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from recoverynet.accounts.models import ConsentPurpose
 from recoverynet.accounts.privacy import consented_user_ids, has_consent
 from recoverynet.core.manage_pages import ManageView, ObjectCreateView, ObjectEditView, ServiceFormMixin, editable_copy
+from recoverynet.core.registry import render_panels
 
 from .. import scoping, selectors, services
 from ..filters import MembershipFilter
@@ -76,6 +77,7 @@ class IndexView(ManageView, TemplateView):
             settlements=list(settlements),
             can_add_network=user.has_perm("federation.add_network"),
             can_view_audit=user.has_perm("core.view_auditentry"),
+            panels=render_panels("manage", self.request, user),
             **kwargs,
         )
 
@@ -144,6 +146,7 @@ class NetworkDashboardView(NetworkObjectMixin, ManageView, TemplateView):
             organisations=organisations,
             partnerships=partnerships,
             can_view_audit=self.request.user.has_perm("core.view_auditentry"),
+            panels=render_panels("network_dashboard", self.request, network),
             **kwargs,
         )
 
