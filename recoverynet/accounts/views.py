@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 
 from recoverynet.core.site_contacts import contact_details
@@ -159,11 +159,16 @@ def join_network(request, slug):
 
 @never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def leave_membership(request, pk):
+    """GET: what leaving means, and a button; POST: leave (or cancel a request)."""
     # Only one's own memberships: anybody else's is "not found".
-    membership = get_object_or_404(Membership.objects.select_related("network"), pk=pk, user=request.user)
+    membership = get_object_or_404(Membership.objects.select_related("network", "settlement"), pk=pk, user=request.user)
     was_pending = membership.status == Membership.Status.PENDING
+    if request.method == "GET":
+        if membership.status not in LEAVABLE:
+            return redirect("accounts:profile")
+        return render(request, "accounts/leave_membership.html", {"membership": membership, "pending": was_pending})
     federation_services.leave_network(actor=request.user, membership=membership)
     if was_pending:
         messages.success(request, f"You have cancelled your request to join {membership.network.name}.")

@@ -15,7 +15,12 @@ CASES = {
     "accounts:erase": Case(signed_in(200)),
     "accounts:erased": Case(ALL),
     "accounts:join_network": Case(signed_in(200), obj="network"),
-    "accounts:leave_membership": Case(roles(404, anonymous=LOGIN, member=(302, 404)), obj="membership", method="post"),
+    # A confirmation page, then the POST that leaves.
+    "accounts:leave_membership": Case(
+        roles(404, anonymous=LOGIN, member=(200, 404)),
+        obj="membership",
+        post=roles(404, anonymous=LOGIN, member=(302, 404)),
+    ),
     # The admin's sign-in page hands over to allauth's; staff are sent on, others refused.
     "accounts:admin_login": Case(roles(403, anonymous=LOGIN, admin=302)),
     # django-allauth's own pages.

@@ -115,9 +115,29 @@ def test_even_a_coordinator_cannot_leave_for_someone_else(client_for, world):
     assert world.own_membership.status == Membership.Status.ACTIVE
 
 
-def test_leave_needs_post(client_for, world):
+def test_leaving_asks_first_and_says_what_it_means(client_for, world):
     client = client_for(world.users["member"])
-    assert client.get(reverse("accounts:leave_membership", kwargs={"pk": world.own_membership.pk})).status_code == 405
+    url = reverse("accounts:leave_membership", kwargs={"pk": world.own_membership.pk})
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    assert f'href="{url}"' in profile  # the profile's Leave button goes to the question, not straight out
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"Are you sure you want to leave {world.own_network.name}?" in html
+    assert "ask to join again" in html
+    world.own_membership.refresh_from_db()
+    assert world.own_membership.status == Membership.Status.ACTIVE  # asking changes nothing
+    assert client.put(url).status_code == 405
+
+
+def test_a_membership_already_left_has_nothing_to_confirm(client_for, world):
+    world.own_membership.status = Membership.Status.LEFT
+    world.own_membership.save(update_fields=["status"])
+    response = client_for(world.users["member"]).get(
+        reverse("accounts:leave_membership", kwargs={"pk": world.own_membership.pk})
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:profile")
 
 
 def test_rejoin_after_leaving(client_for, open_network):

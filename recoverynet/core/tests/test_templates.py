@@ -348,7 +348,8 @@ def test_403_and_400_pages_render(rf):
 
     request.user = AnonymousUser()
     html_403 = render_to_string("403.html", request=request)
-    assert "You do not have permission to do this" in html_403
+    assert "You cannot use this page" in html_403
+    assert "can see this page" not in html_403  # it refuses the page: never "you can see this page, but…"
     assert "/accounts/login/?next=/somewhere/" in html_403
     assert "problem with your request" in render_to_string("400.html", request=request)
 
@@ -700,3 +701,13 @@ def test_totp_activation_shows_the_qr_code_as_an_image(client, world):
     assert code["attrs"]["autocomplete"] == "one-time-code"
     assert code["attrs"]["class"] == "govuk-input govuk-input--width-10"
     assert not STYLE_ATTRIBUTE.findall(html)
+
+
+def test_a_refused_signed_in_person_is_told_what_they_can_do(login):
+    """A member who opens a coordinator's page: not "you can see this page", but where to go instead."""
+    response = login("member").get(reverse("federation:manage:index"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "You cannot use this page" in html
+    assert f'href="{reverse("accounts:profile")}"' in html
+    assert "ask the coordinator of your network" in html
