@@ -7,6 +7,17 @@ FALLBACK_DISPLAY_NAME = "New member"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # Say what to do, and when (ACCOUNT_RATE_LIMITS: 5 failures per 5 minutes for an account).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": (
+            "Too many failed attempts to sign in. Wait 5 minutes, then try again, or reset your password."
+        ),
+        "incorrect_password": "The password is not right. Check it and try again.",
+        "enter_current_password": "Enter your current password",
+        "incorrect_code": "The code is not right. Check your authenticator app and enter the newest code.",
+    }
+
     def get_client_ip(self, request):
         """Login rate limits count per client by the project's one rule (core.client_address)."""
         address = client_address(request)

@@ -29,6 +29,16 @@ def clean_display_name_value(value) -> str:
     return value
 
 
+SIGNUP_ERROR_MESSAGES = {
+    "email": {
+        "required": "Enter your email address",
+        "invalid": "Enter an email address in the correct format, like name@example.org",
+    },
+    "password1": {"required": "Enter a password"},
+    "password2": {"required": "Enter the same password again, to check it"},
+}
+
+
 class SignupExtraForm(forms.Form):
     """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
@@ -42,6 +52,14 @@ class SignupExtraForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "nickname", "spellcheck": "false"}),
     )
+
+    def full_clean(self):
+        # allauth's own fields (its SignupForm subclasses this one and adds the
+        # passwords after our __init__): messages that name the field and the fix.
+        for name, messages in SIGNUP_ERROR_MESSAGES.items():
+            if name in self.fields:
+                self.fields[name].error_messages.update(messages)
+        super().full_clean()
 
     def clean_display_name(self):
         return clean_display_name_value(self.cleaned_data["display_name"])

@@ -32,7 +32,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, pers
         assert "_auth_user_id" not in client.session
     response = sign_in(client, PASSWORD)
     assert "_auth_user_id" not in client.session
-    assert b"Too many failed login attempts" in response.content
+    assert b"Too many failed attempts to sign in. Wait 5 minutes, then try again" in response.content
 
 
 def test_a_few_failures_do_not_lock_the_account(client, person):

@@ -150,7 +150,7 @@ def test_allauth_sign_in_is_rate_limited_for_admins_too(world):
     for _ in range(5):
         client.post(reverse("account_login"), {"login": admin.email, "password": "wrong"})
     response = allauth_password_step(client, admin)
-    assert b"Too many failed login attempts" in response.content
+    assert b"Too many failed attempts to sign in. Wait 5 minutes, then try again" in response.content
     assert "_auth_user_id" not in client.session
 
 

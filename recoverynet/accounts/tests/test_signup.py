@@ -45,6 +45,16 @@ def test_display_name_is_required(client):
     assert mail.outbox == []
 
 
+def test_an_empty_sign_up_names_each_field_and_what_to_do(client):
+    html = signup(client, email="", display_name="", password1="", password2="").content.decode()
+    assert "This field is required." not in html
+    for message in ("Enter your email address", "Enter a display name", "Enter a password", "Enter the same password"):
+        assert message in html
+    html = signup(client, email="not-an-address").content.decode()
+    assert "Enter an email address in the correct format, like name@example.org" in html
+    assert not User.objects.exists()
+
+
 def test_over_long_display_name_is_refused(client):
     response = signup(client, display_name="x" * 61)
     assert response.status_code == 200
