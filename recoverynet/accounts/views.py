@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 
 from recoverynet.core.site_contacts import contact_details
+from recoverynet.core.text import sentence
 from recoverynet.federation import services as federation_services
 from recoverynet.federation.models import Membership, Network
 
@@ -146,7 +147,7 @@ def join_network(request, slug):
             add_service_errors(form, error)
         else:
             if membership.status == Membership.Status.ACTIVE:
-                messages.success(request, f"You have joined {network.name}.")
+                messages.success(request, sentence(f"You have joined {network.name}"))
             else:
                 messages.success(
                     request,
@@ -171,9 +172,9 @@ def leave_membership(request, pk):
         return render(request, "accounts/leave_membership.html", {"membership": membership, "pending": was_pending})
     federation_services.leave_network(actor=request.user, membership=membership)
     if was_pending:
-        messages.success(request, f"You have cancelled your request to join {membership.network.name}.")
+        messages.success(request, sentence(f"You have cancelled your request to join {membership.network.name}"))
     else:
-        messages.success(request, f"You have left {membership.network.name}.")
+        messages.success(request, sentence(f"You have left {membership.network.name}"))
     return redirect("accounts:profile")
 
 

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils.safestring import SafeString
 
 from recoverynet.core.forms import render_choice_items
+from recoverynet.core.text import sentence
 
 register = template.Library()
 
@@ -234,3 +235,10 @@ def allauth_tag_classes(tags):
     if "danger" in tags:
         return "govuk-tag govuk-tag--red"
     return "govuk-tag govuk-tag--grey"
+
+
+@register.filter
+def full_stop(value):
+    """{{ summary|full_stop }}: end a sentence with one full stop, never two
+    (a name such as "Morgan T." or a time such as "6 p.m." may end it)."""
+    return sentence(value)

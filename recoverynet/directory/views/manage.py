@@ -26,6 +26,7 @@ from recoverynet.core.manage_pages import (
     editable_copy,
     saved_message,
 )
+from recoverynet.core.text import sentence
 from recoverynet.federation.mixins import NetworkObjectMixin
 
 from .. import services
@@ -286,7 +287,7 @@ class ServiceLocationAddView(ServiceObjectMixin, ManageView, ServiceFormMixin, F
         )
 
     def get_success_message(self, form):
-        return f"{self.service.name} is now listed at {form.cleaned_data['location']}."
+        return sentence(f"{self.service.name} is now listed at {form.cleaned_data['location']}")
 
 
 class ServiceScheduleAddView(ServiceObjectMixin, ManageView, ServiceFormMixin, FormView):
@@ -406,7 +407,7 @@ class ServiceLocationRemoveView(ServicePartRemoveView):
         services.remove_service_location(actor=self.request.user, service_at_location=self.part)
 
     def get_success_message(self):
-        return f"{self.service.name} is no longer listed at {self.part.location}."
+        return sentence(f"{self.service.name} is no longer listed at {self.part.location}")
 
 
 class ServiceScheduleRemoveView(ServicePartRemoveView):

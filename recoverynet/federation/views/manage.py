@@ -17,6 +17,7 @@ from recoverynet.accounts.models import ConsentPurpose
 from recoverynet.accounts.privacy import consented_user_ids, has_consent
 from recoverynet.core.manage_pages import ManageView, ObjectCreateView, ObjectEditView, ServiceFormMixin, editable_copy
 from recoverynet.core.registry import render_panels
+from recoverynet.core.text import sentence
 
 from .. import scoping, selectors, services
 from ..filters import MembershipFilter
@@ -304,8 +305,8 @@ class MembershipDecideView(MembershipObjectMixin, ManageView, ServiceFormMixin, 
     def get_success_message(self, form):
         name = self.membership.user.display_name
         if form.approve:
-            return f"{name} is now a member of {self.membership.network.name}."
-        return f"You declined {name}'s request to join {self.membership.network.name}."
+            return sentence(f"{name} is now a member of {self.membership.network.name}")
+        return sentence(f"You declined {name}'s request to join {self.membership.network.name}")
 
 
 class MembershipEditView(MembershipObjectMixin, ManageView, ServiceFormMixin, FormView):
@@ -341,7 +342,7 @@ class SettlementCreateView(NetworkObjectMixin, ObjectCreateView):
         return {"network": self.network, "data": form.cleaned_data}
 
     def get_success_message(self, form):
-        return f"{self.result.name} has been added to {self.network.name}."
+        return sentence(f"{self.result.name} has been added to {self.network.name}")
 
     def get_success_url(self):
         return reverse("federation:manage:network_dashboard", kwargs={"slug": self.network.slug})
