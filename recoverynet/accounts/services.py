@@ -128,9 +128,17 @@ def _csv(rows) -> str:
     return buffer.getvalue()
 
 
-def _readme(exported_at: str) -> str:
+def _readme(exported_at: str, sections: dict) -> str:
+    """What each file holds; a section with nothing in it has no CSV, and says so."""
     lines = ["Your data from RecoveryNet", "==========================", "", "data.json  everything below in one file"]
-    lines += [f"{section}.csv  {description}" for section, description in personal_data.section_descriptions().items()]
+    empty = []
+    for section, description in personal_data.section_descriptions().items():
+        if sections.get(section):
+            lines.append(f"{section}.csv  {description}")
+        else:
+            empty.append(f"  {section}: {description}")
+    if empty:
+        lines += ["", "We hold nothing of these, so there is no file for them:", *empty]
     return "\n".join([*lines, "", f"Downloaded at {exported_at}.", ""])
 
 
@@ -142,13 +150,14 @@ def export_personal_data(*, actor, user) -> bytes:
     exported_at = timezone.now().isoformat()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", _readme(exported_at))
+        archive.writestr("README.txt", _readme(exported_at, sections))
         archive.writestr(
             "data.json",
             json.dumps({"exported_at": exported_at, **sections}, indent=2, ensure_ascii=False),
         )
         for name, rows in sections.items():
-            archive.writestr(f"{name}.csv", _csv(rows))
+            if rows:  # an empty spreadsheet says nothing; the README lists what is empty
+                archive.writestr(f"{name}.csv", _csv(rows))
     audit.record(actor=actor, action=AuditEntry.Action.EXPORT, instance=user, summary="Downloaded their data")
     return buffer.getvalue()
 

@@ -134,3 +134,17 @@ def test_export_page_explains_then_downloads(client_for, person, time_machine):
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
     archive = open_zip(response.content)
     assert read_csv(archive, "profile.csv")[0]["legal_name"] == "Roberta Legalname"
+
+
+def test_an_empty_section_has_no_spreadsheet_and_the_readme_says_so(db):
+    person = UserFactory()
+    archive = open_zip(services.export_personal_data(actor=person, user=person))
+    names = set(archive.namelist())
+    assert "profile.csv" in names
+    assert "memberships.csv" not in names  # never an empty file
+    for name in names - {"README.txt", "data.json"}:
+        assert read_csv(archive, name), f"{name} is empty"
+    readme = archive.read("README.txt").decode()
+    assert "We hold nothing of these, so there is no file for them:" in readme
+    assert "  memberships:" in readme
+    assert json.loads(archive.read("data.json"))["memberships"] == []
