@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import audit_views, views
+from . import api_docs, audit_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    # The API's reference as a page of the site (HTML errors, so not under /api/).
+    path("about/api/", api_docs.ApiReferenceView.as_view(), name="api_reference"),
     # The audit log, in the coordinators' Manage area.
     path("manage/audit/", audit_views.AuditListView.as_view(), name="audit_list"),
     path("manage/audit.csv", audit_views.AuditCsvView.as_view(), name="audit_csv"),

@@ -25,6 +25,7 @@ PUBLIC_PAGES = [
     ("partnership", lambda w: w.own_partnership.get_absolute_url()),
     ("accessibility", lambda w: "/accessibility/"),
     ("privacy", lambda w: "/privacy/"),
+    ("api-reference", lambda w: "/about/api/"),
     ("login", lambda w: "/accounts/login/"),
     ("signup", lambda w: "/accounts/signup/"),
 ]

@@ -6,6 +6,7 @@ from recoverynet.testing.permissions import ALL, COORDINATORS, Case
 CASES = {
     "core:accessibility": Case(ALL),
     "core:healthz": Case(ALL),
+    "core:api_reference": Case(ALL),
     "api-schema": Case(ALL),
     "api-docs": Case(ALL),
     "api-redoc": Case(ALL),
