@@ -11,11 +11,10 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import permissions, status
+from rest_framework import status
 from rest_framework.response import Response
 
 from recoverynet.core.api import (
-    SLUG_PATTERN,
     count_of,
     error_responses,
 )
@@ -138,12 +137,9 @@ class MeetingViewSet(WritableViewSet):
 class FellowshipViewSet(PublicReadOnlyViewSet):
     """Mutual-aid fellowships and kinds of group, by slug (the issue's "groups")."""
 
-    permission_classes = [permissions.AllowAny]
     serializer_class = serializers.FellowshipSerializer
     filterset_class = filters.FellowshipFilterSet
     ordering_fields = ["name"]
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
 
     def get_queryset(self):
         return Fellowship.objects.annotate(meeting_count=count_of(Meeting.objects.listed(), "fellowship"))
@@ -163,7 +159,6 @@ class FellowshipViewSet(PublicReadOnlyViewSet):
 class LocationViewSet(PublicReadOnlyViewSet):
     """Where meetings and services happen, by id."""
 
-    permission_classes = [permissions.AllowAny]
     serializer_class = serializers.LocationSerializer
     filterset_class = filters.LocationFilterSet
     ordering_fields = ["town", "name"]

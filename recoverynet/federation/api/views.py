@@ -14,7 +14,6 @@ from rest_framework.response import Response
 
 from recoverynet.core import viewsets as core_viewsets
 from recoverynet.core.api import (
-    SLUG_PATTERN,
     RulesObjectPermission,
     count_of,
     error_responses,
@@ -47,12 +46,9 @@ _UPDATE_ERRORS = error_responses(400, 403, 404)
 class NetworkViewSet(PublicReadOnlyViewSet):
     """The federation's community-led recovery networks, by slug."""
 
-    permission_classes = [permissions.AllowAny]
     serializer_class = serializers.NetworkSerializer
     filterset_class = filters.NetworkFilterSet
     ordering_fields = ["name"]
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
 
     def get_queryset(self):
         return public_networks().annotate(
