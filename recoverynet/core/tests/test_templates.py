@@ -422,7 +422,7 @@ def test_footer_links(client):
     footer_links = {text(a): a["attrs"]["href"] for a in find_all(html, "a", "govuk-footer__link")}
     assert footer_links["Accessibility statement"] == reverse("core:accessibility")
     assert footer_links["Privacy notice"] == reverse("accounts:privacy")
-    assert footer_links["API documentation"] == "/api/docs/"
+    assert footer_links["API documentation"] == reverse("core:api_reference")  # the accessible one
     assert "GNU Affero General Public License v3.0 or later" in footer_links
     assert "Recovery is a Reality" in html
     assert find_one(html, "strong", "govuk-phase-banner__content__tag")
