@@ -718,4 +718,7 @@ class FinderForm(forms.Form):
             network=self.value("network"),
             q=self.value("q", ""),
             sort=sort,
+            # "Today" is what is left of today and "tomorrow" one date, not every such weekday.
+            date_offset={"today": 0, "tomorrow": 1}.get(day),
+            include_started=True,
         )

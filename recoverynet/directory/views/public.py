@@ -2,6 +2,8 @@
 meetings, services and fellowships. Read-only, open to everyone, work without
 JavaScript, constant queries per page whatever the number of results."""
 
+import dataclasses
+import datetime
 import hashlib
 from urllib.parse import urlencode
 
@@ -16,7 +18,15 @@ from django.views.decorators.http import condition
 from recoverynet.core.page_cache import cache_public_page
 from recoverynet.federation.models import Network
 
-from ..finder import FinderQuery, find_meetings, find_services, next_occurrence
+from ..finder import (
+    FinderQuery,
+    find_meetings,
+    find_services,
+    local_now,
+    meetings_in_progress,
+    mg_day,
+    next_occurrence,
+)
 from ..formats.ics import meeting_calendar
 from ..formats.schedule_pdf import schedule_pdf, types_used
 from ..forms import DEFAULT_DISTANCE, DISTANCE_CHOICES, FinderForm
@@ -86,6 +96,23 @@ def widen_links(request, form, query):
         online = {"attendance": Meeting.Attendance.ONLINE}
         links.append(("Find an online meeting", urlencode(online)))
     return links
+
+
+def nothing_left_today(request, query, now, shown=3):
+    """When today's meetings have all started: the first few tomorrow, and links to tomorrow's
+    and to online meetings starting soon."""
+    tomorrow = mg_day(local_now(now).date() + datetime.timedelta(days=1))
+    tomorrow_query = dataclasses.replace(query, days=(tomorrow,), date_offset=1)
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["day"] = "tomorrow"
+    online = {"attendance": Meeting.Attendance.ONLINE, "soon": "3"}
+    return {
+        "nothing_left_today": True,
+        "tomorrow_results": list(find_meetings(tomorrow_query, now)[:shown]),
+        "tomorrow_query": params.urlencode(),
+        "online_soon_query": urlencode(online),
+    }
 
 
 # The summary's wording: these filters' labels read as lower case in a list ("Tuesday, evening, online").
@@ -183,8 +210,11 @@ def finder(request):
         page_obj = paginate(request, results)
         context.update(page_obj=page_obj, results=page_obj.object_list)
         markers = [m for m in (meeting_marker(r.meeting) for r in page_obj.object_list if r.meeting) if m]
+        context["in_progress"] = meetings_in_progress(query, now)
         if not page_obj.paginator.count:
             context["widen_links"] = widen_links(request, form, query)
+            if query.date_offset == 0:
+                context.update(nothing_left_today(request, query, now))
     meetings_params = request.GET.copy()
     meetings_params.pop("show", None)
     meetings_params.pop("page", None)
