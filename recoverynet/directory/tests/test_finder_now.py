@@ -112,3 +112,42 @@ def test_finder_page_without_a_day_starts_now(client, wednesday, places, time_ma
     assert "Starting now and soon first." in page
     assert page.index("Just started") < page.index("Late") < page.index("Preston Pathways NA")
     assert "1 meeting in progress" in page
+
+
+# --- Item 4: online is not near ------------------------------------------------------------------
+
+
+@pytest.fixture
+def online_and_in_person(network):
+    meeting(network, "Church Hall Group", [WED], datetime.time(21, 0))
+    hybrid = meeting(network, "Hybrid Group", [WED], datetime.time(21, 15))
+    hybrid.conference_url = "https://zoom.us/j/123"
+    hybrid.save()
+    far = LocationFactory(network=network, latitude="54.9", longitude="-2.9", town="Carlisle", approximate=True)
+    MeetingFactory(
+        network=network,
+        name="Online AA",
+        location=far,
+        days=[WED],
+        start_time=datetime.time(21, 30),
+        conference_url="https://zoom.us/j/456",
+    )
+
+
+def test_near_a_place_online_meetings_are_a_group_of_their_own_without_distance(
+    client, online_and_in_person, places, time_machine
+):
+    time_machine.move_to(at(20, 46), tick=False)
+    page = text(client.get("/meetings/", {"where": "Preston"}))
+    assert "2 meetings within 10 km of Preston in person" in page
+    results, online = page.split('id="online"')
+    assert "Church Hall Group" in results and "Hybrid Group" in results and "Online AA" not in results
+    assert "1 online meeting" in online and "Online AA" in online
+    assert "away" not in online.split("If you need help now")[0]
+
+
+def test_online_chosen_near_a_place_is_not_limited_by_distance(client, online_and_in_person, places, time_machine):
+    time_machine.move_to(at(20, 46), tick=False)
+    page = text(client.get("/meetings/", {"where": "Preston", "attendance": "online"}))
+    assert "1 meeting online" in page and "Online AA" in page and "Church Hall Group" not in page
+    assert " away" not in page

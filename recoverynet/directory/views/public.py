@@ -19,6 +19,7 @@ from recoverynet.core.page_cache import cache_public_page
 from recoverynet.federation.models import Network
 
 from ..finder import (
+    SORT_TIME,
     FinderQuery,
     find_meetings,
     find_services,
@@ -98,6 +99,26 @@ def widen_links(request, form, query):
     return links
 
 
+ONLINE_SHOWN = 5
+NEAR_PARAMS = ("where", "lat", "lng", "distance", "sort", "page")
+
+
+def online_group(request, query, now):
+    """The online-only meetings that a search near a place would otherwise mix in with distances:
+    the next few, and a link to all of them (the same search, online, anywhere)."""
+    online = find_meetings(query, now)
+    params = request.GET.copy()
+    for name in NEAR_PARAMS:
+        params.pop(name, None)
+    params["attendance"] = Meeting.Attendance.ONLINE
+    return {
+        "online_results": list(online[:ONLINE_SHOWN]),
+        "online_count": len(online),
+        "online_in_progress": meetings_in_progress(query, now),
+        "online_query": params.urlencode(),
+    }
+
+
 def nothing_left_today(request, query, now, shown=3):
     """When today's meetings have all started: the first few tomorrow, and links to tomorrow's
     and to online meetings starting soon."""
@@ -165,6 +186,14 @@ def finder(request):
     form = FinderForm(request.GET if bound else None, now=now)
     query = form.to_query() if bound else FinderQuery()
     show = SHOW_SERVICES if request.GET.get("show") == SHOW_SERVICES else "meetings"
+    online_query = None
+    if show != SHOW_SERVICES and query.point is not None:
+        # Online is not near: online-only meetings are listed apart, without a distance.
+        if query.attendance == Meeting.Attendance.ONLINE:
+            query = dataclasses.replace(query, point=None, sort=SORT_TIME)
+        elif not query.attendance:
+            online_query = dataclasses.replace(query, point=None, sort=SORT_TIME, attendance=Meeting.Attendance.ONLINE)
+            query = dataclasses.replace(query, in_person=True)
     context = {
         "form": form,
         "now": now,
@@ -211,6 +240,8 @@ def finder(request):
         context.update(page_obj=page_obj, results=page_obj.object_list)
         markers = [m for m in (meeting_marker(r.meeting) for r in page_obj.object_list if r.meeting) if m]
         context["in_progress"] = meetings_in_progress(query, now)
+        if online_query is not None and page_obj.number == 1:
+            context.update(online_group(request, online_query, now))
         if not page_obj.paginator.count:
             context["widen_links"] = widen_links(request, form, query)
             if query.date_offset == 0:
