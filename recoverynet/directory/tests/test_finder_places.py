@@ -91,3 +91,37 @@ def test_any_where_gives_a_page_never_a_500(client, places, where):
     page = response.content.decode()
     if "We could not find that place" in page and "Did you mean" not in page:
         assert "places suggested" not in page
+
+
+# --- Item 2: search first on a phone ---------------------------------------------------------------
+
+
+def test_the_finder_puts_place_location_and_search_before_more_filters(client, places):
+    page = text(client.get("/meetings/"))
+    where, geolocate = page.index('name="where"'), page.index("data-geolocate-button")
+    search, more = page.index("data-finder-search"), page.index("data-more-filters")
+    assert where < geolocate < search < more < page.index('name="distance"') < page.index('name="day"')
+    assert "<summary" in page[more:] and "More filters" in page[more:]
+    assert 'data-more-filters open' not in page  # closed until a filter is in use
+
+
+@pytest.mark.parametrize(
+    ("params", "is_open"),
+    [
+        ({"where": "Preston"}, False),
+        ({"where": "Preston", "distance": "10"}, False),
+        ({"where": "Preston", "day": "today"}, True),
+        ({"where": "Preston", "type": "O"}, True),
+        ({"day": "9"}, True),  # an error inside must be visible
+    ],
+)
+def test_more_filters_opens_when_a_filter_is_in_use(client, places, params, is_open):
+    assert ("data-more-filters open" in text(client.get("/meetings/", params))) is is_open
+
+
+def test_the_home_page_starts_with_a_place_search(client, db):
+    page = text(client.get("/"))
+    form = page.index("data-home-finder")
+    assert page.index("<h1") < form < page.index("Our networks")
+    assert "Find a meeting or support near you" in page[form:]
+    assert 'action="/meetings/"' in page[form - 200 : form] and 'name="where"' in page[form:]
