@@ -44,7 +44,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from .models import DEFAULT_TIMEZONE, Meeting, MeetingDay, MeetingType, Service
+from .models import DEFAULT_DURATION, DEFAULT_TIMEZONE, Meeting, MeetingDay, MeetingType, Service
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LATITUDE = EARTH_RADIUS_KM * math.pi / 180  # the same sphere as the haversine
@@ -85,6 +85,10 @@ class FinderQuery:
     attendance: a Meeting.Attendance value (in_person, online, hybrid).
     wheelchair: only meetings with type X. q: words in the meeting's or group's name.
     sort: "time" (next occurrence, the default) or "distance" (needs a point).
+    date_offset: only meetings on the date today + N (London): 0 is "what is left of today", 1 tomorrow.
+    include_started: meetings that started up to JUST_STARTED ago stay in the list, at their start
+        today (as TSML-UI does); meetings further into their hour are left out (see meetings_in_progress).
+    in_person: only meetings one can go to in person (in person or hybrid; online-only ones left out).
     """
 
     point: tuple[float, float] | None = None
@@ -100,6 +104,9 @@ class FinderQuery:
     settlement: str | None = None
     q: str = ""
     sort: str = SORT_TIME
+    date_offset: int | None = None
+    include_started: bool = False
+    in_person: bool = False
 
 
 @dataclass
@@ -354,6 +361,8 @@ def meeting_conditions(query: FinderQuery, prefix=""):
         conditions.append(Q(fellowship__slug=query.fellowship))
     if query.attendance:
         conditions.append(Meeting.attendance_q(query.attendance))
+    if query.in_person:
+        conditions.append(Meeting.IN_PERSON_Q)
     for word in query.q.split()[:8] if query.q else ():
         conditions.append(Q(name__icontains=word) | Q(group_name__icontains=word))
     conditions = [prefixed(c, prefix) for c in conditions]
@@ -506,6 +515,8 @@ def find_meetings(query: FinderQuery, now=None, queryset=None) -> MeetingResults
     if query.time_of_day:
         rows = rows.filter(time_of_day_q(query))
     rows = rows.annotate(day_offset=DayOffset(now, days or range(7)))
+    if query.date_offset is not None:
+        rows = rows.filter(day_offset=query.date_offset)
     if window_end is not None:
         end_offset, end_time = (window_end.date() - today).days, window_end.time().replace(tzinfo=None)
         rows = rows.filter(
@@ -532,7 +543,87 @@ def find_meetings(query: FinderQuery, now=None, queryset=None) -> MeetingResults
         stream = stream.exclude(meeting_id__in=ids)  # worked out in Python instead, below
     # Other zones' day numbers are their own, so the window's London days do not apply to them.
     extras = _exceptional_meetings(query, now, user_days, window_end, ids)
+    if started_applies(query):
+        started = in_progress_rows(query, now)
+        if started:
+            # A meeting under way is shown as it is now (or in the "in progress" row), not next week.
+            stream = stream.exclude(meeting_id__in=[row.meeting_id for row in started])
+            extras = [row for row in extras if row.meeting_id not in {r.meeting_id for r in started}]
+            extras += [row for row in started if now - row.next_start <= JUST_STARTED]
     return MeetingResults(stream, extras, distance_order if by_distance else time_order, now, queryset)
+
+
+# --- Meetings under way ------------------------------------------------------------------
+
+# A meeting that started this long ago stays in the list (people arrive late); after that, until it
+# ends, it sits in the collapsed "N meetings in progress" row. TSML-UI's rule.
+JUST_STARTED = datetime.timedelta(minutes=10)
+
+
+def started_applies(query: FinderQuery) -> bool:
+    """Does the search ask about now (today, or no day at all), so that meetings under way matter?"""
+    if not query.include_started or query.time_of_day:
+        return False
+    if query.date_offset is not None:
+        return query.date_offset == 0
+    return not query.days
+
+
+def in_progress_rows(query: FinderQuery, now) -> list:
+    """Rows (next_start = today's start) for London meetings that have started today and not yet
+    ended at `now`, nearest start first. Few rows: today's, started before now."""
+    local = local_now(now)
+    today = local.date()
+    now_time = local.time().replace(tzinfo=None)
+    rows = MeetingDay.objects.filter(
+        *meeting_conditions(query, "meeting__"),
+        meeting__timezone=DEFAULT_TIMEZONE,
+        day=mg_day(today),
+        start_time__isnull=False,
+        start_time__lt=now_time,
+    )
+    if query.point is not None:
+        rows = rows.filter(bbox_q("", query.point[0], query.point[1], query.radius_km))
+        rows = rows.annotate(distance_sq=distance_sq_expression(query.point))
+        rows = rows.filter(distance_sq__lte=query.radius_km * query.radius_km)
+    else:
+        rows = rows.annotate(distance_sq=Value(None, output_field=FloatField()))
+    found = []
+    for meeting_id, start_time, monthly_week, end_time, distance_sq in rows.values_list(
+        "meeting_id", "start_time", "monthly_week", "meeting__end_time", "distance_sq"
+    ):
+        if not matches_monthly(today, monthly_week):
+            continue
+        start = datetime.datetime.combine(today, start_time, tzinfo=LONDON).astimezone(datetime.UTC).astimezone(LONDON)
+        if end_time is None:
+            end = start + DEFAULT_DURATION
+        else:
+            end = datetime.datetime.combine(today, end_time, tzinfo=LONDON)
+            if end_time <= start_time:
+                end += datetime.timedelta(days=1)  # ends after midnight
+        if start <= now < end:
+            distance = math.sqrt(distance_sq) if distance_sq is not None else None
+            found.append(Row(meeting_id, 0, start_time, distance, start))
+    found.sort(key=lambda row: (row.start_time, row.distance_km or 0.0, row.meeting_id))
+    return found
+
+
+def meetings_in_progress(query: FinderQuery, now=None) -> list:
+    """FinderResults (meetings loaded, latest start first) for meetings under way for longer than
+    JUST_STARTED: the collapsed "N meetings in progress" row. Empty when the search is not about now."""
+    now = now or timezone.now()
+    if not started_applies(query):
+        return []
+    rows = [row for row in in_progress_rows(query, now) if now - row.next_start > JUST_STARTED]
+    rows.sort(key=lambda row: (row.next_start, row.meeting_id), reverse=True)
+    meetings = result_queryset().in_bulk([row.meeting_id for row in rows])
+    results = []
+    for row in rows:
+        meeting = meetings.get(row.meeting_id)
+        if meeting is not None:
+            meeting.next_start, meeting.distance_km = row.next_start, row.distance_km
+            results.append(FinderResult(row.meeting_id, row.next_start, row.distance_km, meeting))
+    return results
 
 
 # On the days the clocks change, wall-clock times before 03:00 are skipped or happen
@@ -607,6 +698,10 @@ def _exceptional_meetings(query, now, days, window_end, ids) -> list:
                 continue
         start = next_occurrence(meeting_days.get(pk, []), start_time, tz_name, monthly_week, now)
         if window_end is not None and (start is None or start > window_end):
+            continue
+        if query.date_offset is not None and (
+            start is None or (start.astimezone(LONDON).date() - today).days != query.date_offset
+        ):
             continue
         if start is None:
             rows.append(Row(pk, NO_TIME, None, distance, None))

@@ -659,6 +659,7 @@ class FinderForm(forms.Form):
         self.now = now
         self.place = None  # the Place (or geocoded postcode) searched around
         self.place_choices = []  # "Did you mean" when a name is ambiguous or unknown
+        self.outside_region = None  # the name of a place outside North West England, when one was asked for
 
     def clean(self):
         data = super().clean()
@@ -674,11 +675,24 @@ class FinderForm(forms.Form):
                 self.place_choices = found
                 self.add_error("where", f"There is more than one place called {where}. Choose one below")
             elif found is None:
-                self.place_choices = places.suggestions(where)
-                self.add_error("where", "We could not find that place. Check the spelling, or enter a postcode")
+                self.outside_region = places.outside_region(where)
+                if self.outside_region:
+                    self.add_error("where", self.outside_message())
+                else:
+                    self.place_choices = places.suggestions(where)
+                    self.add_error("where", "We could not find that place. Check the spelling, or enter a postcode")
+            elif not places.in_region(found.latitude, found.longitude):
+                self.outside_region = found.name
+                self.add_error("where", self.outside_message())
             else:
                 self.place = found
         return data
+
+    def outside_message(self):
+        return (
+            f"{self.outside_region} is outside {places.REGION_NAME}. This directory covers {places.REGION_NAME}"
+            " only: enter a place there, or find an online meeting"
+        )
 
     @property
     def point(self):
@@ -718,4 +732,7 @@ class FinderForm(forms.Form):
             network=self.value("network"),
             q=self.value("q", ""),
             sort=sort,
+            # "Today" is what is left of today and "tomorrow" one date, not every such weekday.
+            date_offset={"today": 0, "tomorrow": 1}.get(day),
+            include_started=True,
         )

@@ -35,6 +35,7 @@ from django.db.models import F
 
 from recoverynet.core import safe_json
 
+from .finder import distance_km
 from .models import Place
 from .reference import DATA_DIR
 
@@ -47,6 +48,17 @@ GEOCODER_TIMEOUT_SECONDS = 3
 
 OUTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)$")
 POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+# A postcode sector or a postcode cut short: "M4 5", "M4 5A" (the outcode is before the space).
+SECTOR_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9][A-Z]?)$")
+# The same typed without the space ("PR12" would be PR1 2): tried only when no outcode has that name.
+COMPACT_SECTOR_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]?)$")
+
+# The directory's region, as the gazetteer's counties name it.
+REGION_NAME = "North West England"
+REGION_COUNTIES = frozenset({"Cheshire", "Cumbria", "Greater Manchester", "Lancashire", "Merseyside"})
+# A point further than this from every North West town is outside the region (border outcodes such as
+# CH5, in Wales but by Chester, are not).
+REGION_MARGIN_KM = 20.0
 
 
 def normalise(text: str) -> str:
@@ -59,7 +71,8 @@ def normalise(text: str) -> str:
 
 
 def normalise_postcode(text: str) -> str:
-    return re.sub(r"\s+", " ", (text or "").strip().upper())
+    """Upper case, single spaces, and hyphens or dots read as spaces ("m4-5ab" is "M4 5AB")."""
+    return re.sub(r"[\s.\-]+", " ", (text or "").strip().upper()).strip()
 
 
 # --- Loading ----------------------------------------------------------------------------
@@ -196,8 +209,19 @@ def lookup(text: str):
         if geocoded is not None:
             return geocoded
         return Place.objects.filter(kind=Place.Kind.OUTCODE, search_name=full.group(1).lower()).first()
-    if OUTCODE_RE.match(postcode.replace(" ", "")) and any(c.isdigit() for c in postcode):
-        place = Place.objects.filter(kind=Place.Kind.OUTCODE, search_name=postcode.replace(" ", "").lower()).first()
+    sector = SECTOR_RE.match(postcode)
+    if sector:  # "M4 5" is in M4, not M45
+        place = _outcode(sector.group(1))
+        if place is not None:
+            return place
+    compact = postcode.replace(" ", "")
+    if " " not in postcode and OUTCODE_RE.match(compact) and any(c.isdigit() for c in compact):
+        place = _outcode(compact)
+        if place is not None:
+            return place
+    short = COMPACT_SECTOR_RE.match(compact) if " " not in postcode else None
+    if short:
+        place = _outcode(short.group(1))
         if place is not None:
             return place
     search_name = normalise(raw)
@@ -222,6 +246,51 @@ def lookup(text: str):
     if len(matches) == 1:
         return matches[0]
     return matches
+
+
+def _outcode(outcode: str):
+    return Place.objects.filter(kind=Place.Kind.OUTCODE, search_name=outcode.lower()).first()
+
+
+@functools.cache
+def _region_points() -> tuple:
+    return tuple(
+        (float(lat), float(lng)) for kind, _, _, county, lat, lng, _ in place_rows() if kind == Place.Kind.PLACE
+    )
+
+
+def in_region(latitude, longitude) -> bool:
+    """Is the point in (or by) North West England: within REGION_MARGIN_KM of one of its towns?"""
+    point = (float(latitude), float(longitude))
+    if not 52.5 < point[0] < 55.6 or not -4.5 < point[1] < -1.2:  # far away: no need to measure
+        return False
+    return any(distance_km(point, lat, lng) <= REGION_MARGIN_KM for lat, lng in _region_points())
+
+
+@functools.cache
+def _elsewhere() -> dict:
+    """{search name: display name} of places and counties in Great Britain outside the region,
+    from the outcode list's place and county columns (Bristol, Devon, Glasgow City...)."""
+    found = {}
+    nw_names = {search_name for kind, _, search_name, *_ in place_rows() if kind == Place.Kind.PLACE}
+    with OUTCODES_CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["county"] in REGION_COUNTIES:
+                continue
+            county = row["county"]
+            for name in (row["place"], county, county.removeprefix("County of ").removeprefix("City of ")):
+                key = normalise(name)
+                if key and key not in nw_names:
+                    found.setdefault(key, name.removeprefix("County of "))
+    found.setdefault("london", "London")
+    return found
+
+
+def outside_region(text: str) -> str | None:
+    """The name of a place outside North West England that `text` names ("Bristol", "bristol, uk"),
+    or None. Asked only when the gazetteer has no North West place of that name."""
+    search_name = normalise((text or "").split(",")[0])
+    return _elsewhere().get(search_name)
 
 
 def suggestions(text: str, limit: int = 5) -> list[Place]:

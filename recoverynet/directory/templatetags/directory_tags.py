@@ -17,6 +17,8 @@ def when_label(start, now=None) -> str:
     now = (now or timezone.now()).astimezone(start.tzinfo)
     days = (start.date() - now.date()).days
     clock = f"{start:%H:%M}"
+    if start < now:
+        return f"Started {clock}" if days == 0 else f"Started {start:%A} {clock}"
     if days == 0:
         return f"Tonight {clock}" if start.hour >= 17 else f"Today {clock}"
     if days == 1:

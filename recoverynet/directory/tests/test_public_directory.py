@@ -142,7 +142,8 @@ def test_more_hostile_input_never_500s(client, network, places, params):
     assert "<script>alert(1)</script>" not in response.content.decode()
 
 
-def test_finder_filters_through_the_page(client, network):
+def test_finder_filters_through_the_page(client, network, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 2, 12, 0, tzinfo=LONDON), tick=False)  # before 19:00 today
     in_preston(network, "Wheelchair evening", types=["X"], start_time=datetime.time(19, 0))
     in_preston(network, "Dawn Group", start_time=datetime.time(8, 0))
     in_preston(network, "Zoom Group", conference_url="https://zoom.example/j/1")

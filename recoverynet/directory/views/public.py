@@ -2,6 +2,8 @@
 meetings, services and fellowships. Read-only, open to everyone, work without
 JavaScript, constant queries per page whatever the number of results."""
 
+import dataclasses
+import datetime
 import hashlib
 from urllib.parse import urlencode
 
@@ -16,7 +18,16 @@ from django.views.decorators.http import condition
 from recoverynet.core.page_cache import cache_public_page
 from recoverynet.federation.models import Network
 
-from ..finder import FinderQuery, find_meetings, find_services, next_occurrence
+from ..finder import (
+    SORT_TIME,
+    FinderQuery,
+    find_meetings,
+    find_services,
+    local_now,
+    meetings_in_progress,
+    mg_day,
+    next_occurrence,
+)
 from ..formats.ics import meeting_calendar
 from ..formats.schedule_pdf import schedule_pdf, types_used
 from ..forms import DEFAULT_DISTANCE, DISTANCE_CHOICES, FinderForm
@@ -88,6 +99,43 @@ def widen_links(request, form, query):
     return links
 
 
+ONLINE_SHOWN = 5
+NEAR_PARAMS = ("where", "lat", "lng", "distance", "sort", "page")
+
+
+def online_group(request, query, now):
+    """The online-only meetings that a search near a place would otherwise mix in with distances:
+    the next few, and a link to all of them (the same search, online, anywhere)."""
+    online = find_meetings(query, now)
+    params = request.GET.copy()
+    for name in NEAR_PARAMS:
+        params.pop(name, None)
+    params["attendance"] = Meeting.Attendance.ONLINE
+    return {
+        "online_results": list(online[:ONLINE_SHOWN]),
+        "online_count": len(online),
+        "online_in_progress": meetings_in_progress(query, now),
+        "online_query": params.urlencode(),
+    }
+
+
+def nothing_left_today(request, query, now, shown=3):
+    """When today's meetings have all started: the first few tomorrow, and links to tomorrow's
+    and to online meetings starting soon."""
+    tomorrow = mg_day(local_now(now).date() + datetime.timedelta(days=1))
+    tomorrow_query = dataclasses.replace(query, days=(tomorrow,), date_offset=1)
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["day"] = "tomorrow"
+    online = {"attendance": Meeting.Attendance.ONLINE, "soon": "3"}
+    return {
+        "nothing_left_today": True,
+        "tomorrow_results": list(find_meetings(tomorrow_query, now)[:shown]),
+        "tomorrow_query": params.urlencode(),
+        "online_soon_query": urlencode(online),
+    }
+
+
 # The summary's wording: these filters' labels read as lower case in a list ("Tuesday, evening, online").
 LOWER_CASE_FILTERS = {"time", "soon", "attendance"}
 RELATIVE_DAYS = {"today", "tomorrow"}
@@ -138,6 +186,14 @@ def finder(request):
     form = FinderForm(request.GET if bound else None, now=now)
     query = form.to_query() if bound else FinderQuery()
     show = SHOW_SERVICES if request.GET.get("show") == SHOW_SERVICES else "meetings"
+    online_query = None
+    if show != SHOW_SERVICES and query.point is not None:
+        # Online is not near: online-only meetings are listed apart, without a distance.
+        if query.attendance == Meeting.Attendance.ONLINE:
+            query = dataclasses.replace(query, point=None, sort=SORT_TIME)
+        elif not query.attendance:
+            online_query = dataclasses.replace(query, point=None, sort=SORT_TIME, attendance=Meeting.Attendance.ONLINE)
+            query = dataclasses.replace(query, in_person=True)
     context = {
         "form": form,
         "now": now,
@@ -150,6 +206,12 @@ def finder(request):
         "searched": bound,
     }
     place_problem = bound and "where" in form.errors
+    # "More filters" opens by itself when one is in use or has an error, so nothing chosen is hidden.
+    filter_names = [name for name in form.fields if name not in ("where", "lat", "lng")]
+    context["filters_open"] = bound and any(
+        name in form.errors or (request.GET.get(name) and not (name == "distance" and request.GET[name] == DEFAULT_DISTANCE))
+        for name in filter_names
+    )
     context["place_problem"] = place_problem
     # After a search the results come first (on a phone the filters would push them off the first screen);
     # a place to choose, or no search yet, keeps the form first.
@@ -183,8 +245,13 @@ def finder(request):
         page_obj = paginate(request, results)
         context.update(page_obj=page_obj, results=page_obj.object_list)
         markers = [m for m in (meeting_marker(r.meeting) for r in page_obj.object_list if r.meeting) if m]
+        context["in_progress"] = meetings_in_progress(query, now)
+        if online_query is not None and page_obj.number == 1:
+            context.update(online_group(request, online_query, now))
         if not page_obj.paginator.count:
             context["widen_links"] = widen_links(request, form, query)
+            if query.date_offset == 0:
+                context.update(nothing_left_today(request, query, now))
     meetings_params = request.GET.copy()
     meetings_params.pop("show", None)
     meetings_params.pop("page", None)
