@@ -12,19 +12,12 @@ from django.test import Client
 from recoverynet.core.models import AuditEntry
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory, ServiceFactory
 from recoverynet.directory.models import Meeting, Schedule, ServiceAtLocation, ServicePhone, Taxonomy, TaxonomyTerm
-from recoverynet.testing import assert_constant_queries, sign_in
+from recoverynet.testing import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
 MEETINGS_URL = "/manage/directory/export/meetings.csv"
 SERVICES_URL = "/manage/directory/export/services.csv"
-
-
-def client_for(world, role):
-    client = Client()
-    if world.users[role] is not None:
-        sign_in(client, world.users[role])
-    return client
 
 
 def download(client, url, params=None):
@@ -66,8 +59,8 @@ def listings(world):
     return {"tuesday": tuesday, "service": service}
 
 
-def test_coordinator_exports_their_networks_meetings(world, listings):
-    rows = read_csv(download(client_for(world, "network_coordinator"), MEETINGS_URL, {"network": "cumbria"}))
+def test_coordinator_exports_their_networks_meetings(world, listings, client_for):
+    rows = read_csv(download(client_for(world.users["network_coordinator"]), MEETINGS_URL, {"network": "cumbria"}))
 
     assert [row["Slug"] for row in rows] == ["formula", "tuesday-serenity"]  # every status, this network only
     tuesday = rows[1]
@@ -87,19 +80,19 @@ def test_coordinator_exports_their_networks_meetings(world, listings):
     assert rows[0]["Status"] == "Inactive"
 
 
-def test_cells_that_would_run_as_formulas_are_quoted(world, listings):
-    rows = read_csv(download(client_for(world, "network_coordinator"), MEETINGS_URL, {"network": "cumbria"}))
+def test_cells_that_would_run_as_formulas_are_quoted(world, listings, client_for):
+    rows = read_csv(download(client_for(world.users["network_coordinator"]), MEETINGS_URL, {"network": "cumbria"}))
     formula = rows[0]
     assert formula["Name"] == '\'=HYPERLINK("http://evil")'
     assert formula["Notes"] == "'+SUM(A1:A9)"
     assert formula["Group"] == "'@cmd"
     assert formula["Contact name"] == "'-2+3"
-    services = read_csv(download(client_for(world, "network_coordinator"), SERVICES_URL, {"network": "cumbria"}))
+    services = read_csv(download(client_for(world.users["network_coordinator"]), SERVICES_URL, {"network": "cumbria"}))
     assert services[0]["Fees"] == "'\tTab fee"
 
 
-def test_services_export(world, listings):
-    rows = read_csv(download(client_for(world, "network_coordinator"), SERVICES_URL, {"network": "cumbria"}))
+def test_services_export(world, listings, client_for):
+    rows = read_csv(download(client_for(world.users["network_coordinator"]), SERVICES_URL, {"network": "cumbria"}))
     assert [row["Slug"] for row in rows] == ["drop-in-advice"]
     row = rows[0]
     assert row["Organisation"] == "Eden Recovery"
@@ -109,20 +102,22 @@ def test_services_export(world, listings):
     assert row["Phones"] == "01632 960123"
 
 
-def test_each_export_is_audited(world, listings):
-    download(client_for(world, "network_coordinator"), MEETINGS_URL, {"network": "cumbria"})
+def test_each_export_is_audited(world, listings, client_for):
+    download(client_for(world.users["network_coordinator"]), MEETINGS_URL, {"network": "cumbria"})
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
     assert entry.actor == world.users["network_coordinator"]
     assert entry.network == world.own_network
     assert entry.summary == "Meetings exported as CSV (Cumbria, 2 rows)"
 
 
-def test_federation_coordinator_exports_every_network(world, listings):
-    rows = read_csv(download(client_for(world, "federation_coordinator"), MEETINGS_URL))
+def test_federation_coordinator_exports_every_network(world, listings, client_for):
+    rows = read_csv(download(client_for(world.users["federation_coordinator"]), MEETINGS_URL))
     assert {row["Network"] for row in rows} == {"Cumbria", "Merseyside"}
     assert len(rows) == 3
     assert AuditEntry.objects.get(action=AuditEntry.Action.EXPORT).summary.endswith("(every network, 3 rows)")
-    rows = read_csv(download(client_for(world, "federation_coordinator"), SERVICES_URL, {"network": "merseyside"}))
+    rows = read_csv(
+        download(client_for(world.users["federation_coordinator"]), SERVICES_URL, {"network": "merseyside"})
+    )
     assert [row["Slug"] for row in rows] == ["mersey-service"]
 
 
@@ -139,17 +134,17 @@ def test_federation_coordinator_exports_every_network(world, listings):
         ("network_coordinator", {"network": "x" * 500}, 404),
     ],
 )
-def test_export_refusals(world, listings, url, role, params, status):
-    client = client_for(world, role)
+def test_export_refusals(world, listings, url, role, params, status, client_for):
+    client = client_for(world.users[role])
     assert client.get(url, params).status_code == status  # the button page refuses alike
     assert download(client, url, params).status_code == status
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
 
 
 @pytest.mark.parametrize("url", [MEETINGS_URL, SERVICES_URL])
-def test_a_coordinator_who_names_no_network_is_asked_which(world, listings, url):
+def test_a_coordinator_who_names_no_network_is_asked_which(world, listings, url, client_for):
     """Not an error: a page listing the networks they coordinate, each a link to its download."""
-    client = client_for(world, "network_coordinator")
+    client = client_for(world.users["network_coordinator"])
     for response in (client.get(url), download(client, url, {})):
         assert response.status_code == 200
         page = response.content.decode()
@@ -166,15 +161,18 @@ def test_anonymous_is_sent_to_sign_in(world, url):
         assert "/accounts/login/" in response["Location"]
 
 
-def test_inactive_network_is_not_found(world, listings):
+def test_inactive_network_is_not_found(world, listings, client_for):
     world.own_network.is_active = False
     world.own_network.save(update_fields=["is_active"])
-    assert download(client_for(world, "network_coordinator"), MEETINGS_URL, {"network": "cumbria"}).status_code == 404
+    assert (
+        download(client_for(world.users["network_coordinator"]), MEETINGS_URL, {"network": "cumbria"}).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("url", [MEETINGS_URL, SERVICES_URL])
-def test_export_runs_a_constant_number_of_queries(world, listings, url):
-    client = client_for(world, "network_coordinator")
+def test_export_runs_a_constant_number_of_queries(world, listings, url, client_for):
+    client = client_for(world.users["network_coordinator"])
     added = itertools.count()
 
     def add_rows(n):
