@@ -455,14 +455,16 @@ class DayOffset(Expression):
 
 
 def distance_sq_expression(point, latitude="latitude", longitude="longitude"):
-    """SQL: the squared distance in km² from `point` (see distance_km), in plain arithmetic."""
+    """SQL: the squared distance in km² from `point` (see distance_km), in plain arithmetic.
+    `latitude` and `longitude` are float columns' names, or expressions (such as a Cast of a decimal column)."""
     lat0, lng0 = float(point[0]), float(point[1])
     c0, s0 = math.cos(math.radians(lat0)), math.sin(math.radians(lat0))
-    dlat = F(latitude) - Value(lat0)
+    latitude, longitude = (F(v) if isinstance(v, str) else v for v in (latitude, longitude))
+    dlat = latitude - Value(lat0)
     half = dlat * Value(math.pi / 360)
     cos_mid = Value(c0) - Value(s0) * half - Value(c0 / 2) * half * half
     dy = dlat * Value(KM_PER_DEGREE_LATITUDE)
-    dx = (F(longitude) - Value(lng0)) * Value(KM_PER_DEGREE_LATITUDE) * cos_mid
+    dx = (longitude - Value(lng0)) * Value(KM_PER_DEGREE_LATITUDE) * cos_mid
     return ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())
 
 

@@ -7,13 +7,24 @@ from the "RecoveryNet meeting types" taxonomy. Objects that are not stored rows
 get stable ids: uuid5 of a fixed namespace and a name built from stored uuids.
 
 Only public facts leave here: no meeting contact person, no user data.
+
+Below them, the REST framework serializers that read each endpoint's query parameters.
 """
 
+import datetime
 import functools
+import math
+import re
 import uuid
 
 from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.settings import api_settings
 
+from .. import places
 from ..models import DAY_NAMES, Meeting, Service
 from ..reference import meeting_guide_types
 
@@ -467,3 +478,222 @@ def any_basic(obj, request):
 
 def any_full(obj, request):
     return service_full(obj, request) if isinstance(obj, Service) else meeting_full(obj, request)
+
+
+# --- query parameters ------------------------------------------------------------------
+#
+# Each endpoint's query string is read by a REST framework Serializer of these fields.
+# A value is the parameter's last occurrence, stripped; empty means absent. Any bad
+# value is a 400 whose message names the parameter (views.exception_handler).
+
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 200
+MAX_MINIMAL_PER_PAGE = 10_000  # `minimal` aims to return everything in one page
+MAX_PAGE = 100_000
+MAX_SEARCH = 200
+MAX_PARAMETER_LENGTH = 1000
+MAX_PROXIMITY_METRES = 1_000_000
+POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})?$")
+FORMATS = ("json", "ndjson")
+
+
+class Param(serializers.Field):
+    """A query parameter: optional, its value stripped, an empty value the same as none (`default`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("default", None)
+        super().__init__(**kwargs)
+
+    def get_value(self, dictionary):
+        value = dictionary.get(self.field_name, "").strip()
+        return value or empty
+
+    def to_internal_value(self, data):
+        return data
+
+
+class WholeNumber(Param):
+    def __init__(self, *, minimum, maximum, **kwargs):
+        self.minimum, self.maximum = minimum, maximum
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not re.fullmatch(r"[+-]?[0-9]{1,9}", data):
+            raise serializers.ValidationError(f"{self.field_name} must be a whole number.")
+        number = int(data)
+        if not self.minimum <= number <= self.maximum:
+            raise serializers.ValidationError(f"{self.field_name} must be between {self.minimum} and {self.maximum}.")
+        return number
+
+
+class Flag(Param):
+    TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
+
+    def __init__(self, **kwargs):
+        super().__init__(default=False, **kwargs)
+
+    def to_internal_value(self, data):
+        lowered = data.lower()
+        if lowered in self.TRUE:
+            return True
+        if lowered in self.FALSE:
+            return False
+        raise serializers.ValidationError(f"{self.field_name} must be true or false.")
+
+
+def parse_uuid(value, name="id") -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        raise serializers.ValidationError(f"{name} must be a UUID.") from None
+
+
+class UUIDParam(Param):
+    def to_internal_value(self, data):
+        return parse_uuid(data, self.field_name)
+
+
+class Search(Param):
+    def to_internal_value(self, data):
+        if len(data) > MAX_SEARCH:
+            raise serializers.ValidationError(f"search must be at most {MAX_SEARCH} characters.")
+        return data
+
+
+class ModifiedAfter(Param):
+    """A date (midnight in the site's time zone) or an ISO 8601 date and time (naive: the site's zone)."""
+
+    def to_internal_value(self, data):
+        try:
+            moment = parse_datetime(data)
+            if moment is None:
+                day = parse_date(data)
+                if day is not None:
+                    moment = datetime.datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
+        except ValueError:
+            moment = None
+        if moment is None:
+            raise serializers.ValidationError("modified_after must be a date or an ISO 8601 date and time.")
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class Format(Param):
+    """json (the paged envelope) or ndjson (every result, one a line); views.FormatParameterNegotiation
+    picks the renderer by the same parameter."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default="json", **kwargs)
+
+    def to_internal_value(self, data):
+        lowered = data.lower()
+        if lowered not in FORMATS:
+            raise serializers.ValidationError("format must be json or ndjson.")
+        return lowered
+
+
+class QuerySerializer(serializers.Serializer):
+    """Every endpoint's base: no parameter name or value over-long or holding control characters."""
+
+    def to_internal_value(self, data):
+        for key, values in data.lists():
+            for value in [key, *values]:
+                if len(value) > MAX_PARAMETER_LENGTH or any(ord(c) < 32 for c in value):
+                    message = f"The parameter {key[:50]!r} is too long or holds control characters."
+                    raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
+        return super().to_internal_value(data)
+
+
+class PagingQuery(serializers.Serializer):
+    """page and per_page (views.OpenReferralPagination), within the view's limits (context)."""
+
+    def get_fields(self):
+        return {
+            "page": WholeNumber(minimum=1, maximum=MAX_PAGE, default=1),
+            "per_page": WholeNumber(minimum=1, maximum=self.context["max_per_page"], default=self.context["per_page"]),
+        }
+
+
+class OrganizationDetailQuery(QuerySerializer):
+    full_service = Flag()
+
+
+class ServiceFilterQuery(QuerySerializer):
+    """The standard's filters of services (views._service_filters), and `full`."""
+
+    full = Flag()
+    search = Search()
+    taxonomy_term_id = UUIDParam()
+    taxonomy_id = UUIDParam()
+    organization_id = UUIDParam()
+    modified_after = ModifiedAfter()
+
+
+class ServiceListQuery(ServiceFilterQuery):
+    minimal = Flag()
+    format = Format()
+
+
+class OrganizationListQuery(QuerySerializer):
+    full = Flag()
+    full_service = Flag()
+    search = Search()
+    format = Format()
+
+
+def outcode_centre(postcode) -> tuple[float, float]:
+    """(latitude, longitude) of a UK postcode or postcode district."""
+    compacted = re.sub(r"\s+", "", postcode).upper()
+    match = POSTCODE_RE.match(compacted)
+    if not match:
+        raise serializers.ValidationError(
+            "postcode must be a UK postcode or postcode district, for example PR1 2AA or PR1."
+        )
+    outcode, incode = match.groups()
+    # The finder's gazetteer: the outcode's centre (or, when the optional online
+    # geocoder is configured, the full postcode's point).
+    place = places.lookup(f"{outcode} {incode}" if incode else outcode)
+    if place is None or isinstance(place, list):
+        raise serializers.ValidationError(f"We do not know where the postcode district {outcode} is.")
+    return float(place.latitude), float(place.longitude)
+
+
+class ServiceAtLocationListQuery(ServiceFilterQuery):
+    """The services' filters, with postcode (`centre`: where it is) and proximity (`radius_km`:
+    the standard's metres, in the finder's kilometres)."""
+
+    postcode = Param()
+    proximity = Param()
+    format = Format()
+
+    def validate(self, attrs):
+        postcode, proximity = attrs.pop("postcode"), attrs.pop("proximity")
+        attrs["radius_km"] = attrs["centre"] = None
+        if proximity is not None:
+            if postcode is None:
+                raise serializers.ValidationError("proximity needs a postcode to measure from.")
+            try:
+                metres = float(proximity)
+            except ValueError:
+                metres = math.nan
+            if not 0 < metres <= MAX_PROXIMITY_METRES:  # also refuses nan and inf
+                raise serializers.ValidationError(
+                    f"proximity must be a distance in metres, up to {MAX_PROXIMITY_METRES}."
+                )
+            attrs["radius_km"] = metres / 1000
+        if postcode is not None:
+            attrs["centre"] = outcode_centre(postcode)
+        return attrs
+
+
+class TaxonomyListQuery(QuerySerializer):
+    search = Search()
+    format = Format()
+
+
+class TaxonomyTermListQuery(QuerySerializer):
+    search = Search()
+    taxonomy_id = UUIDParam()
+    parent_id = UUIDParam()
+    top_only = Flag()
+    format = Format()

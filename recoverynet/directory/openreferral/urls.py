@@ -7,15 +7,15 @@ from . import views
 app_name = "openreferral"
 
 urlpatterns = [
-    path("", views.api_details, name="api_details"),
-    path("services", views.service_list, name="service_list"),
-    path("services/<str:id>", views.service_detail, name="service_detail"),
-    path("organizations", views.organization_list, name="organization_list"),
-    path("organizations/<str:id>", views.organization_detail, name="organization_detail"),
-    path("service_at_locations", views.service_at_location_list, name="service_at_location_list"),
-    path("service_at_locations/<str:id>", views.service_at_location_detail, name="service_at_location_detail"),
-    path("taxonomies", views.taxonomy_list, name="taxonomy_list"),
-    path("taxonomies/<str:id>", views.taxonomy_detail, name="taxonomy_detail"),
-    path("taxonomy_terms", views.taxonomy_term_list, name="taxonomy_term_list"),
-    path("taxonomy_terms/<str:id>", views.taxonomy_term_detail, name="taxonomy_term_detail"),
+    path("", views.ApiDetails.as_view(), name="api_details"),
+    path("services", views.ServiceList.as_view(), name="service_list"),
+    path("services/<str:id>", views.ServiceDetail.as_view(), name="service_detail"),
+    path("organizations", views.OrganizationList.as_view(), name="organization_list"),
+    path("organizations/<str:id>", views.OrganizationDetail.as_view(), name="organization_detail"),
+    path("service_at_locations", views.ServiceAtLocationList.as_view(), name="service_at_location_list"),
+    path("service_at_locations/<str:id>", views.ServiceAtLocationDetail.as_view(), name="service_at_location_detail"),
+    path("taxonomies", views.TaxonomyList.as_view(), name="taxonomy_list"),
+    path("taxonomies/<str:id>", views.TaxonomyDetail.as_view(), name="taxonomy_detail"),
+    path("taxonomy_terms", views.TaxonomyTermList.as_view(), name="taxonomy_term_list"),
+    path("taxonomy_terms/<str:id>", views.TaxonomyTermDetail.as_view(), name="taxonomy_term_detail"),
 ]

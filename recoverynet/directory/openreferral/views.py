@@ -1,30 +1,37 @@
 """The Open Referral UK 3.0 API (read only, public): /openreferral/.
 
-Plain Django views returning JSON. Every list is the standard's paged envelope
-over two kinds of record (stored services, then meetings as services of their
-fellowship; stored taxonomies and the meeting-type taxonomy; ...), each kind
-fetched with a fixed number of queries per page. Bad parameters give a 400
-with a message, unknown or hidden ids a 404, never a 500.
+REST framework views. Every list is the standard's paged envelope
+(OpenReferralPagination) over two kinds of record (stored services, then
+meetings as services of their fellowship; stored taxonomies and the
+meeting-type taxonomy; ...), each kind fetched with a fixed number of queries
+per page, or with format=ndjson every result streamed, one a line. Query
+parameters are read by a serializer per endpoint (serializers.py). Bad
+parameters give a 400 with a message, unknown or hidden ids a 404, other
+methods a 405 and too many requests a 429, all as the standard's error body
+{"code": ..., "message": ...}; never a 500.
+
+These views follow the standard's own OpenAPI description (OPENAPI_URL), so
+they are left out of /api/schema/.
 """
 
-import datetime
 import heapq
 import itertools
-import json
-import math
-import re
-import uuid
 
-from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, Value
+from django.db.models import Exists, FloatField, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast
-from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.http import Http404, StreamingHttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, pagination, permissions, renderers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
+from recoverynet.core.renderers import SafeJSONRenderer
 from recoverynet.core.throttling import UserRateThrottle
 from recoverynet.federation.models import Organisation
 
-from .. import places
+from .. import finder
 from ..models import (
     Fellowship,
     Meeting,
@@ -42,39 +49,46 @@ API_VERSION = "3.0"
 PROFILE_URL = "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md"
 OPENAPI_URL = "https://docs.openreferraluk.org/en/latest/openapi30.json"
 
-DEFAULT_PER_PAGE = 50
-MAX_PER_PAGE = 200
-MAX_MINIMAL_PER_PAGE = 10_000  # `minimal` aims to return everything in one page
 NDJSON_CHUNK = 200
-MAX_PAGE = 100_000
-MAX_SEARCH = 200
-MAX_PROXIMITY_METRES = 1_000_000
-METRES_PER_DEGREE = 111_195  # on a sphere of the Earth's mean radius
-POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})?$")
+ONLY_GET = "Only GET and HEAD are allowed."
 
 
-class BadRequest(Exception):
-    pass
+# --- rendering, negotiation, throttling, errors -----------------------------------------------
 
 
-# --- responses ------------------------------------------------------------------------
+class OpenReferralJSONRenderer(SafeJSONRenderer):
+    """The API's safe JSON (no <, > or & in a body), typed "application/json; charset=utf-8"."""
+
+    charset = "utf-8"
 
 
-def dumps(data):
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # As core.api.SafeJSONRenderer: no markup characters in the body, whatever the data.
-    return body.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+class NDJSONRenderer(renderers.BaseRenderer):
+    """format=ndjson: one JSON object a line. Views stream `lines()` (StreamingHttpResponse)."""
+
+    media_type = "application/x-ndjson"
+    format = "ndjson"
+    charset = "utf-8"
+    json = OpenReferralJSONRenderer()
+
+    def lines(self, rows):
+        for row in rows:
+            yield self.json.render(row) + b"\n"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return b"".join(self.lines(data if isinstance(data, list) else [data]))
 
 
-def json_response(data, status=200):
-    response = HttpResponse(dumps(data), status=status, content_type="application/json; charset=utf-8")
-    # Public open data, no credentials: any site may read it.
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+class FormatParameterNegotiation(BaseContentNegotiation):
+    """The renderer named by ?format= (the serializers refuse other values), else the first:
+    the standard's clients get the same answer whatever Accept header they send."""
 
+    def select_parser(self, request, parsers):
+        return None
 
-def error(status, message):
-    return json_response({"code": status, "message": message}, status=status)
+    def select_renderer(self, request, renderers, format_suffix=None):
+        wanted = request.query_params.get("format", "").strip().lower()
+        renderer = next((r for r in renderers if r.format == wanted), renderers[0])
+        return renderer, renderer.media_type
 
 
 class OpenReferralRateThrottle(UserRateThrottle):
@@ -84,127 +98,37 @@ class OpenReferralRateThrottle(UserRateThrottle):
     scope = "openreferral"
 
 
-def too_many_requests(throttle):
-    wait = math.ceil(throttle.wait() or 1)
-    response = error(429, f"Too many requests. Try again in {wait} second{'s' if wait != 1 else ''}.")
-    response["Retry-After"] = str(wait)
-    return response
+def _first_message(detail) -> str:
+    while isinstance(detail, dict | list) and detail:
+        detail = next(iter(detail.values())) if isinstance(detail, dict) else detail[0]
+    return str(detail)
 
 
-def api_view(func):
-    """GET/HEAD only (else 405); over the rate → 429, BadRequest → 400 and Http404 → 404, all as JSON."""
-
-    def view(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            response = error(405, "Only GET and HEAD are allowed.")
-            response["Allow"] = "GET, HEAD"
-            return response
-        throttle = OpenReferralRateThrottle()
-        if not throttle.allow_request(request, None):
-            return too_many_requests(throttle)
-        try:
-            _check_params(request)
-            return func(request, *args, **kwargs)
-        except BadRequest as exc:
-            return error(400, str(exc))
-        except Http404 as exc:
-            return error(404, str(exc) or "Not found.")
-
-    view.__name__ = func.__name__
-    view.__doc__ = func.__doc__
-    return view
-
-
-# --- parameters -----------------------------------------------------------------------
-
-
-def _check_params(request):
-    for key, values in request.GET.lists():
-        for value in [key, *values]:
-            if len(value) > 1000 or any(ord(c) < 32 for c in value):
-                raise BadRequest(f"The parameter {key[:50]!r} is too long or holds control characters.")
-
-
-def param(request, name):
-    value = request.GET.get(name, "").strip()
-    return value or None
-
-
-def param_uuid(request, name):
-    value = param(request, name)
-    if value is None:
+def exception_handler(exc, context):
+    """Errors as the standard's body, {"code": status, "message": "..."}; anything
+    that is not an HTTP error is left to the site's JSON 500 (core.error_views)."""
+    headers = {}
+    if isinstance(exc, Http404):
+        status, message = 404, str(exc) or "Not found."
+    elif isinstance(exc, exceptions.MethodNotAllowed):
+        status, message = 405, ONLY_GET
+        headers["Allow"] = "GET, HEAD"
+    elif isinstance(exc, exceptions.Throttled):
+        wait = exc.wait or 1
+        status, message = 429, f"Too many requests. Try again in {wait} second{'s' if wait != 1 else ''}."
+        headers["Retry-After"] = str(wait)
+    elif isinstance(exc, exceptions.APIException):
+        status, message = exc.status_code, _first_message(exc.detail)
+    else:
         return None
-    return parse_uuid(value, name)
+    return Response({"code": status, "message": message}, status=status, headers=headers)
 
 
-def parse_uuid(value, name="id"):
-    try:
-        return uuid.UUID(value)
-    except (ValueError, AttributeError, TypeError):
-        raise BadRequest(f"{name} must be a UUID.") from None
+# --- paging over two kinds of record --------------------------------------------------------
 
 
-def param_int(request, name, default, minimum, maximum):
-    value = param(request, name)
-    if value is None:
-        return default
-    if not re.fullmatch(r"[+-]?[0-9]{1,9}", value):
-        raise BadRequest(f"{name} must be a whole number.")
-    number = int(value)
-    if not minimum <= number <= maximum:
-        raise BadRequest(f"{name} must be between {minimum} and {maximum}.")
-    return number
-
-
-def param_bool(request, name):
-    value = param(request, name)
-    if value is None:
-        return False
-    lowered = value.lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise BadRequest(f"{name} must be true or false.")
-
-
-def param_search(request):
-    value = param(request, "search")
-    if value is not None and len(value) > MAX_SEARCH:
-        raise BadRequest(f"search must be at most {MAX_SEARCH} characters.")
-    return value
-
-
-def param_modified_after(request):
-    value = param(request, "modified_after")
-    if value is None:
-        return None
-    try:
-        moment = parse_datetime(value)
-        if moment is None:
-            day = parse_date(value)
-            if day is not None:
-                moment = datetime.datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
-    except ValueError:
-        moment = None
-    if moment is None:
-        raise BadRequest("modified_after must be a date or an ISO 8601 date and time.")
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
-
-
-def wants_ndjson(request):
-    value = (param(request, "format") or "json").lower()
-    if value not in ("json", "ndjson"):
-        raise BadRequest("format must be json or ndjson.")
-    return value == "ndjson"
-
-
-def paging(request, default=DEFAULT_PER_PAGE, maximum=MAX_PER_PAGE):
-    page = param_int(request, "page", 1, 1, MAX_PAGE)
-    per_page = param_int(request, "per_page", default, 1, maximum)
-    return page, per_page
+def _count(source):
+    return len(source) if isinstance(source, list) else source.count()
 
 
 def _chunks(source):
@@ -221,58 +145,155 @@ def _chunks(source):
         start += NDJSON_CHUNK
 
 
-def ndjson_response(sources, serialize, key=None):
-    """format=ndjson: every result, one JSON object a line, streamed without paging.
-    With `key` the (already sorted) sources are merged by it."""
-    iterators = [_chunks(source) for source in sources]
-    rows = heapq.merge(*iterators, key=key) if key else itertools.chain(*iterators)
-    response = StreamingHttpResponse(
-        (dumps(serialize(row)) + "\n" for row in rows), content_type="application/x-ndjson; charset=utf-8"
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+class OneThenOther:
+    """The rows of `first` followed by those of `second` (querysets or lists)."""
+
+    def __init__(self, first, second):
+        self.first, self.second = first, second
+        self.counts = None
+
+    def count(self):
+        if self.counts is None:
+            self.counts = _count(self.first), _count(self.second)
+        return sum(self.counts)
+
+    def page(self, start, end):
+        """Rows start..end: at most two slices, whatever the page."""
+        total_first, total_second = self.counts
+        rows = list(self.first[start : min(end, total_first)]) if start < total_first else []
+        second_start, second_end = max(0, start - total_first), max(0, end - total_first)
+        if second_end > second_start and second_start < total_second:
+            rows += list(self.second[second_start:second_end])
+        return rows
+
+    def __iter__(self):
+        return itertools.chain(_chunks(self.first), _chunks(self.second))
 
 
-def listing(request, first, second, serialize, *, default=DEFAULT_PER_PAGE, maximum=MAX_PER_PAGE):
-    """The paged envelope over `first` then `second`, or with format=ndjson all of them."""
-    if wants_ndjson(request):
-        return ndjson_response([first, second], serialize)
-    page, per_page = paging(request, default, maximum)
-    rows, total = page_of_two(first, second, page, per_page)
-    return json_response(envelope([serialize(r) for r in rows], total, page, per_page))
+class NearestFirst(OneThenOther):
+    """The two kinds merged by distance: querysets annotated with `distance_sq` (near()) and ordered by it."""
+
+    def page(self, start, end):
+        """The ids and distances of the first `end` of each kind, merged; then the page's rows."""
+        ranked = [(d, 0, pk) for pk, d in self.first.values_list("pk", "distance_sq")[:end]]
+        ranked += [(d, 1, pk) for pk, d in self.second.values_list("pk", "distance_sq")[:end]]
+        ranked.sort()
+        wanted = ranked[start:end]
+        if not wanted:
+            return []
+        found = (
+            self.first.in_bulk([pk for _, kind, pk in wanted if kind == 0]),
+            self.second.in_bulk([pk for _, kind, pk in wanted if kind == 1]),
+        )
+        return [found[kind][pk] for _, kind, pk in wanted]
+
+    def __iter__(self):
+        return heapq.merge(_chunks(self.first), _chunks(self.second), key=lambda row: row.distance_sq)
 
 
-# --- paging over two kinds of record ----------------------------------------------------
+class OpenReferralPagination(pagination.BasePagination):
+    """The standard's paged envelope over OneThenOther or NearestFirst rows: two counts
+    and a fixed number of queries per page. page and per_page as serializers.PagingQuery."""
+
+    per_page = s.DEFAULT_PER_PAGE
+    max_per_page = s.MAX_PER_PAGE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        query = s.PagingQuery(
+            data=request.query_params, context={"per_page": self.per_page, "max_per_page": self.max_per_page}
+        )
+        query.is_valid(raise_exception=True)
+        self.page_number, self.page_size = query.validated_data["page"], query.validated_data["per_page"]
+        self.total = queryset.count()
+        start, end = (self.page_number - 1) * self.page_size, self.page_number * self.page_size
+        return queryset.page(start, end) if start < self.total else []
+
+    def get_paginated_response(self, data):
+        total_pages = -(-self.total // self.page_size)
+        return Response(
+            {
+                "total_items": self.total,
+                "total_pages": total_pages,
+                "page_number": self.page_number,
+                "size": len(data),
+                "first_page": self.page_number == 1,
+                "last_page": self.page_number >= total_pages,
+                "empty": not data,
+                "contents": data,
+            }
+        )
 
 
-def _count(source):
-    return len(source) if isinstance(source, list) else source.count()
+class MinimalPagination(OpenReferralPagination):
+    """`minimal` aims to return everything in one page."""
+
+    per_page = max_per_page = s.MAX_MINIMAL_PER_PAGE
 
 
-def page_of_two(first, second, page, per_page):
-    """Rows start..end of `first` followed by `second` (querysets or lists):
-    two counts and at most two slices, whatever the page."""
-    total_first, total_second = _count(first), _count(second)
-    start, end = (page - 1) * per_page, page * per_page
-    rows = list(first[start : min(end, total_first)]) if start < total_first else []
-    second_start, second_end = max(0, start - total_first), max(0, end - total_first)
-    if second_end > second_start and second_start < total_second:
-        rows += list(second[second_start:second_end])
-    return rows, total_first + total_second
+# --- the views' base ------------------------------------------------------------------------
 
 
-def envelope(contents, total, page, per_page):
-    total_pages = math.ceil(total / per_page)
-    return {
-        "total_items": total,
-        "total_pages": total_pages,
-        "page_number": page,
-        "size": len(contents),
-        "first_page": page == 1,
-        "last_page": page >= total_pages,
-        "empty": not contents,
-        "contents": contents,
-    }
+@extend_schema(exclude=True)  # the standard's own OpenAPI describes them
+class OpenReferralView(generics.GenericAPIView):
+    """GET/HEAD only (else 405, before the rate is counted), anyone (AllowAny), the
+    "openreferral" rate per person or IP address (the session only tells who is
+    signed in), errors by exception_handler. `query_serializer_class` reads the
+    query string into `self.params` before the handler runs; a detail's `id` is read into
+    `self.key` (a UUID)."""
+
+    http_method_names = ["get", "head"]
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [OpenReferralRateThrottle]
+    parser_classes = []
+    renderer_classes = [OpenReferralJSONRenderer]
+    content_negotiation_class = FormatParameterNegotiation
+    pagination_class = None
+    filter_backends = []
+    query_serializer_class = s.QuerySerializer
+
+    @property
+    def default_response_headers(self):
+        # Public open data, no credentials: any site may read it.
+        return {"Access-Control-Allow-Origin": "*"}
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+        query = self.query_serializer_class(data=request.query_params)
+        valid = query.is_valid()
+        if "id" in kwargs and (valid or api_settings.NON_FIELD_ERRORS_KEY not in query.errors):
+            # A detail's id before its other parameters; after any malformed parameter at all.
+            self.key = s.parse_uuid(kwargs["id"])
+        if not valid:
+            raise exceptions.ValidationError(query.errors)
+        self.params = query.validated_data
+
+    def handle_exception(self, exc):
+        # An error is JSON, even when format=ndjson chose the NDJSON renderer.
+        self.request.accepted_renderer = OpenReferralJSONRenderer()
+        self.request.accepted_media_type = OpenReferralJSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+class ListView(OpenReferralView):
+    renderer_classes = [OpenReferralJSONRenderer, NDJSONRenderer]
+    pagination_class = OpenReferralPagination
+
+    def listing(self, rows, serialize):
+        """The paged envelope over `rows` (OneThenOther or NearestFirst), or with format=ndjson all of them."""
+        if self.params["format"] == "ndjson":
+            renderer = self.request.accepted_renderer
+            return StreamingHttpResponse(
+                renderer.lines(serialize(row) for row in rows),
+                content_type=f"{renderer.media_type}; charset={renderer.charset}",
+            )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response([serialize(row) for row in page])
 
 
 # --- what is public ----------------------------------------------------------------------
@@ -321,10 +342,10 @@ def meetings_qs(full=False):
     return qs
 
 
-def _service_filters(request, services, meetings, prefix=""):
+def _service_filters(params, services, meetings, prefix=""):
     """The standard's filters, applied to stored services and to meetings.
     `prefix` reaches the service from the queryset's model ("service__" for service_at_location)."""
-    search = param_search(request)
+    search = params["search"]
     if search:
         services = services.filter(
             Q(**{f"{prefix}name__icontains": search}) | Q(**{f"{prefix}description__icontains": search})
@@ -332,7 +353,7 @@ def _service_filters(request, services, meetings, prefix=""):
         meetings = meetings.filter(
             Q(name__icontains=search) | Q(notes__icontains=search) | Q(group_name__icontains=search)
         )
-    term_id = param_uuid(request, "taxonomy_term_id")
+    term_id = params["taxonomy_term_id"]
     if term_id:
         code = s.meeting_type_codes_by_term_id().get(str(term_id))
         if code:
@@ -341,7 +362,7 @@ def _service_filters(request, services, meetings, prefix=""):
         else:
             services = services.filter(**{f"{prefix}taxonomy_terms__uuid": term_id})
             meetings = meetings.none()
-    taxonomy_id = param_uuid(request, "taxonomy_id")
+    taxonomy_id = params["taxonomy_id"]
     if taxonomy_id:
         if str(taxonomy_id) == s.MEETING_TYPES_TAXONOMY_ID:
             services = services.none()
@@ -352,11 +373,11 @@ def _service_filters(request, services, meetings, prefix=""):
             )
             services = services.filter(Exists(tagged))
             meetings = meetings.none()
-    organization_id = param_uuid(request, "organization_id")
+    organization_id = params["organization_id"]
     if organization_id:
         services = services.filter(**{f"{prefix}organisation__uuid": organization_id})
         meetings = meetings.filter(fellowship__uuid=organization_id)
-    modified_after = param_modified_after(request)
+    modified_after = params["modified_after"]
     if modified_after:
         services = services.filter(**{f"{prefix}updated_at__gte": modified_after})
         meetings = meetings.filter(updated_at__gte=modified_after)
@@ -366,47 +387,48 @@ def _service_filters(request, services, meetings, prefix=""):
 # --- /  ---------------------------------------------------------------------------------------
 
 
-@api_view
-def api_details(request):
+class ApiDetails(OpenReferralView):
     """Information about this API and its relationship with HSDS."""
-    return json_response({"version": API_VERSION, "profile": PROFILE_URL, "openapi_url": OPENAPI_URL})
+
+    def get(self, request):
+        return Response({"version": API_VERSION, "profile": PROFILE_URL, "openapi_url": OPENAPI_URL})
 
 
 # --- services ------------------------------------------------------------------------------
 
 
-@api_view
-def service_list(request):
-    full, minimal = param_bool(request, "full"), param_bool(request, "minimal")
-    services, meetings = _service_filters(request, services_qs(full), meetings_qs(full))
-    if minimal:
-        fields = ("pk", "uuid", "name", "status", "updated_at")
-        services = services.select_related(None).prefetch_related(None).only(*fields)
-        meetings = (
-            meetings.select_related(None)
-            .prefetch_related(None)
-            .only(*fields, "conference_url", "conference_phone")  # for meeting_status()
-        )
-        return listing(
-            request, services, meetings, s.minimal, default=MAX_MINIMAL_PER_PAGE, maximum=MAX_MINIMAL_PER_PAGE
-        )
-    serialize = s.any_full if full else s.any_basic
-    return listing(request, services, meetings, lambda row: serialize(row, request))
+class ServiceList(ListView):
+    query_serializer_class = s.ServiceListQuery
+
+    @property
+    def pagination_class(self):
+        return MinimalPagination if self.params["minimal"] else OpenReferralPagination
+
+    def get(self, request):
+        full, minimal = self.params["full"], self.params["minimal"]
+        services, meetings = _service_filters(self.params, services_qs(full), meetings_qs(full))
+        if minimal:
+            fields = ("pk", "uuid", "name", "status", "updated_at")
+            services = services.select_related(None).prefetch_related(None).only(*fields)
+            meetings = (
+                meetings.select_related(None)
+                .prefetch_related(None)
+                .only(*fields, "conference_url", "conference_phone")  # for meeting_status()
+            )
+            return self.listing(OneThenOther(services, meetings), s.minimal)
+        serialize = s.any_full if full else s.any_basic
+        return self.listing(OneThenOther(services, meetings), lambda row: serialize(row, request))
 
 
-def _get_service_or_meeting(id_value, full=True):
-    key = parse_uuid(id_value)
-    found = services_qs(full).filter(uuid=key).first()
-    if found is None:
-        found = meetings_qs(full).filter(uuid=key).first()
-    if found is None:
-        raise Http404("No service with this id.")
-    return found
-
-
-@api_view
-def service_detail(request, id):
-    return json_response(s.any_full(_get_service_or_meeting(id), request))
+class ServiceDetail(OpenReferralView):
+    def get(self, request, id):
+        key = self.key
+        found = services_qs(full=True).filter(uuid=key).first()
+        if found is None:
+            found = meetings_qs(full=True).filter(uuid=key).first()
+        if found is None:
+            raise Http404("No service with this id.")
+        return Response(s.any_full(found, request))
 
 
 # --- organizations --------------------------------------------------------------------------
@@ -439,29 +461,34 @@ def _organization(obj, request, services, full_service):
     return data
 
 
-@api_view
-def organization_list(request):
-    full, full_service = param_bool(request, "full"), param_bool(request, "full_service")
-    orgs, fellowships = organisations_qs(), fellowships_qs()
-    search = param_search(request)
-    if search:
-        match = Q(name__icontains=search) | Q(description__icontains=search)
-        orgs, fellowships = orgs.filter(match), fellowships.filter(match)
-    with_services = full or full_service
-    if with_services:
-        orgs, fellowships = _with_services(orgs, fellowships, full_service)
-    return listing(request, orgs, fellowships, lambda row: _organization(row, request, with_services, full_service))
+class OrganizationList(ListView):
+    query_serializer_class = s.OrganizationListQuery
+
+    def get(self, request):
+        full, full_service, search = self.params["full"], self.params["full_service"], self.params["search"]
+        orgs, fellowships = organisations_qs(), fellowships_qs()
+        if search:
+            match = Q(name__icontains=search) | Q(description__icontains=search)
+            orgs, fellowships = orgs.filter(match), fellowships.filter(match)
+        with_services = full or full_service
+        if with_services:
+            orgs, fellowships = _with_services(orgs, fellowships, full_service)
+        return self.listing(
+            OneThenOther(orgs, fellowships), lambda row: _organization(row, request, with_services, full_service)
+        )
 
 
-@api_view
-def organization_detail(request, id):
-    key = parse_uuid(id)
-    full_service = param_bool(request, "full_service")
-    orgs, fellowships = _with_services(organisations_qs(), fellowships_qs(), full_service)
-    found = orgs.filter(uuid=key).first() or fellowships.filter(uuid=key).first()
-    if found is None:
-        raise Http404("No organization with this id.")
-    return json_response(_organization(found, request, True, full_service))
+class OrganizationDetail(OpenReferralView):
+    query_serializer_class = s.OrganizationDetailQuery
+
+    def get(self, request, id):
+        key = self.key
+        full_service = self.params["full_service"]
+        orgs, fellowships = _with_services(organisations_qs(), fellowships_qs(), full_service)
+        found = orgs.filter(uuid=key).first() or fellowships.filter(uuid=key).first()
+        if found is None:
+            raise Http404("No organization with this id.")
+        return Response(_organization(found, request, True, full_service))
 
 
 # --- service at locations ---------------------------------------------------------------------
@@ -478,50 +505,17 @@ def stored_sals_qs(full=False):
     return qs
 
 
-def outcode_centre(postcode):
-    """(latitude, longitude) of a UK postcode or postcode district."""
-    compacted = re.sub(r"\s+", "", postcode).upper()
-    match = POSTCODE_RE.match(compacted)
-    if not match:
-        raise BadRequest("postcode must be a UK postcode or postcode district, for example PR1 2AA or PR1.")
-    outcode, incode = match.groups()
-    # The finder's gazetteer: the outcode's centre (or, when the optional online
-    # geocoder is configured, the full postcode's point).
-    place = places.lookup(f"{outcode} {incode}" if incode else outcode)
-    if place is None or isinstance(place, list):
-        raise BadRequest(f"We do not know where the postcode district {outcode} is.")
-    return float(place.latitude), float(place.longitude)
-
-
-def _near(qs, centre, radius_metres):
-    """Physical locations with coordinates, annotated with their squared distance
-    from `centre` in degrees² (equirectangular: exact enough at these scales)."""
-    lat0, lon0 = centre
-    squash = math.cos(math.radians(lat0))
-    dlat = Cast(F("location__latitude"), FloatField()) - Value(lat0)
-    dlon = (Cast(F("location__longitude"), FloatField()) - Value(lon0)) * Value(squash)
-    qs = qs.filter(
-        location__approximate=False, location__latitude__isnull=False, location__longitude__isnull=False
-    ).annotate(distance2=dlat * dlat + dlon * dlon)
-    if radius_metres is not None:
-        qs = qs.filter(distance2__lte=(radius_metres / METRES_PER_DEGREE) ** 2)
-    return qs.order_by("distance2", "pk")
-
-
-def _page_by_distance(stored, meetings, page, per_page):
-    """The two kinds merged by distance: ids and distances of the first `end` of
-    each, merged; then the page's rows. A fixed number of queries per page."""
-    total = stored.count() + meetings.count()
-    start, end = (page - 1) * per_page, page * per_page
-    if start >= total:
-        return [], total
-    ranked = [(d, 0, pk) for pk, d in stored.values_list("pk", "distance2")[:end]]
-    ranked += [(d, 1, pk) for pk, d in meetings.values_list("pk", "distance2")[:end]]
-    ranked.sort()
-    wanted = ranked[start:end]
-    stored_rows = stored.in_bulk([pk for _, kind, pk in wanted if kind == 0]) if wanted else {}
-    meeting_rows = meetings.in_bulk([pk for _, kind, pk in wanted if kind == 1]) if wanted else {}
-    return [(stored_rows if kind == 0 else meeting_rows)[pk] for _, kind, pk in wanted], total
+def near(qs, centre, radius_km=None):
+    """Physical locations with coordinates, nearest `centre` first, within `radius_km` if given:
+    the finder's distance (finder.distance_sq_expression, `distance_sq` in km²) and bounding box."""
+    qs = qs.filter(location__approximate=False, location__latitude__isnull=False, location__longitude__isnull=False)
+    if radius_km is not None:
+        qs = qs.filter(finder.bbox_q("location__", centre[0], centre[1], radius_km))
+    latitude, longitude = (Cast(f"location__{name}", FloatField()) for name in ("latitude", "longitude"))
+    qs = qs.annotate(distance_sq=finder.distance_sq_expression(centre, latitude, longitude))
+    if radius_km is not None:
+        qs = qs.filter(distance_sq__lte=radius_km * radius_km)
+    return qs.order_by("distance_sq", "pk")
 
 
 def _sal(obj, request, full):
@@ -530,48 +524,33 @@ def _sal(obj, request, full):
     return s.meeting_service_at_location(obj, request, full=full)
 
 
-@api_view
-def service_at_location_list(request):
-    full = param_bool(request, "full")
-    stored, meetings = _service_filters(
-        request, stored_sals_qs(full), meetings_qs(full).filter(location__isnull=False), prefix="service__"
-    )
-    postcode = param(request, "postcode")
-    proximity = param(request, "proximity")
-    if proximity is not None:
-        if postcode is None:
-            raise BadRequest("proximity needs a postcode to measure from.")
-        try:
-            radius = float(proximity)
-        except ValueError:
-            radius = math.nan
-        if not 0 < radius <= MAX_PROXIMITY_METRES:  # also refuses nan and inf
-            raise BadRequest(f"proximity must be a distance in metres, up to {MAX_PROXIMITY_METRES}.")
-    else:
-        radius = None
-    serialize = lambda row: _sal(row, request, full)  # noqa: E731
-    if postcode is None:
-        return listing(request, stored, meetings, serialize)
-    centre = outcode_centre(postcode)
-    stored, meetings = _near(stored, centre, radius), _near(meetings, centre, radius)
-    if wants_ndjson(request):
-        return ndjson_response([stored, meetings], serialize, key=lambda row: row.distance2)
-    page, per_page = paging(request)
-    rows, total = _page_by_distance(stored, meetings, page, per_page)
-    return json_response(envelope([serialize(r) for r in rows], total, page, per_page))
+class ServiceAtLocationList(ListView):
+    query_serializer_class = s.ServiceAtLocationListQuery
+
+    def get(self, request):
+        full, centre = self.params["full"], self.params["centre"]
+        stored, meetings = _service_filters(
+            self.params, stored_sals_qs(full), meetings_qs(full).filter(location__isnull=False), prefix="service__"
+        )
+        if centre is None:
+            rows = OneThenOther(stored, meetings)
+        else:
+            radius_km = self.params["radius_km"]
+            rows = NearestFirst(near(stored, centre, radius_km), near(meetings, centre, radius_km))
+        return self.listing(rows, lambda row: _sal(row, request, full))
 
 
-@api_view
-def service_at_location_detail(request, id):
-    key = parse_uuid(id)
-    found = stored_sals_qs(full=True).filter(uuid=key).first()
-    if found is None:
-        # A meeting's id is its uuid, reversibly masked: one indexed lookup.
-        meeting_uuid = s.meeting_uuid_for_sal_id(key)
-        found = meetings_qs(full=True).filter(uuid=meeting_uuid, location__isnull=False).first()
-    if found is None:
-        raise Http404("No service at location with this id.")
-    return json_response(_sal(found, request, full=True))
+class ServiceAtLocationDetail(OpenReferralView):
+    def get(self, request, id):
+        key = self.key
+        found = stored_sals_qs(full=True).filter(uuid=key).first()
+        if found is None:
+            # A meeting's id is its uuid, reversibly masked: one indexed lookup.
+            meeting_uuid = s.meeting_uuid_for_sal_id(key)
+            found = meetings_qs(full=True).filter(uuid=meeting_uuid, location__isnull=False).first()
+        if found is None:
+            raise Http404("No service at location with this id.")
+        return Response(_sal(found, request, full=True))
 
 
 # --- taxonomies ---------------------------------------------------------------------------------
@@ -584,66 +563,69 @@ def _meeting_types_taxonomy_matches(search):
     return needle in s.MEETING_TYPES_TAXONOMY_NAME.lower() or needle in s.MEETING_TYPES_TAXONOMY_DESCRIPTION.lower()
 
 
-@api_view
-def taxonomy_list(request):
-    search = param_search(request)
-    stored = Taxonomy.objects.order_by("name", "pk")
-    if search:
-        stored = stored.filter(Q(name__icontains=search) | Q(description__icontains=search))
-    virtual = ["meeting-types"] if _meeting_types_taxonomy_matches(search) else []
-    return listing(
-        request, virtual, stored, lambda row: s.meeting_types_taxonomy() if row == "meeting-types" else s.taxonomy(row)
-    )
+class TaxonomyList(ListView):
+    query_serializer_class = s.TaxonomyListQuery
+
+    def get(self, request):
+        search = self.params["search"]
+        stored = Taxonomy.objects.order_by("name", "pk")
+        if search:
+            stored = stored.filter(Q(name__icontains=search) | Q(description__icontains=search))
+        virtual = ["meeting-types"] if _meeting_types_taxonomy_matches(search) else []
+        return self.listing(
+            OneThenOther(virtual, stored),
+            lambda row: s.meeting_types_taxonomy() if row == "meeting-types" else s.taxonomy(row),
+        )
 
 
-@api_view
-def taxonomy_detail(request, id):
-    key = str(parse_uuid(id))
-    if key == s.MEETING_TYPES_TAXONOMY_ID:
-        return json_response(s.meeting_types_taxonomy(MeetingType.objects.order_by("name", "pk")))
-    tax = Taxonomy.objects.filter(uuid=key).first()
-    if tax is None:
-        raise Http404("No taxonomy with this id.")
-    terms = tax.terms.select_related("parent").order_by("name", "pk")
-    return json_response(s.taxonomy(tax, terms))
+class TaxonomyDetail(OpenReferralView):
+    def get(self, request, id):
+        key = str(self.key)
+        if key == s.MEETING_TYPES_TAXONOMY_ID:
+            return Response(s.meeting_types_taxonomy(MeetingType.objects.order_by("name", "pk")))
+        tax = Taxonomy.objects.filter(uuid=key).first()
+        if tax is None:
+            raise Http404("No taxonomy with this id.")
+        terms = tax.terms.select_related("parent").order_by("name", "pk")
+        return Response(s.taxonomy(tax, terms))
 
 
-@api_view
-def taxonomy_term_list(request):
-    stored = TaxonomyTerm.objects.select_related("taxonomy", "parent").order_by("taxonomy__name", "name", "pk")
-    types = MeetingType.objects.order_by("name", "pk")
-    search = param_search(request)
-    if search:
-        stored = stored.filter(Q(name__icontains=search) | Q(code__icontains=search))
-        types = types.filter(Q(name__icontains=search) | Q(code__icontains=search))
-    taxonomy_id = param_uuid(request, "taxonomy_id")
-    if taxonomy_id:
-        if str(taxonomy_id) == s.MEETING_TYPES_TAXONOMY_ID:
-            stored = stored.none()
-        else:
-            stored, types = stored.filter(taxonomy__uuid=taxonomy_id), types.none()
-    parent_id = param_uuid(request, "parent_id")
-    if parent_id:  # meeting types have no parents
-        stored, types = stored.filter(parent__uuid=parent_id), types.none()
-    if param_bool(request, "top_only"):
-        stored = stored.filter(parent__isnull=True)
-    return listing(
-        request,
-        stored,
-        types,
-        lambda row: s.taxonomy_term(row) if isinstance(row, TaxonomyTerm) else s.meeting_type_term(row),
-    )
+class TaxonomyTermList(ListView):
+    query_serializer_class = s.TaxonomyTermListQuery
+
+    def get(self, request):
+        stored = TaxonomyTerm.objects.select_related("taxonomy", "parent").order_by("taxonomy__name", "name", "pk")
+        types = MeetingType.objects.order_by("name", "pk")
+        search = self.params["search"]
+        if search:
+            stored = stored.filter(Q(name__icontains=search) | Q(code__icontains=search))
+            types = types.filter(Q(name__icontains=search) | Q(code__icontains=search))
+        taxonomy_id = self.params["taxonomy_id"]
+        if taxonomy_id:
+            if str(taxonomy_id) == s.MEETING_TYPES_TAXONOMY_ID:
+                stored = stored.none()
+            else:
+                stored, types = stored.filter(taxonomy__uuid=taxonomy_id), types.none()
+        parent_id = self.params["parent_id"]
+        if parent_id:  # meeting types have no parents
+            stored, types = stored.filter(parent__uuid=parent_id), types.none()
+        if self.params["top_only"]:
+            stored = stored.filter(parent__isnull=True)
+        return self.listing(
+            OneThenOther(stored, types),
+            lambda row: s.taxonomy_term(row) if isinstance(row, TaxonomyTerm) else s.meeting_type_term(row),
+        )
 
 
-@api_view
-def taxonomy_term_detail(request, id):
-    key = str(parse_uuid(id))
-    code = s.meeting_type_codes_by_term_id().get(key)
-    if code:
-        meeting_type = MeetingType.objects.filter(code=code).first()
-        if meeting_type is not None:
-            return json_response(s.meeting_type_term(meeting_type))
-    term = TaxonomyTerm.objects.select_related("taxonomy", "parent").filter(uuid=key).first()
-    if term is None:
-        raise Http404("No taxonomy term with this id.")
-    return json_response(s.taxonomy_term(term))
+class TaxonomyTermDetail(OpenReferralView):
+    def get(self, request, id):
+        key = str(self.key)
+        code = s.meeting_type_codes_by_term_id().get(key)
+        if code:
+            meeting_type = MeetingType.objects.filter(code=code).first()
+            if meeting_type is not None:
+                return Response(s.meeting_type_term(meeting_type))
+        term = TaxonomyTerm.objects.select_related("taxonomy", "parent").filter(uuid=key).first()
+        if term is None:
+            raise Http404("No taxonomy term with this id.")
+        return Response(s.taxonomy_term(term))
