@@ -193,7 +193,7 @@ REST_FRAMEWORK = {
     # Requests per client, counted in the cache (Redis in production, so every
     # process shares the count); over the rate: 429 with Retry-After.
     # /api/v1/: "anon" per IP address for the signed out, "user" per person.
-    # /openreferral/ (plain Django views) counts separately, per person or IP address.
+    # /openreferral/ (its own views and throttle) counts separately, per person or IP address.
     "DEFAULT_THROTTLE_CLASSES": [
         "recoverynet.core.throttling.AnonRateThrottle",
         "recoverynet.core.throttling.UserRateThrottle",
