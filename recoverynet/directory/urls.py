@@ -4,7 +4,7 @@ directory:feeds:meeting_guide, directory:openreferral:service_list…"""
 
 from django.urls import include, path
 
-from .views import changes, exports, feeds, imports, manage, public
+from .views import changes, exports, feeds, imports, manage, openreferral, public
 
 app_name = "directory"
 
@@ -78,6 +78,25 @@ feed_patterns = [
     path("<slug:slug>/meeting-guide.json", feeds.meeting_guide_feed, name="network_meeting_guide"),
 ]
 
+# /openreferral/: the Open Referral UK 3.0 API (paths exactly as the standard's openapi.json).
+openreferral_patterns = [
+    path("", openreferral.ApiDetails.as_view(), name="api_details"),
+    path("services", openreferral.ServiceList.as_view(), name="service_list"),
+    path("services/<str:id>", openreferral.ServiceDetail.as_view(), name="service_detail"),
+    path("organizations", openreferral.OrganizationList.as_view(), name="organization_list"),
+    path("organizations/<str:id>", openreferral.OrganizationDetail.as_view(), name="organization_detail"),
+    path("service_at_locations", openreferral.ServiceAtLocationList.as_view(), name="service_at_location_list"),
+    path(
+        "service_at_locations/<str:id>",
+        openreferral.ServiceAtLocationDetail.as_view(),
+        name="service_at_location_detail",
+    ),
+    path("taxonomies", openreferral.TaxonomyList.as_view(), name="taxonomy_list"),
+    path("taxonomies/<str:id>", openreferral.TaxonomyDetail.as_view(), name="taxonomy_detail"),
+    path("taxonomy_terms", openreferral.TaxonomyTermList.as_view(), name="taxonomy_term_list"),
+    path("taxonomy_terms/<str:id>", openreferral.TaxonomyTermDetail.as_view(), name="taxonomy_term_detail"),
+]
+
 # /changes/: anyone reports that a meeting's details are out of date.
 change_patterns = [
     path("meetings/<slug:slug>/", changes.ReportChangeView.as_view(), name="report"),
@@ -94,7 +113,7 @@ urlpatterns = [
     path("networks/<slug:slug>/schedule.pdf", public.network_schedule_pdf, name="network_schedule_pdf"),
     path("about/data/", public.data_sources, name="data_sources"),
     path("feeds/", include((feed_patterns, "feeds"))),
-    path("openreferral/", include("recoverynet.directory.openreferral.urls")),
+    path("openreferral/", include((openreferral_patterns, "openreferral"))),
     path("changes/", include((change_patterns, "changes"))),
     # Before the federation's /manage/ (config/urls.py includes this app first).
     path("manage/directory/imports/", include((import_patterns, "imports"))),

@@ -59,6 +59,6 @@ def test_logins_and_the_api_use_the_same_rule(forwarded):
     assert get_adapter(request).get_client_ip(request) == expected
     for throttle_class in api_settings.DEFAULT_THROTTLE_CLASSES:
         assert throttle_class().get_ident(Request(request)) == expected
-    from recoverynet.directory.openreferral.views import OpenReferralRateThrottle
+    from recoverynet.directory.views.openreferral import OpenReferralRateThrottle
 
     assert OpenReferralRateThrottle().get_ident(Request(request)) == expected

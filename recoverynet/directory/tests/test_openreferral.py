@@ -29,9 +29,10 @@ from recoverynet.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from recoverynet.directory.openreferral import serializers as s
 from recoverynet.federation.factories import NetworkFactory, OrganisationFactory
 from recoverynet.testing import assert_constant_queries
+
+from ..formats import openreferral as s
 
 pytestmark = pytest.mark.django_db
 

@@ -24,9 +24,9 @@ from rest_framework.throttling import SimpleRateThrottle
 from recoverynet.directory import finder
 from recoverynet.directory.factories import LocationFactory, MeetingFactory
 from recoverynet.directory.models import Meeting
-from recoverynet.directory.openreferral import serializers as s
 from recoverynet.testing import assert_constant_queries
 
+from ..formats import openreferral as s
 from .test_openreferral import _grow, directory, places  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db

@@ -32,6 +32,7 @@ from recoverynet.core.throttling import UserRateThrottle
 from recoverynet.federation.models import Organisation
 
 from .. import finder
+from ..formats import openreferral as s
 from ..models import (
     Fellowship,
     Meeting,
@@ -43,7 +44,6 @@ from ..models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from . import serializers as s
 
 API_VERSION = "3.0"
 PROFILE_URL = "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md"
