@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "recoverynet.accounts",
     "recoverynet.federation",
     "recoverynet.directory",
+    "recoverynet.timebank",
 ]
 
 MIDDLEWARE = [

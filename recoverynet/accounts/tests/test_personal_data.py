@@ -157,6 +157,13 @@ def robin(world):
     LogEntry.objects.create(
         user=person, content_type=user_type, object_id=str(person.pk), object_repr=str(person), action_flag=CHANGE
     )
+    from recoverynet.timebank import services as timebank_services
+    from recoverynet.timebank.factories import MemberAccountFactory
+
+    account = timebank_services.open_member_account(actor=person, user=person, network=world.own_network)
+    timebank_services.transfer(
+        actor=person, source=account, destination=MemberAccountFactory(network=world.own_network), minutes=30
+    )
     client = Client()
     sign_in(client, person)
     return person

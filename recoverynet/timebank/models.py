@@ -1,0 +1,199 @@
+"""The time bank's ledger: double entry, append-only, in whole minutes.
+
+Every Transaction has Postings that sum to zero, per network as well as in
+total; an Account's balance is the sum of its postings (never a stored
+number); nothing posted is changed or deleted: a correction is a reversing
+transaction with a reason. Each transaction keeps a digest of its postings,
+so `manage.py timebank_audit` can prove no posted row was changed.
+
+Transfers between networks pass through clearing accounts: network A's
+clearing account for B and B's for A, so each network's books balance on
+their own and the federation can see what each network owes the others.
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Sum
+
+from recoverynet.core.personal_data import KEEP, PersonalData
+
+MAX_TRANSFER_MINUTES = 100 * 60  # no single exchange records more than 100 hours
+DEFAULT_FLOOR_MINUTES = -10 * 60  # members may give back later: up to 10 hours in debt
+DEFAULT_CEILING_MINUTES = 200 * 60
+
+
+def format_minutes(minutes: int) -> str:
+    """150 → "2 h 30 min", -45 → "−45 min", 0 → "0 min"."""
+    sign = "−" if minutes < 0 else ""
+    hours, rest = divmod(abs(int(minutes)), 60)
+    if hours and rest:
+        return f"{sign}{hours} h {rest} min"
+    if hours:
+        return f"{sign}{hours} h"
+    return f"{sign}{rest} min"
+
+
+class AppendOnly(models.Model):
+    """Rows that are written once: a second save or a delete is refused."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("Posted ledger entries never change: record a reversal instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Posted ledger entries are never deleted: record a reversal instead.")
+
+
+class AccountQuerySet(models.QuerySet):
+    def with_balance(self):
+        return self.annotate(balance=models.functions.Coalesce(Sum("postings__amount"), 0))
+
+
+class Account(models.Model):
+    """Who holds hours in one network's time bank: a member, an organisation, a
+    settlement, or the network's clearing account with another network."""
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", "Member"
+        ORGANISATION = "organisation", "Organisation"
+        SETTLEMENT = "settlement", "Recovery settlement"
+        CLEARING = "clearing", "Clearing with another network"
+
+    network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="timebank_accounts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="timebank_accounts"
+    )
+    organisation = models.ForeignKey(
+        "federation.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="timebank_accounts"
+    )
+    settlement = models.ForeignKey(
+        "federation.Settlement", null=True, blank=True, on_delete=models.PROTECT, related_name="timebank_accounts"
+    )
+    counterpart = models.ForeignKey(
+        "federation.Network", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Limits set by the network; clearing accounts have none (they mirror what members moved).
+    floor = models.IntegerField(null=True, blank=True, default=DEFAULT_FLOOR_MINUTES)
+    ceiling = models.IntegerField(null=True, blank=True, default=DEFAULT_CEILING_MINUTES)
+    is_open = models.BooleanField(default=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    personal_data = PersonalData(
+        owner="user",
+        on_erase=KEEP,
+        reason="The ledger must balance: an erased member's account stays, linked to an anonymised person.",
+        export=("network", "kind", "floor", "ceiling", "is_open", "opened_at"),
+        section="timebank_accounts",
+        description="your time bank accounts",
+    )
+
+    class Meta:
+        ordering = ["network", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "user"], name="timebank_one_member_account_per_network"),
+            models.UniqueConstraint(
+                fields=["network", "organisation"], name="timebank_one_organisation_account_per_network"
+            ),
+            models.UniqueConstraint(fields=["network", "settlement"], name="timebank_one_settlement_account"),
+            models.UniqueConstraint(fields=["network", "counterpart"], name="timebank_one_clearing_account_per_pair"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="member", user__isnull=False, organisation__isnull=True, settlement__isnull=True)
+                    | Q(kind="organisation", organisation__isnull=False, user__isnull=True, settlement__isnull=True)
+                    | Q(kind="settlement", settlement__isnull=False, user__isnull=True, organisation__isnull=True)
+                    | Q(kind="clearing", counterpart__isnull=False, user__isnull=True, organisation__isnull=True)
+                ),
+                name="timebank_account_holder_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(floor__isnull=True) | Q(ceiling__isnull=True) | Q(floor__lte=0, ceiling__gte=0),
+                name="timebank_limits_around_zero",
+            ),
+        ]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        if self.kind == self.Kind.CLEARING:
+            return f"Time bank clearing account #{self.pk} ({self.network_id}↔{self.counterpart_id})"
+        return f"Time bank account #{self.pk}"
+
+    def balance(self) -> int:
+        return self.postings.aggregate(total=Sum("amount"))["total"] or 0
+
+    def allows(self, balance: int) -> bool:
+        return (self.floor is None or balance >= self.floor) and (self.ceiling is None or balance <= self.ceiling)
+
+
+class Transaction(AppendOnly):
+    """One movement of time, between accounts of one network or through clearing accounts."""
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", "Transfer"
+        EXCHANGE = "exchange", "Exchange"
+        GROUP_ACTIVITY = "group_activity", "Group activity"
+        REVERSAL = "reversal", "Reversal"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TRANSFER)
+    description = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=300, blank=True)  # why, for a reversal
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    # One per submitted form or API call: the same key twice is the same transfer, applied once.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    digest = models.CharField(max_length=64, blank=True)  # of its postings, set once they are written
+
+    personal_data = PersonalData(
+        owner="created_by",
+        on_erase=KEEP,
+        reason="The ledger's history is kept whole; the person is anonymised, their entries stay.",
+        export=("kind", "description", "created_at"),
+        section="timebank_transactions_recorded",
+        description="time bank transactions you recorded",
+        free_text=("description", "reason"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Time bank transaction #{self.pk}"
+
+    @staticmethod
+    def digest_of(transaction_id, postings) -> str:
+        """A fingerprint of what was posted: the account and amount of each posting."""
+        lines = [str(transaction_id)] + sorted(f"{account_id}:{amount}" for account_id, amount in postings)
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+class Posting(AppendOnly):
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
+    amount = models.IntegerField()  # minutes: positive credits the account, negative debits it
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["account", "transaction"])]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="timebank_posting_not_zero")]
+
+    def __str__(self):
+        return f"Posting #{self.pk}"

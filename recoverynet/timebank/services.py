@@ -1,0 +1,292 @@
+"""Every change to the time bank's ledger. Each runs in one transaction that
+locks the accounts it touches (always in primary-key order, so two transfers
+never wait on each other in a circle), checks every balance against its
+account's floor and ceiling after the change, and writes the transaction, its
+postings and the audit entry together, or nothing. A deadlock or
+serialization failure is retried a few times, never shown as a 500."""
+
+import random
+import time
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Sum
+
+from recoverynet.core import audit
+from recoverynet.core.models import AuditEntry
+from recoverynet.core.services import require
+from recoverynet.federation.models import Membership
+
+from .models import MAX_TRANSFER_MINUTES, Account, Posting, Transaction, format_minutes
+
+RETRIES = 6
+MAX_DESCRIPTION = 200
+MAX_REASON = 300
+MAX_IDEMPOTENCY_KEY = 80
+
+
+def _retrying(work):
+    """Run `work()` in its own transaction, again after a deadlock, a
+    serialization failure or a locked SQLite database. Inside a caller's
+    transaction it runs once: only the outermost transaction can start over."""
+    if connection.in_atomic_block:
+        return work()
+    for attempt in range(RETRIES):
+        try:
+            with transaction.atomic():
+                return work()
+        except OperationalError as exc:
+            if attempt == RETRIES - 1 or not _is_transient(exc):
+                raise
+            time.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter, not security
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _is_transient(exc) -> bool:
+    code = getattr(getattr(exc, "__cause__", None), "sqlstate", None) or getattr(exc, "pgcode", None)
+    return code in ("40P01", "40001") or "database is locked" in str(exc)
+
+
+def check_minutes(minutes) -> int:
+    """A whole, positive number of minutes, at most MAX_TRANSFER_MINUTES: anything else is a clear error."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise ValidationError({"minutes": "Enter the time as a whole number of minutes."}, code="invalid")
+    if minutes <= 0:
+        raise ValidationError({"minutes": "Enter a time of at least 1 minute."}, code="min_value")
+    if minutes > MAX_TRANSFER_MINUTES:
+        raise ValidationError(
+            {"minutes": f"One exchange can record at most {format_minutes(MAX_TRANSFER_MINUTES)}."}, code="max_value"
+        )
+    return minutes
+
+
+def _check_text(value, name, limit) -> str:
+    if not isinstance(value, str):
+        raise ValidationError({name: "Enter text."}, code="invalid")
+    value = value.strip()
+    if len(value) > limit or "\x00" in value:
+        raise ValidationError({name: f"Keep it to {limit} characters or fewer."}, code="max_length")
+    return value
+
+
+def clearing_account(network, counterpart) -> Account:
+    """`network`'s clearing account for what it owes `counterpart` (made when first needed)."""
+    try:
+        with transaction.atomic():
+            account, _ = Account.objects.get_or_create(
+                network=network,
+                counterpart=counterpart,
+                kind=Account.Kind.CLEARING,
+                defaults={"floor": None, "ceiling": None},
+            )
+    except IntegrityError:  # made at the same moment by another transfer
+        account = Account.objects.get(network=network, counterpart=counterpart)
+    return account
+
+
+def _lock(account_ids) -> dict[int, Account]:
+    locked = Account.objects.select_for_update().filter(pk__in=sorted(set(account_ids))).order_by("pk")
+    return {account.pk: account for account in locked}
+
+
+def _balances(account_ids) -> dict[int, int]:
+    rows = Posting.objects.filter(account_id__in=account_ids).values("account_id").annotate(total=Sum("amount"))
+    return {row["account_id"]: row["total"] for row in rows}
+
+
+def _post(*, actor, legs, kind, description="", reason="", reverses=None, idempotency_key=None, network) -> Transaction:
+    """Write one balanced transaction: `legs` is [(account, minutes)], locked and checked here."""
+    if sum(amount for _, amount in legs) != 0:
+        raise AssertionError("A transaction's postings must sum to zero")  # a programming error, not input
+    for network_id in {account.network_id for account, _ in legs}:
+        if sum(amount for account, amount in legs if account.network_id == network_id) != 0:
+            raise AssertionError("Each network's postings must sum to zero")
+    locked = _lock(account.pk for account, _ in legs)
+    balances = _balances(locked)
+    moved: dict[int, int] = {}
+    for account, amount in legs:
+        moved[account.pk] = moved.get(account.pk, 0) + amount
+    for account_id, change in moved.items():
+        account = locked[account_id]
+        if not account.is_open:
+            raise ValidationError("This time bank account is closed.", code="closed")
+        after = balances.get(account_id, 0) + change
+        if not account.allows(after):
+            if account.floor is not None and after < account.floor:
+                raise ValidationError(
+                    f"This would take an account below its limit of {format_minutes(account.floor)}.", code="floor"
+                )
+            raise ValidationError(
+                f"This would take an account above its limit of {format_minutes(account.ceiling)}.", code="ceiling"
+            )
+    key = uuid.uuid4()
+    record = Transaction(
+        uuid=key,
+        kind=kind,
+        description=description,
+        reason=reason,
+        reverses=reverses,
+        idempotency_key=idempotency_key,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        digest=Transaction.digest_of(key, [(account.pk, amount) for account, amount in legs]),
+    )
+    record.save()
+    Posting.objects.bulk_create(Posting(transaction=record, account=account, amount=amount) for account, amount in legs)
+    total = sum(amount for _, amount in legs if amount > 0)
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        instance=record,
+        network=network,
+        changes={"kind": [None, kind], "postings": [None, [[account.pk, amount] for account, amount in legs]]},
+        summary=f"{record.get_kind_display()} of {format_minutes(total)}",
+    )
+    return record
+
+
+def _same_request(existing: Transaction, legs) -> bool:
+    posted = sorted(existing.postings.values_list("account_id", "amount"))
+    return posted == sorted((account.pk, amount) for account, amount in legs)
+
+
+def transfer(
+    *, actor, source: Account, destination: Account, minutes, description="", idempotency_key=None, kind=None
+) -> Transaction:
+    """Move `minutes` from `source` to `destination`. Across networks it passes
+    through both networks' clearing accounts, so each network's books balance.
+    The same `idempotency_key` again returns the first transfer, applied once."""
+    require(actor, "timebank.move_time", source)
+    minutes = check_minutes(minutes)
+    description = _check_text(description, "description", MAX_DESCRIPTION)
+    if idempotency_key is not None:
+        idempotency_key = _check_text(idempotency_key, "idempotency_key", MAX_IDEMPOTENCY_KEY) or None
+    if source.pk == destination.pk:
+        raise ValidationError("Choose someone else: time moves between two accounts.", code="self")
+    if source.network_id == destination.network_id:
+        legs = [(source, -minutes), (destination, minutes)]
+    else:
+        legs = [
+            (source, -minutes),
+            (clearing_account(source.network, destination.network), minutes),
+            (clearing_account(destination.network, source.network), -minutes),
+            (destination, minutes),
+        ]
+
+    def work():
+        if idempotency_key is not None:
+            existing = Transaction.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                if not _same_request(existing, legs):
+                    raise ValidationError("This form was already sent with other details.", code="idempotency")
+                return existing
+        return _post(
+            actor=actor,
+            legs=legs,
+            kind=kind or Transaction.Kind.TRANSFER,
+            description=description,
+            idempotency_key=idempotency_key,
+            network=source.network,
+        )
+
+    try:
+        return _retrying(work)
+    except IntegrityError:
+        # The same key sent twice at once: the other request won; answer with what it wrote.
+        existing = Transaction.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None or not _same_request(existing, legs):
+            raise
+        return existing
+
+
+def reverse_transaction(*, actor, original: Transaction, reason) -> Transaction:
+    """Undo a transaction with one that mirrors it, for a stated reason. The
+    original stays; a transaction is reversed at most once, and never a reversal."""
+    legs = [(posting.account, -posting.amount) for posting in original.postings.select_related("account__network")]
+    if not legs:
+        raise ValidationError("This transaction has nothing to reverse.", code="empty")
+    require(actor, "timebank.reverse_transaction", legs[0][0])
+    for account, _ in legs:
+        require(actor, "timebank.reverse_transaction", account)
+    reason = _check_text(reason, "reason", MAX_REASON)
+    if not reason:
+        raise ValidationError({"reason": "Say why this transaction is being reversed."}, code="required")
+    if original.kind == Transaction.Kind.REVERSAL:
+        raise ValidationError("A reversal cannot itself be reversed: record a new transaction.", code="reversal")
+
+    def work():
+        if Transaction.objects.filter(reverses=original).exists():
+            raise ValidationError("This transaction has already been reversed.", code="reversed")
+        return _post(
+            actor=actor,
+            legs=legs,
+            kind=Transaction.Kind.REVERSAL,
+            description=f"Reversal of transaction #{original.pk}",
+            reason=reason,
+            reverses=original,
+            network=legs[0][0].network,
+        )
+
+    try:
+        return _retrying(work)
+    except IntegrityError:  # reversed at the same moment by someone else
+        raise ValidationError("This transaction has already been reversed.", code="reversed") from None
+
+
+def set_limits(*, actor, account: Account, floor, ceiling) -> Account:
+    """A network sets how far an account may go below zero and above it. The
+    current balance must sit inside the new limits."""
+    require(actor, "timebank.set_limits", account)
+    for name, value, sign in (("floor", floor, -1), ("ceiling", ceiling, 1)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value * sign < 0:
+            word = "zero or less" if sign < 0 else "zero or more"
+            raise ValidationError({name: f"Enter a whole number of minutes, {word}."}, code="invalid")
+        if abs(value) > 10_000 * 60:
+            raise ValidationError({name: "Enter a limit of at most 10,000 hours."}, code="max_value")
+    if account.kind == Account.Kind.CLEARING:
+        raise ValidationError("Clearing accounts have no limits.", code="clearing")
+
+    def work():
+        locked = _lock([account.pk])[account.pk]
+        balance = _balances([account.pk]).get(account.pk, 0)
+        before = {"floor": locked.floor, "ceiling": locked.ceiling}
+        locked.floor, locked.ceiling = floor, ceiling
+        if not locked.allows(balance):
+            raise ValidationError(
+                f"The account's balance ({format_minutes(balance)}) would be outside these limits.", code="outside"
+            )
+        locked.save(update_fields=["floor", "ceiling"])
+        changes = {k: [before[k], getattr(locked, k)] for k in before if before[k] != getattr(locked, k)}
+        if changes:
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.UPDATE,
+                instance=locked,
+                network=locked.network,
+                changes=changes,
+                summary="Changed the account's limits",
+            )
+        return locked
+
+    return _retrying(work)
+
+
+def open_member_account(*, actor, user, network) -> Account:
+    """A member opts in to their network's time bank (or a coordinator opens an
+    account for a member without internet access)."""
+    if getattr(actor, "pk", None) != user.pk:
+        require(actor, "timebank.open_account", network)
+    if not Membership.objects.filter(user=user, network=network, status=Membership.Status.ACTIVE).exists():
+        raise ValidationError("Only members of this network can join its time bank.", code="not_member")
+
+    def work():
+        account, created = Account.objects.get_or_create(network=network, user=user, kind=Account.Kind.MEMBER)
+        if created:
+            audit.record(
+                actor=actor, action=AuditEntry.Action.CREATE, instance=account, network=network, summary="Joined"
+            )
+        return account
+
+    return _retrying(work)

@@ -1,0 +1,173 @@
+"""The ledger's rules: balanced, append-only, inside its limits, each change audited."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from recoverynet.core.models import AuditEntry
+from recoverynet.timebank import services
+from recoverynet.timebank.audit import ledger_violations
+from recoverynet.timebank.models import Account, Posting, Transaction, format_minutes
+
+pytestmark = pytest.mark.django_db
+
+
+def balances(accounts):
+    return {name: account.balance() for name, account in accounts.items()}
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"), [(0, "0 min"), (45, "45 min"), (60, "1 h"), (150, "2 h 30 min"), (-90, "−1 h 30 min")]
+)
+def test_minutes_are_shown_as_hours_and_minutes(minutes, shown):
+    assert format_minutes(minutes) == shown
+
+
+def test_a_member_gives_time_from_their_own_account(world, accounts):
+    member = world.users["member"]
+    record = services.transfer(
+        actor=member, source=accounts["own"], destination=accounts["neighbour"], minutes=90, description="Lift"
+    )
+    assert balances(accounts) == {"own": -90, "neighbour": 90, "third": 0, "elsewhere": 0}
+    assert sorted(record.postings.values_list("amount", flat=True)) == [-90, 90]
+    entry = AuditEntry.objects.get(object_id=str(record.pk), action=AuditEntry.Action.CREATE)
+    assert entry.actor == member and entry.network == world.own_network
+    assert entry.summary == "Transfer of 1 h 30 min"
+    assert ledger_violations() == []
+
+
+BAD_MINUTES = [-5, 0, 1.5, "60", True, None, 10**9, 100 * 60 + 1]
+
+
+@pytest.mark.parametrize("minutes", BAD_MINUTES)
+def test_a_bad_amount_is_a_clear_error_and_writes_nothing(world, accounts, minutes):
+    with pytest.raises(ValidationError) as caught:
+        services.transfer(
+            actor=world.users["member"], source=accounts["own"], destination=accounts["neighbour"], minutes=minutes
+        )
+    assert "minutes" in caught.value.message_dict
+    assert not Transaction.objects.exists() and not Posting.objects.exists()
+    assert not AuditEntry.objects.filter(content_type__app_label="timebank").exists()
+
+
+def test_refusals_write_nothing(world, accounts):
+    member = world.users["member"]
+    with pytest.raises(ValidationError, match="someone else"):
+        services.transfer(actor=member, source=accounts["own"], destination=accounts["own"], minutes=10)
+    with pytest.raises(PermissionDenied):  # somebody else's account
+        services.transfer(actor=member, source=accounts["neighbour"], destination=accounts["own"], minutes=10)
+    with pytest.raises(PermissionDenied):  # another network's coordinator has no say here
+        services.transfer(
+            actor=world.users["network_coordinator"],
+            source=accounts["elsewhere"],
+            destination=accounts["own"],
+            minutes=10,
+        )
+    accounts["neighbour"].is_open = False
+    accounts["neighbour"].save(update_fields=["is_open"])
+    with pytest.raises(ValidationError, match="closed"):
+        services.transfer(actor=member, source=accounts["own"], destination=accounts["neighbour"], minutes=10)
+    with pytest.raises(ValidationError, match="below its limit"):
+        services.transfer(actor=member, source=accounts["own"], destination=accounts["third"], minutes=10 * 60 + 1)
+    assert not Transaction.objects.exists()
+    assert ledger_violations() == []
+
+
+def test_the_same_form_sent_twice_is_one_transfer(world, accounts):
+    member = world.users["member"]
+    send = {"actor": member, "source": accounts["own"], "destination": accounts["neighbour"]}
+    send["idempotency_key"] = "form-1"
+    first = services.transfer(**send, minutes=30)
+    again = services.transfer(**send, minutes=30)
+    assert again.pk == first.pk
+    assert accounts["neighbour"].balance() == 30
+    with pytest.raises(ValidationError, match="other details"):
+        services.transfer(**send, minutes=45)
+    assert Transaction.objects.count() == 1
+
+
+def test_time_between_networks_passes_through_both_clearing_accounts(world, accounts):
+    record = services.transfer(
+        actor=world.users["member"], source=accounts["own"], destination=accounts["elsewhere"], minutes=60
+    )
+    assert accounts["elsewhere"].balance() == 60
+    ours = Account.objects.get(network=world.own_network, counterpart=world.other_network)
+    theirs = Account.objects.get(network=world.other_network, counterpart=world.own_network)
+    # Our network owes theirs an hour; each network's books balance on their own.
+    assert (ours.balance(), theirs.balance()) == (60, -60)
+    assert record.postings.count() == 4
+    assert ledger_violations() == []
+
+
+def test_a_reversal_undoes_a_transaction_once_with_its_reason(world, accounts):
+    record = services.transfer(
+        actor=world.users["member"], source=accounts["own"], destination=accounts["neighbour"], minutes=40
+    )
+    coordinator = world.users["network_coordinator"]
+    with pytest.raises(ValidationError, match="why"):
+        services.reverse_transaction(actor=coordinator, original=record, reason="  ")
+    with pytest.raises(PermissionDenied):
+        services.reverse_transaction(actor=world.users["member"], original=record, reason="Mistake")
+    reversal = services.reverse_transaction(actor=coordinator, original=record, reason="Recorded twice")
+    assert reversal.reverses == record and reversal.reason == "Recorded twice"
+    assert balances(accounts)["own"] == 0 and balances(accounts)["neighbour"] == 0
+    assert Transaction.objects.filter(pk=record.pk).exists()  # the original stays
+    with pytest.raises(ValidationError, match="already been reversed"):
+        services.reverse_transaction(actor=coordinator, original=record, reason="Again")
+    with pytest.raises(ValidationError, match="cannot itself be reversed"):
+        services.reverse_transaction(actor=coordinator, original=reversal, reason="Undo the undo")
+    assert ledger_violations() == []
+
+
+def test_posted_rows_never_change(world, accounts):
+    record = services.transfer(
+        actor=world.users["member"], source=accounts["own"], destination=accounts["neighbour"], minutes=15
+    )
+    posting = record.postings.first()
+    posting.amount = 999
+    with pytest.raises(ValidationError):
+        posting.save()
+    with pytest.raises(ValidationError):
+        posting.delete()
+    with pytest.raises(ValidationError):
+        record.delete()
+    assert ledger_violations() == []
+
+
+def test_limits_are_set_by_the_network_around_the_balance(world, accounts):
+    coordinator = world.users["network_coordinator"]
+    member = world.users["member"]
+    services.transfer(actor=member, source=accounts["own"], destination=accounts["neighbour"], minutes=120)
+    with pytest.raises(ValidationError, match="outside these limits"):
+        services.set_limits(actor=coordinator, account=accounts["own"], floor=-60, ceiling=600)
+    with pytest.raises(ValidationError):
+        services.set_limits(actor=coordinator, account=accounts["own"], floor=30, ceiling=600)
+    with pytest.raises(PermissionDenied):
+        services.set_limits(actor=world.users["member"], account=accounts["own"], floor=-600, ceiling=600)
+    account = services.set_limits(actor=coordinator, account=accounts["own"], floor=-180, ceiling=600)
+    assert (account.floor, account.ceiling) == (-180, 600)
+    assert AuditEntry.objects.filter(object_id=str(account.pk), summary="Changed the account's limits").exists()
+
+
+def test_timebank_audit_names_each_violation(world, accounts, capsys):
+    record = services.transfer(
+        actor=world.users["member"], source=accounts["own"], destination=accounts["neighbour"], minutes=20
+    )
+    call_command("timebank_audit")
+    assert "4 accounts, 1 transactions, 0 violations" in capsys.readouterr().out
+    # Tampering behind the services' back (a raw UPDATE) is found.
+    Posting.objects.filter(transaction=record, amount=20).update(amount=25)
+    with pytest.raises(CommandError, match="violation"):
+        call_command("timebank_audit")
+    errors = capsys.readouterr().err
+    assert "postings sum to 5 minutes, not 0" in errors
+    assert f"transaction #{record.pk}'s postings have changed" in errors
+
+
+def test_joining_the_time_bank_takes_a_membership(world):
+    member = world.users["member"]
+    account = services.open_member_account(actor=member, user=member, network=world.own_network)
+    assert services.open_member_account(actor=member, user=member, network=world.own_network) == account
+    with pytest.raises(ValidationError, match="Only members"):
+        services.open_member_account(actor=member, user=member, network=world.other_network)
