@@ -169,3 +169,32 @@ def run_schemathesis(operation, *, mode, path_parameters, examples, checks, cook
         # e.g. a GET whose only parameter is fixed to a real object: nothing to make invalid.
         if mode is not schemathesis.GenerationMode.NEGATIVE:
             raise
+
+
+CONCURRENT_THREAD_TIMEOUT = 30
+
+
+def run_concurrently(*calls):
+    """For PostgreSQL race tests. Run each callable in its own thread (and so its own connection); return
+    [("ok", result) or ("error", exception)] in the same order."""
+    import threading
+
+    from django.db import connections
+
+    results = [None] * len(calls)
+
+    def target(index, call):
+        try:
+            results[index] = ("ok", call())
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread raised
+            results[index] = ("error", exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=target, args=(i, call), daemon=True) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(CONCURRENT_THREAD_TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
+    return results

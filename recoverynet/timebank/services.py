@@ -31,7 +31,8 @@ def _retrying(work):
     serialization failure or a locked SQLite database. Inside a caller's
     transaction it runs once: only the outermost transaction can start over."""
     if connection.in_atomic_block:
-        return work()
+        with transaction.atomic():  # a savepoint: a refusal leaves the caller's transaction as it was
+            return work()
     for attempt in range(RETRIES):
         try:
             with transaction.atomic():

@@ -102,7 +102,7 @@ def test_the_finder_puts_place_location_and_search_before_more_filters(client, p
     search, more = page.index("data-finder-search"), page.index("data-more-filters")
     assert where < geolocate < search < more < page.index('name="distance"') < page.index('name="day"')
     assert "<summary" in page[more:] and "More filters" in page[more:]
-    assert 'data-more-filters open' not in page  # closed until a filter is in use
+    assert "data-more-filters open" not in page  # closed until a filter is in use
 
 
 @pytest.mark.parametrize(

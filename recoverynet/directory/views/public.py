@@ -209,7 +209,8 @@ def finder(request):
     # "More filters" opens by itself when one is in use or has an error, so nothing chosen is hidden.
     filter_names = [name for name in form.fields if name not in ("where", "lat", "lng")]
     context["filters_open"] = bound and any(
-        name in form.errors or (request.GET.get(name) and not (name == "distance" and request.GET[name] == DEFAULT_DISTANCE))
+        name in form.errors
+        or (request.GET.get(name) and not (name == "distance" and request.GET[name] == DEFAULT_DISTANCE))
         for name in filter_names
     )
     context["place_problem"] = place_problem

@@ -15,7 +15,7 @@ import threading
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from recoverynet.accounts.factories import UserFactory
 from recoverynet.accounts.models import User
@@ -23,6 +23,7 @@ from recoverynet.core.models import AuditEntry
 from recoverynet.federation import services
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.federation.models import Membership
+from recoverynet.testing import run_concurrently
 
 pytestmark = [
     pytest.mark.postgres,
@@ -32,30 +33,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-THREAD_TIMEOUT = 30
-
-
-def run_concurrently(*calls):
-    """Run each callable in its own thread (and so its own connection); return
-    [("ok", result) or ("error", exception)] in the same order."""
-    results = [None] * len(calls)
-
-    def target(index, call):
-        try:
-            results[index] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread raised
-            results[index] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i, call), daemon=True) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(THREAD_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
-    return results
 
 
 def membership_audit_entries(membership_pk, *actions):
