@@ -5,3 +5,5 @@ class TimebankConfig(AppConfig):
     name = "recoverynet.timebank"
     label = "timebank"
     verbose_name = "Time bank: the core economy's ledger"
+    # What this app adds elsewhere (core.registry).
+    indicators = "recoverynet.timebank.indicators.INDICATORS"

@@ -171,3 +171,55 @@ def test_joining_the_time_bank_takes_a_membership(world):
     assert services.open_member_account(actor=member, user=member, network=world.own_network) == account
     with pytest.raises(ValidationError, match="Only members"):
         services.open_member_account(actor=member, user=member, network=world.other_network)
+
+
+def test_a_statement_shows_each_posting_with_the_balance_after_it(world, accounts):
+    from recoverynet.testing import assert_constant_queries
+    from recoverynet.timebank.selectors import accounts_visible_to, statement
+
+    member = world.users["member"]
+
+    def add_rows(n):
+        for _ in range(n):
+            services.transfer(actor=member, source=accounts["own"], destination=accounts["neighbour"], minutes=1)
+
+    rows = assert_constant_queries(lambda: list(statement(accounts["own"])), add_rows)
+    assert len(rows) == 30
+    assert [row.balance_after for row in rows[:3]] == [-30, -29, -28]  # newest first
+    assert rows[-1].balance_after == -1
+    assert set(accounts_visible_to(member)) == {accounts["own"]}
+    assert accounts["elsewhere"] not in set(accounts_visible_to(world.users["network_coordinator"]))
+
+
+def test_indicators_count_what_stands_per_network_computed_by_hand(world, accounts, time_machine):
+    """own gives 60 to neighbour and 30 to elsewhere; neighbour gives 15 back; a
+    reversed 45 counts for nothing. By hand, for own_network: hours credited 60 + 15
+    = 1.25 h (the 30 went to the other network); givers own and neighbour (2);
+    receivers neighbour and own (2); both gave and received: own and neighbour, of
+    2 active → 100 %. For other_network: 0.5 h credited, no giver, 1 receiver, 0 %."""
+    import datetime
+    import zoneinfo
+
+    from recoverynet.core.registry import Period, indicators
+
+    time_machine.move_to(datetime.datetime(2026, 11, 10, 12, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London")))
+    member, neighbour = world.users["member"], accounts["neighbour"].user
+    services.transfer(actor=member, source=accounts["own"], destination=accounts["neighbour"], minutes=60)
+    services.transfer(actor=member, source=accounts["own"], destination=accounts["elsewhere"], minutes=30)
+    services.transfer(actor=neighbour, source=accounts["neighbour"], destination=accounts["own"], minutes=15)
+    mistake = services.transfer(actor=member, source=accounts["own"], destination=accounts["third"], minutes=45)
+    services.reverse_transaction(actor=world.users["network_coordinator"], original=mistake, reason="Not given")
+    networks = [world.own_network, world.other_network]
+    quarter = Period(datetime.date(2026, 10, 1), datetime.date(2027, 1, 1))
+    figures = {i.key: i.measure(networks, quarter) for i in indicators() if i.key.startswith("timebank.")}
+    own, other = world.own_network.pk, world.other_network.pk
+    assert figures["timebank.hours_exchanged"] == {own: 1.25, other: 0.5}
+    assert figures["timebank.active_givers"] == {own: 2, other: 0}
+    assert figures["timebank.active_receivers"] == {own: 2, other: 1}
+    assert figures["timebank.active_members"] == {own: 2, other: 1}
+    assert figures["timebank.reciprocity_rate"] == {own: 100.0, other: 0.0}
+    earlier = Period(datetime.date(2026, 7, 1), datetime.date(2026, 10, 1))
+    assert next(i for i in indicators() if i.key == "timebank.active_givers").measure(networks, earlier) == {
+        own: 0,
+        other: 0,
+    }

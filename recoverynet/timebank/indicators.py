@@ -1,0 +1,143 @@
+"""The time bank's figures for the outcomes framework (core.registry.Indicator),
+per network over a period, each one aggregate query. Reversed transactions and
+their reversals count for nothing; clearing accounts are bookkeeping, not people."""
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+
+from recoverynet.core.registry import Indicator
+
+from .models import Account, Posting, Transaction
+
+PEOPLE = Q(account__kind=Account.Kind.MEMBER)
+
+
+def _postings(networks, period):
+    """Postings of the period that stand: not a reversal, not reversed."""
+    reversed_ = Transaction.objects.filter(reverses=OuterRef("transaction_id"))
+    return (
+        Posting.objects.filter(
+            account__network__in=networks,
+            transaction__created_at__date__gte=period.start,
+            transaction__created_at__date__lt=period.end,
+        )
+        .exclude(transaction__kind=Transaction.Kind.REVERSAL)
+        .exclude(Exists(reversed_))
+        .exclude(account__kind=Account.Kind.CLEARING)
+    )
+
+
+def _per_network(networks, rows, key):
+    found = {row["account__network_id"]: row[key] or 0 for row in rows}
+    return {network.pk: found.get(network.pk, 0) for network in networks}
+
+
+def hours_exchanged(networks, period):
+    rows = _postings(networks, period).filter(amount__gt=0).values("account__network_id").annotate(m=Sum("amount"))
+    return {pk: round(minutes / 60, 2) for pk, minutes in _per_network(networks, rows, "m").items()}
+
+
+def active_givers(networks, period):
+    rows = (
+        _postings(networks, period)
+        .filter(PEOPLE, amount__lt=0)
+        .values("account__network_id")
+        .annotate(n=Count("account", distinct=True))
+    )
+    return _per_network(networks, rows, "n")
+
+
+def active_receivers(networks, period):
+    rows = (
+        _postings(networks, period)
+        .filter(PEOPLE, amount__gt=0)
+        .values("account__network_id")
+        .annotate(n=Count("account", distinct=True))
+    )
+    return _per_network(networks, rows, "n")
+
+
+def _gave_and_received(networks, period):
+    """{network: (members active, members who both gave and received)}, in one query."""
+    per_account = (
+        _postings(networks, period)
+        .filter(PEOPLE)
+        .values("account__network_id", "account_id")
+        .annotate(gave=Count("pk", filter=Q(amount__lt=0)), received=Count("pk", filter=Q(amount__gt=0)))
+    )
+    totals = {network.pk: [0, 0] for network in networks}
+    for row in per_account:
+        counts = totals[row["account__network_id"]]
+        counts[0] += 1
+        counts[1] += bool(row["gave"] and row["received"])
+    return totals
+
+
+def active_members(networks, period):
+    return {pk: active for pk, (active, _) in _gave_and_received(networks, period).items()}
+
+
+def reciprocity_rate(networks, period):
+    """Per cent of active members who both gave and received time (None with no active members)."""
+    return {
+        pk: (round(100 * both / active, 1) if active else None)
+        for pk, (active, both) in _gave_and_received(networks, period).items()
+    }
+
+
+SOURCE = "The time bank's ledger: confirmed exchanges and transfers, less reversals."
+
+INDICATORS = (
+    Indicator(
+        key="timebank.hours_exchanged",
+        outcomes=(2, 3),
+        name="Hours exchanged in the time bank",
+        definition="Hours credited to members', organisations' and settlements' accounts in the period.",
+        unit="hours",
+        period="quarter",
+        source=SOURCE,
+        measure=hours_exchanged,
+        count=False,
+    ),
+    Indicator(
+        key="timebank.active_givers",
+        outcomes=(2,),
+        name="Members who gave time",
+        definition="Members whose time bank account gave time at least once in the period.",
+        unit="people",
+        period="quarter",
+        source=SOURCE,
+        measure=active_givers,
+    ),
+    Indicator(
+        key="timebank.active_receivers",
+        outcomes=(2,),
+        name="Members who received time",
+        definition="Members whose time bank account received time at least once in the period.",
+        unit="people",
+        period="quarter",
+        source=SOURCE,
+        measure=active_receivers,
+    ),
+    Indicator(
+        key="timebank.active_members",
+        outcomes=(2,),
+        name="Members active in the time bank",
+        definition="Members who gave or received time at least once in the period.",
+        unit="people",
+        period="quarter",
+        source=SOURCE,
+        measure=active_members,
+    ),
+    Indicator(
+        key="timebank.reciprocity_rate",
+        outcomes=(2,),
+        name="Reciprocity rate",
+        definition="Of the members active in the period, the share who both gave and received time.",
+        unit="%",
+        period="quarter",
+        source=SOURCE,
+        measure=reciprocity_rate,
+        count=False,
+        denominator="timebank.active_members",
+    ),
+)
