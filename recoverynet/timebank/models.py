@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 
-from recoverynet.core.personal_data import KEEP, PersonalData
+from recoverynet.core.personal_data import ANONYMISE, KEEP, PersonalData
 
 MAX_TRANSFER_MINUTES = 100 * 60  # no single exchange records more than 100 hours
 DEFAULT_FLOOR_MINUTES = -10 * 60  # members may give back later: up to 10 hours in debt
@@ -161,8 +161,9 @@ class Transaction(AppendOnly):
 
     personal_data = PersonalData(
         owner="created_by",
-        on_erase=KEEP,
-        reason="The ledger's history is kept whole; the person is anonymised, their entries stay.",
+        # The amounts stay (the books must balance); the words the person typed go.
+        on_erase="recoverynet.timebank.models.erase_transaction_text",
+        fields=("description", "reason"),
         export=("kind", "description", "created_at"),
         section="timebank_transactions_recorded",
         description="time bank transactions you recorded",
@@ -185,6 +186,12 @@ class Transaction(AppendOnly):
         return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
+def erase_transaction_text(*, actor, user, rows) -> None:
+    """Erasure empties what the person wrote on the transactions they recorded.
+    The only change ever made to a posted transaction: its amounts and digest stay."""
+    Transaction.objects.filter(pk__in=[row.pk for row in rows]).update(description="", reason="")
+
+
 class Posting(AppendOnly):
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
@@ -197,3 +204,51 @@ class Posting(AppendOnly):
 
     def __str__(self):
         return f"Posting #{self.pk}"
+
+
+class Exchange(models.Model):
+    """Time one member gave another: recorded by the giver, then confirmed (the
+    receiver's account pays the giver's, in one transaction) or disputed."""
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        DISPUTED = "disputed", "Disputed"
+
+    network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="timebank_exchanges")
+    giver = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="exchanges_given")
+    receiver = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="exchanges_received")
+    minutes = models.PositiveIntegerField()
+    description = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECORDED)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    dispute_reason = models.CharField(max_length=300, blank=True)
+    transaction = models.OneToOneField(
+        Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="exchange"
+    )
+
+    personal_data = PersonalData(
+        owner="recorded_by",
+        on_erase=ANONYMISE,  # the record stays for the ledger; what they wrote goes
+        fields=("description", "dispute_reason"),
+        export=("minutes", "description", "status", "recorded_at"),
+        section="timebank_exchanges",
+        description="time bank exchanges you recorded",
+        free_text=("description", "dispute_reason"),
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(minutes__gt=0), name="timebank_exchange_minutes_positive")]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Time bank exchange #{self.pk}"
+
+    @property
+    def shown_minutes(self) -> str:
+        return format_minutes(self.minutes)

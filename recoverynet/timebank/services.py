@@ -12,13 +12,14 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from recoverynet.core import audit
 from recoverynet.core.models import AuditEntry
 from recoverynet.core.services import require
 from recoverynet.federation.models import Membership
 
-from .models import MAX_TRANSFER_MINUTES, Account, Posting, Transaction, format_minutes
+from .models import MAX_TRANSFER_MINUTES, Account, Exchange, Posting, Transaction, format_minutes
 
 RETRIES = 6
 MAX_DESCRIPTION = 200
@@ -289,5 +290,98 @@ def open_member_account(*, actor, user, network) -> Account:
                 actor=actor, action=AuditEntry.Action.CREATE, instance=account, network=network, summary="Joined"
             )
         return account
+
+    return _retrying(work)
+
+
+# --- Exchanges: the giver records, the receiver confirms or disputes --------------
+
+
+def record_exchange(*, actor, giver: Account, receiver: Account, minutes, description) -> Exchange:
+    """The giver (or a coordinator, for a member without internet access) records
+    time given. Nothing moves until the receiver confirms."""
+    require(actor, "timebank.move_time", giver)  # the giver's own account, or their coordinator
+    minutes = check_minutes(minutes)
+    description = _check_text(description, "description", MAX_DESCRIPTION)
+    if not description:
+        raise ValidationError({"description": "Say what the time was for, for example “lift to a meeting”."})
+    if giver.pk == receiver.pk:
+        raise ValidationError({"receiver": "Choose someone else: an exchange is between two people."})
+    if receiver.network_id != giver.network_id:
+        raise ValidationError({"receiver": "Choose a member of the same network's time bank."})
+    if not (giver.is_open and receiver.is_open):
+        raise ValidationError("This time bank account is closed.", code="closed")
+    exchange = Exchange.objects.create(
+        network=giver.network,
+        giver=giver,
+        receiver=receiver,
+        minutes=minutes,
+        description=description,
+        recorded_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        instance=exchange,
+        network=giver.network,
+        summary=f"Recorded {format_minutes(minutes)} given",
+    )
+    return exchange
+
+
+def _decide(actor, exchange):
+    if exchange.receiver.user_id != getattr(actor, "pk", None):
+        require(actor, "timebank.reverse_transaction", exchange.receiver)  # coordinators decide for members offline
+    if exchange.status != Exchange.Status.RECORDED:
+        raise ValidationError("This exchange has already been decided.", code="decided")
+
+
+def confirm_exchange(*, actor, exchange: Exchange) -> Exchange:
+    """The receiver confirms: their account pays the giver's, in the same transaction."""
+    _decide(actor, exchange)
+
+    def work():
+        locked = Exchange.objects.select_for_update().get(pk=exchange.pk)
+        if locked.status != Exchange.Status.RECORDED:
+            raise ValidationError("This exchange has already been decided.", code="decided")
+        legs = [(locked.receiver, -locked.minutes), (locked.giver, locked.minutes)]
+        record = _post(
+            actor=actor,
+            legs=legs,
+            kind=Transaction.Kind.EXCHANGE,
+            description=locked.description,
+            network=locked.network,
+        )
+        locked.status, locked.transaction, locked.decided_at = Exchange.Status.CONFIRMED, record, timezone.now()
+        locked.save(update_fields=["status", "transaction", "decided_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.APPROVE,
+            instance=locked,
+            network=locked.network,
+            summary="Confirmed",
+        )
+        return locked
+
+    return _retrying(work)
+
+
+def dispute_exchange(*, actor, exchange: Exchange, reason) -> Exchange:
+    """The receiver says it did not happen so: nothing moves; coordinators see it."""
+    _decide(actor, exchange)
+    reason = _check_text(reason, "reason", MAX_REASON)
+    if not reason:
+        raise ValidationError({"reason": "Say what is wrong with this exchange."})
+
+    def work():
+        locked = Exchange.objects.select_for_update().get(pk=exchange.pk)
+        if locked.status != Exchange.Status.RECORDED:
+            raise ValidationError("This exchange has already been decided.", code="decided")
+        locked.status, locked.dispute_reason, locked.decided_at = Exchange.Status.DISPUTED, reason, timezone.now()
+        locked.save(update_fields=["status", "dispute_reason", "decided_at"])
+        audit.record(
+            actor=actor, action=AuditEntry.Action.DECLINE, instance=locked, network=locked.network, summary="Disputed"
+        )
+        return locked
 
     return _retrying(work)

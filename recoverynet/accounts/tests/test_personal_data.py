@@ -161,8 +161,10 @@ def robin(world):
     from recoverynet.timebank.factories import MemberAccountFactory
 
     account = timebank_services.open_member_account(actor=person, user=person, network=world.own_network)
-    timebank_services.transfer(
-        actor=person, source=account, destination=MemberAccountFactory(network=world.own_network), minutes=30
+    neighbour = MemberAccountFactory(network=world.own_network)
+    timebank_services.transfer(actor=person, source=account, destination=neighbour, minutes=30)
+    timebank_services.record_exchange(
+        actor=person, giver=account, receiver=neighbour, minutes=20, description="Lift for Robin Pseudonym"
     )
     client = Client()
     sign_in(client, person)

@@ -223,3 +223,62 @@ def test_indicators_count_what_stands_per_network_computed_by_hand(world, accoun
         own: 0,
         other: 0,
     }
+
+
+# --- Exchanges ------------------------------------------------------------------
+
+
+def test_an_exchange_moves_time_only_when_the_receiver_confirms(world, accounts):
+    from recoverynet.timebank.models import Exchange
+
+    giver, receiver = accounts["neighbour"], accounts["own"]
+    exchange = services.record_exchange(
+        actor=giver.user, giver=giver, receiver=receiver, minutes=75, description="Lift to a meeting"
+    )
+    assert exchange.status == Exchange.Status.RECORDED and not Transaction.objects.exists()
+    with pytest.raises(PermissionDenied):  # only the receiver (or their coordinator) confirms
+        services.confirm_exchange(actor=giver.user, exchange=exchange)
+    confirmed = services.confirm_exchange(actor=receiver.user, exchange=exchange)
+    assert confirmed.status == Exchange.Status.CONFIRMED
+    assert (giver.balance(), receiver.balance()) == (75, -75)
+    assert confirmed.transaction.kind == Transaction.Kind.EXCHANGE
+    with pytest.raises(ValidationError, match="already been decided"):
+        services.confirm_exchange(actor=receiver.user, exchange=exchange)
+    assert Transaction.objects.count() == 1
+
+
+def test_a_disputed_exchange_moves_nothing(world, accounts):
+    giver, receiver = accounts["neighbour"], accounts["own"]
+    exchange = services.record_exchange(actor=giver.user, giver=giver, receiver=receiver, minutes=30, description="DIY")
+    with pytest.raises(ValidationError, match="what is wrong"):
+        services.dispute_exchange(actor=receiver.user, exchange=exchange, reason=" ")
+    disputed = services.dispute_exchange(actor=receiver.user, exchange=exchange, reason="It was 15 minutes")
+    assert disputed.dispute_reason == "It was 15 minutes"
+    assert not Transaction.objects.exists()
+    with pytest.raises(ValidationError):
+        services.confirm_exchange(actor=receiver.user, exchange=exchange)
+
+
+@pytest.mark.parametrize(
+    ("field", "changes"),
+    [
+        ("minutes", {"minutes": 0}),
+        ("minutes", {"minutes": 10**6}),
+        ("description", {"description": ""}),
+        ("description", {"description": "x" * 201}),
+        ("receiver", {"receiver": "giver"}),
+        ("receiver", {"receiver": "elsewhere"}),
+    ],
+)
+def test_a_bad_exchange_is_a_clear_error_and_writes_nothing(world, accounts, field, changes):
+    from recoverynet.timebank.models import Exchange
+
+    giver = accounts["neighbour"]
+    data = {"minutes": 30, "description": "Gardening", "receiver": "own", **changes}
+    receiver = giver if data["receiver"] == "giver" else accounts[data["receiver"]]
+    with pytest.raises(ValidationError) as caught:
+        services.record_exchange(
+            actor=giver.user, giver=giver, receiver=receiver, minutes=data["minutes"], description=data["description"]
+        )
+    assert field in caught.value.message_dict
+    assert not Exchange.objects.exists()
