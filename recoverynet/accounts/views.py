@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 
+from recoverynet.core.registry import render_panels
 from recoverynet.core.site_contacts import contact_details
 from recoverynet.core.text import sentence
 from recoverynet.federation import services as federation_services
@@ -86,6 +87,7 @@ def profile(request):
             "memberships": memberships,
             "leavable_statuses": LEAVABLE,
             "consent_rows": _consent_rows(user),
+            "panels": render_panels("profile", request, user),
         },
     )
 

@@ -10,7 +10,8 @@ An app's AppConfig may set:
   ``panel(request, obj) -> str | None`` giving a section of HTML for another
   app's page about that object (None leaves it out). Pages: "network" and
   "settlement" (the public pages), "network_dashboard" (a coordinator's, obj
-  the network) and "manage" (/manage/, obj the person signed in).
+  the network), "manage" (/manage/, obj the person signed in) and "profile"
+  (/me/, obj the person).
 * ``indicators``: dotted path of a sequence of :class:`Indicator` — the
   figures the app owns, for the outcomes framework, which reads them without
   knowing the app's tables.

@@ -7,3 +7,4 @@ class TimebankConfig(AppConfig):
     verbose_name = "Time bank: the core economy's ledger"
     # What this app adds elsewhere (core.registry).
     indicators = "recoverynet.timebank.indicators.INDICATORS"
+    panels = {"profile": ["recoverynet.timebank.panels.profile_time_bank"]}

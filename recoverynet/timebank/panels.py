@@ -1,0 +1,14 @@
+"""The time bank's sections on other apps' pages (declared on TimebankConfig.panels)."""
+
+from django.template.loader import render_to_string
+
+from .models import Account, Exchange
+
+
+def profile_time_bank(request, user):
+    """/me/: the person's time bank, with what waits for them to confirm."""
+    waiting = Exchange.objects.filter(receiver__user=user, status=Exchange.Status.RECORDED).count()
+    has_account = Account.objects.filter(user=user, kind=Account.Kind.MEMBER).exists()
+    return render_to_string(
+        "timebank/includes/profile_section.html", {"waiting": waiting, "has_account": has_account}, request=request
+    )

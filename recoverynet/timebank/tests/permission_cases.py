@@ -1,0 +1,36 @@
+"""Who may use the time bank's pages. An account or exchange someone may not see is "not found"."""
+
+from recoverynet.testing.permissions import LOGIN, Case, roles, signed_in
+from recoverynet.timebank.factories import MemberAccountFactory
+from recoverynet.timebank.models import Account, Exchange
+
+# The member's own account; coordinators see their network's; federation coordinators all.
+ACCOUNT_VISIBLE = roles(
+    404, anonymous=LOGIN, member=(200, 404), network_coordinator=(200, 404), federation_coordinator=200, admin=200
+)
+
+CASES = {
+    "timebank:home": Case(signed_in(200)),
+    # Someone who has joined already is sent back to their time bank page.
+    "timebank:join": Case(roles(200, anonymous=LOGIN, member=(302, 200)), obj="network"),
+    "timebank:statement": Case(ACCOUNT_VISIBLE, obj="account"),
+    "timebank:statement_csv": Case(ACCOUNT_VISIBLE, obj="account"),
+    "timebank:exchange_new": Case(ACCOUNT_VISIBLE, obj="account"),
+    "timebank:exchange_decide": Case(ACCOUNT_VISIBLE, obj="exchange"),
+}
+
+
+def build(world):
+    """In each network: the member's (or someone's) account, and an exchange they are asked to confirm."""
+    objects = {}
+    for scope, network, user in (
+        ("own", world.own_network, world.users["member"]),
+        ("other", world.other_network, world.other_membership.user),
+    ):
+        account = Account.objects.create(network=network, kind=Account.Kind.MEMBER, user=user)
+        giver = MemberAccountFactory(network=network)
+        exchange = Exchange.objects.create(
+            network=network, giver=giver, receiver=account, minutes=30, description="Lift", recorded_by=giver.user
+        )
+        objects[scope] = {"account": {"pk": account.pk}, "exchange": {"pk": exchange.pk}}
+    return objects
