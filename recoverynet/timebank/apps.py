@@ -6,5 +6,7 @@ class TimebankConfig(AppConfig):
     label = "timebank"
     verbose_name = "Time bank: the core economy's ledger"
     # What this app adds elsewhere (core.registry).
+    demo_loader = "recoverynet.timebank.demo.load_timebank_demo"
+    demo_after = ("federation",)
     indicators = "recoverynet.timebank.indicators.INDICATORS"
     panels = {"profile": ["recoverynet.timebank.panels.profile_time_bank"]}

@@ -282,3 +282,21 @@ def test_a_bad_exchange_is_a_clear_error_and_writes_nothing(world, accounts, fie
         )
     assert field in caught.value.message_dict
     assert not Exchange.objects.exists()
+
+
+def test_the_demo_year_balances_and_loads_once(db):
+    from recoverynet.core.registry import DemoContext
+    from recoverynet.federation.demo.loader import load_federation_demo
+    from recoverynet.timebank.demo import load_timebank_demo
+
+    demo = DemoContext()
+    load_federation_demo(demo)
+    load_timebank_demo(demo)
+    confirmed = Transaction.objects.filter(kind=Transaction.Kind.EXCHANGE).count()
+    assert confirmed > 300
+    assert ledger_violations() == []
+    dates = Transaction.objects.values_list("created_at", flat=True)
+    assert (max(dates) - min(dates)).days > 300  # spread over a year
+    assert Account.objects.filter(user__email="demo.member@example.org").exists()
+    load_timebank_demo(demo)  # again: the ledger is never rewritten
+    assert Transaction.objects.filter(kind=Transaction.Kind.EXCHANGE).count() == confirmed
