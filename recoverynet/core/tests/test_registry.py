@@ -13,8 +13,8 @@ def test_demo_loaders_run_the_federation_first_then_what_builds_on_it():
 
 
 def test_a_demo_loader_naming_an_app_without_one_is_refused(monkeypatch):
-    monkeypatch.setattr(apps.get_app_config("directory"), "demo_after", ("timebank",), raising=False)
-    with pytest.raises(ValueError, match="timebank"):
+    monkeypatch.setattr(apps.get_app_config("directory"), "demo_after", ("events",), raising=False)
+    with pytest.raises(ValueError, match="events"):
         registry.demo_loaders()
 
 
