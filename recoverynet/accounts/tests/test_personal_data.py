@@ -22,9 +22,10 @@ from recoverynet.core import personal_data
 from recoverynet.core.models import AuditEntry
 from recoverynet.directory import services as directory_services
 from recoverynet.directory.factories import MeetingFactory
-from recoverynet.directory.models import ChangeRequest, FeedImport, FeedSource
+from recoverynet.directory.models import ChangeRequest
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.testing import give_totp, sign_in
+from recoverynet.testing.personal_data import declared_row_makers
 
 pytestmark = [pytest.mark.django_db(transaction=False)]
 
@@ -133,39 +134,13 @@ def robin(world):
     services.record_consents(actor=person, user=person, decisions={"contact": True})
     services.update_profile(actor=person, user=person, data={"phone": "07700 900982"})
     world.federation.coordinators.add(person)
-    meeting = MeetingFactory(network=world.own_network)
-    directory_services.submit_change_request(
-        actor=person,
-        meeting=meeting,
-        data={
-            "field": "notes",
-            "proposed_value": "Step-free entrance",
-            "reason": f"I am Robin Pseudonym, write to {EMAIL}",
-            "reporter_email": EMAIL,
-        },
-    )
-    # Reported while signed out, with the same address.
-    directory_services.submit_change_request(
-        actor=None,
-        meeting=meeting,
-        data={"field": "name", "proposed_value": "New name", "reason": "Renamed.", "reporter_email": EMAIL.upper()},
-    )
-    ChangeRequest.objects.create(meeting=meeting, field="other", reason="x", decided_by=person, status="declined")
-    source = FeedSource.objects.create(network=world.own_network, name="Feed", default_fellowship=meeting.fellowship)
-    FeedImport.objects.create(source=source, started_by=person, status=FeedImport.Status.PREVIEWED)
     user_type = ContentType.objects.get_for_model(person)
     LogEntry.objects.create(
         user=person, content_type=user_type, object_id=str(person.pk), object_repr=str(person), action_flag=CHANGE
     )
-    from recoverynet.timebank import services as timebank_services
-    from recoverynet.timebank.factories import MemberAccountFactory
-
-    account = timebank_services.open_member_account(actor=person, user=person, network=world.own_network)
-    neighbour = MemberAccountFactory(network=world.own_network)
-    timebank_services.transfer(actor=person, source=account, destination=neighbour, minutes=30)
-    timebank_services.record_exchange(
-        actor=person, giver=account, receiver=neighbour, minutes=20, description="Lift for Robin Pseudonym"
-    )
+    # Every app adds rows in the models it declares (its tests/personal_data_rows.py).
+    for _, add_rows in declared_row_makers():
+        add_rows(person, world)
     client = Client()
     sign_in(client, person)
     return person
