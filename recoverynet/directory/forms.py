@@ -13,7 +13,7 @@ from django.db.models import Q
 from recoverynet.federation.forms import DATE_HELP, DATE_INPUT_FORMATS, formfield
 from recoverynet.federation.models import Organisation, Settlement
 
-from . import places
+from . import links, places
 from .finder import SORT_DISTANCE, SORT_TIME, TIME_OF_DAY_LABELS, FinderQuery, resolve_day
 from .models import (
     DAY_NAMES,
@@ -537,7 +537,8 @@ class ChangeDeclineForm(forms.Form):
 
 # The types most people look for, shown first; the rest sit under "More types".
 COMMON_TYPES = ["O", "C", "B", "BE", "D", "ST", "W", "M", "Y", "LGBTQ", "X", "S"]
-DISTANCE_CHOICES = [("1", "1 km"), ("2", "2 km"), ("5", "5 km"), ("10", "10 km"), ("25", "25 km"), ("50", "50 km")]
+# Kilometres, the unit of every search and of the API; labelled in miles too, the unit most people here read.
+DISTANCE_CHOICES = [(str(km), f"{km} km ({links.format_radius(km)})") for km in (1, 2, 5, 10, 25, 50)]
 DEFAULT_DISTANCE = "10"
 SOON_CHOICES = [("", "Any time"), ("1", "In the next hour"), ("2", "In the next 2 hours"), ("3", "In the next 3 hours")]
 SOON_CHOICES += [("6", "In the next 6 hours"), ("12", "In the next 12 hours"), ("24", "In the next 24 hours")]
@@ -647,15 +648,24 @@ class FinderForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose how to sort"},
     )
+    units = forms.ChoiceField(
+        label="Show distances in",
+        required=False,
+        choices=list(links.UNITS.items()),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose miles or kilometres"},
+    )
 
     def __init__(self, data=None, *args, now=None, **kwargs):
-        if data is not None and not data.get("distance"):
+        if data is not None and not (data.get("distance") and data.get("units")):
             # The select always submits something; without this a search with no
             # distance chosen would show (and keep) the first option, 1 km.
             data = data.copy()
-            data["distance"] = DEFAULT_DISTANCE
+            data["distance"] = data.get("distance") or DEFAULT_DISTANCE
+            data["units"] = data.get("units") or links.DEFAULT_UNITS  # so the choice shows what the page uses
         super().__init__(data, *args, **kwargs)
         self.initial.setdefault("distance", DEFAULT_DISTANCE)
+        self.initial.setdefault("units", links.DEFAULT_UNITS)
         self.now = now
         self.place = None  # the Place (or geocoded postcode) searched around
         self.place_choices = []  # "Did you mean" when a name is ambiguous or unknown
@@ -711,6 +721,11 @@ class FinderForm(forms.Form):
             return default
         value = self.cleaned_data.get(name)
         return default if value in (None, "", []) else value
+
+    @property
+    def distance_units(self) -> str:
+        """ "mi" (the default) or "km": how the page shows distances. Not part of the search."""
+        return self.value("units", links.DEFAULT_UNITS) if self.is_bound else links.DEFAULT_UNITS
 
     def to_query(self) -> FinderQuery:
         """The valid parts of the form as a FinderQuery (rejected fields are left out)."""

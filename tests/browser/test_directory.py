@@ -207,7 +207,7 @@ def test_finder_searches_10_km_unless_told_otherwise(new_context, url, directory
     results = search_preston(page, url)
     assert "distance=10" in page.url or "distance=" not in page.url, page.url
     main = page.locator("main#main-content").inner_text()
-    assert "within 10 km of Preston" in main, main
+    assert "within 6 miles of Preston" in main, main  # 10 km, shown in miles
     names = [results.nth(i).get_by_role("link").first.inner_text() for i in range(results.count())]
     assert names[0] == directory.tonight.name, names
     assert {directory.later.name, directory.other_day.name, directory.monthly.name} <= set(names), names

@@ -20,6 +20,7 @@ from recoverynet.core.api import ChangeCheckMixin, StrictCharField, StrictModelS
 from recoverynet.federation.models import Network, Organisation
 
 from .. import finder
+from ..links import conference_provider, km_to_miles
 from ..models import (
     DAY_NAMES,
     Fellowship,
@@ -127,6 +128,10 @@ class MeetingSerializer(serializers.ModelSerializer):
         help_text="When it next starts (in its own time zone); null for meetings by appointment."
     )
     distance_km = serializers.SerializerMethodField(help_text="How far from `near`, when the list was asked with it.")
+    distance_miles = serializers.SerializerMethodField(help_text="The same distance in miles.")
+    conference_provider = serializers.SerializerMethodField(
+        help_text='Where an online meeting is held ("Zoom", "Microsoft Teams"), from its link; null when not known.'
+    )
     # Declared so the schema says they may be "" (read-only model fields lose allow_blank).
     conference_url = serializers.URLField(read_only=True, allow_blank=True)
     contact_email = serializers.EmailField(read_only=True, allow_blank=True)
@@ -166,6 +171,8 @@ class MeetingSerializer(serializers.ModelSerializer):
             "links",
             "next_start",
             "distance_km",
+            "distance_miles",
+            "conference_provider",
             "updated_at",
         ]
         read_only_fields = fields
@@ -190,6 +197,13 @@ class MeetingSerializer(serializers.ModelSerializer):
     def get_distance_km(self, meeting) -> float | None:
         distance = getattr(meeting, "distance_km", None)
         return None if distance is None else round(distance, 2)
+
+    def get_distance_miles(self, meeting) -> float | None:
+        distance = getattr(meeting, "distance_km", None)
+        return None if distance is None else round(km_to_miles(distance), 2)
+
+    def get_conference_provider(self, meeting) -> str | None:
+        return conference_provider(meeting.conference_url)
 
     @extend_schema_field(MeetingLinksSerializer)
     def get_links(self, meeting):

@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from recoverynet.directory import links
 from recoverynet.directory.models import DAY_NAMES
 
 register = template.Library()
@@ -48,6 +49,42 @@ def km(distance):
     if distance < 1:
         return f"{distance * 1000:.0f} m"
     return f"{distance:.1f} km"
+
+
+@register.filter
+def distance(distance_km, units=links.DEFAULT_UNITS):
+    """{{ result.distance_km|distance:units }}: "0.4 miles", "1 mile", "12 miles", or "400 m", "1.2 km"."""
+    return links.format_distance(distance_km, units)
+
+
+@register.filter
+def radius(radius_km, units=links.DEFAULT_UNITS):
+    """{{ radius|radius:units }}: a search radius in round numbers ("6 miles", "10 km")."""
+    return links.format_radius(radius_km, units)
+
+
+@register.filter
+def join_label(url):
+    """{{ meeting.conference_url|join_label }}: "Join on Zoom", "Join on Microsoft Teams" or "Join online"."""
+    return links.join_label(url)
+
+
+@register.filter
+def provider(url):
+    """{{ meeting.conference_url|provider }}: "Zoom", "Microsoft Teams", or "" when not known."""
+    return links.conference_provider(url) or ""
+
+
+@register.filter
+def safe_url(url):
+    """{{ url|safe_url }}: the link when it is http(s), else "" (never a javascript: or data: link)."""
+    return links.safe_url(url) or ""
+
+
+@register.filter
+def tel_href(phone):
+    """{{ phone|tel_href }}: "tel:+441611234567" (a leading + and digits only), or "" for no number."""
+    return links.tel_href(phone) or ""
 
 
 @register.simple_tag

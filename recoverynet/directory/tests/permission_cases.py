@@ -52,6 +52,7 @@ PROFESSIONAL_OF_SERVICE = roles(
 CASES = {
     "directory:finder": Case(ALL),
     "directory:meeting_detail": Case(ALL, obj="meeting"),
+    "directory:saved_meetings": Case(ALL),
     "directory:meeting_ics": Case(ALL, obj="meeting"),
     "directory:service_detail": Case(ALL, obj="service"),
     "directory:fellowship_detail": Case(ALL, obj="fellowship"),

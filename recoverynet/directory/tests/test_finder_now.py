@@ -139,7 +139,7 @@ def test_near_a_place_online_meetings_are_a_group_of_their_own_without_distance(
 ):
     time_machine.move_to(at(20, 46), tick=False)
     page = text(client.get("/meetings/", {"where": "Preston"}))
-    assert "2 meetings within 10 km of Preston" in page
+    assert "2 meetings within 6 miles of Preston" in page
     results, online = page.split('id="online"')
     assert "Church Hall Group" in results and "Hybrid Group" in results and "Online AA" not in results
     assert "1 online meeting" in online and "Online AA" in online

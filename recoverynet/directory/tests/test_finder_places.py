@@ -70,7 +70,7 @@ def test_nothing_found_and_nothing_suggested_does_not_mention_suggestions(client
 
 def test_a_sector_searches_around_its_district(client, places):
     page = text(client.get("/meetings/", {"where": "M4 5"}))
-    assert "within 10 km of M4" in page and "M45" not in page
+    assert "within 6 miles of M4" in page and "M45" not in page
 
 
 postcode_like = st.builds(

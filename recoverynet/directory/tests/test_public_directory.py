@@ -61,19 +61,19 @@ def test_finder_by_town_shows_distance_and_leaves_out_far_meetings(client, netwo
     in_preston(network, "Preston Group")
     in_preston(network, "Blackpool Group", point=BLACKPOOL)
     page = text(client.get("/meetings/", {"where": "preston"}))
-    assert "1 meeting within 10 km of Preston" in page
+    assert "1 meeting within 6 miles of Preston" in page  # 10 km, in miles by default
     assert "Preston Group" in page and "Blackpool Group" not in page
-    page = text(client.get("/meetings/", {"where": "Preston", "distance": "25", "sort": "distance"}))
+    page = text(client.get("/meetings/", {"where": "Preston", "distance": "25", "sort": "distance", "units": "km"}))
     assert "2 meetings within 25 km of Preston" in page
     assert page.index("Preston Group") < page.index("Blackpool Group")
-    assert re.search(r"2[2-6]\.\d km away", page)
+    assert re.search(r"2[2-6] km away", page)
 
 
 def test_finder_by_postcode_and_by_my_location(client, network, places):
     in_preston(network, "Preston Group")
-    assert "within 10 km of PR1" in text(client.get("/meetings/", {"where": "PR1 2HE"}))
+    assert "within 6 miles of PR1" in text(client.get("/meetings/", {"where": "PR1 2HE"}))
     page = text(client.get("/meetings/", {"lat": "53.7600", "lng": "-2.7000"}))
-    assert "1 meeting within 10 km of your location" in page and "Preston Group" in page
+    assert "1 meeting within 6 miles of your location" in page and "Preston Group" in page
 
 
 def test_ambiguous_place_offers_choices_and_runs_no_search(client, network, places):
@@ -86,7 +86,7 @@ def test_ambiguous_place_offers_choices_and_runs_no_search(client, network, plac
     assert "?day=2&amp;where=Bolton%2C%20Greater%20Manchester" in page
     assert "Preston Group" not in page
     chosen = text(client.get("/meetings/", {"where": "Bolton, Greater Manchester"}))
-    assert "within 10 km of Bolton" in chosen
+    assert "within 6 miles of Bolton" in chosen
 
 
 def test_unknown_place_shows_an_error_and_suggestions(client, places):
@@ -183,7 +183,7 @@ def test_no_results_offers_ways_to_widen_the_search(client, network, places):
     in_preston(network, "Blackpool Group", point=BLACKPOOL, types=["O"])
     page = text(client.get("/meetings/", {"where": "Preston", "type": "C"}))
     assert "No meetings match your search" in page
-    assert "Search within 25 km" in page
+    assert "Search within 16 miles" in page
     assert "Search at any time, for any kind of meeting" in page
     assert "Find an online meeting" in page
 
@@ -218,7 +218,7 @@ def test_services_tab_lists_services_near_the_place(client, network, places):
         service=far, location=LocationFactory(network=network, latitude="54.89", longitude="-2.93")
     )
     page = text(client.get("/meetings/", {"where": "Preston", "show": "services"}))
-    assert "1 service within 10 km of Preston" in page
+    assert "1 service within 6 miles of Preston" in page
     assert "Preston Recovery Hub" in page and "Carlisle Hub" not in page
 
 
@@ -283,8 +283,8 @@ def test_meeting_detail_shows_when_where_how_to_join_and_links(client, network):
     assert "Every Tuesday and Thursday, 19:30 to 21:00" in page
     assert "UK time" in page
     assert "Friends Meeting House" in page and "1 Meeting House Lane" in page and "Side door, ring the bell" in page
-    assert "https://www.openstreetmap.org/directions?route=%3B53.75900%2C-2.69900" in page
-    assert 'href="https://zoom.example/j/123" class="govuk-button"' in page and "Passcode 1234" in page
+    assert "https://www.openstreetmap.org/directions?route=%3B53.759%2C-2.699" in page
+    assert 'href="https://zoom.example/j/123" class="govuk-button' in page and "Passcode 1234" in page
     assert 'href="tel:01614960000"' in page
     assert "Open" in page and "Wheelchair Access" in page  # types in words
     assert "In person and online" in page

@@ -18,6 +18,7 @@ from django.views.decorators.http import condition
 from recoverynet.core.page_cache import cache_public_page
 from recoverynet.federation.models import Network
 
+from .. import links
 from ..finder import (
     SORT_TIME,
     FinderQuery,
@@ -76,9 +77,9 @@ def meeting_marker(meeting):
     }
 
 
-def widen_links(request, form, query):
+def widen_links(request, form, query, units=links.DEFAULT_UNITS):
     """Ways to find more when nothing matched: further away, any day, fewer filters."""
-    links = []
+    found = []
     params = request.GET.copy()
     params.pop("page", None)
     if query.point is not None:
@@ -86,17 +87,17 @@ def widen_links(request, form, query):
         if bigger:
             wider = params.copy()
             wider["distance"] = bigger[0]
-            links.append((f"Search within {bigger[0]} km", wider.urlencode()))
+            found.append((f"Search within {links.format_radius(float(bigger[0]), units)}", wider.urlencode()))
     narrowing = ["day", "time", "soon", "type", "more_types", "fellowship", "attendance", "wheelchair", "q"]
     if any(params.get(name) for name in narrowing):
         fewer = params.copy()
         for name in narrowing:
             fewer.pop(name, None)
-        links.append(("Search at any time, for any kind of meeting", fewer.urlencode()))
+        found.append(("Search at any time, for any kind of meeting", fewer.urlencode()))
     if query.attendance != Meeting.Attendance.ONLINE:
         online = {"attendance": Meeting.Attendance.ONLINE}
-        links.append(("Find an online meeting", urlencode(online)))
-    return links
+        found.append(("Find an online meeting", urlencode(online)))
+    return found
 
 
 ONLINE_SHOWN = 5
@@ -168,6 +169,14 @@ def search_summary(form, show, used_location) -> str:
     return ", ".join(parts)
 
 
+def units_query(request, units) -> str:
+    """The same search with distances in the other unit (miles, kilometres)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["units"] = links.KILOMETRES if units == links.MILES else links.MILES
+    return params.urlencode()
+
+
 def directory_version(request) -> str:
     """What the finder's answers depend on, in two quick aggregate queries: the
     newest change to a meeting, its location or a service, and how many there are
@@ -204,14 +213,20 @@ def finder(request):
         "radius": query.radius_km,
         "used_location": query.point is not None and form.place is None,
         "searched": bound,
+        "units": form.distance_units,
+        "units_query": units_query(request, form.distance_units),
     }
     place_problem = bound and "where" in form.errors
     # "More filters" opens by itself when one is in use or has an error, so nothing chosen is hidden.
-    filter_names = [name for name in form.fields if name not in ("where", "lat", "lng")]
-    context["filters_open"] = bound and any(
-        name in form.errors
-        or (request.GET.get(name) and not (name == "distance" and request.GET[name] == DEFAULT_DISTANCE))
-        for name in filter_names
+    # (The units only change how distances read, so choosing them alone leaves it closed.)
+    filter_names = [name for name in form.fields if name not in ("where", "lat", "lng", "units")]
+    context["filters_open"] = bound and (
+        "units" in form.errors
+        or any(
+            name in form.errors
+            or (request.GET.get(name) and not (name == "distance" and request.GET[name] == DEFAULT_DISTANCE))
+            for name in filter_names
+        )
     )
     context["place_problem"] = place_problem
     # After a search the results come first (on a phone the filters would push them off the first screen);
@@ -250,7 +265,7 @@ def finder(request):
         if online_query is not None and page_obj.number == 1:
             context.update(online_group(request, online_query, now))
         if not page_obj.paginator.count:
-            context["widen_links"] = widen_links(request, form, query)
+            context["widen_links"] = widen_links(request, form, query, form.distance_units)
             if query.date_offset == 0:
                 context.update(nothing_left_today(request, query, now))
     meetings_params = request.GET.copy()
@@ -287,13 +302,8 @@ def meeting_detail(request, slug):
     next_start = next_occurrence(meeting.weekdays, meeting.start_time, meeting.timezone, meeting.monthly_week, now)
     location = meeting.location
     marker = meeting_marker(meeting) if meeting.is_in_person else None
-    directions_url = None
-    if marker:
-        directions_url = (
-            "https://www.openstreetmap.org/directions?"
-            + urlencode({"route": f";{location.latitude},{location.longitude}"})
-            + f"#map=16/{location.latitude}/{location.longitude}"
-        )
+    # Directions from wherever the person is, in their own maps app; none for a meeting held only online.
+    directions = links.directions_links(location.latitude, location.longitude, meeting.name) if marker else []
     return render(
         request,
         "directory/meeting_detail.html",
@@ -303,12 +313,20 @@ def meeting_detail(request, slug):
             "next_start": next_start,
             "location": location,
             "markers": [marker] if marker else [],
-            "directions_url": directions_url,
+            "directions": directions,
+            "conference_url": links.safe_url(meeting.conference_url),
+            "conference_phone_href": links.tel_href(meeting.conference_phone),
             "types": list(meeting.types.all()),
             "report_change_url": report_change_url(meeting),
             "other_timezone": meeting.timezone != "Europe/London",
         },
     )
+
+
+def saved_meetings(request):
+    """/meetings/saved/: "my meetings", kept in the person's own browser (localStorage) and listed there by
+    saved-meetings.js. The server never sees them: this page is the same for everyone."""
+    return render(request, "directory/saved_meetings.html")
 
 
 def meeting_ics(request, slug):
