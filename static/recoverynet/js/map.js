@@ -97,6 +97,7 @@ const BASE_STYLES = {
 const BASE_ATTRIBUTION = "Natural Earth | Town names © GeoNames, CC BY 4.0";
 const PIN_SIZE = 32;
 const CLUSTER_SIZE = 40;
+const LABEL_OFFSETS = [0, CLUSTER_SIZE / 2 + 14, -(CLUSTER_SIZE / 2 + 14)]; // px: on the town, under, over
 
 function visuallyHidden(text) {
   const span = document.createElement("span");
@@ -167,17 +168,26 @@ function townLabels(L, map, towns, pins) {
       const point = map.latLngToContainerPoint(latlng);
       return { left: point.x - half, right: point.x + half, top: point.y - half, bottom: point.y + half };
     });
-    for (const label of labels) {
-      const point = map.latLngToContainerPoint(label.latlng);
-      const halfWidth = (label.name.length * 7.5 + 8) / 2;
-      const box = { left: point.x - halfWidth, right: point.x + halfWidth, top: point.y - 11, bottom: point.y + 11 };
-      const onScreen = box.right > 0 && box.left < size.x && box.bottom > 0 && box.top < size.y;
-      const clear = placed.every(
+    const free = (box) =>
+      box.left >= 0 &&
+      box.right <= size.x &&
+      box.top >= 0 &&
+      box.bottom <= size.y &&
+      placed.every(
         (other) =>
           box.right < other.left || box.left > other.right || box.bottom < other.top || box.top > other.bottom,
       );
-      if (onScreen && clear) {
-        placed.push(box);
+    for (const label of labels) {
+      const point = map.latLngToContainerPoint(label.latlng);
+      const halfWidth = (label.name.length * 7.5 + 8) / 2;
+      // On the town; failing that, just under or over a pin that covers it.
+      const spot = LABEL_OFFSETS.map((dy) => ({
+        dy,
+        box: { left: point.x - halfWidth, right: point.x + halfWidth, top: point.y + dy - 10, bottom: point.y + dy + 10 },
+      })).find((candidate) => free(candidate.box));
+      if (spot) {
+        placed.push(spot.box);
+        label.marker.setLatLng(spot.dy ? map.containerPointToLatLng([point.x, point.y + spot.dy]) : label.latlng);
         layer.addLayer(label.marker);
       } else {
         layer.removeLayer(label.marker);
@@ -266,9 +276,9 @@ function drawMap(L, element, markers) {
   // Room for the zoom buttons (top left) and the credits (bottom right), so
   // no pin sits under them. The bundled base map has no streets: a wider view
   // shows the coast and the towns around instead.
-  const closest = tileUrl ? 12 : 11;
+  const closest = tileUrl ? 12 : 10;
   if (points.length === 1) {
-    map.setView(points[0], closest - 1);
+    map.setView(points[0], tileUrl ? 11 : 10);
   } else {
     map.fitBounds(L.latLngBounds(points), {
       paddingTopLeft: [64, 40],
