@@ -48,6 +48,7 @@ def map_pages(directory):  # noqa: F811
         "home": "/",
         "network": directory.world.own_network.get_absolute_url(),
         "finder": "/meetings/?where=Preston",
+        "meeting": tonight.get_absolute_url(),
     }
 
 
@@ -152,3 +153,19 @@ def test_without_javascript_the_list_is_the_content(new_context, url, map_pages)
     assert page.get_by_text("The map needs JavaScript.").first.is_visible()
     assert page.locator("main ul.rn-results").get_by_role("link", name="Church Row Recovery").is_visible()
     assert not any(u.endswith((".geojson", "leaflet.js", "leaflet.markercluster.js")) for u in requested), requested
+
+
+def test_configured_tiles_replace_the_bundled_base_map(new_context, url, map_pages, settings):
+    settings.MAP_TILE_URL = "/static/recoverynet/map/tiles/{z}/{x}/{y}.png"  # same site; none exist
+    settings.MAP_TILE_ATTRIBUTION = "Example tiles"
+    page = new_context(viewport=WIDTHS["1280px"]).new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    open_page(page, url, map_pages["network"])
+    themap = page.locator(".rn-map").first
+    themap.locator(".leaflet-tile-pane img.leaflet-tile").first.wait_for(state="attached")
+    themap.locator(".leaflet-marker-pane .leaflet-marker-icon").first.wait_for()
+    assert "Example tiles" in themap.locator(".leaflet-control-attribution").inner_text()
+    assert "Natural Earth" not in themap.locator(".leaflet-control-attribution").inner_text()
+    assert not any(u.endswith(".geojson") for u in requested), requested
+    assert any("/static/recoverynet/map/tiles/" in u for u in requested), requested

@@ -257,6 +257,7 @@ function drawMap(L, element, markers) {
   const group = L.markerClusterGroup
     ? L.markerClusterGroup({
         showCoverageOnHover: false,
+        animate: !window.matchMedia?.("(prefers-reduced-motion: reduce)").matches,
         spiderfyOnMaxZoom: true,
         maxClusterRadius: 60,
         iconCreateFunction: (cluster) => clusterIcon(L, cluster),
