@@ -5,24 +5,32 @@
 #                                  static/recoverynet/scss/govuk-rebrand.scss
 #                                  (RecoveryNet colours, system fonts, no crown)
 #   static/vendor/leaflet/         Leaflet 1.9.x for the progressive-enhancement maps
+#   static/vendor/leaflet.markercluster/
+#                                  Leaflet.markercluster 1.5.x: nearby pins on a
+#                                  map become one numbered, keyboard-reachable pin
+#
+# (The base map under the markers is built by scripts/build-base-map.sh.)
 #
 # Node and npm are needed only here, never at runtime: the built files are
 # committed. Packages are installed with --ignore-scripts into a temporary
 # directory that is removed afterwards.
 #
 # Usage: scripts/update-govuk-frontend.sh
-# Pin other versions with GOVUK_FRONTEND_VERSION, LEAFLET_VERSION or
-# SASS_VERSION (npm version ranges), e.g. GOVUK_FRONTEND_VERSION=5.14.0.
+# Pin other versions with GOVUK_FRONTEND_VERSION, LEAFLET_VERSION,
+# MARKERCLUSTER_VERSION or SASS_VERSION (npm version ranges), e.g.
+# GOVUK_FRONTEND_VERSION=5.14.0.
 set -euo pipefail
 
 GOVUK_FRONTEND_VERSION="${GOVUK_FRONTEND_VERSION:-^5}"
 LEAFLET_VERSION="${LEAFLET_VERSION:-~1.9}"
+MARKERCLUSTER_VERSION="${MARKERCLUSTER_VERSION:-~1.5}"
 SASS_VERSION="${SASS_VERSION:-^1}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCSS_ENTRY="$ROOT/static/recoverynet/scss/govuk-rebrand.scss"
 GOVUK_OUT="$ROOT/static/vendor/govuk-frontend"
 LEAFLET_OUT="$ROOT/static/vendor/leaflet"
+MARKERCLUSTER_OUT="$ROOT/static/vendor/leaflet.markercluster"
 
 for tool in node npm; do
   command -v "$tool" >/dev/null || { echo "error: $tool is needed to update the vendored assets" >&2; exit 1; }
@@ -31,18 +39,22 @@ done
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-echo "Installing govuk-frontend@$GOVUK_FRONTEND_VERSION, leaflet@$LEAFLET_VERSION and sass@$SASS_VERSION in $WORK"
+echo "Installing govuk-frontend@$GOVUK_FRONTEND_VERSION, leaflet@$LEAFLET_VERSION," \
+  "leaflet.markercluster@$MARKERCLUSTER_VERSION and sass@$SASS_VERSION in $WORK"
 (
   cd "$WORK"
   npm init --yes >/dev/null
   npm install --no-audit --no-fund --ignore-scripts --loglevel=error \
-    "govuk-frontend@$GOVUK_FRONTEND_VERSION" "leaflet@$LEAFLET_VERSION" "sass@$SASS_VERSION"
+    "govuk-frontend@$GOVUK_FRONTEND_VERSION" "leaflet@$LEAFLET_VERSION" \
+    "leaflet.markercluster@$MARKERCLUSTER_VERSION" "sass@$SASS_VERSION"
 )
 GOVUK_PKG="$WORK/node_modules/govuk-frontend"
 LEAFLET_PKG="$WORK/node_modules/leaflet"
+MARKERCLUSTER_PKG="$WORK/node_modules/leaflet.markercluster"
 package_version() { node -p "require('$1/package.json').version"; }
 GOVUK_VERSION="$(package_version "$GOVUK_PKG")"
 LEAFLET_VERSION_INSTALLED="$(package_version "$LEAFLET_PKG")"
+MARKERCLUSTER_VERSION_INSTALLED="$(package_version "$MARKERCLUSTER_PKG")"
 
 # Source map comments are removed: the maps are not shipped, and Django's
 # manifest storage fails collectstatic on references to missing files.
@@ -108,4 +120,16 @@ cp "$LEAFLET_PKG"/dist/images/*.png "$LEAFLET_OUT/images/"
 cp "$LEAFLET_PKG/LICENSE" "$LEAFLET_OUT/LICENSE"
 echo "$LEAFLET_VERSION_INSTALLED" >"$LEAFLET_OUT/VERSION"
 
-echo "Done: GOV.UK Frontend $GOVUK_VERSION, Leaflet $LEAFLET_VERSION_INSTALLED"
+# --- Leaflet.markercluster ---------------------------------------------------
+# Only the script and the animation CSS: RecoveryNet styles the cluster pins
+# itself (static/recoverynet/css/recoverynet.css), for contrast and target size.
+echo "Copying Leaflet.markercluster $MARKERCLUSTER_VERSION_INSTALLED"
+rm -rf "$MARKERCLUSTER_OUT"
+mkdir -p "$MARKERCLUSTER_OUT"
+cp "$MARKERCLUSTER_PKG/dist/leaflet.markercluster.js" "$MARKERCLUSTER_PKG/dist/MarkerCluster.css" "$MARKERCLUSTER_OUT/"
+strip_source_map "$MARKERCLUSTER_OUT/leaflet.markercluster.js"
+cp "$MARKERCLUSTER_PKG/MIT-LICENCE.txt" "$MARKERCLUSTER_OUT/LICENSE"
+echo "$MARKERCLUSTER_VERSION_INSTALLED" >"$MARKERCLUSTER_OUT/VERSION"
+
+echo "Done: GOV.UK Frontend $GOVUK_VERSION, Leaflet $LEAFLET_VERSION_INSTALLED," \
+  "Leaflet.markercluster $MARKERCLUSTER_VERSION_INSTALLED"

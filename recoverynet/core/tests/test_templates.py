@@ -277,7 +277,7 @@ def test_accessibility_statement(client):
         "axe-core",
         "keyboard",
         "JavaScript",
-        "map tile service",
+        "Natural Earth",
         "list of the same places",
         "Equality and Human Rights Commission",
         "Equality Advisory and Support Service",
@@ -520,7 +520,13 @@ def test_map_include_emits_json_data_and_tile_settings(rf):
     assert attrs["data-tile-attribution"] == "© Example"
     assert attrs["aria-describedby"] == "networks-map-description"
     assert "networks are listed on this page" in text(find_one(html, "p", id="networks-map-description"))
-    for name in ("data-leaflet-src", "data-leaflet-css", "data-marker-icon", "data-marker-shadow"):
+    for name in (
+        "data-leaflet-src",
+        "data-leaflet-css",
+        "data-markercluster-src",
+        "data-markercluster-css",
+        "data-base-map",
+    ):
         assert finders.find(attrs[name].removeprefix(settings.STATIC_URL)), name
 
 
