@@ -64,7 +64,11 @@ class MeetingQuerySerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=DAY_CHOICES),
         required=False,
         max_length=9,
-        help_text="A weekday, 0 = Sunday to 6 = Saturday, or today / tomorrow (UK time); repeatable.",
+        help_text=(
+            "A weekday, 0 = Sunday to 6 = Saturday, or today / tomorrow (UK time); repeatable. `today` alone "
+            "is what is left of today (meetings that started up to 10 minutes ago included), `tomorrow` alone "
+            "one date."
+        ),
     )
     time_of_day = serializers.ListField(
         child=serializers.ChoiceField(choices=list(finder.TIME_OF_DAY_LABELS.items())),
@@ -102,7 +106,11 @@ class MeetingQuerySerializer(serializers.Serializer):
 
     def to_query(self, now=None) -> finder.FinderQuery:
         data = self.validated_data
-        days = tuple(sorted({finder.resolve_day(d, now) for d in data.get("day", [])}))
+        asked = data.get("day", [])
+        days = tuple(sorted({finder.resolve_day(d, now) for d in asked}))
+        # As on the finder page: "today" alone is what is left of today and "tomorrow" one date,
+        # not every such weekday.
+        only = asked[0] if len(set(asked)) == 1 else None
         return finder.FinderQuery(
             point=data.get("near"),
             radius_km=data.get("radius_km") or 10.0,
@@ -116,6 +124,10 @@ class MeetingQuerySerializer(serializers.Serializer):
             network=data.get("network"),
             q=(data.get("q") or "").strip(),
             sort=data.get("sort", finder.SORT_TIME),
+            date_offset={"today": 0, "tomorrow": 1}.get(only),
+            # As on the page: a search (any parameter) keeps meetings that started a few minutes ago;
+            # no parameters at all lists every meeting by its next start.
+            include_started=bool(self.initial_data),
         )
 
 

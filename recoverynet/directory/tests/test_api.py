@@ -13,6 +13,7 @@ from recoverynet.core.models import AuditEntry
 from recoverynet.directory import finder
 from recoverynet.directory.api.filters import resolve_near
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory, ServiceFactory
+from recoverynet.directory.finder import LONDON
 from recoverynet.directory.models import (
     Meeting,
     Place,
@@ -643,8 +644,20 @@ def test_others_cannot_change_services(world, api_as, service, role):
         ({"network": "merseyside", "q": "bootle"}, {"network": "merseyside", "q": "bootle"}),
     ],
 )  # fmt: skip
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 12, 6, 21, 5, tzinfo=LONDON),  # Sunday: Lakes Online started 5 minutes ago
+        datetime.datetime(2026, 12, 6, 21, 40, tzinfo=LONDON),  # ... and 40 minutes ago, still on
+        datetime.datetime(2026, 12, 8, 20, 46, tzinfo=LONDON),  # Tuesday evening: both started
+        datetime.datetime(2026, 12, 9, 9, 0, tzinfo=LONDON),  # Wednesday morning, before the 10:00
+        datetime.datetime(2026, 12, 12, 23, 55, tzinfo=LONDON),  # Saturday, just before midnight
+    ],
+    ids=["sun-2105", "sun-2140", "tue-2046", "wed-0900", "sat-2355"],
+)
 def test_the_api_and_the_finder_page_give_the_same_meetings(world, client, api_as, meetings, page_params,
-                                                            api_params):  # fmt: skip
+                                                            api_params, moment, time_machine):  # fmt: skip
+    time_machine.move_to(moment, tick=False)
     Place.objects.create(kind="place", name="Carlisle", search_name="carlisle", county="Cumbria",
                          latitude="54.89100", longitude="-2.93600", population=75000)  # fmt: skip
     page = client.get("/meetings/", page_params)
