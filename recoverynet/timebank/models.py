@@ -404,7 +404,11 @@ class Vetting(models.Model):
     network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="timebank_vettings")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timebank_vettings")
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="timebank_vettings_marked"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="timebank_vettings_marked",
     )
     marked_at = models.DateTimeField(auto_now_add=True)
 
@@ -498,10 +502,14 @@ class Report(models.Model):
 
     network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="timebank_reports")
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="timebank_reports_made"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="timebank_reports_made"
     )
     reported_member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="timebank_reports_about"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="timebank_reports_about",
     )
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     reason = models.CharField(max_length=20, choices=Reason.choices)
@@ -509,7 +517,9 @@ class Report(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(max_length=1000, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
