@@ -166,6 +166,39 @@ def robin(world):
     timebank_services.record_exchange(
         actor=person, giver=account, receiver=neighbour, minutes=20, description="Lift for Robin Pseudonym"
     )
+    # Offers and requests: a post, an answer, a block, reports made and closed, vettings had and given.
+    timebank_services.ensure_default_categories()
+    from recoverynet.timebank.models import Category
+
+    gardening = Category.objects.get(slug="gardening")
+    post = timebank_services.create_post(
+        actor=person,
+        account=account,
+        data={
+            "kind": "offer",
+            "category": gardening,
+            "title": "Robin Pseudonym's garden help",
+            "visibility": "network",
+        },
+    )
+    theirs = timebank_services.create_post(
+        actor=neighbour.user,
+        account=neighbour,
+        data={"kind": "request", "category": gardening, "title": "Hedges", "visibility": "network"},
+    )
+    timebank_services.respond_to_post(actor=person, post=theirs, message="Robin Pseudonym can help, 07700 900982")
+    timebank_services.respond_to_post(actor=neighbour.user, post=post, message="Yes please")
+    timebank_services.block_member(actor=person, member=neighbour.user)
+    timebank_services.block_member(actor=neighbour.user, member=person)
+    report = timebank_services.report_to_coordinators(
+        actor=person, network=world.own_network, reason="other", details=f"From Robin Pseudonym, {EMAIL}", post=theirs
+    )
+    timebank_services.report_to_coordinators(
+        actor=neighbour.user, network=world.own_network, reason="other", member=person, post=post
+    )
+    timebank_services.close_report(actor=person, report=report, outcome="no_action", note="Closed by Robin")
+    timebank_services.set_vetted(actor=person, user=person, network=world.own_network, vetted=True)
+    timebank_services.set_vetted(actor=person, user=neighbour.user, network=world.own_network, vetted=True)
     client = Client()
     sign_in(client, person)
     return person
