@@ -446,3 +446,23 @@ def test_a_bad_report_writes_nothing(world, accounts, categories, changes, match
     with pytest.raises(ValidationError, match=match):
         services.report_to_coordinators(actor=world.users["member"], **data)
     assert not Report.objects.exists() and timebank_audit_count() == before
+
+
+def test_the_demo_has_offers_and_requests_across_categories_and_loads_once(db):
+    from recoverynet.core.registry import DemoContext
+    from recoverynet.federation.demo.loader import load_federation_demo
+    from recoverynet.timebank.demo import load_timebank_demo
+
+    demo = DemoContext()
+    load_federation_demo(demo)
+    load_timebank_demo(demo)
+    posts = Post.objects.count()
+    assert posts >= 10
+    assert Post.objects.values("category").distinct().count() >= 9
+    assert set(Post.objects.values_list("kind", flat=True)) == {"offer", "request"}
+    assert Post.objects.filter(visibility="federation").exists()
+    assert Response.objects.count() >= 4 and Response.objects.filter(status="agreed").exists()
+    assert Post.objects.filter(category__requires_vetting=True).exists()
+    assert Post.objects.filter(poster__user__email="demo.member@example.org", responses__isnull=False).exists()
+    load_timebank_demo(demo)
+    assert Post.objects.count() == posts
