@@ -285,6 +285,38 @@ def test_any_values_in_the_post_form_never_500(fuzz, kind, category, title, desc
 
 
 @FUZZ
+@given(
+    kind=ANY_TEXT | st.sampled_from(["offer", "request"]),
+    category=ANY_TEXT | st.integers(-5, 10**12).map(str),
+    title=ANY_TEXT,
+    description=ANY_TEXT,
+    visibility=ANY_TEXT | st.sampled_from(["network", "federation"]),
+)
+def test_any_values_in_the_edit_form_never_500(fuzz_poster, kind, category, title, description, visibility):
+    client, offer = fuzz_poster
+    data = {"kind": kind, "category": category, "title": title, "description": description, "visibility": visibility}
+    response = client.post(reverse("timebank:post_edit", kwargs={"pk": offer.pk}), data)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        offer.refresh_from_db()
+        assert offer.title == "Help in your garden"
+    Post.objects.filter(pk=offer.pk).update(title="Help in your garden")
+
+
+@FUZZ
+@given(reason=ANY_TEXT | st.just("harassment"), details=ANY_TEXT)
+def test_any_values_in_the_member_report_form_never_500(fuzz_agree, reason, details):
+    client, answer = fuzz_agree
+    response = client.post(
+        reverse("timebank:response_report", kwargs={"pk": answer.pk}), {"reason": reason, "details": details}
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert not Report.objects.exists()
+    Report.objects.all().delete()
+
+
+@FUZZ
 @given(action=ANY_TEXT | st.sampled_from(["respond", "close"]), message=ANY_TEXT)
 def test_any_values_in_the_answer_form_never_500(fuzz, action, message):
     client, _, offer = fuzz
@@ -342,7 +374,9 @@ def test_any_values_in_the_close_report_form_never_500(fuzz_report, action, outc
 
 
 @FUZZ
-@given(account=ANY_TEXT | st.integers(-5, 10**12).map(str), action=ANY_TEXT | st.just("vet"), page=ANY_TEXT)
+@given(
+    account=ANY_TEXT | st.integers(-5, 10**30).map(str) | st.just("²"), action=ANY_TEXT | st.just("vet"), page=ANY_TEXT
+)
 def test_any_values_on_the_vetting_page_never_500(fuzz_coordinator, account, action, page):
     client, slug = fuzz_coordinator
     url = reverse("timebank:manage:vetting", kwargs={"slug": slug})
@@ -357,7 +391,7 @@ def test_any_values_on_the_vetting_page_never_500(fuzz_coordinator, account, act
 
 
 @FUZZ
-@given(block=ANY_TEXT | st.integers(-5, 10**12).map(str))
+@given(block=ANY_TEXT | st.integers(-5, 10**30).map(str) | st.sampled_from(["²", "٣"]))
 def test_any_values_on_the_blocks_page_never_500(fuzz, block):
     client, _, _ = fuzz
     assert client.post(reverse("timebank:blocks"), {"block": block}).status_code == 302
@@ -384,6 +418,11 @@ def test_any_query_string_on_the_browse_page_never_500(fuzz, q, kind, category, 
 @pytest.fixture
 def fuzz(world, offers, client_for):
     return client_for(world.users["member"]), offers, offers["offer"]
+
+
+@pytest.fixture
+def fuzz_poster(world, offers, client_for):
+    return client_for(offers["neighbour"].user), offers["offer"]
 
 
 @pytest.fixture

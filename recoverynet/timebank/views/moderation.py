@@ -4,6 +4,8 @@ outcome (a reported post can be hidden). The network is a public object, so
 another network's coordinator gets 403 on its pages; a report is private to
 its network, so another network's is "not found"."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -23,6 +25,7 @@ from ..models import Account, Report, Vetting
 from ..selectors import reports_visible_to
 
 PER_PAGE = 50
+ID = re.compile(r"[0-9]{1,18}")  # ASCII digits that fit a database key; anything else matches nothing
 
 
 class VettingView(NetworkObjectMixin, ManageView, TemplateView):
@@ -47,7 +50,7 @@ class VettingView(NetworkObjectMixin, ManageView, TemplateView):
             Account.objects.filter(network=self.network, kind=Account.Kind.MEMBER, pk=account_id)
             .select_related("user")
             .first()
-            if account_id.isdigit()
+            if ID.fullmatch(account_id)
             else None
         )
         if account is None:

@@ -3,6 +3,8 @@ post, edit and close their own, answer others', agree an answer (which records
 an exchange), and block or report a member. Thin: each write is a call to
 timebank.services; what a person may open comes from timebank.selectors."""
 
+import re
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +23,7 @@ from ..models import Account, Block, Post, Response
 from ..selectors import accounts_visible_to, is_blocked, posts_visible_to
 
 POSTS_PER_PAGE = 20
+ID = re.compile(r"[0-9]{1,18}")  # ASCII digits that fit a database key; anything else matches nothing
 
 
 def _post_for(request, pk) -> Post:
@@ -309,8 +312,8 @@ def blocks(request):
     """The members the person blocked, each with an Unblock button."""
     mine = Block.objects.filter(blocker=request.user).select_related("blocked")
     if request.method == "POST":
-        block = mine.filter(pk=request.POST.get("block") if str(request.POST.get("block", "")).isdigit() else None)
-        block = block.first()
+        chosen = request.POST.get("block", "")
+        block = mine.filter(pk=chosen).first() if ID.fullmatch(chosen) else None
         if block is not None:
             services.unblock_member(actor=request.user, block=block)
             messages.success(request, f"You unblocked {block.blocked.display_name}.")
