@@ -34,6 +34,7 @@ DEMO_MEMBER_EMAIL = "demo.member@example.org"
 def load_timebank_demo(demo) -> None:
     if Transaction.objects.exists():
         demo.notes.append("Time bank: already has transactions, left as it is (its ledger is never rewritten).")
+        load_offers_demo(demo)
         return
     rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not security
     now = timezone.now()
@@ -75,3 +76,85 @@ def load_timebank_demo(demo) -> None:
                 actor=neighbour.user, giver=neighbour, receiver=member, minutes=60, description="Lift to a meeting"
             )
     demo.notes.append(f"Time bank: {Account.objects.count()} accounts, {count} confirmed exchanges over a year.")
+    load_offers_demo(demo)
+
+
+# --- Offers and requests -------------------------------------------------------------
+
+# (kind, category slug, title, description, federation-wide?)
+OFFERS_AND_REQUESTS = [
+    ("offer", "lifts-to-meetings", "Lifts to the Tuesday evening meeting", "I drive past the hub at 6.30pm.", False),
+    ("request", "cooking", "Someone to cook with on Sundays", "I want to learn to cook simple meals.", False),
+    ("offer", "befriending", "A walk and a coffee", "Weekday mornings, any weather.", False),
+    ("offer", "cv-help", "Help with your CV", "I used to work in recruitment.", True),
+    ("request", "diy", "Shelves put up in my flat", "Two shelves; I have the brackets.", False),
+    ("offer", "gardening", "Gardening at the settlement", "Saturdays from 10am.", False),
+    ("offer", "peer-support", "Someone to talk to after a meeting", "I have been in recovery for six years.", False),
+    ("request", "digital-help", "Set up video calls on my tablet", "So I can join online meetings.", True),
+    ("offer", "co-production", "Help plan the service's new drop-in", "Sharing what works for us.", False),
+]
+ANSWERS = ["I could help this week.", "I'd like that, when suits you?", "Happy to, message me here."]
+
+
+def load_offers_demo(demo) -> None:
+    """Offers and requests across the categories in each network, some answered,
+    one agreed; a vetted member offering home visits. Runs once."""
+    from .models import Category, Post
+
+    services.ensure_default_categories()
+    if Post.objects.exists():
+        demo.notes.append("Time bank: already has offers and requests, left as they are.")
+        return
+    categories = {category.slug: category for category in Category.objects.all()}
+    rng = random.Random(SEED + 1)  # noqa: S311 - repeatable demo data, not security
+    posts = 0
+    for network in sorted(demo.objects["networks"].values(), key=lambda n: n.slug):
+        accounts = list(
+            Account.objects.filter(network=network, kind=Account.Kind.MEMBER, is_open=True)
+            .select_related("user", "network")
+            .order_by("pk")
+        )
+        if len(accounts) < 3:
+            continue
+        demo_member = next((a for a in accounts if a.user.email == DEMO_MEMBER_EMAIL), None)
+        made = []
+        for index, (kind, slug, title, description, wide) in enumerate(OFFERS_AND_REQUESTS):
+            poster = accounts[index % len(accounts)]
+            if index == 1 and demo_member is not None:
+                poster = demo_member  # the demo member's own request, with answers to agree
+            data = {
+                "kind": kind,
+                "category": categories[slug],
+                "title": title,
+                "description": description,
+                "visibility": "federation" if wide else "network",
+            }
+            made.append(services.create_post(actor=poster.user, account=poster, data=data))
+        for post in made[:4]:
+            for answerer in rng.sample([a for a in accounts if a.pk != post.poster_id], 2):
+                services.respond_to_post(actor=answerer.user, post=post, message=rng.choice(ANSWERS))
+        first = made[0].responses.order_by("pk").first()
+        services.agree_response(actor=made[0].poster.user, response=first, minutes=60)
+        coordinator = (
+            Membership.objects.filter(network=network, role=Membership.Role.NETWORK_COORDINATOR, status="active")
+            .select_related("user")
+            .first()
+        )
+        if coordinator is not None:
+            visitor = accounts[-1]
+            services.set_vetted(actor=coordinator.user, user=visitor.user, network=network, vetted=True)
+            made.append(
+                services.create_post(
+                    actor=visitor.user,
+                    account=visitor,
+                    data={
+                        "kind": "offer",
+                        "category": categories["home-visits"],
+                        "title": "Home visits for members who cannot get out",
+                        "description": "Vetted by the network's coordinators.",
+                        "visibility": "network",
+                    },
+                )
+            )
+        posts += len(made)
+    demo.notes.append(f"Time bank: {posts} offers and requests, some answered, one agreed in each network.")

@@ -77,3 +77,146 @@ class DisputeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what is wrong with this exchange", "max_length": "Keep it to 300 characters"},
     )
+
+
+# --- Offers and requests ----------------------------------------------------------
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, category):
+        return f"{category.name} (vetted members only)" if category.requires_vetting else category.name
+
+
+def active_categories():
+    from .models import Category
+
+    return Category.objects.filter(is_active=True).order_by("name")
+
+
+class PostForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Are you offering help or asking for it?",
+        choices=[("offer", "I can give this help"), ("request", "I need this help")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you offer or ask for help"},
+    )
+    category = CategoryChoiceField(
+        label="Category",
+        queryset=None,  # the active categories, set in __init__
+        empty_label="Choose a category",
+        error_messages={"required": "Choose a category", "invalid_choice": "Choose a category from the list"},
+    )
+    title = forms.CharField(
+        label="Title",
+        help_text="A few words, for example “Lifts to the Tuesday meeting in Carlisle”.",
+        max_length=120,
+        error_messages={"required": "Enter a title", "max_length": "Keep the title to 120 characters or fewer"},
+    )
+    description = forms.CharField(
+        label="More about it (optional)",
+        help_text="When and where, and anything people should know. Do not put your phone number or address here.",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": "Keep it to 2,000 characters or fewer"},
+    )
+    visibility = forms.ChoiceField(
+        label="Who can see it?",
+        choices=[
+            ("network", "Members of my network only"),
+            ("federation", "Members of every network in the federation"),
+        ],
+        initial="network",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who can see it"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = active_categories()
+
+
+class ResponseForm(forms.Form):
+    message = forms.CharField(
+        label="Your message",
+        help_text="Say when you could help, or what you need. The poster sees this and your display name.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write a short message", "max_length": "Keep it to 500 characters or fewer"},
+    )
+
+
+class AgreeForm(forms.Form):
+    """How long the agreed help will take: recorded as an exchange the receiver confirms afterwards."""
+
+    hours = ExchangeForm.base_fields["hours"]
+    minutes = ExchangeForm.base_fields["minutes"]
+    description = forms.CharField(
+        label="What is it for?",
+        help_text="Both of you and the coordinators see this.",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Keep it to 200 characters or fewer"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        total = (cleaned.get("hours") or 0) * 60 + (cleaned.get("minutes") or 0)
+        if "hours" not in self.errors and "minutes" not in self.errors and total <= 0:
+            self.add_error("hours", "Enter how long it will take, for example 1 hour 30 minutes")
+        cleaned["total_minutes"] = total
+        return cleaned
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why are you reporting this?",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you are reporting this"},
+    )
+    details = forms.CharField(
+        label="What happened? (optional)",
+        help_text="Only the network's coordinators see this. If someone is in danger now, call 999.",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Keep it to 1,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, about_post=False, **kwargs):
+        from .models import Report
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = Report.Reason.choices
+        if about_post:
+            self.fields["about"] = forms.ChoiceField(
+                label="What are you reporting?",
+                choices=[("post", "This post"), ("member", "The member who posted it")],
+                widget=forms.RadioSelect,
+                initial="post",
+                error_messages={"required": "Choose what you are reporting"},
+            )
+            self.order_fields(["about", "reason", "details"])
+
+
+class CloseReportForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What was done?",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what was done"},
+    )
+    note = forms.CharField(
+        label="Note for the coordinators (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep it to 1,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Report
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = Report.Outcome.choices

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 
-from recoverynet.core.personal_data import ANONYMISE, KEEP, PersonalData
+from recoverynet.core.personal_data import ANONYMISE, DELETE, KEEP, PersonalData
 
 MAX_TRANSFER_MINUTES = 100 * 60  # no single exchange records more than 100 hours
 DEFAULT_FLOOR_MINUTES = -10 * 60  # members may give back later: up to 10 hours in debt
@@ -252,3 +252,311 @@ class Exchange(models.Model):
     @property
     def shown_minutes(self) -> str:
         return format_minutes(self.minutes)
+
+
+# --- Offers and requests: what members can give and what they need ---------------
+
+# The categories every time bank starts with (timebank.services.ensure_default_categories).
+# (slug, name, requires_vetting, co_production)
+DEFAULT_CATEGORIES = (
+    ("lifts-to-meetings", "Lifts to meetings", False, False),
+    ("cooking", "Cooking", False, False),
+    ("befriending", "Befriending", False, False),
+    ("cv-help", "CV help", False, False),
+    ("diy", "DIY", False, False),
+    ("gardening", "Gardening", False, False),
+    ("peer-support", "Peer support", False, False),
+    ("digital-help", "Digital help", False, False),
+    ("home-visits", "Home visits", True, False),
+    ("with-children", "Anything with children", True, False),
+    ("co-production", "Co-production with services", False, True),
+)
+
+
+class Category(models.Model):
+    """What kind of help an offer or request is about. Some need a member whom a
+    coordinator has marked vetted; co-production hours are counted apart in reports."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    requires_vetting = models.BooleanField(
+        default=False, help_text="Only members a coordinator has marked vetted can give this help."
+    )
+    co_production = models.BooleanField(
+        default=False, help_text="Time given to shape or run services with them: counted as co-production."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def audit_repr(self) -> str:
+        return f"Time bank category {self.name}"
+
+
+class Post(models.Model):
+    """An offer (what a member can give) or a request (what they need), posted
+    with their time bank account in one network."""
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", "Offer"
+        REQUEST = "request", "Request"
+
+    class Visibility(models.TextChoices):
+        NETWORK = "network", "My network only"
+        FEDERATION = "federation", "Every network in the federation"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="timebank_posts")
+    poster = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="posts")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=2000, blank=True)
+    visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.NETWORK)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # A coordinator hides a reported post: only its poster and the network's coordinators still see it.
+    hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    personal_data = PersonalData(
+        owner="poster__user",
+        fields=("title", "description"),
+        on_erase=DELETE,
+        export=("kind", "category", "title", "description", "visibility", "status", "created_at"),
+        section="timebank_posts",
+        description="your time bank offers and requests",
+        free_text=("title", "description"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["network", "status", "kind"]), models.Index(fields=["visibility", "status"])]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("timebank:post_detail", kwargs={"pk": self.pk})
+
+    def audit_repr(self) -> str:
+        return f"Time bank {self.kind} #{self.pk}"
+
+    @property
+    def poster_gives(self) -> bool:
+        return self.kind == self.Kind.OFFER
+
+
+class Response(models.Model):
+    """A member answers an offer or a request with a short message; the poster may agree it."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for an answer"
+        AGREED = "agreed", "Agreed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="responses")
+    responder = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="responses")
+    message = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    exchange = models.OneToOneField(
+        Exchange, null=True, blank=True, on_delete=models.SET_NULL, related_name="agreed_response"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        owner="responder__user",
+        fields=("message",),
+        on_erase=DELETE,  # an agreed exchange keeps its own record
+        export=("post", "message", "status", "created_at"),
+        section="timebank_responses",
+        description="your answers to time bank offers and requests",
+        free_text=("message",),
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "responder"], name="timebank_one_response_per_member"),
+        ]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Time bank response #{self.pk}"
+
+
+class Vetting(models.Model):
+    """A coordinator has checked this member (references, a DBS check) for the
+    categories that need it, in one network."""
+
+    network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="timebank_vettings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timebank_vettings")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="timebank_vettings_marked",
+    )
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = [
+        PersonalData(
+            owner="user",
+            on_erase=DELETE,
+            export=("network", "marked_at"),
+            section="timebank_vetting",
+            description="the networks whose coordinators marked you vetted for the time bank",
+        ),
+        PersonalData(
+            owner="marked_by",
+            fields=("marked_by",),
+            on_erase=ANONYMISE,  # the member stays vetted; who marked them goes
+            export=("network", "marked_at"),
+            section="timebank_vetting_marked",
+            description="time bank members you marked vetted",
+        ),
+    ]
+
+    class Meta:
+        ordering = ["network", "pk"]
+        constraints = [models.UniqueConstraint(fields=["network", "user"], name="timebank_vetted_once_per_network")]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Time bank vetting #{self.pk}"
+
+
+class Block(models.Model):
+    """A member no longer wants to see or hear from another: neither sees the
+    other's posts, and neither can answer the other's."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timebank_blocks")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timebank_blocked_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = [
+        PersonalData(
+            owner="blocker",
+            on_erase=DELETE,
+            export=("blocked", "created_at"),
+            section="timebank_blocks",
+            description="members you blocked in the time bank",
+        ),
+        PersonalData(
+            owner="blocked",
+            on_erase=DELETE,
+            export=None,
+            reason="Who blocked a person is the blocker's own data, and telling could put them at risk.",
+        ),
+    ]
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="timebank_block_once"),
+            models.CheckConstraint(condition=~Q(blocker=models.F("blocked")), name="timebank_block_not_self"),
+        ]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Time bank block #{self.pk}"
+
+
+class Report(models.Model):
+    """A member tells the network's coordinators about another member or a post."""
+
+    class Reason(models.TextChoices):
+        UNSAFE = "unsafe", "I felt unsafe, or someone else could be at risk"
+        HARASSMENT = "harassment", "Harassment or unwanted contact"
+        OFFENSIVE = "offensive", "Offensive or discriminatory"
+        SCAM = "scam", "Asking for money, or selling something"
+        NO_SHOW = "no_show", "Did not turn up, or did not do what was agreed"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Outcome(models.TextChoices):
+        NO_ACTION = "no_action", "No action needed"
+        ADVICE = "advice", "Spoke to the people involved"
+        POST_HIDDEN = "post_hidden", "The post was hidden"
+        SAFEGUARDING = "safeguarding", "Passed to the safeguarding lead"
+
+    network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="timebank_reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="timebank_reports_made"
+    )
+    reported_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="timebank_reports_about",
+    )
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    details = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(max_length=1000, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = [
+        PersonalData(
+            owner="reporter",
+            fields=("reporter", "details"),
+            on_erase=ANONYMISE,  # the coordinators' record stays, without who made it or what they wrote
+            export=("reason", "details", "status", "created_at"),
+            section="timebank_reports",
+            description="reports you made to time bank coordinators",
+            free_text=("details", "outcome_note"),
+        ),
+        PersonalData(
+            owner="reported_member",
+            fields=("reported_member", "details"),
+            on_erase=ANONYMISE,  # kept as a record that something was reported and decided, about nobody
+            export=None,
+            reason="Reports about a person are kept from them to protect whoever reported; coordinators can tell "
+            "them what was reported on request.",
+        ),
+        PersonalData(
+            owner="closed_by",
+            fields=("closed_by",),
+            on_erase=ANONYMISE,
+            export=("reason", "outcome", "closed_at"),
+            section="timebank_reports_closed",
+            description="time bank reports you closed as a coordinator",
+        ),
+    ]
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["network", "status"])]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Time bank report #{self.pk}"

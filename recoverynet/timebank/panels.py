@@ -12,3 +12,18 @@ def profile_time_bank(request, user):
     return render_to_string(
         "timebank/includes/profile_section.html", {"waiting": waiting, "has_account": has_account}, request=request
     )
+
+
+def network_dashboard(request, network):
+    """A coordinator's network dashboard: open time bank reports and vetted members, with links."""
+    from .models import Report, Vetting
+
+    return render_to_string(
+        "timebank/includes/dashboard_section.html",
+        {
+            "network": network,
+            "open_reports": Report.objects.filter(network=network, status=Report.Status.OPEN).count(),
+            "vetted": Vetting.objects.filter(network=network).count(),
+        },
+        request=request,
+    )

@@ -9,7 +9,7 @@ import random
 import time
 import uuid
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -301,6 +301,11 @@ def record_exchange(*, actor, giver: Account, receiver: Account, minutes, descri
     """The giver (or a coordinator, for a member without internet access) records
     time given. Nothing moves until the receiver confirms."""
     require(actor, "timebank.move_time", giver)  # the giver's own account, or their coordinator
+    return _new_exchange(actor=actor, giver=giver, receiver=receiver, minutes=minutes, description=description)
+
+
+def _new_exchange(*, actor, giver: Account, receiver: Account, minutes, description) -> Exchange:
+    """An exchange waiting for the receiver, once the caller has checked who may record it."""
     minutes = check_minutes(minutes)
     description = _check_text(description, "description", MAX_DESCRIPTION)
     if not description:
@@ -385,3 +390,349 @@ def dispute_exchange(*, actor, exchange: Exchange, reason) -> Exchange:
         return locked
 
     return _retrying(work)
+
+
+# --- Offers and requests: post, answer, agree; vetting, blocks and reports --------
+# (models, selectors and rules of the same name; every write audited, nothing
+# written when a check fails)
+
+MAX_TITLE = 120
+MAX_POST_TEXT = 2000
+MAX_MESSAGE = 500
+MAX_REPORT_TEXT = 1000
+
+
+def ensure_default_categories() -> int:
+    """Add any of the default categories that are missing (the demo and a fresh
+    database call it; a migration did the same once). Returns how many it added."""
+    from .models import DEFAULT_CATEGORIES, Category
+
+    added = 0
+    for slug, name, requires_vetting, co_production in DEFAULT_CATEGORIES:
+        _, created = Category.objects.get_or_create(
+            slug=slug, defaults={"name": name, "requires_vetting": requires_vetting, "co_production": co_production}
+        )
+        added += created
+    return added
+
+
+def _vetting_refusal(category, network, who="you") -> str:
+    if who == "you":
+        return (
+            f"Only members whom a coordinator has marked vetted can give help with “{category.name}”, and you "
+            f"are not marked vetted in {network.name}. Ask a coordinator of {network.name} about being vetted; "
+            "until then you can give help in the other categories."
+        )
+    return (
+        f"Only members whom a coordinator has marked vetted can give help with “{category.name}”, and {who} "
+        f"is not marked vetted in {network.name}. A coordinator of {network.name} can tell you what to do next."
+    )
+
+
+def _choice(value, choices, name, message):
+    if not isinstance(value, str) or value not in choices.values:
+        raise ValidationError({name: message}, code="invalid_choice")
+    return value
+
+
+def _post_fields(data) -> dict:
+    from .models import Category, Post
+
+    category = data.get("category")
+    if not isinstance(category, Category) or not category.is_active:
+        raise ValidationError({"category": "Choose a category from the list."}, code="invalid_choice")
+    title = _check_text(data.get("title", ""), "title", MAX_TITLE)
+    if not title:
+        raise ValidationError({"title": "Enter a title, for example “Lifts to the Tuesday meeting”."})
+    return {
+        "kind": _choice(data.get("kind"), Post.Kind, "kind", "Choose whether you offer or ask for help."),
+        "category": category,
+        "title": title,
+        "description": _check_text(data.get("description", ""), "description", MAX_POST_TEXT),
+        "visibility": _choice(data.get("visibility"), Post.Visibility, "visibility", "Choose who can see this post."),
+    }
+
+
+def _check_may_offer(fields, account):
+    from .models import Post
+    from .selectors import is_vetted
+
+    category = fields["category"]
+    if fields["kind"] == Post.Kind.OFFER and category.requires_vetting and not is_vetted(account.user, account.network):
+        raise ValidationError({"category": _vetting_refusal(category, account.network)}, code="not_vetted")
+
+
+def create_post(*, actor, account: Account, data) -> "Post":  # noqa: F821 - defined in models
+    """A member posts an offer or a request with their time bank account."""
+    from recoverynet.core.services import create_instance
+
+    from .models import Post
+
+    require(actor, "timebank.post_with", account)
+    if account.kind != Account.Kind.MEMBER or not account.is_open:
+        raise ValidationError("Join this network's time bank before you post.", code="no_account")
+    fields = _post_fields(data)
+    _check_may_offer(fields, account)
+    post = Post(network=account.network, poster=account, **fields)
+    return create_instance(
+        actor=actor,
+        instance=post,
+        network=account.network,
+        summary=f"Posted an {fields['kind']}" if fields["kind"] == Post.Kind.OFFER else "Posted a request",
+    )
+
+
+def update_post(*, actor, post, data) -> dict:
+    """Its poster changes an open post."""
+    from recoverynet.core.services import update_instance
+
+    from .models import Post
+
+    require(actor, "timebank.change_post", post)
+    if post.status != Post.Status.OPEN:
+        raise ValidationError("This post is closed: post a new one instead.", code="closed")
+    fields = _post_fields(data)
+    _check_may_offer(fields, post.poster)
+    return update_instance(actor=actor, instance=post, data=fields, network=post.network)
+
+
+def close_post(*, actor, post) -> dict:
+    """Its poster closes a post: it leaves the lists; agreed exchanges go on."""
+    from recoverynet.core.services import update_instance
+
+    from .models import Post
+
+    require(actor, "timebank.change_post", post)
+    if post.status != Post.Status.OPEN:
+        raise ValidationError("This post is already closed.", code="closed")
+    return update_instance(
+        actor=actor, instance=post, data={"status": Post.Status.CLOSED}, network=post.network, summary="Closed"
+    )
+
+
+def set_post_hidden(*, actor, post, hidden: bool) -> dict:
+    """A coordinator hides a reported post (or shows it again): only its poster and coordinators see it."""
+    from recoverynet.core.services import update_instance
+
+    require(actor, "timebank.moderate", post)
+    summary = "Hidden by a coordinator" if hidden else "Shown again by a coordinator"
+    return update_instance(
+        actor=actor, instance=post, data={"hidden": bool(hidden)}, network=post.network, summary=summary
+    )
+
+
+def _responder_account(user, post):
+    """The account a member answers with: theirs in the post's network, or, for a
+    federation-wide post, theirs in another network of the federation."""
+    from .models import Post
+
+    accounts = Account.objects.filter(user=user, kind=Account.Kind.MEMBER, is_open=True).select_related("network")
+    own = accounts.filter(network=post.network).first()
+    if own is not None:
+        return own
+    if post.visibility == Post.Visibility.FEDERATION:
+        return accounts.filter(network__federation_id=post.network.federation_id).order_by("pk").first()
+    return None
+
+
+def respond_to_post(*, actor, post, message) -> "Response":  # noqa: F821 - defined in models
+    """A member answers an offer or a request with a short message for its poster."""
+    from recoverynet.core.services import create_instance
+
+    from .models import Post, Response
+    from .selectors import is_blocked, is_vetted, posts_visible_to
+
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise PermissionDenied("Sign in to answer offers and requests.")
+    if not posts_visible_to(actor, Post.objects.filter(pk=post.pk, hidden=False)).exists():
+        raise PermissionDenied("You cannot see this post.")
+    if post.poster.user_id == actor.pk:
+        raise ValidationError("This is your own post: people answer it, and you agree one.", code="own")
+    if post.status != Post.Status.OPEN:
+        raise ValidationError("This post is closed: it no longer takes answers.", code="closed")
+    if is_blocked(actor, post.poster.user_id):
+        raise ValidationError(
+            "You cannot answer this member's posts: one of you has blocked the other.", code="blocked"
+        )
+    message = _check_text(message, "message", MAX_MESSAGE)
+    if not message:
+        raise ValidationError({"message": "Write a short message, for example when you could help."})
+    account = _responder_account(actor, post)
+    if account is None:
+        raise ValidationError(
+            f"Join the {post.network.name} time bank (or your own network's) before you answer.", code="no_account"
+        )
+    if post.kind == Post.Kind.REQUEST and post.category.requires_vetting and not is_vetted(actor, post.network):
+        raise ValidationError(_vetting_refusal(post.category, post.network), code="not_vetted")
+    if Response.objects.filter(post=post, responder__user=actor).exists():
+        raise ValidationError("You have already answered this post.", code="duplicate")
+    try:
+        with transaction.atomic():
+            return create_instance(
+                actor=actor,
+                instance=Response(post=post, responder=account, message=message),
+                network=post.network,
+                summary="Answered a post",
+            )
+    except IntegrityError:  # the same form sent twice at once
+        raise ValidationError("You have already answered this post.", code="duplicate") from None
+
+
+def agree_response(*, actor, response, minutes, description="") -> Exchange:
+    """The poster agrees an answer: the time is recorded as an exchange between
+    the two, waiting for the receiver to confirm it once the help is given."""
+    from .models import Post, Response
+    from .selectors import is_blocked, is_vetted
+
+    post = response.post
+    require(actor, "timebank.change_post", post)
+    if post.status != Post.Status.OPEN:
+        raise ValidationError("This post is closed: open a new one to agree more help.", code="closed")
+    if response.status != Response.Status.WAITING:
+        raise ValidationError("You have already agreed this answer.", code="decided")
+    responder = response.responder
+    if is_blocked(post.poster.user_id, responder.user_id):
+        raise ValidationError("You cannot agree this answer: one of you has blocked the other.", code="blocked")
+    if responder.network_id != post.network_id:
+        responder = Account.objects.filter(
+            user_id=responder.user_id, network=post.network, kind=Account.Kind.MEMBER, is_open=True
+        ).first()
+        if responder is None:
+            raise ValidationError(
+                f"{response.responder.user.display_name} is not in the {post.network.name} time bank, so this "
+                "exchange cannot be recorded here. Ask them to record it in their own network's time bank, or "
+                "ask a coordinator.",
+                code="other_network",
+            )
+    giver, receiver = (post.poster, responder) if post.kind == Post.Kind.OFFER else (responder, post.poster)
+    if post.category.requires_vetting and not is_vetted(giver.user, post.network):
+        who = "you" if giver.user_id == actor.pk else giver.user.display_name
+        raise ValidationError(_vetting_refusal(post.category, post.network, who), code="not_vetted")
+    description = _check_text(description, "description", MAX_DESCRIPTION) or post.title[:MAX_DESCRIPTION]
+
+    def work():
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if locked.status != Response.Status.WAITING:
+            raise ValidationError("You have already agreed this answer.", code="decided")
+        exchange = _new_exchange(actor=actor, giver=giver, receiver=receiver, minutes=minutes, description=description)
+        locked.status, locked.exchange = Response.Status.AGREED, exchange
+        locked.save(update_fields=["status", "exchange"])
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.APPROVE,
+            instance=locked,
+            network=post.network,
+            changes={"status": [Response.Status.WAITING, Response.Status.AGREED], "exchange": [None, exchange.pk]},
+            summary="Agreed",
+        )
+        response.status, response.exchange = locked.status, exchange
+        return exchange
+
+    return _retrying(work)
+
+
+def set_vetted(*, actor, user, network, vetted: bool) -> bool:
+    """A coordinator marks a member of their network vetted (or not). Says whether anything changed."""
+    from .models import Vetting
+
+    require(actor, "timebank.vet_members", network)
+    if not Membership.objects.filter(user=user, network=network, status=Membership.Status.ACTIVE).exists():
+        raise ValidationError(f"Only members of {network.name} can be marked vetted there.", code="not_member")
+
+    def work():
+        existing = Vetting.objects.select_for_update().filter(user=user, network=network).first()
+        if vetted and existing is None:
+            row = Vetting.objects.create(user=user, network=network, marked_by=actor)
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.CREATE,
+                instance=row,
+                network=network,
+                summary="Marked a member vetted",
+            )
+            return True
+        if not vetted and existing is not None:
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.DELETE,
+                instance=existing,
+                network=network,
+                summary="No longer marked vetted",
+            )
+            existing.delete()
+            return True
+        return False
+
+    try:
+        return _retrying(work)
+    except IntegrityError:  # marked at the same moment by another coordinator
+        return False
+
+
+def block_member(*, actor, member) -> "Block":  # noqa: F821 - defined in models
+    """A member blocks another: neither sees the other's posts or can answer them."""
+    from .models import Block
+
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise PermissionDenied("Sign in to block someone.")
+    if member is None or member.pk == actor.pk:
+        raise ValidationError("You cannot block yourself.", code="self")
+
+    def work():
+        block, created = Block.objects.get_or_create(blocker=actor, blocked=member)
+        if created:
+            audit.record(actor=actor, action=AuditEntry.Action.CREATE, instance=block, summary="Blocked a member")
+        return block
+
+    try:
+        return _retrying(work)
+    except IntegrityError:  # the same form sent twice at once
+        return Block.objects.get(blocker=actor, blocked=member)
+
+
+def unblock_member(*, actor, block) -> None:
+    if getattr(actor, "pk", None) != block.blocker_id:
+        raise PermissionDenied("Only the person who blocked someone can unblock them.")
+    audit.record(actor=actor, action=AuditEntry.Action.DELETE, instance=block, summary="Unblocked a member")
+    block.delete()
+
+
+def report_to_coordinators(*, actor, network, reason, details="", post=None, member=None) -> "Report":  # noqa: F821
+    """A member reports a post, or a member, to the coordinators of the network it happened in."""
+    from recoverynet.core.services import create_instance
+
+    from .models import Report
+
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise PermissionDenied("Sign in to report something.")
+    if post is None and member is None:
+        raise ValidationError("Say which post or member you are reporting.", code="required")
+    if post is not None and post.network_id != network.pk:
+        raise ValidationError("Report a post to its own network's coordinators.", code="network")
+    if member is not None and member.pk == actor.pk:
+        raise ValidationError("You cannot report yourself.", code="self")
+    reason = _choice(reason, Report.Reason, "reason", "Choose why you are reporting this.")
+    details = _check_text(details, "details", MAX_REPORT_TEXT)
+    report = Report(network=network, reporter=actor, reported_member=member, post=post, reason=reason, details=details)
+    return create_instance(actor=actor, instance=report, network=network, summary="Reported to coordinators")
+
+
+def close_report(*, actor, report, outcome, note="") -> dict:
+    """A coordinator closes a report with what was done."""
+    from recoverynet.core.services import update_instance
+
+    from .models import Report
+
+    require(actor, "timebank.moderate", report)
+    if report.status != Report.Status.OPEN:
+        raise ValidationError("This report is already closed.", code="closed")
+    outcome = _choice(outcome, Report.Outcome, "outcome", "Choose what was done.")
+    note = _check_text(note, "outcome_note", MAX_REPORT_TEXT)
+    data = {
+        "status": Report.Status.CLOSED,
+        "outcome": outcome,
+        "outcome_note": note,
+        "closed_by": actor,
+        "closed_at": timezone.now(),
+    }
+    return update_instance(actor=actor, instance=report, data=data, network=report.network, summary="Closed")

@@ -1,8 +1,8 @@
 """Every URL of the time bank, in the namespace timebank:…"""
 
-from django.urls import path
+from django.urls import include, path
 
-from .views import public
+from .views import moderation, offers, public
 
 app_name = "timebank"
 
@@ -14,3 +14,25 @@ urlpatterns = [
     path("timebank/accounts/<int:pk>/give/", public.exchange_new, name="exchange_new"),
     path("timebank/exchanges/<int:pk>/", public.exchange_decide, name="exchange_decide"),
 ]
+
+# Offers and requests: browse, post, answer, agree; blocks and reports.
+urlpatterns += [
+    path("timebank/offers/", offers.post_list, name="post_list"),
+    path("timebank/accounts/<int:pk>/post/", offers.post_new, name="post_new"),
+    path("timebank/offers/<int:pk>/", offers.post_detail, name="post_detail"),
+    path("timebank/offers/<int:pk>/edit/", offers.post_edit, name="post_edit"),
+    path("timebank/offers/<int:pk>/report/", offers.post_report, name="post_report"),
+    path("timebank/offers/<int:pk>/block/", offers.post_block, name="post_block"),
+    path("timebank/answers/<int:pk>/agree/", offers.response_agree, name="response_agree"),
+    path("timebank/answers/<int:pk>/report/", offers.response_report, name="response_report"),
+    path("timebank/answers/<int:pk>/block/", offers.response_block, name="response_block"),
+    path("timebank/blocked/", offers.blocks, name="blocks"),
+]
+
+# /manage/timebank/: coordinators mark members vetted and close reports.
+moderation_patterns = [
+    path("networks/<slug:slug>/vetting/", moderation.VettingView.as_view(), name="vetting"),
+    path("networks/<slug:slug>/reports/", moderation.ReportListView.as_view(), name="reports"),
+    path("reports/<int:pk>/", moderation.ReportDetailView.as_view(), name="report_detail"),
+]
+urlpatterns += [path("manage/timebank/", include((moderation_patterns, "manage")))]

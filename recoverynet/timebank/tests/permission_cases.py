@@ -34,3 +34,73 @@ def build(world):
         )
         objects[scope] = {"account": {"pk": account.pk}, "exchange": {"pk": exchange.pk}}
     return objects
+
+
+# --- Offers and requests ----------------------------------------------------------
+# In each network: a post by another member (the member answered the own one), and a report about it.
+# Posts are seen by the members of their network; an answer by its poster, its responder and coordinators.
+
+POST_VISIBLE = roles(
+    404,
+    anonymous=LOGIN,
+    member=(200, 404),
+    professional=(200, 404),
+    settlement_host=(200, 404),
+    network_coordinator=(200, 404),
+    federation_coordinator=200,
+    admin=200,
+)
+ONLY_THE_POSTER = {
+    role: (403, 404) if isinstance(status, tuple) else (403 if status == 200 else status)
+    for role, status in POST_VISIBLE.items()
+}
+# The member wrote the own answer: they may not report or block themselves, nor agree it (the poster does).
+ANSWER_SEEN_BY_OTHERS = roles(
+    404, anonymous=LOGIN, member=(403, 404), network_coordinator=(200, 404), federation_coordinator=200, admin=200
+)
+ANSWER_AGREED_BY_ITS_POSTER = roles(
+    404, anonymous=LOGIN, member=(403, 404), network_coordinator=(403, 404), federation_coordinator=403, admin=403
+)
+COORDINATOR_OF_NETWORK = roles(
+    403, anonymous=LOGIN, network_coordinator=(200, 403), federation_coordinator=200, admin=200
+)
+REPORT_VISIBLE = roles(404, anonymous=LOGIN, network_coordinator=(200, 404), federation_coordinator=200, admin=200)
+
+CASES.update(
+    {
+        "timebank:post_list": Case(signed_in(200)),
+        "timebank:post_new": Case(ACCOUNT_VISIBLE, obj="account"),
+        "timebank:post_detail": Case(POST_VISIBLE, obj="post"),
+        "timebank:post_edit": Case(ONLY_THE_POSTER, obj="post"),
+        "timebank:post_report": Case(POST_VISIBLE, obj="post"),
+        "timebank:post_block": Case(POST_VISIBLE, obj="post"),
+        "timebank:response_agree": Case(ANSWER_AGREED_BY_ITS_POSTER, obj="response"),
+        "timebank:response_report": Case(ANSWER_SEEN_BY_OTHERS, obj="response"),
+        "timebank:response_block": Case(ANSWER_SEEN_BY_OTHERS, obj="response"),
+        "timebank:blocks": Case(signed_in(200)),
+        "timebank:manage:vetting": Case(COORDINATOR_OF_NETWORK, obj="network"),
+        "timebank:manage:reports": Case(COORDINATOR_OF_NETWORK, obj="network"),
+        "timebank:manage:report_detail": Case(REPORT_VISIBLE, obj="report"),
+    }
+)
+
+_build_ledger = build
+
+
+def build(world):  # noqa: F811 - the ledger's objects, and the offers' beside them
+    from recoverynet.timebank.models import Category, Post, Report, Response
+
+    objects = _build_ledger(world)
+    category, _ = Category.objects.get_or_create(slug="gardening", defaults={"name": "Gardening"})
+    for scope, network in (("own", world.own_network), ("other", world.other_network)):
+        answering = Account.objects.get(pk=objects[scope]["account"]["pk"])
+        poster = MemberAccountFactory(network=network)
+        post = Post.objects.create(
+            network=network, poster=poster, kind=Post.Kind.OFFER, category=category, title="Help in the garden"
+        )
+        response = Response.objects.create(post=post, responder=answering, message="I would love that")
+        report = Report.objects.create(
+            network=network, reporter=answering.user, post=post, reported_member=poster.user, reason="other"
+        )
+        objects[scope].update({"post": {"pk": post.pk}, "response": {"pk": response.pk}, "report": {"pk": report.pk}})
+    return objects
