@@ -118,6 +118,7 @@ class Indicator:
     measure: Callable
     count: bool = True
     denominator: str | None = None
+    caveats: str = ""  # what a reader should know before relying on it, printed in reports
 
 
 @cache

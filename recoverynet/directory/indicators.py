@@ -12,6 +12,7 @@ from recoverynet.federation.indicators import population_by_slug
 from .models import Meeting
 
 SOURCE = "The network's meeting directory (entered by coordinators or imported from Meeting Guide feeds)."
+CAVEATS = "A meeting closed since is not counted in earlier quarters; listings depend on groups keeping them current."
 
 
 def _listed_at_end(networks, period):
@@ -77,6 +78,7 @@ INDICATORS = (
         period="snapshot",
         source=SOURCE,
         measure=meetings,
+        caveats=CAVEATS,
     ),
     Indicator(
         key="directory.groups",
@@ -88,6 +90,7 @@ INDICATORS = (
         period="snapshot",
         source=SOURCE,
         measure=groups,
+        caveats=CAVEATS,
     ),
     Indicator(
         key="directory.fellowships",
@@ -99,6 +102,7 @@ INDICATORS = (
         period="snapshot",
         source=SOURCE,
         measure=fellowships,
+        caveats=CAVEATS,
     ),
     Indicator(
         key="directory.meetings_per_100k",
@@ -111,5 +115,7 @@ INDICATORS = (
         source=SOURCE + " Population: Office for National Statistics, Census 2021 (Open Government Licence v3.0).",
         measure=meetings_per_100k,
         count=False,
+        caveats="Population is the Census 2021 figure for the network's whole area, which may be larger than "
+        "the area it serves so far.",
     ),
 )

@@ -18,6 +18,10 @@ from .models import Membership, Partnership, Sector, Settlement
 POPULATION_FILE = Path(__file__).parent / "data" / "population.csv"
 GIVING_ROLES = (Membership.Role.SETTLEMENT_HOST, Membership.Role.NETWORK_COORDINATOR)
 MEMBERSHIP_SOURCE = "Network memberships: people whose request to join was approved and who have not left."
+MEMBERSHIP_CAVEATS = (
+    "Memberships keep no history of past statuses: people who have left since are not counted in earlier "
+    "quarters. A person in two networks counts in each, so the federation total counts memberships."
+)
 
 
 @cache
@@ -116,6 +120,7 @@ INDICATORS = (
         period="snapshot",
         source=MEMBERSHIP_SOURCE,
         measure=people_engaged,
+        caveats=MEMBERSHIP_CAVEATS,
     ),
     Indicator(
         key="federation.new_joiners",
@@ -127,6 +132,7 @@ INDICATORS = (
         period="quarter",
         source=MEMBERSHIP_SOURCE,
         measure=new_joiners,
+        caveats="Counted by the date the person asked to join. A person in two networks counts in each.",
     ),
     Indicator(
         key="federation.coordinators_and_hosts",
@@ -138,6 +144,8 @@ INDICATORS = (
         period="snapshot",
         source=MEMBERSHIP_SOURCE,
         measure=coordinators_and_hosts,
+        caveats=MEMBERSHIP_CAVEATS + " Whether they are themselves in recovery is not yet measured (see the "
+        "outcomes framework).",
     ),
     Indicator(
         key="federation.settlements",
@@ -170,6 +178,7 @@ INDICATORS = (
             period="quarter",
             source=PARTNERSHIP_SOURCE,
             measure=_partnerships_with(sector.value),
+            caveats="The sector is the organisation's as recorded now.",
         )
         for sector, label in zip(Sector, Sector.labels, strict=True)
     ),
