@@ -14,3 +14,7 @@ CASES = {
     "outcomes:report": Case(COORDINATOR_OF_NETWORK, obj="network", post=COORDINATOR_OF_NETWORK),
     "outcomes:savings": Case(FEDERATION_ONLY, obj="network"),
 }
+
+API_CASES = {
+    "outcomes-detail": Case(API_COORDINATOR_OF_NETWORK, obj="network"),
+}
