@@ -138,10 +138,14 @@ def _lines(rows, columns, row_totals, column_totals):
     return lines
 
 
-def protect_table(cells, *, row_totals: bool = True, column_totals: bool = True) -> ProtectedTable:
+def protect_table(cells, *, row_totals: bool = True, column_totals: bool = True, hidden=()) -> ProtectedTable:
     """Suppress a table of counts (``cells``: rows of non-negative ints) published
     with the totals asked for, so that no count from 1 to 4 is shown and no
-    hidden figure can be worked out from its line's total and other figures."""
+    hidden figure can be worked out from its line's total and other figures.
+
+    ``hidden``: positions (row, column) in the extended table (totals included)
+    already hidden elsewhere, e.g. a network's total that its own table withheld,
+    so that this table's cells cannot be added up to it."""
     matrix = [[int(value) for value in row] for row in cells]
     rows = len(matrix)
     columns = len(matrix[0]) if rows else 0
@@ -162,6 +166,11 @@ def protect_table(cells, *, row_totals: bool = True, column_totals: bool = True)
         for r, row in enumerate(grid)
         for c, value in enumerate(row)
     }
+    for position in hidden:
+        if position not in status:
+            raise ValueError(f"No figure at {position} to hide.")
+        if status[position] is Status.SHOWN:
+            status[position] = Status.WITHHELD
     lines = _lines(rows, columns, row_totals, column_totals)
     changed = True
     while changed:

@@ -16,7 +16,7 @@ CAVEATS = "A meeting closed since is not counted in earlier quarters; listings d
 
 
 def _listed_at_end(networks, period):
-    return Meeting.objects.filter(network__in=networks, created_at__date__lt=period.end).exclude(
+    return Meeting.objects.filter(network__in=networks, created_at__lt=period.end_at).exclude(
         status=Meeting.Status.INACTIVE
     )
 
@@ -40,6 +40,19 @@ def _counts(networks, period):
 def meetings(networks, period):
     found = _counts(networks, period)
     return {network.pk: found.get(network.pk, {}).get("meetings", 0) for network in networks}
+
+
+def meetings_by_settlement(settlements, period):
+    """Meetings at a location of each settlement."""
+    rows = (
+        Meeting.objects.filter(location__settlement__in=settlements, created_at__lt=period.end_at)
+        .exclude(status=Meeting.Status.INACTIVE)
+        .order_by()
+        .values("location__settlement_id")
+        .annotate(n=Count("pk"))
+    )
+    found = {row["location__settlement_id"]: row["n"] for row in rows}
+    return {settlement.pk: found.get(settlement.pk, 0) for settlement in settlements}
 
 
 def groups(networks, period):
@@ -78,6 +91,7 @@ INDICATORS = (
         period="snapshot",
         source=SOURCE,
         measure=meetings,
+        measure_settlements=meetings_by_settlement,
         caveats=CAVEATS,
     ),
     Indicator(

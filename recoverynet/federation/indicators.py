@@ -37,9 +37,47 @@ def _per_network(networks, rows, key="network_id", value="n"):
 
 
 def _active_at_end(networks, period):
+    return Membership.objects.filter(network__in=networks, status=Membership.Status.ACTIVE, joined_at__lt=period.end_at)
+
+
+def _per_settlement(settlements, rows):
+    found = {row["settlement_id"]: row["n"] or 0 for row in rows}
+    return {settlement.pk: found.get(settlement.pk, 0) for settlement in settlements}
+
+
+def _active_at_end_in(settlements, period):
     return Membership.objects.filter(
-        network__in=networks, status=Membership.Status.ACTIVE, joined_at__date__lt=period.end
+        settlement__in=settlements, status=Membership.Status.ACTIVE, joined_at__lt=period.end_at
     )
+
+
+def people_engaged_by_settlement(settlements, period):
+    rows = _active_at_end_in(settlements, period).values("settlement_id").annotate(n=Count("user_id", distinct=True))
+    return _per_settlement(settlements, rows)
+
+
+def new_joiners_by_settlement(settlements, period):
+    rows = (
+        Membership.objects.filter(
+            settlement__in=settlements,
+            status__in=(Membership.Status.ACTIVE, Membership.Status.LEFT),
+            joined_at__gte=period.start_at,
+            joined_at__lt=period.end_at,
+        )
+        .values("settlement_id")
+        .annotate(n=Count("user_id", distinct=True))
+    )
+    return _per_settlement(settlements, rows)
+
+
+def coordinators_and_hosts_by_settlement(settlements, period):
+    rows = (
+        _active_at_end_in(settlements, period)
+        .filter(role__in=GIVING_ROLES)
+        .values("settlement_id")
+        .annotate(n=Count("user_id", distinct=True))
+    )
+    return _per_settlement(settlements, rows)
 
 
 def people_engaged(networks, period):
@@ -53,8 +91,8 @@ def new_joiners(networks, period):
         Membership.objects.filter(
             network__in=networks,
             status__in=(Membership.Status.ACTIVE, Membership.Status.LEFT),
-            joined_at__date__gte=period.start,
-            joined_at__date__lt=period.end,
+            joined_at__gte=period.start_at,
+            joined_at__lt=period.end_at,
         )
         .values("network_id")
         .annotate(n=Count("user_id", distinct=True))
@@ -74,7 +112,7 @@ def coordinators_and_hosts(networks, period):
 
 def settlements(networks, period):
     rows = (
-        Settlement.objects.filter(network__in=networks, is_active=True, created_at__date__lt=period.end)
+        Settlement.objects.filter(network__in=networks, is_active=True, created_at__lt=period.end_at)
         .values("network_id")
         .annotate(n=Count("pk"))
     )
@@ -120,6 +158,7 @@ INDICATORS = (
         period="snapshot",
         source=MEMBERSHIP_SOURCE,
         measure=people_engaged,
+        measure_settlements=people_engaged_by_settlement,
         caveats=MEMBERSHIP_CAVEATS,
     ),
     Indicator(
@@ -132,6 +171,7 @@ INDICATORS = (
         period="quarter",
         source=MEMBERSHIP_SOURCE,
         measure=new_joiners,
+        measure_settlements=new_joiners_by_settlement,
         caveats="Counted by the date the person asked to join. A person in two networks counts in each.",
     ),
     Indicator(
@@ -144,6 +184,7 @@ INDICATORS = (
         period="snapshot",
         source=MEMBERSHIP_SOURCE,
         measure=coordinators_and_hosts,
+        measure_settlements=coordinators_and_hosts_by_settlement,
         caveats=MEMBERSHIP_CAVEATS + " Whether they are themselves in recovery is not yet measured (see the "
         "outcomes framework).",
     ),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from recoverynet.core.registry import Indicator
 from recoverynet.core.suppression import Figure, Status, protect_rate, protect_table
-from recoverynet.federation.models import Network
+from recoverynet.federation.models import Network, Settlement
 
 from .framework import COVERAGE, EXPECTED, OUTCOMES, Quarter, registered
 
@@ -108,3 +108,30 @@ def compute(quarters: list[Quarter], *, networks=None) -> Figures:
                 totals = [Figure(round(sum(values[q][n.pk] or 0 for n in networks), 2)) for q in range(len(quarters))]
         figures.indicators[indicator.key] = IndicatorFigures(indicator, quarters, rows, totals)
     return figures
+
+
+def by_settlement(figures: Figures, network, settlement) -> dict[str, list[Figure]]:
+    """{indicator key: one Figure per quarter} for `settlement`, for the counts whose app
+    measures them by settlement (Indicator.measure_settlements): one query per indicator
+    and quarter. Suppressed over a table of all the network's settlements and the people
+    or things at none, adding up to the network's figure; where the network's own table
+    hid that figure, it is hidden here too, so the settlements cannot be added up to it."""
+    settlements = list(Settlement.objects.filter(network=network, is_active=True).order_by("name", "pk"))
+    if settlement not in settlements:
+        return {}
+    index = settlements.index(settlement)
+    quarters = range(len(figures.quarters))
+    result = {}
+    for key, found in figures.indicators.items():
+        indicator = found.indicator
+        if not (indicator.count and indicator.measure_settlements):
+            continue
+        values = [indicator.measure_settlements(settlements, quarter.period) for quarter in figures.quarters]
+        network_figures = found.rows[network.pk]
+        matrix = [[int(values[q][s.pk] or 0) for q in quarters] for s in settlements]
+        # The people or things at no settlement: what the network's figure leaves over.
+        matrix.append([max(0, int(network_figures[q].value or 0) - sum(row[q] for row in matrix)) for q in quarters])
+        hidden = [(len(matrix), q) for q in quarters if not network_figures[q].shown]
+        table = protect_table(matrix, row_totals=False, column_totals=True, hidden=hidden)
+        result[key] = [table.cell(index, q) for q in quarters]
+    return result

@@ -24,10 +24,19 @@ class DashboardFilterForm(forms.Form):
         empty_value=4,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, settlements=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quarter"].choices = quarter_choices()
         self.fields["quarter"].error_messages["invalid_choice"] = "Choose one of the last 12 quarters."
+        if settlements is not None:
+            self.settlements = {settlement.slug: settlement for settlement in settlements}
+            self.fields["settlement"] = forms.ChoiceField(
+                label="Settlement",
+                required=False,
+                choices=[("", "The whole network"), *((s.slug, s.name) for s in settlements)],
+                help_text="Figures that can be counted by settlement are shown for it too.",
+                error_messages={"invalid_choice": "Choose one of the network's settlements."},
+            )
         self.fields["quarters"].error_messages["invalid_choice"] = "Choose 4, 6 or 8 quarters."
 
     def selection(self) -> tuple[Quarter, int]:
@@ -35,6 +44,11 @@ class DashboardFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         code = data.get("quarter") or quarter_choices()[0][0]
         return Quarter.parse(code), data.get("quarters") or 4
+
+    def chosen_settlement(self):
+        if "settlement" not in self.fields or not (self.is_bound and self.is_valid()):
+            return None
+        return self.settlements.get(self.cleaned_data.get("settlement") or "")
 
 
 class ReportForm(forms.Form):

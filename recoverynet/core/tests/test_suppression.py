@@ -84,6 +84,27 @@ def test_columns_only():
         table.row_total(0)
 
 
+def test_a_total_hidden_elsewhere_takes_a_cell_with_it():
+    # The network's 8 was withheld on the federation's table: its settlements must not add up to it.
+    table = protect_table([[8], [0]], row_totals=False, hidden=[(2, 0)])
+    assert table.column_total(0).status is Status.WITHHELD
+    assert table.cell(0, 0).status is Status.WITHHELD
+    assert table.cell(1, 0).shown
+    with pytest.raises(ValueError, match="No figure"):
+        protect_table([[1]], row_totals=False, hidden=[(5, 5)])
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells=st.lists(st.lists(st.integers(0, 20), min_size=3, max_size=3), min_size=1, max_size=5), data=st.data())
+def test_hidden_positions_stay_hidden_and_protected(cells, data):
+    rows, columns = len(cells), 3
+    positions = [(r, c) for r in range(rows + 1) for c in range(columns + 1)]
+    hidden = data.draw(st.lists(st.sampled_from(positions), max_size=3))
+    table = protect_table(cells, hidden=hidden)
+    _assert_protected(table)
+    assert all(not table.grid[r][c].shown for r, c in hidden)
+
+
 def test_bad_tables_are_refused():
     with pytest.raises(ValueError, match="same number"):
         protect_table([[1, 2], [3]])

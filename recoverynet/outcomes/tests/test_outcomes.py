@@ -18,12 +18,13 @@ from hypothesis import strategies as st
 
 from recoverynet.core.models import AuditEntry
 from recoverynet.core.suppression import FEWER_THAN_FIVE
-from recoverynet.federation.factories import MembershipFactory, NetworkFactory
+from recoverynet.federation.factories import MembershipFactory, NetworkFactory, SettlementFactory
 from recoverynet.federation.models import Membership, Settlement
 from recoverynet.outcomes import services
-from recoverynet.outcomes.figures import NOT_YET_MEASURED, compute
+from recoverynet.outcomes.figures import NOT_YET_MEASURED, by_settlement, compute
 from recoverynet.outcomes.framework import OUTCOMES, Quarter, by_outcome, quarters_ending
 from recoverynet.outcomes.models import SavingsAssumptions
+from recoverynet.testing import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,26 @@ def test_figures_are_suppressed_over_all_networks(small_world):
     coverage = {row["network"].pk: row["cells"] for row in figures.coverage()}
     assert coverage[own][3]["answer"] == NOT_YET_MEASURED
     assert coverage[own][0]["answer"] == "Yes"  # Carlisle Hub
+
+
+def test_page_query_counts_do_not_grow_with_networks(small_world, login):
+    client = login("federation_coordinator")
+    pages = [
+        "/manage/outcomes/?quarter=2026Q3&quarters=8",
+        f"/manage/outcomes/networks/{small_world.own_network.slug}/?quarter=2026Q3&settlement=carlisle-hub",
+    ]
+    for url in pages:
+        client.get(url)  # warm the session and content types
+
+        def fetch(url=url):
+            response = client.get(url)
+            assert response.status_code == 200
+            return response
+
+        def add_networks(n):
+            NetworkFactory.create_batch(n, federation=small_world.federation)
+
+        assert_constant_queries(fetch, add_networks, few=1, many=6)
 
 
 def test_query_count_does_not_grow_with_networks(small_world):
@@ -169,10 +190,20 @@ def test_pdf_report_is_protected(small_world, login):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(quarter=st.text(max_size=12), quarters=st.text(max_size=4), file_format=st.text(max_size=5))
-def test_any_filter_or_report_input_is_a_clear_answer(small_world, login, quarter, quarters, file_format):
+@given(
+    quarter=st.text(max_size=12),
+    quarters=st.text(max_size=4),
+    file_format=st.text(max_size=5),
+    settlement=st.text(max_size=20) | st.just("carlisle-hub"),
+)
+def test_any_filter_or_report_input_is_a_clear_answer(small_world, login, quarter, quarters, file_format, settlement):
     client = login("federation_coordinator")
     response = client.get("/manage/outcomes/", {"quarter": quarter, "quarters": quarters})
+    assert response.status_code == 200
+    response = client.get(
+        f"/manage/outcomes/networks/{small_world.own_network.slug}/",
+        {"quarter": quarter, "quarters": quarters, "settlement": settlement},
+    )
     assert response.status_code == 200
     url = f"/manage/outcomes/networks/{small_world.own_network.slug}/report/"
     response = client.post(url, {"quarter": quarter, "format": file_format})
@@ -220,3 +251,43 @@ def test_unset_assumptions_say_so():
     assert "not set" in SavingsAssumptions(network=NetworkFactory()).explanation()
     with pytest.raises(Exception, match="permission|Permission"):
         services.set_savings_assumptions(actor=None, network=NetworkFactory(), data={})
+
+
+def test_a_settlement_cannot_be_added_up_to_a_hidden_network_figure(world, login, time_machine):
+    """Everyone in Cumbria is at Carlisle (8) and Merseyside has 1: the federation's table
+    hides Cumbria's 8 to protect Merseyside's 1, so Carlisle's 8, which would equal it, is withheld too."""
+    time_machine.move_to(NOW, tick=False)
+    Membership.objects.filter(network=world.own_network).update(settlement=world.own_settlement)
+    for _ in range(4):
+        MembershipFactory(network=world.own_network, settlement=world.own_settlement)
+    Membership.objects.update(joined_at=NOW)
+    Settlement.objects.update(created_at=NOW)
+    figures = compute(quarters_ending(Q3, 4))
+    engaged = figures.indicators["federation.people_engaged"]
+    assert engaged.rows[world.own_network.pk][-1].display == "withheld"
+    assert engaged.rows[world.other_network.pk][-1].display == FEWER_THAN_FIVE
+    carlisle = by_settlement(figures, world.own_network, world.own_settlement)
+    assert carlisle["federation.people_engaged"][-1].display == "withheld"
+    assert "timebank.active_givers" not in carlisle  # not counted by settlement
+
+    client = login("network_coordinator")
+    url = f"/manage/outcomes/networks/{world.own_network.slug}/?quarter=2026Q3&settlement={world.own_settlement.slug}"
+    html = client.get(url).content.decode()
+    assert "Carlisle Hub" in html and "Not counted by settlement" in html
+    assert not [c for c in _numeric_cells(html) if SMALL_NUMBERS.match(c)]
+
+
+def test_settlement_figures_against_hand_counts(small_world):
+    """Cumbria: the member and the host at Carlisle, the professional and the coordinator at none."""
+    penrith = SettlementFactory(network=small_world.own_network, name="Penrith")
+    for _ in range(6):
+        MembershipFactory(network=small_world.own_network, settlement=penrith)
+    figures = compute(quarters_ending(Q3, 1))
+    engaged = figures.indicators["federation.people_engaged"]
+    assert engaged.rows[small_world.own_network.pk][0].display == "10"
+    at_penrith = by_settlement(figures, small_world.own_network, penrith)
+    at_carlisle = by_settlement(figures, small_world.own_network, small_world.own_settlement)
+    assert at_penrith["federation.people_engaged"][0].display == "6"
+    assert at_carlisle["federation.people_engaged"][0].display == FEWER_THAN_FIVE  # 2
+    assert at_carlisle["federation.coordinators_and_hosts"][0].display == FEWER_THAN_FIVE  # the host
+    assert by_settlement(figures, small_world.own_network, SettlementFactory()) == {}

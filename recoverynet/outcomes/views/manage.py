@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods
 
 from recoverynet.core.downloads import DownloadOnPostMixin
 from recoverynet.core.manage_pages import add_service_errors
-from recoverynet.federation.models import Network
+from recoverynet.federation.models import Network, Settlement
 
 from .. import services
-from ..figures import compute
+from ..figures import by_settlement, compute
 from ..formats.report_csv import render_csv
 from ..formats.report_pdf import render_pdf
 from ..forms import DashboardFilterForm, ReportForm, SavingsAssumptionsForm
@@ -28,8 +28,8 @@ from ..framework import quarters_ending
 from ..report import build_report
 
 
-def _dashboard_context(request):
-    form = DashboardFilterForm(request.GET or None)
+def _dashboard_context(request, settlements=None):
+    form = DashboardFilterForm(request.GET or None, settlements=settlements)
     last, count = form.selection()
     quarters = quarters_ending(last, count)
     figures = compute(quarters)
@@ -58,8 +58,10 @@ def _network_for(request, slug):
 @login_required
 def network_dashboard(request, slug):
     network = _network_for(request, slug)
-    form, figures = _dashboard_context(request)
+    settlements = list(Settlement.objects.filter(network=network, is_active=True).order_by("name", "pk"))
+    form, figures = _dashboard_context(request, settlements)
     coverage = [row for row in figures.coverage() if row["network"].pk == network.pk]
+    settlement = form.chosen_settlement()
     context = {
         "form": form,
         "figures": figures,
@@ -67,6 +69,8 @@ def network_dashboard(request, slug):
         "federation": False,
         "coverage": coverage,
         "savings": services.assumptions_for(network),
+        "settlement": settlement,
+        "settlement_figures": by_settlement(figures, network, settlement) if settlement else {},
     }
     response = render(request, "outcomes/dashboard.html", context)
     add_never_cache_headers(response)
