@@ -291,3 +291,23 @@ def test_settlement_figures_against_hand_counts(small_world):
     assert at_carlisle["federation.people_engaged"][0].display == FEWER_THAN_FIVE  # 2
     assert at_carlisle["federation.coordinators_and_hosts"][0].display == FEWER_THAN_FIVE  # the host
     assert by_settlement(figures, small_world.own_network, SettlementFactory()) == {}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    people=st.text(max_size=12) | st.integers(-5, 2_000_000).map(str),
+    cost=st.text(max_size=12) | st.decimals(-10, 2_000_000, places=2, allow_nan=False).map(str),
+    ratio=st.text(max_size=8),
+    basis=st.text(max_size=400),
+)
+def test_any_savings_input_is_saved_or_refused_clearly(world, login, people, cost, ratio, basis):
+    client = login("federation_coordinator")
+    url = f"/manage/outcomes/networks/{world.own_network.slug}/savings/"
+    before = list(SavingsAssumptions.objects.values_list("people_sustaining_recovery", "cost_per_episode"))
+    response = client.post(
+        url, {"people_sustaining_recovery": people, "cost_per_episode": cost, "return_per_pound": ratio, "basis": basis}
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert b"There is a problem" in response.content
+        assert list(SavingsAssumptions.objects.values_list("people_sustaining_recovery", "cost_per_episode")) == before
