@@ -45,3 +45,17 @@ def test_each_indicator_is_one_query(django_assert_num_queries):
     for indicator in indicators.INDICATORS:
         with django_assert_num_queries(1):
             assert set(indicator.measure(networks, Q3)) == {network.pk for network in networks}
+
+
+def test_meetings_by_settlement(time_machine):
+    from recoverynet.directory.factories import LocationFactory
+    from recoverynet.federation.factories import SettlementFactory
+
+    time_machine.move_to(datetime.datetime(2026, 8, 15, 12, tzinfo=datetime.UTC), tick=False)
+    network = NetworkFactory()
+    hub, other = SettlementFactory(network=network), SettlementFactory(network=network)
+    at_hub = LocationFactory(network=network, settlement=hub)
+    MeetingFactory.create_batch(2, network=network, location=at_hub)
+    MeetingFactory(network=network, location=at_hub, status=Meeting.Status.INACTIVE)
+    MeetingFactory(network=network)  # at a location of no settlement
+    assert indicators.meetings_by_settlement([hub, other], Q3) == {hub.pk: 2, other.pk: 0}

@@ -114,3 +114,17 @@ def test_population_is_on_file_for_the_five_counties():
     assert population["lancashire"] == 1_235_354 + 154_739 + 141_036
     # The five counties are the North West region (7,417,397 at the same census), give or take rounding.
     assert abs(sum(population.values()) - 7_417_397) < 10
+
+
+def test_by_settlement(two_networks):
+    north, _ = two_networks
+    hub, quiet = SettlementFactory(network=north), SettlementFactory(network=north)
+    _member(north, BEFORE, settlement=hub)
+    _member(north, AT, settlement=hub)
+    _member(north, AT, settlement=hub, status=Membership.Status.LEFT)
+    _member(north, AT, settlement=hub, role=Membership.Role.SETTLEMENT_HOST)
+    _member(north, AT)  # at no settlement
+    settlements = [hub, quiet]
+    assert indicators.people_engaged_by_settlement(settlements, Q3) == {hub.pk: 3, quiet.pk: 0}
+    assert indicators.new_joiners_by_settlement(settlements, Q3) == {hub.pk: 3, quiet.pk: 0}
+    assert indicators.coordinators_and_hosts_by_settlement(settlements, Q3) == {hub.pk: 1, quiet.pk: 0}
