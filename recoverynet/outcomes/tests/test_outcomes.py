@@ -311,3 +311,29 @@ def test_any_savings_input_is_saved_or_refused_clearly(world, login, people, cos
     if response.status_code == 200:
         assert b"There is a problem" in response.content
         assert list(SavingsAssumptions.objects.values_list("people_sustaining_recovery", "cost_per_episode")) == before
+
+
+def test_a_rate_is_shown_only_beside_a_group_of_five_or_more(world, monkeypatch):
+    """A made-up count and a rate over it: the rate shows for 6 people, not for 3."""
+    from recoverynet.core.registry import Indicator
+
+    own, other = world.own_network.pk, world.other_network.pk
+    group = Indicator(
+        key="test.group", outcomes=(2,), name="Group", definition="", unit="people", period="quarter",
+        source="", measure=lambda networks, period: {own: 3, other: 6},
+    )  # fmt: skip
+    rate = Indicator(
+        key="test.rate", outcomes=(2,), name="Rate", definition="", unit="%", period="quarter", source="",
+        measure=lambda networks, period: {own: 66.7, other: 50.0}, count=False, denominator="test.group",
+    )  # fmt: skip
+    monkeypatch.setattr("recoverynet.outcomes.figures.registered", lambda: {"test.rate": rate, "test.group": group})
+    figures = compute([Q3], networks=[world.own_network, world.other_network])
+    rates = figures.indicators["test.rate"]
+    # 3 is hidden, and so is its complement 6 (the total 9 would give it away): both rates go.
+    assert figures.indicators["test.group"].rows[own][0].display == FEWER_THAN_FIVE
+    assert rates.rows[own][0].public_value is None and rates.rows[other][0].public_value is None
+    assert rates.totals is None
+    group_big = Indicator(**{**group.__dict__, "measure": lambda networks, period: {own: 5, other: 6}})
+    monkeypatch.setattr("recoverynet.outcomes.figures.registered", lambda: {"test.rate": rate, "test.group": group_big})
+    figures = compute([Q3], networks=[world.own_network, world.other_network])
+    assert figures.indicators["test.rate"].rows[own][0].display == "66.7"
