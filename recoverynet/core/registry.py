@@ -95,6 +95,22 @@ class Period:
     start: datetime.date
     end: datetime.date
 
+    @property
+    def start_at(self) -> datetime.datetime:
+        """Midnight at the start, in the site's time zone: compare timestamps with this rather
+        than with `__date` lookups, which SQLite evaluates in Python row by row."""
+        return _midnight(self.start)
+
+    @property
+    def end_at(self) -> datetime.datetime:
+        return _midnight(self.end)
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -118,6 +134,10 @@ class Indicator:
     measure: Callable
     count: bool = True
     denominator: str | None = None
+    caveats: str = ""  # what a reader should know before relying on it, printed in reports
+    # Optional: measure_settlements(settlements, period) -> {settlement_id: value}, one aggregate
+    # query, for indicators that can be broken down by settlement (the dashboard's settlement filter).
+    measure_settlements: Callable | None = None
 
 
 @cache

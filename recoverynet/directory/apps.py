@@ -8,6 +8,8 @@ class DirectoryConfig(AppConfig):
     # What this app adds elsewhere (core.registry).
     demo_loader = "recoverynet.directory.demo.load_directory_demo"
     demo_after = ("federation",)
+    # Figures for the nine outcomes (core.registry.Indicator).
+    indicators = "recoverynet.directory.indicators.INDICATORS"
     panels = {
         "network": ["recoverynet.directory.panels.network_meetings"],
         "settlement": ["recoverynet.directory.panels.settlement_meetings"],

@@ -7,6 +7,8 @@ class FederationConfig(AppConfig):
     verbose_name = "Federation: networks and settlements"
     # What this app adds elsewhere (core.registry).
     demo_loader = "recoverynet.federation.demo.loader.load_federation_demo"
+    # Figures for the nine outcomes (core.registry.Indicator).
+    indicators = "recoverynet.federation.indicators.INDICATORS"
 
     def ready(self):
         from recoverynet.core.scoping import register_scope_provider

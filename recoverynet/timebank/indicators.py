@@ -17,8 +17,8 @@ def _postings(networks, period):
     return (
         Posting.objects.filter(
             account__network__in=networks,
-            transaction__created_at__date__gte=period.start,
-            transaction__created_at__date__lt=period.end,
+            transaction__created_at__gte=period.start_at,
+            transaction__created_at__lt=period.end_at,
         )
         .exclude(transaction__kind=Transaction.Kind.REVERSAL)
         .exclude(Exists(reversed_))

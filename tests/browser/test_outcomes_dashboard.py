@@ -1,0 +1,52 @@
+"""The outcomes dashboard as the federation coordinator and a network coordinator
+read it, in Chromium at phone (375 px) and desktop (1280 px) widths: axe-clean,
+no sideways scrolling of the page, and the report's download page."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from recoverynet.federation.factories import MembershipFactory
+from recoverynet.federation.models import Membership
+from recoverynet.testing import sign_in
+
+from .checks import PHONE, axe_violations, open_page
+
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+def signed_in_context(new_context, live_server, user, size):
+    """A browser context carrying the session of `user`, second factor passed (as allauth leaves it)."""
+    client = sign_in(Client(), user)
+    context = new_context(**size)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    return context
+
+
+def assert_clean(page):
+    results = axe_violations(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_dashboards_are_readable_and_accessible(new_context, live_server, url, world, size):
+    Membership.objects.update(joined_at=datetime.datetime(2026, 8, 1, tzinfo=datetime.UTC))
+    for _ in range(7):
+        MembershipFactory(network=world.other_network)
+    page = signed_in_context(new_context, live_server, world.users["federation_coordinator"], size).new_page()
+    open_page(page, url, "/manage/outcomes/?quarter=2026Q3&quarters=8")
+    main = page.locator("main").inner_text()
+    assert "Federation outcomes" in main and "fewer than 5" in main and "not yet measured" in main
+    assert_clean(page)
+    page.get_by_role("link", name="Cumbria: outcomes and report").click()
+    assert page.locator("h1").inner_text() == "Cumbria: outcomes"
+    assert_clean(page)
+    page.get_by_role("link", name="Download the quarterly report for commissioners (CSV or PDF)").click()
+    assert_clean(page)
+
+    page = signed_in_context(new_context, live_server, world.users["network_coordinator"], size).new_page()
+    open_page(page, url, f"/manage/outcomes/networks/{world.own_network.slug}/")
+    assert "Merseyside" not in page.locator("main").inner_text()
+    assert_clean(page)
