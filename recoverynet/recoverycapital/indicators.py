@@ -53,7 +53,10 @@ def recovery_capital_change(networks, period):
         .annotate(change=Avg(F("latest") - F("total_score")))
         .order_by()
     )
-    return {pk: (None if value is None else round(value, 1)) for pk, value in _per_network(networks, rows, "change", None).items()}
+    return {
+        pk: (None if value is None else round(value, 1))
+        for pk, value in _per_network(networks, rows, "change", None).items()
+    }
 
 
 def assessments_completed(networks, period):

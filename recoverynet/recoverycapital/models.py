@@ -135,11 +135,11 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.instrument.short_name} assessment #{self.pk}"
 
-    def audit_repr(self):
-        return f"Assessment #{self.pk}"
-
     def get_absolute_url(self):
         return reverse("recoverycapital:assessment", kwargs={"pk": self.pk})
+
+    def audit_repr(self):
+        return f"Assessment #{self.pk}"
 
     @property
     def is_complete(self):
@@ -156,6 +156,9 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "item"], name="recoverycapital_one_answer_per_item"),
         ]
+
+    def __str__(self):
+        return f"Answer to item {self.item_id}"
 
     def clean(self):
         if self.item_id and self.value not in self.item.instrument.option_values:
@@ -179,6 +182,9 @@ class ReminderPreference(models.Model):
         section="recovery_capital_reminders",
         description="how often you asked to be reminded to take an assessment",
     )
+
+    def __str__(self):
+        return f"Reminders every {self.interval_months} months"
 
     def audit_repr(self):
         return f"Reminder preference #{self.pk}"
@@ -217,11 +223,11 @@ class Goal(models.Model):
     def __str__(self):
         return self.title
 
-    def audit_repr(self):
-        return f"Recovery goal #{self.pk}"
-
     def get_absolute_url(self):
         return reverse("recoverycapital:goal_edit", kwargs={"pk": self.pk})
+
+    def audit_repr(self):
+        return f"Recovery goal #{self.pk}"
 
 
 class Step(models.Model):

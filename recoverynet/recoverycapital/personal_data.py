@@ -9,7 +9,9 @@ def export_assessments(user) -> list[dict]:
     )
     answers: dict = {}
     for answer in Answer.objects.filter(assessment__person=user).select_related("item").order_by("item__number"):
-        answers.setdefault(answer.assessment_id, []).append(f"{answer.item.number}. {answer.item.text} = {answer.value}")
+        answers.setdefault(answer.assessment_id, []).append(
+            f"{answer.item.number}. {answer.item.text} = {answer.value}"
+        )
     return [
         {
             "instrument": str(a.instrument),

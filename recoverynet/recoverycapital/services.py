@@ -250,7 +250,11 @@ def complete_assessment(*, actor, assessment) -> Assessment:
     assessment.completed_at = timezone.now()
     assessment.save(update_fields=["total_score", "domain_scores", "completed_at"])
     audit.record(
-        actor=actor, action=AuditEntry.Action.UPDATE, instance=assessment, network=assessment.network, summary="Finished"
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        instance=assessment,
+        network=assessment.network,
+        summary="Finished",
     )
     return assessment
 

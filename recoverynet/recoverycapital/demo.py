@@ -1,0 +1,2 @@
+def load_recoverycapital_demo(demo):
+    raise NotImplementedError
