@@ -166,6 +166,26 @@ def robin(world):
     timebank_services.record_exchange(
         actor=person, giver=account, receiver=neighbour, minutes=20, description="Lift for Robin Pseudonym"
     )
+    from recoverynet.recoverycapital import services as recoverycapital_services
+    from recoverynet.recoverycapital.models import Instrument
+
+    recoverycapital_services.load_shipped_instruments()
+    barc = Instrument.objects.get(slug="barc-10", version=1)
+    services.record_consents(actor=person, user=person, decisions={"outcome_measurement": True})
+    assessment = recoverycapital_services.start_assessment(
+        actor=person, person=person, network=world.own_network, instrument=barc
+    )
+    recoverycapital_services.save_answers(actor=person, assessment=assessment, answers=dict.fromkeys(range(1, 11), 4))
+    recoverycapital_services.complete_assessment(actor=person, assessment=assessment)
+    # Robin, a federation coordinator, entered one with a member.
+    other = MembershipFactory(network=world.own_network).user
+    services.record_consents(actor=other, user=other, decisions={"outcome_measurement": True})
+    recoverycapital_services.start_assessment(actor=person, person=other, network=world.own_network, instrument=barc)
+    recoverycapital_services.set_reminders(actor=person, person=person, interval_months=6, enabled=True)
+    goal = recoverycapital_services.create_goal(
+        actor=person, person=person, data={"domain": "social", "title": "Robin Pseudonym calls 07700 900982"}
+    )
+    recoverycapital_services.add_step(actor=person, goal=goal, text="Ask Roberta Legalname")
     client = Client()
     sign_in(client, person)
     return person
