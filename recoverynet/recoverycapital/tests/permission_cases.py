@@ -34,6 +34,15 @@ CASES = {
     ),
 }
 
+API_CASES = {
+    "recovery-capital-assessment-list": Case(signed_in(200, anonymous=403)),
+    "recovery-capital-assessment-detail": Case(roles(404, anonymous=403, member=(200, 404)), obj="assessment"),
+    # Answering someone else's is "not found"; the member's own is refused for its empty body.
+    "recovery-capital-assessment-answers": Case(
+        roles(404, anonymous=403, member=(400, 404)), obj="assessment", method="post"
+    ),
+}
+
 
 def build(world):
     """In each network: a member's BARC-10 in progress, and a goal with a step."""
