@@ -35,6 +35,9 @@ OPERATIONS = {
     "/api/v1/services/{slug}/": {"get", "patch"},
     "/api/v1/locations/": {"get"},
     "/api/v1/locations/{uuid}/": {"get"},
+    "/api/v1/recovery-capital/assessments/": {"get", "post"},
+    "/api/v1/recovery-capital/assessments/{id}/": {"get"},
+    "/api/v1/recovery-capital/assessments/{id}/answers/": {"post"},
 }
 
 
