@@ -18,7 +18,13 @@ def owns(user, obj):
 
 @rules.predicate
 def enters_it(user, assessment):
-    return assessment is not None and assessment.entered_by_id is not None and assessment.entered_by_id == user.pk
+    """The worker entering it with the member, until it is finished."""
+    return (
+        assessment is not None
+        and assessment.completed_at is None
+        and assessment.entered_by_id is not None
+        and assessment.entered_by_id == user.pk
+    )
 
 
 # obj: the person taking it

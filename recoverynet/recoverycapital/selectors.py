@@ -9,12 +9,13 @@ from .models import Assessment, Goal
 
 
 def assessments_visible_to(user, queryset=None):
-    """Answers are health data: the member's own, and those a worker is entering with them.
-    Coordinators do not browse them (the outcomes framework sees only aggregates)."""
+    """Answers are health data: the member's own, and one a worker is entering with them
+    while it is in progress (once finished it is the member's alone). Coordinators do not
+    browse them: the outcomes framework sees only aggregates."""
     queryset = Assessment.objects.all() if queryset is None else queryset
     if not user.is_authenticated:
         return queryset.none()
-    return queryset.filter(Q(person=user) | Q(entered_by=user))
+    return queryset.filter(Q(person=user) | Q(entered_by=user, completed_at__isnull=True))
 
 
 @dataclass

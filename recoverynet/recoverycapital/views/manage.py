@@ -44,7 +44,9 @@ def enter_with_member(request, slug):
     ids = consented_user_ids(ConsentPurpose.OUTCOME_MEASUREMENT, memberships.values_list("user_id", flat=True))
     members = User.objects.filter(pk__in=ids).order_by("display_name", "pk")
     instruments = Instrument.objects.ready().for_network(network.pk).order_by("short_name")
-    form = EnterWithMemberForm(request.POST or None, members=members, instruments=instruments)
+    form = EnterWithMemberForm(
+        request.POST if request.method == "POST" else None, members=members, instruments=instruments
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.start_assessment(
@@ -86,7 +88,9 @@ def instrument_upload(request, slug):
     network = get_object_or_404(Network.objects.active(), slug=slug)
     if not request.user.has_perm("recoverycapital.load_instrument", network):
         raise PermissionDenied
-    form = InstrumentUploadForm(request.POST or None, request.FILES or None)
+    form = InstrumentUploadForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             data = services.parse_instrument_file(form.cleaned_data["file"].read(services.MAX_INSTRUMENT_BYTES + 1))

@@ -60,7 +60,11 @@ def assessment_new(request):
     instruments = Instrument.objects.ready().filter(network__isnull=True) | Instrument.objects.ready().filter(
         network__in=networks
     )
-    form = StartAssessmentForm(request.POST or None, instruments=instruments.order_by("short_name"), networks=networks)
+    form = StartAssessmentForm(
+        request.POST if request.method == "POST" else None,
+        instruments=instruments.order_by("short_name"),
+        networks=networks,
+    )
     if request.method == "POST" and consented and form.is_valid():
         try:
             assessment = services.start_assessment(
@@ -96,7 +100,10 @@ def assessment_detail(request, pk):
         )
     items = list(instrument.items.all())
     form = AnswersForm(
-        request.POST or None, instrument=instrument, items=items, initial_answers=services.answers_of(assessment)
+        request.POST if request.method == "POST" else None,
+        instrument=instrument,
+        items=items,
+        initial_answers=services.answers_of(assessment),
     )
     if request.method == "POST" and form.is_valid():
         finishing = request.POST.get("action") == "finish"
@@ -110,6 +117,11 @@ def assessment_detail(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            if finishing and assessment.person_id != request.user.pk:
+                # Entered with the member: from now on it is theirs alone, on their journey.
+                name = assessment.person.display_name
+                messages.success(request, f"{instrument.short_name} finished. {name} sees the scores on their journey.")
+                return redirect("recoverycapital:manage:enter_with_member", slug=assessment.network.slug)
             if finishing:
                 messages.success(request, f"Thank you. Your {instrument.short_name} is finished.")
                 return redirect(assessment.get_absolute_url())
@@ -137,7 +149,7 @@ def reminders(request):
         "enabled": "yes" if preference is None or preference.enabled else "no",
         "interval_months": preference.interval_months if preference else DEFAULT_REMINDER_MONTHS,
     }
-    form = ReminderForm(request.POST or None, initial=initial)
+    form = ReminderForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_reminders(
@@ -164,7 +176,7 @@ def _own_goal(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_new(request):
-    form = GoalForm(request.POST or None)
+    form = GoalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             goal = services.create_goal(actor=request.user, person=request.user, data=form.cleaned_data)
@@ -180,7 +192,7 @@ def goal_new(request):
 @require_http_methods(["GET", "POST"])
 def goal_edit(request, pk):
     goal = _own_goal(request, pk)
-    form = GoalForm(request.POST or None, instance=editable_copy(goal))
+    form = GoalForm(request.POST if request.method == "POST" else None, instance=editable_copy(goal))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_goal(actor=request.user, goal=goal, data=form.cleaned_data)
@@ -206,7 +218,7 @@ def goal_done(request, pk):
 @require_http_methods(["GET", "POST"])
 def step_new(request, pk):
     goal = _own_goal(request, pk)
-    form = StepForm(request.POST or None)
+    form = StepForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_step(actor=request.user, goal=goal, text=form.cleaned_data["text"])
