@@ -1,6 +1,6 @@
 """Recovery capital's part of seed_demo (declared on RecoveryCapitalConfig, after
 the federation's): two years of quarterly BARC-10 assessments, with ONS4 at the
-same sittings, for a few hundred members who said yes to outcome measurement,
+same sittings, for every active member who said yes to outcome measurement (about 180),
 with realistic improvement (slow, uneven, some setbacks) and drop-out. Bulk
 inserts keep it fast. A database that already has assessments is left alone."""
 
@@ -9,7 +9,9 @@ import random
 
 from django.utils import timezone
 
+from recoverynet.accounts.consent import current_wording
 from recoverynet.accounts.models import ConsentPurpose, ConsentRecord
+from recoverynet.accounts.privacy import consented_user_ids
 from recoverynet.federation.models import Membership
 
 from . import scoring
@@ -50,27 +52,36 @@ def load_recoverycapital_demo(demo) -> None:
         Membership.objects.filter(
             network__in=demo.objects["networks"].values(),
             status=Membership.Status.ACTIVE,
-            role=Membership.Role.MEMBER,
         )
         .select_related("network")
         .order_by("user_id", "network_id")
     )
     seen, chosen = set(), []
     for membership in memberships:
-        if membership.user_id not in seen and rng.random() < 0.8:
+        if membership.user_id not in seen:
             seen.add(membership.user_id)
             chosen.append(membership)
-    chosen = chosen[:MAX_MEMBERS]
+    # Those who said yes to outcome measurement; those who never answered are asked (most say yes).
+    ids = [m.user_id for m in chosen]
+    consented = consented_user_ids(ConsentPurpose.OUTCOME_MEASUREMENT, ids)
+    answered = set(
+        ConsentRecord.objects.filter(user_id__in=ids, purpose=ConsentPurpose.OUTCOME_MEASUREMENT).values_list(
+            "user_id", flat=True
+        )
+    )
+    asked = [pk for pk in ids if pk not in answered and rng.random() < 0.85]
     ConsentRecord.objects.bulk_create(
         ConsentRecord(
-            user_id=m.user_id,
+            user_id=pk,
             purpose=ConsentPurpose.OUTCOME_MEASUREMENT,
             granted=True,
-            wording_version="demo",
+            wording_version=current_wording(ConsentPurpose.OUTCOME_MEASUREMENT).version,
             recorded_at=start,
         )
-        for m in chosen
+        for pk in asked
     )
+    consented |= set(asked)
+    chosen = [m for m in chosen if m.user_id in consented][:MAX_MEMBERS]
     planned = []  # (assessment, [answer values], items)
     for membership in chosen:
         level = rng.uniform(2.0, 3.8)  # where they start
