@@ -9,7 +9,10 @@ class RecoveryCapitalConfig(AppConfig):
     demo_loader = "recoverynet.recoverycapital.demo.load_recoverycapital_demo"
     demo_after = ("federation",)
     indicators = "recoverynet.recoverycapital.indicators.INDICATORS"
-    panels = {"profile": ["recoverynet.recoverycapital.panels.profile_journey"]}
+    panels = {
+        "profile": ["recoverynet.recoverycapital.panels.profile_journey"],
+        "manage": ["recoverynet.recoverycapital.panels.manage_index"],
+    }
 
     def ready(self):
         from django.db.models.signals import post_migrate

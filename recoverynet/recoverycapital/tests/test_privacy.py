@@ -120,3 +120,12 @@ def test_nothing_of_a_member_is_on_the_instrument_pages(login, history, world):
     assert "BARC-10" in html and "Not ready" in html
     assert world.users["member"].display_name not in html and "/recovery-capital/assessments/" not in html
     assert Instrument.objects.filter(slug="mirc-28", ready_for_use=False).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [("settlement_host", True), ("network_coordinator", True), ("professional", False)]
+)
+def test_the_manage_page_links_entering_a_questionnaire_with_a_member(login, world, role, shown):
+    response = login(role).get(reverse("federation:manage:index"))
+    url = reverse("recoverycapital:manage:enter_with_member", kwargs={"slug": world.own_network.slug})
+    assert (url in response.content.decode()) is shown
