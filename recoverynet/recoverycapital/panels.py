@@ -19,7 +19,7 @@ def profile_journey(request, user):
     in_progress = Assessment.objects.filter(person=user, completed_at__isnull=True).count()
     return render_to_string(
         "recoverycapital/includes/profile_section.html",
-        {"latest": latest, "in_progress": in_progress},
+        {"journey_latest": latest, "journey_in_progress": in_progress},
         request=request,
     )
 
@@ -39,6 +39,6 @@ def manage_index(request, user):
     coordinates = scoping.is_federation_coordinator(user) or bool(scoping.coordinated_network_ids(user))
     return render_to_string(
         "recoverycapital/manage/includes/index_section.html",
-        {"networks": networks, "coordinates": coordinates},
+        {"assess_networks": networks, "coordinates": coordinates},
         request=request,
     )
