@@ -22,6 +22,11 @@ class RecoveryCapitalConfig(AppConfig):
 
 def _load_shipped_instruments(sender, using="default", **kwargs):
     """BARC-10, MIRC-28 and ONS4 (instruments/*.json) are there once the tables are."""
+    from django.db import connections
+
+    from .models import Instrument
     from .services import load_shipped_instruments
 
+    if using != "default" or Instrument._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back to zero, or another database
     load_shipped_instruments()
