@@ -6,11 +6,13 @@ from recoverynet.accounts.api import views as accounts_api
 from recoverynet.directory.api import views as directory_api
 from recoverynet.federation.api import views as federation_api
 from recoverynet.outcomes.api import views as outcomes_api
+from recoverynet.recoverycapital.api import views as recoverycapital_api
 
 router = DefaultRouter()
 federation_api.register(router)
 accounts_api.register(router)
 directory_api.register(router)
 outcomes_api.register(router)
+recoverycapital_api.register(router)
 
 urlpatterns = router.urls

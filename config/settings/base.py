@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "recoverynet.directory",
     "recoverynet.timebank",
     "recoverynet.outcomes",
+    "recoverynet.recoverycapital",
 ]
 
 MIDDLEWARE = [

@@ -44,13 +44,13 @@ class Expected:
 
 EXPECTED = (
     Expected(
-        "recoverycapital.assessments",
+        "recoverycapital.assessments_completed",
         (1, 4, 9),
         "Recovery capital assessments completed",
         "Recorded by the recovery capital app (BARC-10, MIRC-28) once it is installed.",
     ),
     Expected(
-        "recoverycapital.capital_change",
+        "recoverycapital.recovery_capital_change",
         (1, 4),
         "Change in recovery capital between first and latest assessment",
         "Recorded by the recovery capital app once it is installed.",
@@ -69,7 +69,7 @@ COVERAGE = (
     ("Settlements", ("federation.settlements",)),
     ("Mutual-aid meetings", ("directory.meetings",)),
     ("Members who give back", ("federation.coordinators_and_hosts", "timebank.active_givers")),
-    ("Recovery capital assessments", ("recoverycapital.assessments",)),
+    ("Recovery capital assessments", ("recoverycapital.assessments_completed",)),
 )
 
 

@@ -36,6 +36,9 @@ OPERATIONS = {
     "/api/v1/locations/": {"get"},
     "/api/v1/locations/{uuid}/": {"get"},
     "/api/v1/outcomes/{slug}/": {"get"},
+    "/api/v1/recovery-capital/assessments/": {"get", "post"},
+    "/api/v1/recovery-capital/assessments/{id}/": {"get"},
+    "/api/v1/recovery-capital/assessments/{id}/answers/": {"post"},
 }
 
 

@@ -62,8 +62,10 @@ def test_framework_lists_all_nine_outcomes_and_what_is_not_yet_measured():
     givers = {"federation.coordinators_and_hosts", "timebank.active_givers"}
     assert {i.key for i in framework[2]["indicators"]} >= givers
     assert {i.key for i in framework[6]["indicators"]} >= {"federation.partnerships_public"}
-    # The recovery capital app is not installed on this branch: its figures are not yet measured.
-    assert "recoverycapital.assessments" in {m.key for m in framework[1]["missing"]}
+    # Recovery capital is registered by its app; what no app records yet is listed as not yet measured.
+    assert {i.key for i in framework[1]["indicators"]} >= {"recoverycapital.recovery_capital_change"}
+    assert "federation.givers_in_recovery_share" in {m.key for m in framework[2]["missing"]}
+    assert "recoverycapital.assessments_completed" not in {m.key for o in framework.values() for m in o["missing"]}
 
 
 def test_figures_are_suppressed_over_all_networks(small_world):
@@ -74,10 +76,20 @@ def test_figures_are_suppressed_over_all_networks(small_world):
     assert engaged.rows[other][-1].display == "withheld"  # 8, hidden so the 4 cannot be worked out from 12
     assert engaged.totals[-1].display == "12"
     assert engaged.rows[own][0].display == "0"  # nobody had joined by the end of 2025
-    # Coverage says "not yet measured" for assessments, never "No".
     coverage = {row["network"].pk: row["cells"] for row in figures.coverage()}
-    assert coverage[own][3]["answer"] == NOT_YET_MEASURED
+    assert coverage[own][3]["answer"] == "No"  # no recovery capital assessments in this world
     assert coverage[own][0]["answer"] == "Yes"  # Carlisle Hub
+
+
+def test_coverage_says_not_yet_measured_when_no_app_records_it(small_world, monkeypatch):
+    from recoverynet.outcomes import figures as figures_module
+
+    everything = figures_module.registered()
+    without = {key: i for key, i in everything.items() if not key.startswith("recoverycapital.")}
+    monkeypatch.setattr(figures_module, "registered", lambda: without)
+    coverage = {row["network"].pk: row["cells"] for row in compute(quarters_ending(Q3, 4)).coverage()}
+    # Never "No" for a figure nobody records.
+    assert coverage[small_world.own_network.pk][3]["answer"] == NOT_YET_MEASURED
 
 
 def test_page_query_counts_do_not_grow_with_networks(small_world, login):
