@@ -9,6 +9,8 @@ import random
 
 from django.utils import timezone
 
+from recoverynet.accounts.consent import current_wording
+from recoverynet.accounts.models import ConsentPurpose, ConsentRecord
 from recoverynet.federation.models import Membership
 
 from . import services
@@ -35,6 +37,7 @@ def load_timebank_demo(demo) -> None:
     if Transaction.objects.exists():
         demo.notes.append("Time bank: already has transactions, left as it is (its ledger is never rewritten).")
         return
+    wording = current_wording(ConsentPurpose.TIME_BANK)
     rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not security
     now = timezone.now()
     count = 0
@@ -48,6 +51,23 @@ def load_timebank_demo(demo) -> None:
         accounts = [
             Account.objects.get_or_create(network=network, user=user, kind=Account.Kind.MEMBER)[0] for user in joined
         ]
+        # Each joined with the time bank consent (a person in two networks' time banks agreed once).
+        consented = set(
+            ConsentRecord.objects.filter(purpose=ConsentPurpose.TIME_BANK, user__in=joined).values_list(
+                "user_id", flat=True
+            )
+        )
+        ConsentRecord.objects.bulk_create(
+            ConsentRecord(
+                user=user,
+                purpose=ConsentPurpose.TIME_BANK,
+                granted=True,
+                wording_version=wording.version,
+                recorded_at=now - datetime.timedelta(days=366),
+            )
+            for user in joined
+            if user.pk not in consented
+        )
         if len(accounts) < 2:
             continue
         for _ in range(EXCHANGES_PER_NETWORK):

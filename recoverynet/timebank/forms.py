@@ -77,3 +77,14 @@ class DisputeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what is wrong with this exchange", "max_length": "Keep it to 300 characters"},
     )
+
+
+class JoinForm(forms.Form):
+    consent = forms.BooleanField(
+        label="I agree",
+        error_messages={"required": "To join, tick “I agree” to what joining shares"},
+    )
+
+
+class LeaveForm(forms.Form):
+    """Nothing to fill in: the POST itself is the decision (with its CSRF token)."""

@@ -16,3 +16,7 @@ rules.add_perm("timebank.move_time", holds_account | coordinator)
 rules.add_perm("timebank.reverse_transaction", coordinator)
 rules.add_perm("timebank.set_limits", coordinator)
 rules.add_perm("timebank.open_account", coordinator)
+# obj: an account of (or the) network whose members a coordinator acts for
+rules.add_perm("timebank.record_for_members", coordinator)
+# obj: the network whose time bank figures are read
+rules.add_perm("timebank.view_reports", coordinator)

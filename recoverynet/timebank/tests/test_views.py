@@ -23,7 +23,7 @@ def test_join_record_confirm_and_read_the_statement(world, client_for):
     join_url = reverse("timebank:join", kwargs={"slug": world.own_network.slug})
     assert f'href="{join_url}"' in home
     assert "can choose you, by your display name" in client.get(join_url).content.decode()
-    assert client.post(join_url).status_code == 302
+    assert client.post(join_url, {"consent": "on"}).status_code == 302
     mine = Account.objects.get(user=member, network=world.own_network)
 
     friend = MemberAccountFactory(network=world.own_network, user__display_name="Alex R.")
