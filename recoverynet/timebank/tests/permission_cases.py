@@ -1,6 +1,6 @@
 """Who may use the time bank's pages. An account or exchange someone may not see is "not found"."""
 
-from recoverynet.testing.permissions import LOGIN, Case, roles, signed_in
+from recoverynet.testing.permissions import COORDINATOR_OF_NETWORK, LOGIN, Case, roles, signed_in
 from recoverynet.timebank.factories import MemberAccountFactory
 from recoverynet.timebank.models import Account, Exchange
 
@@ -17,6 +17,15 @@ CASES = {
     "timebank:statement_csv": Case(ACCOUNT_VISIBLE, obj="account"),
     "timebank:exchange_new": Case(ACCOUNT_VISIBLE, obj="account"),
     "timebank:exchange_decide": Case(ACCOUNT_VISIBLE, obj="exchange"),
+    # Only the holder leaves their own account; anyone else's is "not found".
+    "timebank:leave": Case(roles(404, anonymous=LOGIN, member=(200, 404)), obj="account"),
+    # The network's coordinators (and the federation's).
+    "timebank:manage": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "timebank:manage_open_account": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "timebank:manage_record": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "timebank:manage_group": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "timebank:manage_report": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "timebank:manage_report_csv": Case(COORDINATOR_OF_NETWORK, obj="network", post=COORDINATOR_OF_NETWORK),
 }
 
 
