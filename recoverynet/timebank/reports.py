@@ -75,8 +75,10 @@ def _row(network, period, label) -> Row:
         start=period.start,
         hours=indicators.hours_exchanged(networks, period)[network.pk],
         active=indicators.active_members(networks, period)[network.pk],
-        givers=indicators.active_givers(networks, period)[network.pk],
-        receivers=indicators.active_receivers(networks, period)[network.pk],
+        # The indicators count from the ledger's side: an account credited earned hours (its
+        # holder gave help); an account debited spent them (its holder received help).
+        givers=indicators.active_receivers(networks, period)[network.pk],
+        receivers=indicators.active_givers(networks, period)[network.pk],
         reciprocity=indicators.reciprocity_rate(networks, period)[network.pk],
     )
 

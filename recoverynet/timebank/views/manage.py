@@ -174,7 +174,7 @@ class ReportCsv(NetworkMixin, ManageView, DownloadOnPostMixin, View):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "no-store"
         writer = csv.writer(response)
-        writer.writerow(["Month", "Hours credited", "Active members", "Gave time", "Received time", "Reciprocity rate"])
+        writer.writerow(["Month", "Hours credited", "Active members", "Gave help", "Received help", "Reciprocity rate"])
         for row in [*report["months"], report["total"]]:
             shown = row.shown
             writer.writerow(
