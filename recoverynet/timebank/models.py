@@ -230,6 +230,8 @@ class Exchange(models.Model):
     # When the receiver was reminded that it will confirm itself (sent once, never again).
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     auto_confirmed = models.BooleanField(default=False)
+    # One per submitted form or API call: the same key twice records one exchange.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     transaction = models.OneToOneField(
         Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="exchange"
     )

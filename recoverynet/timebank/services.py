@@ -303,37 +303,62 @@ def open_member_account(*, actor, user, network) -> Account:
 # --- Exchanges: the giver records, the receiver confirms or disputes --------------
 
 
-def record_exchange(*, actor, giver: Account, receiver: Account, minutes, description) -> Exchange:
+def record_exchange(
+    *, actor, giver: Account, receiver: Account, minutes, description, idempotency_key=None
+) -> Exchange:
     """The giver (or a coordinator, for a member without internet access) records
-    time given. Nothing moves until the receiver confirms."""
+    time given. Nothing moves until the receiver confirms. The same
+    `idempotency_key` again returns the first exchange, recorded once."""
     require(actor, "timebank.move_time", giver)  # the giver's own account, or their coordinator
     minutes = check_minutes(minutes)
     description = _check_text(description, "description", MAX_DESCRIPTION)
     if not description:
         raise ValidationError({"description": "Say what the time was for, for example “lift to a meeting”."})
+    idempotency_key = _check_key(idempotency_key)
     if giver.pk == receiver.pk:
         raise ValidationError({"receiver": "Choose someone else: an exchange is between two people."})
-    if receiver.network_id != giver.network_id:
+    if receiver.network_id != giver.network_id or receiver.kind != Account.Kind.MEMBER:
         raise ValidationError({"receiver": "Choose a member of the same network's time bank."})
     if not (giver.is_open and receiver.is_open):
         raise ValidationError("This time bank account is closed.", code="closed")
-    exchange = Exchange.objects.create(
-        network=giver.network,
-        giver=giver,
-        receiver=receiver,
-        minutes=minutes,
-        description=description,
-        recorded_by=actor,
-    )
-    audit.record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        instance=exchange,
-        network=giver.network,
-        summary=f"Recorded {format_minutes(minutes)} given",
-    )
-    notifications.exchange_to_confirm(exchange)
-    return exchange
+
+    def same(existing):
+        found = (existing.giver_id, existing.receiver_id, existing.minutes, existing.description)
+        if found != (giver.pk, receiver.pk, minutes, description):
+            raise ValidationError("This form was already sent with other details.", code="idempotency")
+        return existing
+
+    def work():
+        if idempotency_key is not None:
+            existing = Exchange.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return same(existing)
+        exchange = Exchange.objects.create(
+            network=giver.network,
+            giver=giver,
+            receiver=receiver,
+            minutes=minutes,
+            description=description,
+            recorded_by=actor,
+            idempotency_key=idempotency_key,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            instance=exchange,
+            network=giver.network,
+            summary=f"Recorded {format_minutes(minutes)} given",
+        )
+        notifications.exchange_to_confirm(exchange)
+        return exchange
+
+    try:
+        return _retrying(work)
+    except IntegrityError:  # the same key at the same moment: the other request won
+        existing = Exchange.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None:
+            raise
+        return same(existing)
 
 
 def _decide(actor, exchange):
