@@ -35,6 +35,13 @@ OPERATIONS = {
     "/api/v1/services/{slug}/": {"get", "patch"},
     "/api/v1/locations/": {"get"},
     "/api/v1/locations/{uuid}/": {"get"},
+    "/api/v1/timebank-accounts/": {"get"},
+    "/api/v1/timebank-accounts/{id}/": {"get"},
+    "/api/v1/timebank-statement/": {"get"},
+    "/api/v1/timebank-exchanges/": {"get", "post"},
+    "/api/v1/timebank-exchanges/{id}/": {"get"},
+    "/api/v1/timebank-exchanges/{id}/confirm/": {"post"},
+    "/api/v1/timebank-exchanges/{id}/dispute/": {"post"},
 }
 
 
