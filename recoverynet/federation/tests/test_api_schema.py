@@ -37,7 +37,7 @@ OPERATIONS = {
     "/api/v1/locations/{uuid}/": {"get"},
     "/api/v1/timebank-accounts/": {"get"},
     "/api/v1/timebank-accounts/{id}/": {"get"},
-    "/api/v1/timebank-statement/": {"get"},
+    "/api/v1/timebank-accounts/{id}/statement/": {"get"},
     "/api/v1/timebank-exchanges/": {"get", "post"},
     "/api/v1/timebank-exchanges/{id}/": {"get"},
     "/api/v1/timebank-exchanges/{id}/confirm/": {"post"},

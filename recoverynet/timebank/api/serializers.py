@@ -57,10 +57,6 @@ class PostingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StatementQuerySerializer(serializers.Serializer):
-    account = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The account's id.")
-
-
 class ExchangeSerializer(serializers.ModelSerializer):
     """Time one member gave another: recorded by the giver, confirmed or disputed by the receiver."""
 

@@ -8,8 +8,7 @@ disputed, by someone allowed to, answers with it as it stands)."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,7 +16,7 @@ from rest_framework.response import Response
 from recoverynet.core.api import error_responses
 
 from .. import selectors, services
-from ..models import Account, Exchange, Posting
+from ..models import Account, Exchange
 from . import serializers
 
 _ACCOUNTS = Account.objects.select_related("network", "user", "organisation", "settlement", "counterpart")
@@ -48,26 +47,16 @@ class AccountViewSet(viewsets.ReadOnlyModelViewSet):
             return Account.objects.none()
         return visible_accounts(self.request.user).with_balance().order_by("network__name", "kind", "pk")
 
-
-@extend_schema_view(
-    list=extend_schema(
+    @extend_schema(
         summary="An account's statement",
         description="Every movement of time in or out of the account, newest first, with the balance after each.",
-        parameters=[OpenApiParameter("account", int, required=True, description="The account's id.")],
-        responses={200: serializers.PostingSerializer(many=True), **error_responses(400, 403, 404)},
+        responses={200: serializers.PostingSerializer(many=True), **error_responses(403, 404)},
     )
-)
-class StatementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    permission_classes = [permissions.IsAuthenticated]
-    serializer_class = serializers.PostingSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Posting.objects.none()
-        query = serializers.StatementQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        account = get_object_or_404(visible_accounts(self.request.user), pk=query.validated_data["account"])
-        return selectors.statement(account)
+    @action(detail=True, methods=["get"])
+    def statement(self, request, pk=None):
+        account = self.get_object()
+        page = self.paginate_queryset(selectors.statement(account))
+        return self.get_paginated_response(serializers.PostingSerializer(page, many=True).data)
 
 
 _DECIDE_ERRORS = error_responses(400, 403, 404)
@@ -177,5 +166,4 @@ class ExchangeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 def register(router):
     """Register this app's viewsets on the /api/v1/ router."""
     router.register("timebank-accounts", AccountViewSet, basename="timebank-account")
-    router.register("timebank-statement", StatementViewSet, basename="timebank-statement")
     router.register("timebank-exchanges", ExchangeViewSet, basename="timebank-exchange")
