@@ -9,4 +9,7 @@ class TimebankConfig(AppConfig):
     demo_loader = "recoverynet.timebank.demo.load_timebank_demo"
     demo_after = ("federation",)
     indicators = "recoverynet.timebank.indicators.INDICATORS"
-    panels = {"profile": ["recoverynet.timebank.panels.profile_time_bank"]}
+    panels = {
+        "profile": ["recoverynet.timebank.panels.profile_time_bank"],
+        "network_dashboard": ["recoverynet.timebank.panels.network_dashboard"],
+    }

@@ -1,5 +1,6 @@
 """The time bank's sections on other apps' pages (declared on TimebankConfig.panels)."""
 
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 
 from .models import Account, Exchange
@@ -11,4 +12,15 @@ def profile_time_bank(request, user):
     has_account = Account.objects.filter(user=user, kind=Account.Kind.MEMBER).exists()
     return render_to_string(
         "timebank/includes/profile_section.html", {"waiting": waiting, "has_account": has_account}, request=request
+    )
+
+
+def network_dashboard(request, network):
+    """A coordinator's network dashboard: the time bank's disputes and waiting exchanges, with links."""
+    counts = Exchange.objects.filter(network=network).aggregate(
+        disputed=Count("pk", filter=Q(status=Exchange.Status.DISPUTED)),
+        waiting=Count("pk", filter=Q(status=Exchange.Status.RECORDED)),
+    )
+    return render_to_string(
+        "timebank/manage/includes/dashboard_section.html", {"network": network, **counts}, request=request
     )

@@ -231,3 +231,16 @@ def hostile(world, coordinator, eden, client_for):
     MemberAccountFactory(network=world.own_network)
     MemberAccountFactory(network=world.own_network)
     return client_for(coordinator), world, client_for(world.users["member"])
+
+
+def test_the_network_dashboard_shows_the_time_bank(world, coordinator, client_for):
+    giver = MemberAccountFactory(network=world.own_network)
+    receiver = MemberAccountFactory(network=world.own_network)
+    exchange = services.record_exchange(actor=giver.user, giver=giver, receiver=receiver, minutes=5, description="Tea")
+    services.dispute_exchange(actor=receiver.user, exchange=exchange, reason="No")
+    page = client_for(coordinator).get(
+        reverse("federation:manage:network_dashboard", kwargs={"slug": world.own_network.slug})
+    )
+    html = page.content.decode()
+    assert "Time bank" in html and 'govuk-tag--yellow">1<' in html
+    assert reverse("timebank:manage_report", kwargs={"slug": world.own_network.slug}) in html
