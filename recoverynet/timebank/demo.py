@@ -40,7 +40,8 @@ def load_timebank_demo(demo) -> None:
     wording = current_wording(ConsentPurpose.TIME_BANK)
     rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not security
     now = timezone.now()
-    count = 0
+    count = groups = 0
+    group_rng = random.Random(SEED + 1)  # noqa: S311 - its own stream: the exchanges above stay as they were
     for network in sorted(demo.objects["networks"].values(), key=lambda n: n.slug):
         members = list(
             Membership.objects.filter(network=network, status=Membership.Status.ACTIVE)
@@ -86,6 +87,7 @@ def load_timebank_demo(demo) -> None:
             Transaction.objects.filter(pk=exchange.transaction_id).update(created_at=when)
             Exchange.objects.filter(pk=exchange.pk).update(recorded_at=when, decided_at=when)
             count += 1
+        groups += _group_activities(network, accounts, group_rng, now)
     member = Account.objects.filter(user__email=DEMO_MEMBER_EMAIL).select_related("network").first()
     if member is not None:
         others = Account.objects.filter(network=member.network, kind=Account.Kind.MEMBER).exclude(pk=member.pk)
@@ -94,4 +96,35 @@ def load_timebank_demo(demo) -> None:
             services.record_exchange(
                 actor=neighbour.user, giver=neighbour, receiver=member, minutes=60, description="Lift to a meeting"
             )
-    demo.notes.append(f"Time bank: {Account.objects.count()} accounts, {count} confirmed exchanges over a year.")
+    demo.notes.append(
+        f"Time bank: {Account.objects.count()} accounts, {count} confirmed exchanges over a year, "
+        f"{groups} group activities."
+    )
+
+
+GROUP_ACTIVITIES = (("Community clean-up", 200), ("Co-production day at the recovery café", 60))
+
+
+def _group_activities(network, accounts, rng, now) -> int:
+    """The network's first organisation credits two group activities (up to 12 people × 2 h each),
+    recorded by a coordinator of the network."""
+    coordinator = (
+        Membership.objects.filter(
+            network=network, role=Membership.Role.NETWORK_COORDINATOR, status=Membership.Status.ACTIVE
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    organisation = network.organisations.filter(is_active=True).order_by("pk").first()
+    if coordinator is None or organisation is None or len(accounts) < 5:
+        return 0
+    actor = coordinator.user
+    payer = services.open_holder_account(actor=actor, network=network, organisation=organisation)
+    for description, days_ago in GROUP_ACTIVITIES:
+        people = rng.sample(accounts, min(12, len(accounts)))
+        record = services.record_group_activity(
+            actor=actor, payer=payer, credits=[(account, 120) for account in people], description=description
+        )
+        Transaction.objects.filter(pk=record.pk).update(created_at=now - datetime.timedelta(days=days_ago))
+    return len(GROUP_ACTIVITIES)

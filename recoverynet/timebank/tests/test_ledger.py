@@ -294,6 +294,9 @@ def test_the_demo_year_balances_and_loads_once(db):
     load_timebank_demo(demo)
     confirmed = Transaction.objects.filter(kind=Transaction.Kind.EXCHANGE).count()
     assert confirmed > 300
+    groups = Transaction.objects.filter(kind=Transaction.Kind.GROUP_ACTIVITY)
+    assert groups.exists() and all(record.postings.count() > 5 for record in groups)
+    assert Account.objects.filter(kind=Account.Kind.ORGANISATION).exists()
     assert ledger_violations() == []
     dates = Transaction.objects.values_list("created_at", flat=True)
     assert (max(dates) - min(dates)).days > 300  # spread over a year
