@@ -13,7 +13,7 @@ from recoverynet.accounts.consent import current_wording
 from recoverynet.accounts.models import ConsentPurpose, ConsentRecord
 from recoverynet.federation.models import Membership
 
-from . import services
+from . import notifications, services
 from .models import Account, Exchange, Transaction
 
 SEED = 20261203
@@ -34,6 +34,11 @@ DEMO_MEMBER_EMAIL = "demo.member@example.org"
 
 
 def load_timebank_demo(demo) -> None:
+    with notifications.suppressed():  # demo people are never emailed
+        _load(demo)
+
+
+def _load(demo) -> None:
     if Transaction.objects.exists():
         demo.notes.append("Time bank: already has transactions, left as it is (its ledger is never rewritten).")
         return

@@ -4,6 +4,8 @@ exchange will confirm itself (to the receiver). Plain text, display names only,
 a link to the page. Each is sent after the ledger's transaction commits
 (`on_commit`), and a mail server that fails is logged, never undoes the write."""
 
+import contextlib
+import contextvars
 import logging
 from functools import partial
 
@@ -18,6 +20,17 @@ from recoverynet.accounts.privacy import consented_user_ids
 from recoverynet.federation.models import Membership
 
 logger = logging.getLogger(__name__)
+_suppressed = contextvars.ContextVar("timebank_notifications_suppressed", default=False)
+
+
+@contextlib.contextmanager
+def suppressed():
+    """No emails inside this block (the demo loader records a year of exchanges nobody should be emailed about)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
 
 
 def link(name, **kwargs) -> str:
@@ -68,7 +81,8 @@ def _send_safely(*args) -> int:
 
 
 def _on_commit(*args) -> None:
-    transaction.on_commit(partial(_send_safely, *args))
+    if not _suppressed.get():
+        transaction.on_commit(partial(_send_safely, *args))
 
 
 def exchange_to_confirm(exchange) -> None:

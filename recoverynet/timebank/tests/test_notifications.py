@@ -57,3 +57,12 @@ def test_a_failing_mail_server_keeps_the_dispute(pair, monkeypatch, django_captu
         services.dispute_exchange(actor=receiver.user, exchange=exchange, reason="No")
     exchange.refresh_from_db()
     assert exchange.status == Exchange.Status.DISPUTED
+
+
+def test_the_demo_loader_emails_nobody(pair, django_capture_on_commit_callbacks):
+    from recoverynet.timebank import notifications
+
+    giver, receiver = pair
+    with django_capture_on_commit_callbacks(execute=True), notifications.suppressed():
+        services.record_exchange(actor=giver.user, giver=giver, receiver=receiver, minutes=5, description="Tea")
+    assert mail.outbox == []
