@@ -53,7 +53,13 @@ class ExchangeForm(forms.Form):
         },
     )
 
+    # Made when the form is shown: the same form sent twice records one exchange.
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=80, required=False, error_messages={"max_length": "Open the form again"}
+    )
+
     def __init__(self, *args, giver: Account, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.fields["receiver"].queryset = (
             Account.objects.filter(network_id=giver.network_id, kind=Account.Kind.MEMBER, is_open=True)

@@ -129,6 +129,7 @@ def exchange_new(request, pk):
                 receiver=form.cleaned_data["receiver"],
                 minutes=form.cleaned_data["total_minutes"],
                 description=form.cleaned_data["description"],
+                idempotency_key=form.cleaned_data["idempotency_key"] or None,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
