@@ -7,6 +7,7 @@ from recoverynet.directory.api import views as directory_api
 from recoverynet.federation.api import views as federation_api
 from recoverynet.outcomes.api import views as outcomes_api
 from recoverynet.recoverycapital.api import views as recoverycapital_api
+from recoverynet.timebank.api import views as timebank_api
 
 router = DefaultRouter()
 federation_api.register(router)
@@ -14,5 +15,6 @@ accounts_api.register(router)
 directory_api.register(router)
 outcomes_api.register(router)
 recoverycapital_api.register(router)
+timebank_api.register(router)
 
 urlpatterns = router.urls

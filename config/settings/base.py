@@ -238,6 +238,14 @@ SPECTACULAR_SETTINGS = {
 # A nightly feed re-import that would remove more than this share of the feed's meetings
 # is held for a coordinator's review instead of being applied.
 FEED_IMPORT_MAX_REMOVAL_SHARE = env.float("FEED_IMPORT_MAX_REMOVAL_SHARE", default=0.2)
+# The time bank (recoverynet/timebank): an exchange neither confirmed nor disputed this many days
+# after it was recorded is confirmed by `manage.py timebank_auto_confirm` (the receiver is
+# reminded 3 days before); and the hourly rate its reports value an hour of time at (the UK
+# National Living Wage for people 21 and over from April 2026), printed beside the estimate.
+TIMEBANK_AUTO_CONFIRM_DAYS = env.int("TIMEBANK_AUTO_CONFIRM_DAYS", default=14)
+TIMEBANK_SOCIAL_VALUE_HOURLY_RATE_GBP = env.str("TIMEBANK_SOCIAL_VALUE_HOURLY_RATE_GBP", default="12.71")
+# The site's address as people reach it, for links in emails sent outside a request (tasks).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}}
 
 # Content Security Policy (django-csp 4): no inline script or style anywhere.

@@ -37,6 +37,14 @@ CURRENT_WORDING = {
         "When I am referred between a treatment service and the recovery community, the people involved "
         "may share the details needed for the referral.",
     ),
+    # Given on the time bank's join page (and withdrawn by leaving it); see recoverynet/timebank.
+    ConsentPurpose.TIME_BANK: Wording(
+        "2026-12-v1",
+        "If I join a network's time bank, the members I exchange time with and the network's coordinators "
+        "may see my display name and my exchanges with them (how long, what for, when, and whether confirmed "
+        "or disputed), and RecoveryNet may email me about exchanges waiting for my confirmation or disputed. "
+        "My email address and phone number are not shown to other members.",
+    ),
 }
 
 

@@ -104,6 +104,7 @@ class ConsentPurpose(models.TextChoices):
     RESEARCH = "research", "Research"
     STORY_PUBLICATION = "story_publication", "Story publication"
     REFERRAL_SHARING = "referral_sharing", "Referral sharing"
+    TIME_BANK = "time_bank", "Time bank"
 
 
 class ConsentRecord(models.Model):

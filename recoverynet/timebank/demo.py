@@ -9,9 +9,11 @@ import random
 
 from django.utils import timezone
 
+from recoverynet.accounts.consent import current_wording
+from recoverynet.accounts.models import ConsentPurpose, ConsentRecord
 from recoverynet.federation.models import Membership
 
-from . import services
+from . import notifications, services
 from .models import Account, Exchange, Transaction
 
 SEED = 20261203
@@ -32,13 +34,20 @@ DEMO_MEMBER_EMAIL = "demo.member@example.org"
 
 
 def load_timebank_demo(demo) -> None:
+    with notifications.suppressed():  # demo people are never emailed
+        _load(demo)
+
+
+def _load(demo) -> None:
     if Transaction.objects.exists():
         demo.notes.append("Time bank: already has transactions, left as it is (its ledger is never rewritten).")
         load_offers_demo(demo)
         return
+    wording = current_wording(ConsentPurpose.TIME_BANK)
     rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not security
     now = timezone.now()
-    count = 0
+    count = groups = 0
+    group_rng = random.Random(SEED + 1)  # noqa: S311 - its own stream: the exchanges above stay as they were
     for network in sorted(demo.objects["networks"].values(), key=lambda n: n.slug):
         members = list(
             Membership.objects.filter(network=network, status=Membership.Status.ACTIVE)
@@ -49,6 +58,23 @@ def load_timebank_demo(demo) -> None:
         accounts = [
             Account.objects.get_or_create(network=network, user=user, kind=Account.Kind.MEMBER)[0] for user in joined
         ]
+        # Each joined with the time bank consent (a person in two networks' time banks agreed once).
+        consented = set(
+            ConsentRecord.objects.filter(purpose=ConsentPurpose.TIME_BANK, user__in=joined).values_list(
+                "user_id", flat=True
+            )
+        )
+        ConsentRecord.objects.bulk_create(
+            ConsentRecord(
+                user=user,
+                purpose=ConsentPurpose.TIME_BANK,
+                granted=True,
+                wording_version=wording.version,
+                recorded_at=now - datetime.timedelta(days=366),
+            )
+            for user in joined
+            if user.pk not in consented
+        )
         if len(accounts) < 2:
             continue
         for _ in range(EXCHANGES_PER_NETWORK):
@@ -67,6 +93,7 @@ def load_timebank_demo(demo) -> None:
             Transaction.objects.filter(pk=exchange.transaction_id).update(created_at=when)
             Exchange.objects.filter(pk=exchange.pk).update(recorded_at=when, decided_at=when)
             count += 1
+        groups += _group_activities(network, accounts, group_rng, now)
     member = Account.objects.filter(user__email=DEMO_MEMBER_EMAIL).select_related("network").first()
     if member is not None:
         others = Account.objects.filter(network=member.network, kind=Account.Kind.MEMBER).exclude(pk=member.pk)
@@ -75,7 +102,10 @@ def load_timebank_demo(demo) -> None:
             services.record_exchange(
                 actor=neighbour.user, giver=neighbour, receiver=member, minutes=60, description="Lift to a meeting"
             )
-    demo.notes.append(f"Time bank: {Account.objects.count()} accounts, {count} confirmed exchanges over a year.")
+    demo.notes.append(
+        f"Time bank: {Account.objects.count()} accounts, {count} confirmed exchanges over a year, "
+        f"{groups} group activities."
+    )
     load_offers_demo(demo)
 
 
@@ -158,3 +188,31 @@ def load_offers_demo(demo) -> None:
             )
         posts += len(made)
     demo.notes.append(f"Time bank: {posts} offers and requests, some answered, one agreed in each network.")
+
+
+GROUP_ACTIVITIES = (("Community clean-up", 200), ("Co-production day at the recovery café", 60))
+
+
+def _group_activities(network, accounts, rng, now) -> int:
+    """The network's first organisation credits two group activities (up to 12 people × 2 h each),
+    recorded by a coordinator of the network."""
+    coordinator = (
+        Membership.objects.filter(
+            network=network, role=Membership.Role.NETWORK_COORDINATOR, status=Membership.Status.ACTIVE
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    organisation = network.organisations.filter(is_active=True).order_by("pk").first()
+    if coordinator is None or organisation is None or len(accounts) < 5:
+        return 0
+    actor = coordinator.user
+    payer = services.open_holder_account(actor=actor, network=network, organisation=organisation)
+    for description, days_ago in GROUP_ACTIVITIES:
+        people = rng.sample(accounts, min(12, len(accounts)))
+        record = services.record_group_activity(
+            actor=actor, payer=payer, credits=[(account, 120) for account in people], description=description
+        )
+        Transaction.objects.filter(pk=record.pk).update(created_at=now - datetime.timedelta(days=days_ago))
+    return len(GROUP_ACTIVITIES)

@@ -1,5 +1,7 @@
 """Forms of the time bank's pages; their cleaned data goes to timebank.services."""
 
+import uuid
+
 from django import forms
 
 from .models import MAX_TRANSFER_MINUTES, Account
@@ -51,7 +53,13 @@ class ExchangeForm(forms.Form):
         },
     )
 
+    # Made when the form is shown: the same form sent twice records one exchange.
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=80, required=False, error_messages={"max_length": "Open the form again"}
+    )
+
     def __init__(self, *args, giver: Account, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.fields["receiver"].queryset = (
             Account.objects.filter(network_id=giver.network_id, kind=Account.Kind.MEMBER, is_open=True)
@@ -220,3 +228,207 @@ class CloseReportForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = Report.Outcome.choices
+
+
+class JoinForm(forms.Form):
+    consent = forms.BooleanField(
+        label="I agree",
+        error_messages={"required": "To join, tick “I agree” to what joining shares"},
+    )
+
+
+class LeaveForm(forms.Form):
+    """Nothing to fill in: the POST itself is the decision (with its CSRF token)."""
+
+
+# --- Coordinators' forms (manage pages) ----------------------------------------------
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, account):
+        return account.user.display_name
+
+
+class MembersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, account):
+        return account.user.display_name
+
+
+class HolderAccountChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, account):
+        holder = account.organisation or account.settlement
+        return f"{holder.name} ({account.get_kind_display().lower()})"
+
+
+def member_accounts(network):
+    return (
+        Account.objects.filter(network=network, kind=Account.Kind.MEMBER, is_open=True)
+        .select_related("user")
+        .order_by("user__display_name", "pk")
+    )
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+class IdempotentForm(forms.Form):
+    """A hidden key made when the form is shown: the same form sent twice is applied once."""
+
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=80,
+        error_messages={"required": "This form has expired: open it again", "max_length": "Open the form again"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", new_idempotency_key())
+        super().__init__(*args, **kwargs)
+
+
+def _duration_fields(prefix_label=""):
+    hours = forms.IntegerField(
+        label=f"{prefix_label}Hours",
+        min_value=0,
+        max_value=MAX_TRANSFER_MINUTES // 60,
+        required=False,
+        error_messages={
+            "invalid": "Enter hours as a whole number, like 2",
+            "min_value": "Hours cannot be less than 0",
+            "max_value": f"At most {MAX_TRANSFER_MINUTES // 60} hours",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+    minutes = forms.IntegerField(
+        label="Minutes",
+        min_value=0,
+        max_value=59,
+        required=False,
+        error_messages={
+            "invalid": "Enter minutes as a whole number, like 30",
+            "min_value": "Minutes cannot be less than 0",
+            "max_value": "Enter minutes from 0 to 59",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+    return hours, minutes
+
+
+def _total_minutes(form, cleaned, message):
+    total = (cleaned.get("hours") or 0) * 60 + (cleaned.get("minutes") or 0)
+    if "hours" not in form.errors and "minutes" not in form.errors and total <= 0:
+        form.add_error("hours", message)
+    cleaned["total_minutes"] = total
+    return cleaned
+
+
+class OfflineExchangeForm(IdempotentForm):
+    """A coordinator records, and confirms at once, an exchange between two members without internet access."""
+
+    giver = MemberChoiceField(
+        label="Who gave the time?",
+        queryset=Account.objects.none(),
+        empty_label="Choose a member",
+        error_messages={"required": "Choose who gave the time", "invalid_choice": "Choose a member from the list"},
+    )
+    receiver = MemberChoiceField(
+        label="Who received it?",
+        queryset=Account.objects.none(),
+        empty_label="Choose a member",
+        error_messages={"required": "Choose who received the time", "invalid_choice": "Choose a member from the list"},
+    )
+    hours, minutes = _duration_fields()
+    description = forms.CharField(
+        label="What was it for?",
+        max_length=200,
+        error_messages={"required": "Say what the time was for", "max_length": "Keep it to 200 characters or fewer"},
+    )
+    note = forms.CharField(
+        label="How do you know?",
+        help_text="For example, both told you at the drop-in. Coordinators see this note.",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say how you know about this exchange", "max_length": "Keep it to 300 characters"},
+    )
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["giver"].queryset = member_accounts(network)
+        self.fields["receiver"].queryset = member_accounts(network)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("giver") is not None and cleaned.get("giver") == cleaned.get("receiver"):
+            self.add_error("receiver", "Choose someone else: an exchange is between two people")
+        return _total_minutes(self, cleaned, "Enter how long, for example 1 hour 30 minutes")
+
+
+class GroupActivityForm(IdempotentForm):
+    """One activity, one payer, the same time credited to each member who took part."""
+
+    payer = HolderAccountChoiceField(
+        label="Who credits the time?",
+        help_text="An organisation's or a settlement's time bank account.",
+        queryset=Account.objects.none(),
+        empty_label="Choose an account",
+        error_messages={"required": "Choose who credits the time", "invalid_choice": "Choose an account from the list"},
+    )
+    description = forms.CharField(
+        label="What was the activity?",
+        help_text="For example, community clean-up at the park.",
+        max_length=200,
+        error_messages={"required": "Say what the activity was", "max_length": "Keep it to 200 characters or fewer"},
+    )
+    hours, minutes = _duration_fields("Time for each person: ")
+    members = MembersField(
+        label="Who took part?",
+        queryset=Account.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one member who took part",
+            "invalid_choice": "Choose members from the list",
+            "invalid_pk_value": "Choose members from the list",
+            "invalid_list": "Choose members from the list",
+        },
+    )
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payer"].queryset = (
+            Account.objects.filter(
+                network=network, kind__in=(Account.Kind.ORGANISATION, Account.Kind.SETTLEMENT), is_open=True
+            )
+            .select_related("organisation", "settlement")
+            .order_by("kind", "pk")
+        )
+        self.fields["members"].queryset = member_accounts(network)
+
+    def clean(self):
+        return _total_minutes(self, super().clean(), "Enter how long each person gave, for example 2 hours")
+
+
+class HolderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class OpenHolderAccountForm(forms.Form):
+    holder = forms.ChoiceField(
+        label="Whose account?",
+        error_messages={"required": "Choose an organisation or a settlement", "invalid_choice": "Choose from the list"},
+    )
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = network.organisations.filter(is_active=True).order_by("name")
+        settlements = network.settlements.filter(is_active=True).order_by("name")
+        self.holders = {f"organisation-{o.pk}": ("organisation", o) for o in organisations}
+        self.holders |= {f"settlement-{s.pk}": ("settlement", s) for s in settlements}
+        self.fields["holder"].choices = [("", "Choose one")] + [
+            (key, f"{obj.name} ({'organisation' if kind == 'organisation' else 'settlement'})")
+            for key, (kind, obj) in self.holders.items()
+        ]
+
+    def clean_holder(self):
+        kind, obj = self.holders[self.cleaned_data["holder"]]
+        return {kind: obj}

@@ -37,9 +37,10 @@ def hours_exchanged(networks, period):
 
 
 def active_givers(networks, period):
+    """Members who gave help: their account was credited (an hour given earns an hour)."""
     rows = (
         _postings(networks, period)
-        .filter(PEOPLE, amount__lt=0)
+        .filter(PEOPLE, amount__gt=0)
         .values("account__network_id")
         .annotate(n=Count("account", distinct=True))
     )
@@ -47,9 +48,10 @@ def active_givers(networks, period):
 
 
 def active_receivers(networks, period):
+    """Members who received help: their account was debited (they spent hours)."""
     rows = (
         _postings(networks, period)
-        .filter(PEOPLE, amount__gt=0)
+        .filter(PEOPLE, amount__lt=0)
         .values("account__network_id")
         .annotate(n=Count("account", distinct=True))
     )
@@ -101,8 +103,11 @@ INDICATORS = (
     Indicator(
         key="timebank.active_givers",
         outcomes=(2,),
-        name="Members who gave time",
-        definition="Members whose time bank account gave time at least once in the period.",
+        name="Members who gave help",
+        definition=(
+            "Members who gave help at least once in the period: their time bank account was credited with the "
+            "hours they gave (an exchange they recorded and the other person confirmed, or a group activity)."
+        ),
         unit="people",
         period="quarter",
         source=SOURCE,
@@ -111,8 +116,10 @@ INDICATORS = (
     Indicator(
         key="timebank.active_receivers",
         outcomes=(2,),
-        name="Members who received time",
-        definition="Members whose time bank account received time at least once in the period.",
+        name="Members who received help",
+        definition=(
+            "Members who received help at least once in the period: their time bank account paid for it in hours."
+        ),
         unit="people",
         period="quarter",
         source=SOURCE,
@@ -122,7 +129,7 @@ INDICATORS = (
         key="timebank.active_members",
         outcomes=(2,),
         name="Members active in the time bank",
-        definition="Members who gave or received time at least once in the period.",
+        definition="Members who gave or received help at least once in the period.",
         unit="people",
         period="quarter",
         source=SOURCE,
@@ -132,7 +139,7 @@ INDICATORS = (
         key="timebank.reciprocity_rate",
         outcomes=(2,),
         name="Reciprocity rate",
-        definition="Of the members active in the period, the share who both gave and received time.",
+        definition="Of the members active in the period, the share who both gave and received help.",
         unit="%",
         period="quarter",
         source=SOURCE,

@@ -225,6 +225,13 @@ class Exchange(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     dispute_reason = models.CharField(max_length=300, blank=True)
+    # A coordinator recording for members without internet access says how they know.
+    coordinator_note = models.CharField(max_length=300, blank=True)
+    # When the receiver was reminded that it will confirm itself (sent once, never again).
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    auto_confirmed = models.BooleanField(default=False)
+    # One per submitted form or API call: the same key twice records one exchange.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     transaction = models.OneToOneField(
         Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="exchange"
     )
@@ -232,16 +239,17 @@ class Exchange(models.Model):
     personal_data = PersonalData(
         owner="recorded_by",
         on_erase=ANONYMISE,  # the record stays for the ledger; what they wrote goes
-        fields=("description", "dispute_reason"),
+        fields=("description", "dispute_reason", "coordinator_note"),
         export=("minutes", "description", "status", "recorded_at"),
         section="timebank_exchanges",
         description="time bank exchanges you recorded",
-        free_text=("description", "dispute_reason"),
+        free_text=("description", "dispute_reason", "coordinator_note"),
     )
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(minutes__gt=0), name="timebank_exchange_minutes_positive")]
+        indexes = [models.Index(fields=["status", "recorded_at"], name="timebank_exchange_waiting")]
 
     def __str__(self):
         return self.audit_repr()

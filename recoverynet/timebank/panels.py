@@ -1,5 +1,6 @@
 """The time bank's sections on other apps' pages (declared on TimebankConfig.panels)."""
 
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 
 from .models import Account, Exchange
@@ -15,13 +16,19 @@ def profile_time_bank(request, user):
 
 
 def network_dashboard(request, network):
-    """A coordinator's network dashboard: open time bank reports and vetted members, with links."""
+    """A coordinator's network dashboard: the time bank's disputes and waiting exchanges, open
+    reports and vetted members, with links."""
     from .models import Report, Vetting
 
+    counts = Exchange.objects.filter(network=network).aggregate(
+        disputed=Count("pk", filter=Q(status=Exchange.Status.DISPUTED)),
+        waiting=Count("pk", filter=Q(status=Exchange.Status.RECORDED)),
+    )
     return render_to_string(
-        "timebank/includes/dashboard_section.html",
+        "timebank/manage/includes/dashboard_section.html",
         {
             "network": network,
+            **counts,
             "open_reports": Report.objects.filter(network=network, status=Report.Status.OPEN).count(),
             "vetted": Vetting.objects.filter(network=network).count(),
         },

@@ -34,3 +34,7 @@ rules.add_perm("timebank.change_post", posted)
 rules.add_perm("timebank.moderate", coordinator)
 # obj: the network whose coordinators mark members vetted
 rules.add_perm("timebank.vet_members", coordinator)
+# obj: an account of (or the) network whose members a coordinator acts for
+rules.add_perm("timebank.record_for_members", coordinator)
+# obj: the network whose time bank figures are read
+rules.add_perm("timebank.view_reports", coordinator)

@@ -5,20 +5,26 @@ account's floor and ceiling after the change, and writes the transaction, its
 postings and the audit entry together, or nothing. A deadlock or
 serialization failure is retried a few times, never shown as a 500."""
 
+import datetime
 import random
 import time
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from recoverynet.accounts import services as accounts_services
+from recoverynet.accounts.consent import current_wording
+from recoverynet.accounts.models import ConsentPurpose, ConsentRecord
 from recoverynet.core import audit
 from recoverynet.core.models import AuditEntry
 from recoverynet.core.services import require
 from recoverynet.federation.models import Membership
 
+from . import notifications
 from .models import MAX_TRANSFER_MINUTES, Account, Exchange, Posting, Transaction, format_minutes
 
 RETRIES = 6
@@ -297,41 +303,74 @@ def open_member_account(*, actor, user, network) -> Account:
 # --- Exchanges: the giver records, the receiver confirms or disputes --------------
 
 
-def record_exchange(*, actor, giver: Account, receiver: Account, minutes, description) -> Exchange:
+def record_exchange(
+    *, actor, giver: Account, receiver: Account, minutes, description, idempotency_key=None
+) -> Exchange:
     """The giver (or a coordinator, for a member without internet access) records
-    time given. Nothing moves until the receiver confirms."""
+    time given. Nothing moves until the receiver confirms. The same
+    `idempotency_key` again returns the first exchange, recorded once."""
     require(actor, "timebank.move_time", giver)  # the giver's own account, or their coordinator
-    return _new_exchange(actor=actor, giver=giver, receiver=receiver, minutes=minutes, description=description)
+    return _new_exchange(
+        actor=actor,
+        giver=giver,
+        receiver=receiver,
+        minutes=minutes,
+        description=description,
+        idempotency_key=idempotency_key,
+    )
 
 
-def _new_exchange(*, actor, giver: Account, receiver: Account, minutes, description) -> Exchange:
+def _new_exchange(*, actor, giver: Account, receiver: Account, minutes, description, idempotency_key=None) -> Exchange:
     """An exchange waiting for the receiver, once the caller has checked who may record it."""
     minutes = check_minutes(minutes)
     description = _check_text(description, "description", MAX_DESCRIPTION)
     if not description:
         raise ValidationError({"description": "Say what the time was for, for example “lift to a meeting”."})
+    idempotency_key = _check_key(idempotency_key)
     if giver.pk == receiver.pk:
         raise ValidationError({"receiver": "Choose someone else: an exchange is between two people."})
-    if receiver.network_id != giver.network_id:
+    if receiver.network_id != giver.network_id or receiver.kind != Account.Kind.MEMBER:
         raise ValidationError({"receiver": "Choose a member of the same network's time bank."})
     if not (giver.is_open and receiver.is_open):
         raise ValidationError("This time bank account is closed.", code="closed")
-    exchange = Exchange.objects.create(
-        network=giver.network,
-        giver=giver,
-        receiver=receiver,
-        minutes=minutes,
-        description=description,
-        recorded_by=actor,
-    )
-    audit.record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        instance=exchange,
-        network=giver.network,
-        summary=f"Recorded {format_minutes(minutes)} given",
-    )
-    return exchange
+
+    def same(existing):
+        found = (existing.giver_id, existing.receiver_id, existing.minutes, existing.description)
+        if found != (giver.pk, receiver.pk, minutes, description):
+            raise ValidationError("This form was already sent with other details.", code="idempotency")
+        return existing
+
+    def work():
+        if idempotency_key is not None:
+            existing = Exchange.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return same(existing)
+        exchange = Exchange.objects.create(
+            network=giver.network,
+            giver=giver,
+            receiver=receiver,
+            minutes=minutes,
+            description=description,
+            recorded_by=actor,
+            idempotency_key=idempotency_key,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            instance=exchange,
+            network=giver.network,
+            summary=f"Recorded {format_minutes(minutes)} given",
+        )
+        notifications.exchange_to_confirm(exchange)
+        return exchange
+
+    try:
+        return _retrying(work)
+    except IntegrityError:  # the same key at the same moment: the other request won
+        existing = Exchange.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None:
+            raise
+        return same(existing)
 
 
 def _decide(actor, exchange):
@@ -339,6 +378,25 @@ def _decide(actor, exchange):
         require(actor, "timebank.reverse_transaction", exchange.receiver)  # coordinators decide for members offline
     if exchange.status != Exchange.Status.RECORDED:
         raise ValidationError("This exchange has already been decided.", code="decided")
+
+
+def _confirm_locked(actor, locked: Exchange, summary="Confirmed", auto=False) -> Exchange:
+    """Inside a transaction, with the exchange row locked and still waiting: move the time."""
+    legs = [(locked.receiver, -locked.minutes), (locked.giver, locked.minutes)]
+    record = _post(
+        actor=actor,
+        legs=legs,
+        kind=Transaction.Kind.EXCHANGE,
+        description=locked.description,
+        network=locked.network,
+    )
+    locked.status, locked.transaction, locked.decided_at = Exchange.Status.CONFIRMED, record, timezone.now()
+    locked.auto_confirmed = auto
+    locked.save(update_fields=["status", "transaction", "decided_at", "auto_confirmed"])
+    audit.record(
+        actor=actor, action=AuditEntry.Action.APPROVE, instance=locked, network=locked.network, summary=summary
+    )
+    return locked
 
 
 def confirm_exchange(*, actor, exchange: Exchange) -> Exchange:
@@ -349,24 +407,7 @@ def confirm_exchange(*, actor, exchange: Exchange) -> Exchange:
         locked = Exchange.objects.select_for_update().get(pk=exchange.pk)
         if locked.status != Exchange.Status.RECORDED:
             raise ValidationError("This exchange has already been decided.", code="decided")
-        legs = [(locked.receiver, -locked.minutes), (locked.giver, locked.minutes)]
-        record = _post(
-            actor=actor,
-            legs=legs,
-            kind=Transaction.Kind.EXCHANGE,
-            description=locked.description,
-            network=locked.network,
-        )
-        locked.status, locked.transaction, locked.decided_at = Exchange.Status.CONFIRMED, record, timezone.now()
-        locked.save(update_fields=["status", "transaction", "decided_at"])
-        audit.record(
-            actor=actor,
-            action=AuditEntry.Action.APPROVE,
-            instance=locked,
-            network=locked.network,
-            summary="Confirmed",
-        )
-        return locked
+        return _confirm_locked(actor, locked)
 
     return _retrying(work)
 
@@ -387,6 +428,7 @@ def dispute_exchange(*, actor, exchange: Exchange, reason) -> Exchange:
         audit.record(
             actor=actor, action=AuditEntry.Action.DECLINE, instance=locked, network=locked.network, summary="Disputed"
         )
+        notifications.exchange_disputed(locked)
         return locked
 
     return _retrying(work)
@@ -631,6 +673,58 @@ def agree_response(*, actor, response, minutes, description="") -> Exchange:
     return _retrying(work)
 
 
+# --- Joining and leaving, with consent -------------------------------------------
+
+LEAVING_RULES = (
+    "Your balance stays on the ledger as it is: hours are never deleted or written off, whether you are owed "
+    "time or owe it.",
+    "While your account is closed no time moves in or out of it, and exchanges waiting for a decision cannot be "
+    "confirmed (they are not confirmed automatically either).",
+    "If you join again, the same account reopens with the same balance.",
+)
+
+
+def join_time_bank(*, actor, user, network, consent) -> Account:
+    """A member joins their network's time bank, agreeing to what joining shares
+    (ConsentPurpose.TIME_BANK, recorded with the wording version they saw).
+    Joining again reopens the account they had, with its balance."""
+    if getattr(actor, "pk", None) != user.pk:
+        raise PermissionDenied("Only the person themselves can join a time bank.")
+    if consent is not True:
+        raise ValidationError({"consent": "To join, agree to what joining shares."}, code="consent")
+    if not Membership.objects.filter(user=user, network=network, status=Membership.Status.ACTIVE).exists():
+        raise ValidationError("Only members of this network can join its time bank.", code="not_member")
+    version = current_wording(ConsentPurpose.TIME_BANK).version
+
+    def work():
+        accounts_services.record_consents(actor=actor, user=user, decisions={ConsentPurpose.TIME_BANK: True})
+        account = Account.objects.select_for_update().filter(network=network, user=user).first()
+        if account is None:
+            account = Account.objects.create(network=network, user=user, kind=Account.Kind.MEMBER)
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.CREATE,
+                instance=account,
+                network=network,
+                changes={"consent_wording_version": [None, version]},
+                summary="Joined, with consent",
+            )
+        elif not account.is_open:
+            account.is_open = True
+            account.save(update_fields=["is_open"])
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.UPDATE,
+                instance=account,
+                network=network,
+                changes={"is_open": [False, True], "consent_wording_version": [None, version]},
+                summary="Joined again, with consent: the account reopened with its balance",
+            )
+        return account
+
+    return _retrying(work)
+
+
 def set_vetted(*, actor, user, network, vetted: bool) -> bool:
     """A coordinator marks a member of their network vetted (or not). Says whether anything changed."""
     from .models import Vetting
@@ -736,3 +830,311 @@ def close_report(*, actor, report, outcome, note="") -> dict:
         "closed_at": timezone.now(),
     }
     return update_instance(actor=actor, instance=report, data=data, network=report.network, summary="Closed")
+
+
+def _close(actor, account, summary) -> Account:
+    locked = _lock([account.pk])[account.pk]
+    if not locked.is_open:
+        return locked
+    balance = _balances([account.pk]).get(account.pk, 0)
+    locked.is_open = False
+    locked.save(update_fields=["is_open"])
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        instance=locked,
+        network=locked.network,
+        changes={"is_open": [True, False], "balance_kept": [None, balance]},
+        summary=f"{summary}; balance of {format_minutes(balance)} kept",
+    )
+    return locked
+
+
+def leave_time_bank(*, actor, account: Account) -> Account:
+    """The holder leaves: the account closes (LEAVING_RULES) and, when it was
+    their last open time bank account, their time bank consent is withdrawn."""
+    if account.kind != Account.Kind.MEMBER or account.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied("Only the account's holder can leave the time bank.")
+
+    def work():
+        locked = _close(actor, account, "Left the time bank")
+        still_in = Account.objects.filter(user_id=locked.user_id, kind=Account.Kind.MEMBER, is_open=True).exists()
+        if not still_in:
+            accounts_services.record_consents(actor=actor, user=actor, decisions={ConsentPurpose.TIME_BANK: False})
+        return locked
+
+    return _retrying(work)
+
+
+def consent_withdrawn_user_ids(user_ids) -> set:
+    """Of `user_ids`, those whose latest time bank consent is a "no" (withdrawn,
+    say, on their privacy page). Accounts opened before consent was asked have no record."""
+    latest = {}
+    rows = (
+        ConsentRecord.objects.filter(user_id__in=user_ids, purpose=ConsentPurpose.TIME_BANK)
+        .order_by("user_id", "-recorded_at", "-id")
+        .values_list("user_id", "granted")
+    )
+    for user_id, granted in rows:
+        latest.setdefault(user_id, granted)
+    return {user_id for user_id, granted in latest.items() if not granted}
+
+
+def close_accounts_without_consent() -> int:
+    """Close (as the system) open member accounts whose holder withdrew their time bank consent elsewhere."""
+    open_accounts = Account.objects.filter(kind=Account.Kind.MEMBER, is_open=True)
+    withdrawn = consent_withdrawn_user_ids(open_accounts.values("user_id"))
+    closed = 0
+    for account in open_accounts.filter(user_id__in=withdrawn).order_by("pk"):
+        _retrying(lambda account=account: _close(None, account, "Closed: the member withdrew their consent"))
+        closed += 1
+    return closed
+
+
+# --- Automatic confirmation -------------------------------------------------------
+
+REMINDER_NOTICE_DAYS = 3
+
+
+def auto_confirm_days() -> int:
+    return max(int(settings.TIMEBANK_AUTO_CONFIRM_DAYS), 1)
+
+
+def auto_confirm_due(*, now=None) -> dict:
+    """What the daily task does, as the system (no person):
+
+    1. reminds, once, each receiver of an exchange waiting REMINDER_NOTICE_DAYS
+       before it would confirm itself (N − 3 days after it was recorded);
+    2. confirms each exchange waiting N days (TIMEBANK_AUTO_CONFIRM_DAYS) whose
+       receiver was reminded at least 3 days before (a reminder the task sent
+       late still gives its full notice); disputed and decided ones are never touched.
+
+    Each exchange is handled in its own transaction with its row locked and its
+    state checked again, so two runs at once, or a second run, do nothing twice.
+    An exchange that cannot be confirmed (a closed account, a limit) is left
+    waiting for the people and their coordinators."""
+    now = now or timezone.now()
+    days = auto_confirm_days()
+    notice = datetime.timedelta(days=min(REMINDER_NOTICE_DAYS, days))
+    waiting = Exchange.objects.filter(status=Exchange.Status.RECORDED)
+    result = {"reminded": 0, "confirmed": 0, "held": 0, "closed": close_accounts_without_consent()}
+    remind_ids = waiting.filter(
+        reminder_sent_at__isnull=True, recorded_at__lte=now - datetime.timedelta(days=days) + notice
+    ).values_list("pk", flat=True)
+    for pk in list(remind_ids.order_by("pk")):
+        result["reminded"] += _retrying(lambda pk=pk: _remind(pk, now, days, notice))
+    confirm_ids = waiting.filter(
+        recorded_at__lte=now - datetime.timedelta(days=days), reminder_sent_at__lte=now - notice
+    ).values_list("pk", flat=True)
+    for pk in list(confirm_ids.order_by("pk")):
+        try:
+            result["confirmed"] += _retrying(lambda pk=pk: _auto_confirm(pk, days))
+        except ValidationError:
+            result["held"] += 1
+    return result
+
+
+def _remind(pk, now, days, notice) -> int:
+    locked = Exchange.objects.select_for_update().filter(pk=pk).first()
+    if locked is None or locked.status != Exchange.Status.RECORDED or locked.reminder_sent_at is not None:
+        return 0
+    locked.reminder_sent_at = now
+    locked.save(update_fields=["reminder_sent_at"])
+    confirms_on = max(locked.recorded_at + datetime.timedelta(days=days), now + notice)
+    audit.record(
+        actor=None,
+        action=AuditEntry.Action.UPDATE,
+        instance=locked,
+        network=locked.network,
+        changes={"reminder_sent_at": [None, now.isoformat()]},
+        summary="Reminded the receiver that it confirms itself soon",
+    )
+    notifications.auto_confirm_reminder(locked, confirms_on)
+    return 1
+
+
+def _auto_confirm(pk, days) -> int:
+    locked = Exchange.objects.select_for_update().filter(pk=pk).first()
+    if locked is None or locked.status != Exchange.Status.RECORDED:
+        return 0
+    _confirm_locked(None, locked, summary=f"Confirmed automatically after {days} days", auto=True)
+    return 1
+
+
+# --- Coordinators: members without internet access, group activities, holders ----
+
+MAX_GROUP_SIZE = 200
+
+
+def _check_key(idempotency_key):
+    if idempotency_key is None:
+        return None
+    return _check_text(idempotency_key, "idempotency_key", MAX_IDEMPOTENCY_KEY) or None
+
+
+def record_for_members(*, actor, giver: Account, receiver: Account, minutes, description, note, idempotency_key=None):
+    """A coordinator records an exchange for two members without internet access:
+    they act for both sides, so it is recorded and confirmed at once, with a note
+    saying how they know (audited with the coordinator as the actor)."""
+    require(actor, "timebank.record_for_members", giver)
+    require(actor, "timebank.record_for_members", receiver)
+    minutes = check_minutes(minutes)
+    description = _check_text(description, "description", MAX_DESCRIPTION)
+    if not description:
+        raise ValidationError({"description": "Say what the time was for, for example “lift to a meeting”."})
+    note = _check_text(note, "note", MAX_REASON)
+    if not note:
+        raise ValidationError({"note": "Say how you know, for example “both told me at the drop-in on Tuesday”."})
+    idempotency_key = _check_key(idempotency_key)
+    if giver.pk == receiver.pk:
+        raise ValidationError({"receiver": "Choose someone else: an exchange is between two people."})
+    kinds = {giver.kind, receiver.kind}
+    if giver.network_id != receiver.network_id or kinds != {Account.Kind.MEMBER}:
+        raise ValidationError({"receiver": "Choose two members of the same network's time bank."})
+
+    def work():
+        if idempotency_key is not None:
+            existing = Transaction.objects.filter(idempotency_key=idempotency_key).select_related("exchange").first()
+            if existing is not None:
+                exchange = getattr(existing, "exchange", None)
+                same = exchange is not None and (exchange.giver_id, exchange.receiver_id, exchange.minutes) == (
+                    giver.pk,
+                    receiver.pk,
+                    minutes,
+                )
+                if not same:
+                    raise ValidationError("This form was already sent with other details.", code="idempotency")
+                return exchange
+        exchange = Exchange.objects.create(
+            network=giver.network,
+            giver=giver,
+            receiver=receiver,
+            minutes=minutes,
+            description=description,
+            coordinator_note=note,
+            recorded_by=actor,
+        )
+        record = _post(
+            actor=actor,
+            legs=[(receiver, -minutes), (giver, minutes)],
+            kind=Transaction.Kind.EXCHANGE,
+            description=description,
+            idempotency_key=idempotency_key,
+            network=giver.network,
+        )
+        exchange.status, exchange.transaction, exchange.decided_at = Exchange.Status.CONFIRMED, record, timezone.now()
+        exchange.save(update_fields=["status", "transaction", "decided_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.APPROVE,
+            instance=exchange,
+            network=giver.network,
+            changes={"coordinator_note": [None, "(text, not recorded)"]},
+            summary=f"Recorded and confirmed {format_minutes(minutes)} for both members, who are offline",
+        )
+        return exchange
+
+    try:
+        return _retrying(work)
+    except IntegrityError:  # the same key at the same moment: the other request won
+        existing = Transaction.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None or not hasattr(existing, "exchange"):
+            raise
+        return existing.exchange
+
+
+def open_holder_account(*, actor, network, organisation=None, settlement=None) -> Account:
+    """A coordinator opens (or reopens) the time bank account of an organisation
+    working with the network, or of one of its settlements. It has no floor (it
+    credits time it values, say for co-production); a coordinator may set limits."""
+    require(actor, "timebank.open_account", network)
+    if (organisation is None) == (settlement is None):
+        raise ValidationError("Choose an organisation or a settlement.", code="holder")
+    if organisation is not None:
+        if not organisation.networks.filter(pk=network.pk).exists():
+            raise ValidationError({"organisation": "Choose an organisation working with this network."})
+        holder = {"organisation": organisation, "kind": Account.Kind.ORGANISATION}
+    else:
+        if settlement.network_id != network.pk:
+            raise ValidationError({"settlement": "Choose a settlement of this network."})
+        holder = {"settlement": settlement, "kind": Account.Kind.SETTLEMENT}
+
+    def work():
+        account = Account.objects.select_for_update().filter(network=network, **holder).first()
+        if account is None:
+            account = Account.objects.create(network=network, floor=None, **holder)
+            audit.record(
+                actor=actor, action=AuditEntry.Action.CREATE, instance=account, network=network, summary="Opened"
+            )
+        elif not account.is_open:
+            account.is_open = True
+            account.save(update_fields=["is_open"])
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.UPDATE,
+                instance=account,
+                network=network,
+                changes={"is_open": [False, True]},
+                summary="Reopened",
+            )
+        return account
+
+    try:
+        return _retrying(work)
+    except IntegrityError:  # opened at the same moment by another coordinator
+        return Account.objects.get(network=network, **holder)
+
+
+def record_group_activity(*, actor, payer: Account, credits, description, idempotency_key=None) -> Transaction:
+    """A coordinator credits a group activity (12 people × 2 h at a clean-up) from
+    an organisation's or settlement's account: ONE ledger transaction, all or
+    nothing; the same idempotency key again returns it, applied once.
+    `credits` is [(member account, minutes)]."""
+    require(actor, "timebank.record_for_members", payer)
+    if payer.kind not in (Account.Kind.ORGANISATION, Account.Kind.SETTLEMENT):
+        raise ValidationError({"payer": "Choose an organisation's or a settlement's account."})
+    description = _check_text(description, "description", MAX_DESCRIPTION)
+    if not description:
+        raise ValidationError({"description": "Say what the activity was, for example “community clean-up”."})
+    idempotency_key = _check_key(idempotency_key)
+    credits = list(credits)
+    if not credits:
+        raise ValidationError({"members": "Add at least one member who took part."})
+    if len(credits) > MAX_GROUP_SIZE:
+        raise ValidationError({"members": f"Record at most {MAX_GROUP_SIZE} people at once."})
+    seen = set()
+    legs = []
+    for account, minutes in credits:
+        minutes = check_minutes(minutes)
+        if account.kind != Account.Kind.MEMBER or account.network_id != payer.network_id:
+            raise ValidationError({"members": "Choose members of the same network's time bank."})
+        if account.pk in seen:
+            raise ValidationError({"members": "Each member once: add their time together."})
+        require(actor, "timebank.record_for_members", account)
+        seen.add(account.pk)
+        legs.append((account, minutes))
+    legs.insert(0, (payer, -sum(minutes for _, minutes in legs)))
+
+    def work():
+        if idempotency_key is not None:
+            existing = Transaction.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                if not _same_request(existing, legs):
+                    raise ValidationError("This form was already sent with other details.", code="idempotency")
+                return existing
+        return _post(
+            actor=actor,
+            legs=legs,
+            kind=Transaction.Kind.GROUP_ACTIVITY,
+            description=description,
+            idempotency_key=idempotency_key,
+            network=payer.network,
+        )
+
+    try:
+        return _retrying(work)
+    except IntegrityError:
+        existing = Transaction.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None or not _same_request(existing, legs):
+            raise
+        return existing

@@ -39,6 +39,13 @@ OPERATIONS = {
     "/api/v1/recovery-capital/assessments/": {"get", "post"},
     "/api/v1/recovery-capital/assessments/{id}/": {"get"},
     "/api/v1/recovery-capital/assessments/{id}/answers/": {"post"},
+    "/api/v1/timebank-accounts/": {"get"},
+    "/api/v1/timebank-accounts/{id}/": {"get"},
+    "/api/v1/timebank-accounts/{id}/statement/": {"get"},
+    "/api/v1/timebank-exchanges/": {"get", "post"},
+    "/api/v1/timebank-exchanges/{id}/": {"get"},
+    "/api/v1/timebank-exchanges/{id}/confirm/": {"post"},
+    "/api/v1/timebank-exchanges/{id}/dispute/": {"post"},
 }
 
 

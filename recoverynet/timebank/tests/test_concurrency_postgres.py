@@ -74,3 +74,35 @@ def test_concurrent_transfers_near_their_floors_keep_the_books():
     assert balances == expected
     assert all(balance >= -60 for balance in balances)
     assert ledger_violations() == []
+
+
+def test_two_auto_confirm_runs_at_once_do_nothing_twice(settings):
+    """Eight workers run the daily task at the same moment over 20 waiting exchanges:
+    each is reminded once, then confirmed once, whatever the interleaving."""
+    import datetime
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from recoverynet.timebank.models import Exchange
+
+    settings.TIMEBANK_AUTO_CONFIRM_DAYS = 14
+    world = build_world()
+    giver = MemberAccountFactory(network=world.own_network)
+    receiver = MemberAccountFactory(network=world.own_network)
+    for _ in range(20):
+        services.record_exchange(actor=giver.user, giver=giver, receiver=receiver, minutes=5, description="Tea")
+    Exchange.objects.update(recorded_at=timezone.now() - datetime.timedelta(days=12))
+    mail.outbox.clear()
+
+    results = run_concurrently(*(services.auto_confirm_due for _ in range(8)))
+    assert not [value for outcome, value in results if outcome == "error"]
+    assert sum(value["reminded"] for _, value in results) == 20
+    assert len(mail.outbox) == 20  # one reminder each, never two
+
+    later = timezone.now() + datetime.timedelta(days=3, minutes=1)
+    results = run_concurrently(*(lambda: services.auto_confirm_due(now=later) for _ in range(8)))
+    assert not [value for outcome, value in results if outcome == "error"]
+    assert sum(value["confirmed"] for _, value in results) == 20
+    assert Transaction.objects.count() == 20 and receiver.balance() == -100
+    assert ledger_violations() == []

@@ -192,11 +192,12 @@ def test_a_statement_shows_each_posting_with_the_balance_after_it(world, account
 
 
 def test_indicators_count_what_stands_per_network_computed_by_hand(world, accounts, time_machine):
-    """own gives 60 to neighbour and 30 to elsewhere; neighbour gives 15 back; a
-    reversed 45 counts for nothing. By hand, for own_network: hours credited 60 + 15
-    = 1.25 h (the 30 went to the other network); givers own and neighbour (2);
-    receivers neighbour and own (2); both gave and received: own and neighbour, of
-    2 active → 100 %. For other_network: 0.5 h credited, no giver, 1 receiver, 0 %."""
+    """own pays 60 to neighbour and 30 to elsewhere (they helped own); neighbour pays 15
+    back; a reversed 45 counts for nothing. By hand, for own_network: hours credited
+    60 + 15 = 1.25 h (the 30 went to the other network); gave help (credited):
+    neighbour and own (2); received help (debited): own and neighbour (2); both: own
+    and neighbour, of 2 active → 100 %. For other_network: 0.5 h credited, elsewhere
+    gave help (1), nobody received (0), 0 %."""
     import datetime
     import zoneinfo
 
@@ -214,8 +215,8 @@ def test_indicators_count_what_stands_per_network_computed_by_hand(world, accoun
     figures = {i.key: i.measure(networks, quarter) for i in indicators() if i.key.startswith("timebank.")}
     own, other = world.own_network.pk, world.other_network.pk
     assert figures["timebank.hours_exchanged"] == {own: 1.25, other: 0.5}
-    assert figures["timebank.active_givers"] == {own: 2, other: 0}
-    assert figures["timebank.active_receivers"] == {own: 2, other: 1}
+    assert figures["timebank.active_givers"] == {own: 2, other: 1}
+    assert figures["timebank.active_receivers"] == {own: 2, other: 0}
     assert figures["timebank.active_members"] == {own: 2, other: 1}
     assert figures["timebank.reciprocity_rate"] == {own: 100.0, other: 0.0}
     earlier = Period(datetime.date(2026, 7, 1), datetime.date(2026, 10, 1))
@@ -294,6 +295,9 @@ def test_the_demo_year_balances_and_loads_once(db):
     load_timebank_demo(demo)
     confirmed = Transaction.objects.filter(kind=Transaction.Kind.EXCHANGE).count()
     assert confirmed > 300
+    groups = Transaction.objects.filter(kind=Transaction.Kind.GROUP_ACTIVITY)
+    assert groups.exists() and all(record.postings.count() > 5 for record in groups)
+    assert Account.objects.filter(kind=Account.Kind.ORGANISATION).exists()
     assert ledger_violations() == []
     dates = Transaction.objects.values_list("created_at", flat=True)
     assert (max(dates) - min(dates)).days > 300  # spread over a year

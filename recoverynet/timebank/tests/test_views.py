@@ -23,7 +23,7 @@ def test_join_record_confirm_and_read_the_statement(world, client_for):
     join_url = reverse("timebank:join", kwargs={"slug": world.own_network.slug})
     assert f'href="{join_url}"' in home
     assert "can choose you, by your display name" in client.get(join_url).content.decode()
-    assert client.post(join_url).status_code == 302
+    assert client.post(join_url, {"consent": "on"}).status_code == 302
     mine = Account.objects.get(user=member, network=world.own_network)
 
     friend = MemberAccountFactory(network=world.own_network, user__display_name="Alex R.")
@@ -83,13 +83,22 @@ def test_a_dispute_needs_a_reason_and_moves_nothing(world, client_for):
     hours=st.one_of(st.text(max_size=8), st.integers(-(10**6), 10**6).map(str)),
     minutes=st.one_of(st.text(max_size=8), st.integers(-(10**6), 10**6).map(str)),
     description=st.text(max_size=260),
+    idempotency_key=st.text(max_size=100),
 )
-def test_any_values_in_the_exchange_form_never_500(world_for_hypothesis, receiver, hours, minutes, description):
+def test_any_values_in_the_exchange_form_never_500(
+    world_for_hypothesis, receiver, hours, minutes, description, idempotency_key
+):
     client, mine, friend = world_for_hypothesis
     before = Exchange.objects.count()
     response = client.post(
         reverse("timebank:exchange_new", kwargs={"pk": mine.pk}),
-        {"receiver": receiver, "hours": hours, "minutes": minutes, "description": description},
+        {
+            "receiver": receiver,
+            "hours": hours,
+            "minutes": minutes,
+            "description": description,
+            "idempotency_key": idempotency_key,
+        },
     )
     assert response.status_code in (200, 302)
     if response.status_code == 200:
@@ -131,3 +140,19 @@ def test_the_profile_links_the_time_bank_with_what_waits(world, client_for):
     giver = MemberAccountFactory(network=world.own_network)
     services.record_exchange(actor=giver.user, giver=giver, receiver=mine, minutes=5, description="Tea")
     assert "1 to confirm" in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_the_same_exchange_form_sent_twice_records_one(world, client_for):
+    member = world.users["member"]
+    mine = services.open_member_account(actor=member, user=member, network=world.own_network)
+    friend = MemberAccountFactory(network=world.own_network)
+    client = client_for(member)
+    url = reverse("timebank:exchange_new", kwargs={"pk": mine.pk})
+    key = client.get(url).context["form"].initial["idempotency_key"]
+    data = {"receiver": friend.pk, "hours": "1", "minutes": "", "description": "Tea", "idempotency_key": key}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert Exchange.objects.count() == 1
+    changed = client.post(url, data | {"hours": "2"})
+    assert changed.status_code == 200 and "already sent with other details" in changed.content.decode()
+    assert Exchange.objects.count() == 1

@@ -12,13 +12,16 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from recoverynet.accounts.consent import current_wording
+from recoverynet.accounts.models import ConsentPurpose
+from recoverynet.core import scoping
 from recoverynet.core.manage_pages import add_service_errors
 from recoverynet.core.spreadsheets import spreadsheet_safe
 from recoverynet.core.text import sentence
 from recoverynet.federation.models import Membership, Network
 
 from .. import services
-from ..forms import DisputeForm, ExchangeForm
+from ..forms import DisputeForm, ExchangeForm, JoinForm
 from ..models import Account, Exchange, format_minutes
 from ..selectors import accounts_visible_to, statement
 
@@ -54,26 +57,61 @@ def home(request):
         .select_related("receiver__user", "network")
         .order_by("-recorded_at")[:10]
     )
-    return render(request, "timebank/home.html", {"rows": rows, "waiting": list(waiting), "sent": list(sent)})
+    coordinated = Network.objects.active().filter(pk__in=scoping.coordinated_network_ids(user)).order_by("name")
+    context = {"rows": rows, "waiting": list(waiting), "sent": list(sent), "coordinated": list(coordinated)}
+    return render(request, "timebank/home.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def join(request, slug):
+    """Joining asks for the time bank consent (ConsentPurpose.TIME_BANK); joining
+    again after leaving reopens the same account."""
     network = get_object_or_404(Network.objects.active(), slug=slug)
     existing = Account.objects.filter(network=network, user=request.user).first()
-    if existing is not None:
+    if existing is not None and existing.is_open:
         return redirect("timebank:home")
-    if request.method == "POST":
+    form = JoinForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.open_member_account(actor=request.user, user=request.user, network=network)
+            services.join_time_bank(
+                actor=request.user, user=request.user, network=network, consent=form.cleaned_data["consent"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("timebank:home")
         messages.success(request, f"You have joined the {network.name} time bank.")
         return redirect("timebank:home")
     is_member = Membership.objects.filter(user=request.user, network=network, status=Membership.Status.ACTIVE).exists()
-    return render(request, "timebank/join.html", {"network": network, "is_member": is_member})
+    context = {
+        "network": network,
+        "is_member": is_member,
+        "form": form if is_member else None,
+        "wording": current_wording(ConsentPurpose.TIME_BANK),
+        "auto_confirm_days": services.auto_confirm_days(),
+    }
+    return render(request, "timebank/join.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leave(request, pk):
+    """The holder closes their account (services.LEAVING_RULES say what happens to the balance)."""
+    account = get_object_or_404(
+        Account.objects.select_related("network"), pk=pk, user=request.user, kind=Account.Kind.MEMBER, is_open=True
+    )
+    if request.method == "POST":
+        services.leave_time_bank(actor=request.user, account=account)
+        messages.success(request, f"You have left the {account.network.name} time bank. Your balance is kept.")
+        return redirect("timebank:home")
+    last = not Account.objects.filter(user=request.user, kind=Account.Kind.MEMBER, is_open=True).exclude(pk=pk).exists()
+    context = {
+        "account": account,
+        "balance": format_minutes(account.balance()),
+        "rules": services.LEAVING_RULES,
+        "last_account": last,
+    }
+    return render(request, "timebank/leave.html", context)
 
 
 @login_required
@@ -91,6 +129,7 @@ def exchange_new(request, pk):
                 receiver=form.cleaned_data["receiver"],
                 minutes=form.cleaned_data["total_minutes"],
                 description=form.cleaned_data["description"],
+                idempotency_key=form.cleaned_data["idempotency_key"] or None,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
