@@ -166,9 +166,43 @@ def robin(world):
     timebank_services.record_exchange(
         actor=person, giver=account, receiver=neighbour, minutes=20, description="Lift for Robin Pseudonym"
     )
+    _volunteering(world, person)
     client = Client()
     sign_in(client, person)
     return person
+
+
+def _volunteering(world, person):
+    import datetime
+
+    from django.utils import timezone
+
+    from recoverynet.volunteering import services as volunteering_services
+    from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
+
+    volunteering_services.save_profile(
+        actor=person, user=person, recovery_start=datetime.date(2024, 5, 1), avoid_alcohol_venues=True
+    )
+    volunteering_services.record_dbs_check(
+        actor=world.users["network_coordinator"],
+        network=world.own_network,
+        user=person,
+        level="basic",
+        checked_on=datetime.date(2026, 1, 1),
+        checker="Eden Recovery",
+    )
+    role = RoleFactory(network=world.own_network, settlement=world.own_settlement)
+    start = timezone.now() - datetime.timedelta(days=1)
+    shift = ShiftFactory(role=role, starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+    host = world.users["settlement_host"]
+    signup = volunteering_services.record_walk_in(actor=host, shift=shift, user=person)
+    volunteering_services.record_hours(actor=host, shift=shift, entries={signup.pk: (True, 60)})
+    volunteering_services.write_commendation(actor=host, role=role, user=person, text="Robin Pseudonym was great")
+    # What Robin recorded and wrote as a (federation) coordinator.
+    other = MembershipFactory(network=world.own_network, status="active").user
+    other_signup = volunteering_services.record_walk_in(actor=person, shift=shift, user=other)
+    volunteering_services.record_hours(actor=person, shift=shift, entries={other_signup.pk: (True, 30)})
+    volunteering_services.write_commendation(actor=person, role=role, user=other, text="Kind")
 
 
 def _every_text_value_in_the_database():

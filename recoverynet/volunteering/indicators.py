@@ -1,0 +1,59 @@
+"""Volunteering's figures for the outcomes framework (outcome 2: people in
+recovery giving back), per network and quarter, each one aggregate query.
+Only hours the organiser recorded and the member confirmed count."""
+
+from django.db.models import Count, Sum
+
+from recoverynet.core.registry import Indicator
+
+from .models import SignUp
+
+
+def _confirmed(networks, period):
+    return SignUp.objects.filter(
+        shift__role__network__in=networks,
+        attended=True,
+        hours_confirmed_at__isnull=False,
+        shift__starts_at__date__gte=period.start,
+        shift__starts_at__date__lt=period.end,
+    ).values("shift__role__network_id")
+
+
+def volunteers_active(networks, period):
+    rows = {
+        r["shift__role__network_id"]: r["n"]
+        for r in _confirmed(networks, period).annotate(n=Count("user", distinct=True))
+    }
+    return {network.pk: rows.get(network.pk, 0) for network in networks}
+
+
+def hours_volunteered(networks, period):
+    rows = {r["shift__role__network_id"]: r["m"] or 0 for r in _confirmed(networks, period).annotate(m=Sum("minutes"))}
+    return {network.pk: round(rows.get(network.pk, 0) / 60, 2) for network in networks}
+
+
+SOURCE = "Volunteering shifts: attendance recorded by the organiser and confirmed by the volunteer."
+
+INDICATORS = (
+    Indicator(
+        key="volunteering.volunteers_active",
+        outcomes=(2,),
+        name="Volunteers active",
+        definition="People who volunteered at least one confirmed shift in the period.",
+        unit="people",
+        period="quarter",
+        source=SOURCE,
+        measure=volunteers_active,
+    ),
+    Indicator(
+        key="volunteering.hours_volunteered",
+        outcomes=(2,),
+        name="Hours volunteered",
+        definition="Hours of volunteering recorded by organisers and confirmed by volunteers in the period.",
+        unit="hours",
+        period="quarter",
+        source=SOURCE,
+        measure=hours_volunteered,
+        count=False,
+    ),
+)
