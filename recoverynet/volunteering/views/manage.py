@@ -96,7 +96,9 @@ def shift_manage(request, pk):
         action = request.POST.get("action")
         try:
             if action == "confirm":
-                signup = get_object_or_404(shift.signups.all(), pk=_int(request.POST.get("signup")))
+                signup = shift.signups.select_related("user").filter(pk=_int(request.POST.get("signup"))).first()
+                if signup is None:
+                    raise ValidationError("Choose a place on this shift to confirm.")
                 services.confirm_signup(actor=request.user, signup=signup)
                 messages.success(request, f"You confirmed {signup.user.display_name}'s place.")
                 return redirect("volunteering:manage:shift", pk=shift.pk)
