@@ -193,17 +193,32 @@ def hours_entries(form) -> dict:
 class ReferenceForm(forms.Form):
     """What the member chooses to put in their reference."""
 
+    file_format = forms.ChoiceField(
+        label="Format",
+        choices=[("pdf", "PDF, to print or send"), ("csv", "Spreadsheet (CSV)")],
+        initial="pdf",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose PDF or CSV", "invalid_choice": "Choose PDF or CSV"},
+    )
     include_hours = forms.BooleanField(label="Hours and shifts", required=False, initial=True)
     include_commendations = forms.BooleanField(label="Commendations from organisers", required=False, initial=True)
     roles = forms.MultipleChoiceField(
         label="Roles to include",
         choices=(),
-        required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose roles from the list"},
+        error_messages={
+            "required": "Choose at least one role to include",
+            "invalid_choice": "Choose roles from the list",
+        },
     )
 
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = [(str(role.pk), role.title) for role in roles]
         self.fields["roles"].initial = [str(role.pk) for role in roles]
+
+    def clean_roles(self):
+        roles = self.cleaned_data["roles"]
+        if not roles:
+            raise forms.ValidationError("Choose at least one role to include")
+        return [int(pk) for pk in roles]

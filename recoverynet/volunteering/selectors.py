@@ -1,11 +1,11 @@
 """Reads that decide who sees what in volunteering."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q, Sum
 from django.utils import timezone
 
 from recoverynet.core import scoping
 
-from .models import DBSCheck, Role, Shift, SignUp
+from .models import Commendation, DBSCheck, Role, Shift, SignUp
 
 
 def public_roles():
@@ -54,3 +54,28 @@ def dbs_checks_visible_to(user, queryset=None):
     if not user.is_authenticated:
         return queryset.none()
     return queryset.filter(network_id__in=scoping.coordinated_network_ids(user))
+
+
+def volunteering_record(user, *, role_ids=None):
+    """A member's record, per role: the role, shifts attended and hours confirmed, and the
+    commendations organisers wrote. Three queries, whatever its length."""
+    done = SignUp.objects.filter(user=user, attended=True, hours_confirmed_at__isnull=False)
+    if role_ids is not None:
+        done = done.filter(shift__role_id__in=role_ids)
+    totals = {
+        row["shift__role_id"]: row
+        for row in done.values("shift__role_id").annotate(
+            shifts=Count("pk"),
+            minutes=Sum("minutes"),
+            first=Min("shift__starts_at"),
+            last=Max("shift__starts_at"),
+        )
+    }
+    roles = Role.objects.filter(pk__in=totals).select_related("network", "organisation", "settlement").order_by("title")
+    commendations = Commendation.objects.filter(user=user).select_related("role", "written_by").order_by("created_at")
+    if role_ids is not None:
+        commendations = commendations.filter(role_id__in=role_ids)
+    by_role = {}
+    for commendation in commendations:
+        by_role.setdefault(commendation.role_id, []).append(commendation)
+    return [{"role": role, **totals[role.pk], "commendations": by_role.get(role.pk, [])} for role in roles]

@@ -27,6 +27,7 @@ CASES = {
     "volunteering:mine_ics": Case(signed_in(200)),
     "volunteering:record_csv": Case(signed_in(200)),
     "volunteering:profile": Case(signed_in(200)),
+    "volunteering:reference": Case(signed_in(200)),
     "volunteering:signup_cancel": Case(OWN_SIGNUP, obj="signup"),
     "volunteering:hours_confirm": Case(OWN_SIGNUP, obj="signup"),
     "volunteering:manage:home": Case(signed_in(200)),

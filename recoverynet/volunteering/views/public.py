@@ -21,9 +21,10 @@ from .. import services
 from ..eligibility import eligibility, facts_for
 from ..filters import RoleFilterSet
 from ..formats.ics import shifts_calendar
-from ..forms import ProfileForm
+from ..formats.reference_pdf import reference_pdf
+from ..forms import ProfileForm, ReferenceForm
 from ..models import Role, Shift, SignUp, VolunteerProfile, format_minutes
-from ..selectors import public_roles, roles_with_next_shifts, signups_visible_to
+from ..selectors import public_roles, roles_with_next_shifts, signups_visible_to, volunteering_record
 
 PAGE_SIZE = 20
 
@@ -217,3 +218,48 @@ def record_csv(request):
             ]
         )
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reference(request):
+    """The member chooses what goes in their reference (roles, hours, commendations) and its format."""
+    record = volunteering_record(request.user)
+    form = ReferenceForm(request.POST or None, roles=[row["role"] for row in record])
+    if request.method == "POST" and form.is_valid():
+        chosen = volunteering_record(request.user, role_ids=form.cleaned_data["roles"])
+        include_hours = form.cleaned_data["include_hours"]
+        include_commendations = form.cleaned_data["include_commendations"]
+        if form.cleaned_data["file_format"] == "pdf":
+            body = reference_pdf(
+                name=request.user.display_name,
+                record=chosen,
+                include_hours=include_hours,
+                include_commendations=include_commendations,
+            )
+            response = HttpResponse(body, content_type="application/pdf")
+            response["Content-Disposition"] = 'attachment; filename="volunteering-reference.pdf"'
+        else:
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="volunteering-reference.csv"'
+            writer = csv.writer(response)
+            writer.writerow(["Role", "Offered by", "Network", "Shifts", "Hours", "First", "Last", "Commendations"])
+            for row in chosen:
+                role = row["role"]
+                writer.writerow(
+                    [
+                        spreadsheet_safe(role.title),
+                        spreadsheet_safe(str(role.offered_by)),
+                        spreadsheet_safe(role.network.name),
+                        row["shifts"] if include_hours else "",
+                        round(row["minutes"] / 60, 2) if include_hours else "",
+                        timezone.localtime(row["first"]).date().isoformat() if include_hours else "",
+                        timezone.localtime(row["last"]).date().isoformat() if include_hours else "",
+                        spreadsheet_safe(" | ".join(c.text for c in row["commendations"]))
+                        if include_commendations
+                        else "",
+                    ]
+                )
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "volunteering/reference.html", {"form": form, "record": record})
