@@ -102,13 +102,22 @@ SETTLEMENT_TEMPLATES = [
 ]
 
 
+def _unique(slug, taken) -> str:
+    candidate, n = slug, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{slug}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
 def load_volunteering_demo(demo) -> None:
     if Role.objects.exists():
         demo.notes.append("Volunteering: already has roles, left as it is.")
         return
     rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not security
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
-    roles = []
+    roles, slugs = [], set()
     for network in sorted(demo.objects["networks"].values(), key=lambda n: n.slug):
         offers = [(o, TEMPLATES[o.sector]) for o in network.organisations.order_by("name")[:5]]
         settlements = [s for s in demo.objects["settlements"].values() if s.network_id == network.pk]
@@ -120,7 +129,7 @@ def load_volunteering_demo(demo) -> None:
                 organisation=None if is_settlement else offerer,
                 settlement=offerer if is_settlement else None,
                 title=title,
-                slug=slugify(f"{title}-{offerer.slug}")[:80],
+                slug=_unique(slugify(f"{title}-{offerer.slug}")[:70], slugs),
                 description=f"{title} with {offerer.name}: give a few hours and be part of {network.name}.",
                 involves=involves,
                 is_remote=remote,
