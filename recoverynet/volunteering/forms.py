@@ -3,11 +3,12 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
-from recoverynet.federation.models import Membership
+from recoverynet.federation.models import Membership, Organisation, Settlement
 
-from .models import MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel
+from .models import MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Role, SkillLevel
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
 DATE_HELP = "For example, 27 3 2026"
@@ -222,3 +223,93 @@ class ReferenceForm(forms.Form):
         if not roles:
             raise forms.ValidationError("Choose at least one role to include")
         return [int(pk) for pk in roles]
+
+
+SKILL_ROWS = 3
+
+
+class RoleForm(forms.ModelForm):
+    """A role and up to three skills it wants, each with a level."""
+
+    class Meta:
+        model = Role
+        fields = [
+            "title",
+            "organisation",
+            "settlement",
+            "description",
+            "involves",
+            "time_commitment",
+            "is_remote",
+            "min_recovery_months",
+            "dbs_level",
+            "early_recovery",
+            "supervision_available",
+            "alcohol_at_venue",
+            "handles_medication",
+            "lone_working",
+            "confirm_automatically",
+            "is_published",
+        ]
+        widgets = {
+            "dbs_level": forms.RadioSelect,
+            "early_recovery": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "involves": forms.Textarea(attrs={"rows": 4}),
+            "min_recovery_months": forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        }
+        labels = {"is_published": "Show the role publicly and take sign-ups"}
+        error_messages = {
+            "title": {"required": "Enter the role's title", "max_length": "Keep the title to 120 characters"},
+            "description": {"required": "Say what the role is for"},
+            "involves": {"required": "Say what a volunteer does"},
+            "time_commitment": {"required": "Say how much time it takes", "max_length": "Keep it to 150 characters"},
+            "min_recovery_months": {
+                "invalid": "Enter a whole number of months, like 6",
+                "min_value": "Enter 0 or more months",
+                "max_value": "Enter at most 600 months",
+            },
+            "organisation": {"invalid_choice": "Choose an organisation from the list"},
+            "settlement": {"invalid_choice": "Choose a settlement from the list"},
+            "dbs_level": {"invalid_choice": "Choose a DBS level", "required": "Choose a DBS level"},
+            "early_recovery": {"invalid_choice": "Choose yes, no or ask us", "required": "Choose yes, no or ask us"},
+        }
+
+    def __init__(self, *args, network, skills=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(networks=network, is_active=True)
+        self.fields["settlement"].queryset = Settlement.objects.filter(network=network, is_active=True)
+        self.fields["min_recovery_months"].validators.append(MaxValueValidator(600))
+        skills = list(skills)
+        for i in range(1, SKILL_ROWS + 1):
+            existing = skills[i - 1] if i <= len(skills) else None
+            self.fields[f"skill_{i}"] = forms.CharField(
+                label=f"Skill {i} (optional)",
+                max_length=60,
+                required=False,
+                initial=existing.name if existing else "",
+                error_messages={"max_length": "Keep a skill to 60 characters"},
+            )
+            self.fields[f"skill_{i}_level"] = forms.TypedChoiceField(
+                label=f"Level for skill {i}",
+                choices=SkillLevel.choices,
+                coerce=int,
+                initial=existing.level if existing else SkillLevel.SOME,
+                error_messages={"invalid_choice": "Choose a level from the list", "required": "Choose a level"},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("organisation")) == bool(cleaned.get("settlement")) and not self.has_error("organisation"):
+            self.add_error("organisation", "Choose either an organisation or a settlement that offers the role")
+        return cleaned
+
+    def role_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def skills(self) -> list:
+        return [
+            (self.cleaned_data[f"skill_{i}"].strip(), self.cleaned_data[f"skill_{i}_level"])
+            for i in range(1, SKILL_ROWS + 1)
+            if self.cleaned_data.get(f"skill_{i}", "").strip()
+        ]

@@ -54,10 +54,7 @@ def _text(value, name, limit, *, required_message=None) -> str:
 # --- Roles and shifts -------------------------------------------------------------
 
 
-def create_role(*, actor, network, data: dict, skills=()) -> Role:
-    """A coordinator adds a role offered by an organisation or settlement of their network.
-    `skills`: [(name, level)]."""
-    require(actor, "volunteering.add_role", network)
+def _check_skills(skills) -> list:
     skills = list(skills)
     if len(skills) > MAX_SKILLS:
         raise ValidationError({"skills": f"List at most {MAX_SKILLS} skills."})
@@ -66,19 +63,35 @@ def create_role(*, actor, network, data: dict, skills=()) -> Role:
         raise ValidationError({"skills": "Name each skill once."})
     if any(level not in SkillLevel.values for _, level in skills):
         raise ValidationError({"skills": "Choose a level for each skill."})
+    return [(name, level) for name, (_, level) in zip(names, skills, strict=True)]
+
+
+def create_role(*, actor, network, data: dict, skills=()) -> Role:
+    """A coordinator adds a role offered by an organisation or settlement of their network.
+    `skills`: [(name, level)]."""
+    require(actor, "volunteering.add_role", network)
+    skills = _check_skills(skills)
     role = Role(network=network, **data)
     role.slug = unique_slug(Role, role.title)
     with transaction.atomic():
-        role = create_instance(actor=actor, instance=role, network=network)
-        RoleSkill.objects.bulk_create(
-            RoleSkill(role=role, name=name, level=level) for name, (_, level) in zip(names, skills, strict=True)
-        )
+        role = create_instance(actor=actor, instance=role, network=network, summary=f"{len(skills)} skills")
+        RoleSkill.objects.bulk_create(RoleSkill(role=role, name=name, level=level) for name, level in skills)
     return role
 
 
-def update_role(*, actor, role, data: dict) -> dict:
+def update_role(*, actor, role, data: dict, skills=None) -> dict:
+    """An organiser changes a role (and, when given, replaces the skills it wants)."""
     require(actor, "volunteering.manage_role", role)
-    return update_instance(actor=actor, instance=role, data=data, network=role.network)
+    extra = {}
+    with transaction.atomic():
+        if skills is not None:
+            skills = _check_skills(skills)
+            before = sorted((s.name, s.level) for s in role.skills.all())
+            if before != sorted(skills):
+                role.skills.all().delete()
+                RoleSkill.objects.bulk_create(RoleSkill(role=role, name=name, level=level) for name, level in skills)
+                extra["skills"] = [before, sorted(skills)]
+        return update_instance(actor=actor, instance=role, data=data, network=role.network, extra_changes=extra)
 
 
 def create_shift(*, actor, role, starts_at, ends_at, places) -> Shift:

@@ -8,6 +8,8 @@ app_name = "volunteering"
 
 manage_patterns = [
     path("", manage.manage_home, name="home"),
+    path("networks/<slug:slug>/roles/new/", manage.role_new, name="role_new"),
+    path("roles/<slug:slug>/edit/", manage.role_edit, name="role_edit"),
     path("roles/<slug:slug>/shifts/new/", manage.shift_new, name="shift_new"),
     path("roles/<slug:slug>/commend/", manage.commend, name="commend"),
     path("shifts/<int:pk>/", manage.shift_manage, name="shift"),

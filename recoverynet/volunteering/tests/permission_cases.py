@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from recoverynet.testing.permissions import ALL, LOGIN, Case, roles, signed_in
+from recoverynet.testing.permissions import ALL, COORDINATOR_OF_NETWORK, LOGIN, Case, roles, signed_in
 from recoverynet.volunteering.models import Role, Shift, SignUp
 
 # Roles in the tests are offered by each network's settlement: its host and the network's coordinators organise.
@@ -31,6 +31,8 @@ CASES = {
     "volunteering:signup_cancel": Case(OWN_SIGNUP, obj="signup"),
     "volunteering:hours_confirm": Case(OWN_SIGNUP, obj="signup"),
     "volunteering:manage:home": Case(signed_in(200)),
+    "volunteering:manage:role_new": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "volunteering:manage:role_edit": Case(ORGANISER, obj="role"),
     "volunteering:manage:shift_new": Case(ORGANISER, obj="role"),
     "volunteering:manage:commend": Case(ORGANISER, obj="role"),
     "volunteering:manage:shift": Case(ORGANISER, obj="shift"),

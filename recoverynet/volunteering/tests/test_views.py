@@ -210,3 +210,32 @@ def test_lists_run_a_constant_number_of_queries(world, client_for, time_machine)
     client.get(reverse("volunteering:role_list"))
     response = assert_constant_queries(fetch, add_rows)
     assert len(response.context["roles"]) == 20
+
+
+def test_the_shift_and_dbs_pages_run_a_constant_number_of_queries(world, client_for, past_shift):
+    host = client_for(world.users["network_coordinator"])
+    shift_url = reverse("volunteering:manage:shift", kwargs={"pk": past_shift.pk})
+    dbs_url = reverse("volunteering:manage:dbs", kwargs={"slug": world.own_network.slug})
+    past_shift.places = 40
+    past_shift.save()
+
+    def add_rows(n):
+        for _ in range(n):
+            person = MembershipFactory(network=world.own_network, status="active").user
+            services.record_walk_in(actor=world.users["network_coordinator"], shift=past_shift, user=person)
+            services.record_dbs_check(
+                actor=world.users["network_coordinator"],
+                network=world.own_network,
+                user=person,
+                level="basic",
+                checked_on=datetime.date(2026, 1, 1),
+                checker="Eden",
+            )
+
+    def fetch():
+        host.get(dbs_url)
+        return host.get(shift_url)
+
+    host.get(shift_url)
+    response = assert_constant_queries(fetch, add_rows)
+    assert len(response.context["signups"]) == 30

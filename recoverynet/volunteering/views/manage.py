@@ -12,11 +12,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from recoverynet.core import scoping
-from recoverynet.core.manage_pages import add_service_errors
+from recoverynet.core.manage_pages import add_service_errors, editable_copy, saved_message
 from recoverynet.federation.models import Network
 
 from .. import services
-from ..forms import CommendationForm, DBSForm, DeclineForm, PersonForm, ShiftForm, hours_entries, hours_form
+from ..forms import (
+    CommendationForm,
+    DBSForm,
+    DeclineForm,
+    PersonForm,
+    RoleForm,
+    ShiftForm,
+    hours_entries,
+    hours_form,
+)
 from ..models import Role, Shift, SignUp
 from ..selectors import dbs_checks_visible_to, organised_roles, signups_visible_to, upcoming_shifts
 
@@ -202,3 +211,39 @@ def commend(request, slug):
             messages.success(request, "Your commendation has been added to their record.")
             return redirect("volunteering:manage:home")
     return render(request, "volunteering/manage/commend.html", {"form": form, "role": role})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_new(request, slug):
+    network = get_object_or_404(Network.objects.all(), slug=slug)
+    _require(request, "volunteering.add_role", network)
+    form = RoleForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            role = services.create_role(
+                actor=request.user, network=network, data=form.role_data(), skills=form.skills()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{role.title} has been added. Now add its shifts.")
+            return redirect("volunteering:manage:shift_new", slug=role.slug)
+    return render(request, "volunteering/manage/role_form.html", {"form": form, "network": network, "role": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_edit(request, slug):
+    role = get_object_or_404(Role.objects.select_related("network"), slug=slug)
+    _require(request, "volunteering.manage_role", role)
+    form = RoleForm(request.POST or None, instance=editable_copy(role), network=role.network, skills=role.skills.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.update_role(actor=request.user, role=role, data=form.role_data(), skills=form.skills())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, saved_message(changed))
+            return redirect(role.get_absolute_url())
+    return render(request, "volunteering/manage/role_form.html", {"form": form, "network": role.network, "role": role})
