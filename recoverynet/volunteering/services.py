@@ -119,6 +119,9 @@ def _check_place(user, locked: Shift, *, allow_started=False) -> None:
         raise ValidationError("You already have a place on this shift (or asked for one).", code="duplicate")
     if existing is not None and existing.status == SignUp.Status.DECLINED:
         raise ValidationError("The organiser declined your place on this shift.", code="declined")
+    taken = SignUp.objects.filter(shift=locked, status__in=SignUp.HOLDS_PLACE).count()
+    if taken >= locked.places:
+        raise ValidationError("This shift is full. Choose another shift.", code="full")
     overlapping = SignUp.objects.filter(
         user=user,
         status__in=SignUp.HOLDS_PLACE,
@@ -127,21 +130,16 @@ def _check_place(user, locked: Shift, *, allow_started=False) -> None:
     ).exclude(shift=locked)
     if overlapping.exists():
         raise ValidationError("You have another shift at that time. Cancel it first.", code="overlap")
-    taken = SignUp.objects.filter(shift=locked, status__in=SignUp.HOLDS_PLACE).count()
-    if taken >= locked.places:
-        raise ValidationError("This shift is full. Choose another shift.", code="full")
 
 
 def _place(*, actor, user, locked: Shift, status, walk_in, summary) -> SignUp:
+    decided_at = timezone.now() if status == SignUp.Status.CONFIRMED else None
     signup, created = SignUp.objects.get_or_create(
-        shift=locked, user=user, defaults={"status": status, "walk_in": walk_in}
+        shift=locked, user=user, defaults={"status": status, "walk_in": walk_in, "decided_at": decided_at}
     )
     if not created:  # a cancelled place taken again
-        signup.status, signup.walk_in, signup.decided_at = status, walk_in, None
+        signup.status, signup.walk_in, signup.decided_at = status, walk_in, decided_at
         signup.save(update_fields=["status", "walk_in", "decided_at"])
-    if status == SignUp.Status.CONFIRMED:
-        signup.decided_at = timezone.now()
-        signup.save(update_fields=["decided_at"])
     audit.record(
         actor=actor,
         action=AuditEntry.Action.CREATE,
