@@ -34,6 +34,7 @@ class ProfileForm(forms.Form):
     avoid_alcohol_venues = forms.BooleanField(
         label="Do not offer me roles at venues where alcohol is served", required=False
     )
+    shift_reminders = forms.BooleanField(label="Email me the day before each shift", required=False)
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -182,13 +182,14 @@ class VolunteerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile")
     recovery_start = EncryptedDateField("When your recovery started", null=True, blank=True)
     avoid_alcohol_venues = models.BooleanField("Do not offer me roles where alcohol is served", default=False)
+    shift_reminders = models.BooleanField("Email me the day before a shift", default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     personal_data = PersonalData(
         owner="user",
         fields=("recovery_start",),
         on_erase=DELETE,
-        export=("recovery_start", "avoid_alcohol_venues", "updated_at"),
+        export=("recovery_start", "avoid_alcohol_venues", "shift_reminders", "updated_at"),
         section="volunteering_profile",
         description="your volunteering profile (your recovery start date, if you gave one)",
     )
@@ -313,6 +314,7 @@ class SignUp(models.Model):
     minutes = models.PositiveIntegerField(null=True, blank=True)
     hours_recorded_at = models.DateTimeField(null=True, blank=True)
     hours_confirmed_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)  # the day before: sent at most once
     # The time bank transaction that credited these hours: at most one per sign-up (one-to-one).
     credit = models.OneToOneField(
         "timebank.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="volunteering_signup"

@@ -404,7 +404,7 @@ def credit_hours(*, actor, shift: Shift) -> dict:
 # --- Profile, DBS, commendations ------------------------------------------------------
 
 
-def save_profile(*, actor, user, recovery_start, avoid_alcohol_venues) -> VolunteerProfile:
+def save_profile(*, actor, user, recovery_start, avoid_alcohol_venues, shift_reminders=True) -> VolunteerProfile:
     """A member's own private profile: nobody else may change (or see) it."""
     if getattr(actor, "pk", None) != user.pk:
         raise PermissionDenied("Only you can change your volunteering profile.")
@@ -413,7 +413,11 @@ def save_profile(*, actor, user, recovery_start, avoid_alcohol_venues) -> Volunt
     if recovery_start is not None and recovery_start < datetime.date(1900, 1, 1):
         raise ValidationError({"recovery_start": "Enter a date after 1900."})
     profile = VolunteerProfile.objects.filter(user=user).first()
-    data = {"recovery_start": recovery_start, "avoid_alcohol_venues": bool(avoid_alcohol_venues)}
+    data = {
+        "recovery_start": recovery_start,
+        "avoid_alcohol_venues": bool(avoid_alcohol_venues),
+        "shift_reminders": bool(shift_reminders),
+    }
     if profile is None:
         return create_instance(actor=actor, instance=VolunteerProfile(user=user, **data))
     update_instance(actor=actor, instance=profile, data=data)

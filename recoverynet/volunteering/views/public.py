@@ -158,9 +158,13 @@ def hours_confirm(request, pk):
 def profile(request):
     existing = VolunteerProfile.objects.filter(user=request.user).first()
     initial = (
-        {"recovery_start": existing.recovery_start, "avoid_alcohol_venues": existing.avoid_alcohol_venues}
+        {
+            "recovery_start": existing.recovery_start,
+            "avoid_alcohol_venues": existing.avoid_alcohol_venues,
+            "shift_reminders": existing.shift_reminders,
+        }
         if existing
-        else {}
+        else {"shift_reminders": True}
     )
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -170,6 +174,7 @@ def profile(request):
                 user=request.user,
                 recovery_start=form.cleaned_data["recovery_start"],
                 avoid_alcohol_venues=form.cleaned_data["avoid_alcohol_venues"],
+                shift_reminders=form.cleaned_data["shift_reminders"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
