@@ -12,6 +12,7 @@ from .models import MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Role, SkillLevel
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
 DATE_HELP = "For example, 27 3 2026"
+SKILL_ROWS = 3
 
 
 def date_field(label, **kwargs):
@@ -35,6 +36,13 @@ class ProfileForm(forms.Form):
         label="Do not offer me roles at venues where alcohol is served", required=False
     )
     shift_reminders = forms.BooleanField(label="Email me the day before each shift", required=False)
+
+    def __init__(self, *args, skills=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        add_skill_rows(self, list(skills), label="Your skill {i} (optional)")
+
+    def skills(self) -> list:
+        return skill_rows(self)
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -226,9 +234,6 @@ class ReferenceForm(forms.Form):
         return [int(pk) for pk in roles]
 
 
-SKILL_ROWS = 3
-
-
 class RoleForm(forms.ModelForm):
     """A role and up to three skills it wants, each with a level."""
 
@@ -281,23 +286,7 @@ class RoleForm(forms.ModelForm):
         self.fields["organisation"].queryset = Organisation.objects.filter(networks=network, is_active=True)
         self.fields["settlement"].queryset = Settlement.objects.filter(network=network, is_active=True)
         self.fields["min_recovery_months"].validators.append(MaxValueValidator(600))
-        skills = list(skills)
-        for i in range(1, SKILL_ROWS + 1):
-            existing = skills[i - 1] if i <= len(skills) else None
-            self.fields[f"skill_{i}"] = forms.CharField(
-                label=f"Skill {i} (optional)",
-                max_length=60,
-                required=False,
-                initial=existing.name if existing else "",
-                error_messages={"max_length": "Keep a skill to 60 characters"},
-            )
-            self.fields[f"skill_{i}_level"] = forms.TypedChoiceField(
-                label=f"Level for skill {i}",
-                choices=SkillLevel.choices,
-                coerce=int,
-                initial=existing.level if existing else SkillLevel.SOME,
-                error_messages={"invalid_choice": "Choose a level from the list", "required": "Choose a level"},
-            )
+        add_skill_rows(self, list(skills), label="Skill {i} wanted (optional)")
 
     def clean(self):
         cleaned = super().clean()
@@ -309,8 +298,33 @@ class RoleForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
     def skills(self) -> list:
-        return [
-            (self.cleaned_data[f"skill_{i}"].strip(), self.cleaned_data[f"skill_{i}_level"])
-            for i in range(1, SKILL_ROWS + 1)
-            if self.cleaned_data.get(f"skill_{i}", "").strip()
-        ]
+        return skill_rows(self)
+
+
+def add_skill_rows(form, skills, *, label):
+    for i in range(1, SKILL_ROWS + 1):
+        existing = skills[i - 1] if i <= len(skills) else None
+        form.fields[f"skill_{i}"] = forms.CharField(
+            label=label.format(i=i),
+            max_length=60,
+            required=False,
+            initial=existing.name if existing else "",
+            error_messages={"max_length": "Keep a skill to 60 characters"},
+        )
+        form.fields[f"skill_{i}_level"] = forms.TypedChoiceField(
+            label=f"Level for skill {i}",
+            choices=SkillLevel.choices,
+            coerce=int,
+            required=False,
+            empty_value=int(SkillLevel.SOME),
+            initial=existing.level if existing else SkillLevel.SOME,
+            error_messages={"invalid_choice": "Choose a level from the list", "required": "Choose a level"},
+        )
+
+
+def skill_rows(form) -> list:
+    return [
+        (form.cleaned_data[f"skill_{i}"].strip(), form.cleaned_data[f"skill_{i}_level"])
+        for i in range(1, SKILL_ROWS + 1)
+        if form.cleaned_data.get(f"skill_{i}", "").strip()
+    ]

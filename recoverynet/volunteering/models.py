@@ -201,6 +201,33 @@ class VolunteerProfile(models.Model):
         return f"Volunteering profile #{self.pk}"
 
 
+class MemberSkill(models.Model):
+    """A skill a member says they have, with its level: for their "for you" list. Only they see it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_skills")
+    name = models.CharField(max_length=60)
+    level = models.PositiveSmallIntegerField(choices=SkillLevel.choices, default=SkillLevel.SOME)
+
+    personal_data = PersonalData(
+        owner="user",
+        fields=("name",),
+        on_erase=DELETE,
+        export=("name", "level"),
+        section="volunteering_skills",
+        description="the skills you listed for volunteering",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="volunteering_one_skill_per_member")]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Volunteering skill #{self.pk}"
+
+
 class DBSCheck(models.Model):
     """A member's DBS check as a coordinator saw it: level, date and who checked.
     Never the certificate or what it says. Seen only by the network's coordinators."""

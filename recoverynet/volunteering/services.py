@@ -26,6 +26,7 @@ from .eligibility import eligibility, facts_for
 from .models import (
     Commendation,
     DBSCheck,
+    MemberSkill,
     Role,
     RoleSkill,
     Shift,
@@ -404,23 +405,38 @@ def credit_hours(*, actor, shift: Shift) -> dict:
 # --- Profile, DBS, commendations ------------------------------------------------------
 
 
-def save_profile(*, actor, user, recovery_start, avoid_alcohol_venues, shift_reminders=True) -> VolunteerProfile:
-    """A member's own private profile: nobody else may change (or see) it."""
+def save_profile(
+    *, actor, user, recovery_start, avoid_alcohol_venues, shift_reminders=True, skills=None
+) -> VolunteerProfile:
+    """A member's own private profile: nobody else may change (or see) it. `skills`, when
+    given, replaces the skills they listed: [(name, level)]."""
     if getattr(actor, "pk", None) != user.pk:
         raise PermissionDenied("Only you can change your volunteering profile.")
     if recovery_start is not None and recovery_start > timezone.localdate():
         raise ValidationError({"recovery_start": "Enter a date in the past."})
     if recovery_start is not None and recovery_start < datetime.date(1900, 1, 1):
         raise ValidationError({"recovery_start": "Enter a date after 1900."})
+    if skills is not None:
+        skills = _check_skills(skills)
     profile = VolunteerProfile.objects.filter(user=user).first()
     data = {
         "recovery_start": recovery_start,
         "avoid_alcohol_venues": bool(avoid_alcohol_venues),
         "shift_reminders": bool(shift_reminders),
     }
-    if profile is None:
-        return create_instance(actor=actor, instance=VolunteerProfile(user=user, **data))
-    update_instance(actor=actor, instance=profile, data=data)
+    with transaction.atomic():
+        extra = {}
+        if skills is not None:
+            before = sorted((s.name, s.level) for s in MemberSkill.objects.filter(user=user))
+            if before != sorted(skills):
+                MemberSkill.objects.filter(user=user).delete()
+                MemberSkill.objects.bulk_create(
+                    MemberSkill(user=user, name=name, level=level) for name, level in skills
+                )
+                extra["skills"] = [len(before), len(skills)]  # how many, never which
+        if profile is None:
+            return create_instance(actor=actor, instance=VolunteerProfile(user=user, **data))
+        update_instance(actor=actor, instance=profile, data=data, extra_changes=extra)
     return profile
 
 

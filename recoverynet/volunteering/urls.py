@@ -21,6 +21,7 @@ urlpatterns = [
     path("volunteering/", public.role_list, name="role_list"),
     path("volunteering/roles/<slug:slug>/", public.role_detail, name="role_detail"),
     path("volunteering/shifts/<int:pk>/sign-up/", public.shift_sign_up, name="sign_up"),
+    path("volunteering/for-you/", public.for_you, name="for_you"),
     path("volunteering/mine/", public.mine, name="mine"),
     path("volunteering/mine/shifts.ics", public.my_shifts_ics, name="mine_ics"),
     path("volunteering/mine/record.csv", public.record_csv, name="record_csv"),

@@ -181,7 +181,11 @@ def _volunteering(world, person):
     from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
 
     volunteering_services.save_profile(
-        actor=person, user=person, recovery_start=datetime.date(2024, 5, 1), avoid_alcohol_venues=True
+        actor=person,
+        user=person,
+        recovery_start=datetime.date(2024, 5, 1),
+        avoid_alcohol_venues=True,
+        skills=[("Cooking", 2)],
     )
     volunteering_services.record_dbs_check(
         actor=world.users["network_coordinator"],

@@ -23,6 +23,7 @@ CASES = {
     "volunteering:role_list": Case(ALL),
     "volunteering:role_detail": Case(ALL, obj="role"),
     "volunteering:sign_up": Case(signed_in(200), obj="shift"),
+    "volunteering:for_you": Case(signed_in(200)),
     "volunteering:mine": Case(signed_in(200)),
     "volunteering:mine_ics": Case(signed_in(200)),
     "volunteering:record_csv": Case(signed_in(200)),

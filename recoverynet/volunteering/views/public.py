@@ -23,7 +23,8 @@ from ..filters import RoleFilterSet
 from ..formats.ics import shifts_calendar
 from ..formats.reference_pdf import reference_pdf
 from ..forms import ProfileForm, ReferenceForm
-from ..models import Role, Shift, SignUp, VolunteerProfile, format_minutes
+from ..matching import for_you as rank_for_you
+from ..models import MemberSkill, Role, Shift, SignUp, VolunteerProfile, format_minutes
 from ..selectors import public_roles, roles_with_next_shifts, signups_visible_to, volunteering_record
 
 PAGE_SIZE = 20
@@ -166,7 +167,9 @@ def profile(request):
         if existing
         else {"shift_reminders": True}
     )
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(
+        request.POST or None, initial=initial, skills=MemberSkill.objects.filter(user=request.user).order_by("name")
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_profile(
@@ -175,6 +178,7 @@ def profile(request):
                 recovery_start=form.cleaned_data["recovery_start"],
                 avoid_alcohol_venues=form.cleaned_data["avoid_alcohol_venues"],
                 shift_reminders=form.cleaned_data["shift_reminders"],
+                skills=form.skills(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -268,3 +272,11 @@ def reference(request):
         response["Cache-Control"] = "no-store"
         return response
     return render(request, "volunteering/reference.html", {"form": form, "record": record})
+
+
+@login_required
+def for_you(request):
+    """The roles this member can take, best fit first."""
+    matches = rank_for_you(request.user, timezone.localdate())
+    has_skills = MemberSkill.objects.filter(user=request.user).exists()
+    return render(request, "volunteering/for_you.html", {"matches": matches, "has_skills": has_skills})
