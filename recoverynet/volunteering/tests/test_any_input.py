@@ -68,12 +68,18 @@ def test_any_query_on_the_role_list(setting, q, network, sector, dbs, early, rem
 
 
 @EXAMPLES
-@given(recovery_start=dateish, avoid=st.one_of(text, st.just("on")))
-def test_any_profile(setting, recovery_start, avoid):
+@given(
+    recovery_start=dateish,
+    avoid=st.one_of(text, st.just("on")),
+    reminders=st.one_of(text, st.just("on")),
+    skills=st.lists(st.tuples(st.text(max_size=70), numberish), min_size=3, max_size=3),
+)
+def test_any_profile(setting, recovery_start, avoid, reminders, skills):
     before = VolunteerProfile.objects.count()
-    response = setting["member"].post(
-        reverse("volunteering:profile"), {"recovery_start": recovery_start, "avoid_alcohol_venues": avoid}
-    )
+    data = {"recovery_start": recovery_start, "avoid_alcohol_venues": avoid, "shift_reminders": reminders}
+    for i, (name, level) in enumerate(skills, start=1):
+        data[f"skill_{i}"], data[f"skill_{i}_level"] = name, level
+    response = setting["member"].post(reverse("volunteering:profile"), data)
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert VolunteerProfile.objects.count() == before
