@@ -21,7 +21,11 @@ def home_roles(request, obj):
 
 
 def network_roles(request, network):
-    return _roles_panel(request, public_roles().filter(network=network), "Volunteering", network.slug)
+    """Left out while the network offers no roles (the home page's panel still leads to every role)."""
+    roles = public_roles().filter(network=network)
+    if not roles.exists():
+        return None
+    return _roles_panel(request, roles, "Volunteering", network.slug)
 
 
 def settlement_roles(request, settlement):
