@@ -150,6 +150,7 @@ class CommendationForm(PersonForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Write what they did well", "max_length": "Keep it to 2,000 characters"},
     )
+    member_agreed = forms.BooleanField(label="The member agreed that this may mention their recovery", required=False)
 
 
 def hours_form(shift, signups, data=None):

@@ -8,6 +8,7 @@ so two sign-ups never wait on each other in a circle), and counts the places
 taken while holding the lock: concurrent sign-ups never over-fill a shift."""
 
 import datetime
+import re
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -458,10 +459,33 @@ def record_dbs_check(*, actor, network, user, level, checked_on, checker) -> DBS
     return existing
 
 
-def write_commendation(*, actor, role, user, text) -> Commendation:
-    """An organiser commends a member who volunteered in the role."""
+# Words that would tell a reader of a reference about the member's recovery.
+RECOVERY_WORDS = re.compile(
+    r"\b(recover(y|ing|ed)|addict(ion|ed)?|alcohol(ic|ism)?|drink(ing|er)|drugs?|sober|sobriety|clean time|"
+    r"relapsed?|rehab|detox|treatment|substance|heroin|methadone|AA|NA|12[- ]step|twelve[- ]step)\b",
+    re.IGNORECASE,
+)
+
+
+def mentions_recovery(text: str) -> list[str]:
+    """The words in `text` that would identify the member's recovery, as written."""
+    return sorted({match.group(0) for match in RECOVERY_WORDS.finditer(text)}, key=str.lower)
+
+
+def write_commendation(*, actor, role, user, text, member_agreed=False) -> Commendation:
+    """An organiser commends a member who volunteered in the role. Words that would
+    identify the member's recovery are refused unless the member agreed to them."""
     require(actor, "volunteering.manage_role", role)
     text = _text(text, "text", MAX_COMMENDATION, required_message="Write what they did well.")
+    found = mentions_recovery(text)
+    if found and not member_agreed:
+        raise ValidationError(
+            {
+                "text": f"Leave out words about their recovery ({', '.join(found)}), or say the member agreed: "
+                "this goes in references they may show employers."
+            },
+            code="recovery",
+        )
     if not SignUp.objects.filter(shift__role=role, user=user, attended=True).exists():
         raise ValidationError({"person": "Commend someone who has volunteered in this role."})
     return create_instance(

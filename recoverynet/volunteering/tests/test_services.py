@@ -13,7 +13,7 @@ from recoverynet.timebank import services as timebank_services
 from recoverynet.timebank.models import Account, Transaction
 from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
-from recoverynet.volunteering.models import DBSCheck, SignUp, VolunteerProfile
+from recoverynet.volunteering.models import Commendation, DBSCheck, SignUp, VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +248,18 @@ def test_commendations_need_someone_who_volunteered(world, role, past_shift):
     assert commendation.written_by == host
     with pytest.raises(PermissionDenied):
         services.write_commendation(actor=member, role=role, user=member, text="Me!")
+
+
+def test_a_commendation_keeps_the_members_recovery_out_unless_they_agreed(world, role, past_shift):
+    host = world.users["settlement_host"]
+    member = world.users["member"]
+    signup = services.record_walk_in(actor=host, shift=past_shift, user=member)
+    services.record_hours(actor=host, shift=past_shift, entries={signup.pk: (True, 60)})
+    with pytest.raises(ValidationError, match="Leave out words about their recovery \\(recovery, Sober\\)"):
+        services.write_commendation(actor=host, role=role, user=member, text="Sober for a year, great recovery.")
+    assert not Commendation.objects.exists()
+    services.write_commendation(actor=host, role=role, user=member, text="Reliable: never missed a shift.")
+    services.write_commendation(
+        actor=host, role=role, user=member, text="An inspiring recovery story.", member_agreed=True
+    )
+    assert Commendation.objects.count() == 2

@@ -203,7 +203,11 @@ def commend(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             services.write_commendation(
-                actor=request.user, role=role, user=form.cleaned_data["person"].user, text=form.cleaned_data["text"]
+                actor=request.user,
+                role=role,
+                user=form.cleaned_data["person"].user,
+                text=form.cleaned_data["text"],
+                member_agreed=form.cleaned_data["member_agreed"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
