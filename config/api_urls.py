@@ -5,10 +5,12 @@ from rest_framework.routers import DefaultRouter
 from recoverynet.accounts.api import views as accounts_api
 from recoverynet.directory.api import views as directory_api
 from recoverynet.federation.api import views as federation_api
+from recoverynet.volunteering.api import views as volunteering_api
 
 router = DefaultRouter()
 federation_api.register(router)
 accounts_api.register(router)
 directory_api.register(router)
+volunteering_api.register(router)
 
 urlpatterns = router.urls

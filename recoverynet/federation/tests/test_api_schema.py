@@ -35,6 +35,8 @@ OPERATIONS = {
     "/api/v1/services/{slug}/": {"get", "patch"},
     "/api/v1/locations/": {"get"},
     "/api/v1/locations/{uuid}/": {"get"},
+    "/api/v1/volunteering/roles/": {"get"},
+    "/api/v1/volunteering/roles/{slug}/": {"get"},
 }
 
 

@@ -52,6 +52,11 @@ CASES = {
     "volunteering:manage:dbs": Case(roles(403, anonymous=LOGIN, network_coordinator=(200, 403)), obj="network"),
 }
 
+API_CASES = {
+    "volunteering-role-list": Case(ALL),
+    "volunteering-role-detail": Case(ALL, obj="role"),
+}
+
 
 def build(world):
     """In each network: a role offered by its settlement, a shift next week, and a member's sign-up."""
