@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from recoverynet.federation.models import Membership, Sector
 
-from .models import DBSLevel, Role, RoleSkill, Shift, SignUp
+from .models import DBSLevel, Job, JobOutcome, Role, RoleSkill, Shift, SignUp
 
 SEED = 20261206
 PAST_SHIFTS = 8
@@ -176,4 +176,51 @@ def load_volunteering_demo(demo) -> None:
                 )
             )
     SignUp.objects.bulk_create(signups, batch_size=500)
-    demo.notes.append(f"Volunteering: {len(roles)} roles, {len(shifts)} shifts, {len(signups)} sign-ups.")
+    jobs, outcomes = _jobs(demo, rng, members, slugs)
+    demo.notes.append(
+        f"Volunteering: {len(roles)} roles, {len(shifts)} shifts, {len(signups)} sign-ups, "
+        f"{len(jobs)} jobs, {len(outcomes)} job outcomes."
+    )
+
+
+JOBS = [
+    ("Café assistant", "16 hours a week, daytime", "£12.60 an hour", True, True),
+    ("Support worker (lived experience)", "30 hours a week", "£24,000 a year", True, False),
+    ("Warehouse operative", "37.5 hours a week, shifts", "£12.80 an hour", False, True),
+]
+
+
+def _jobs(demo, rng, members, slugs):
+    today = timezone.localdate()
+    jobs = []
+    for network in sorted(demo.objects["networks"].values(), key=lambda n: n.slug):
+        employers = list(network.organisations.filter(sector__in=[Sector.SOCIAL_ENTERPRISE, Sector.PRIVATE]))
+        for i, (title, hours, pay, welcomed, friendly) in enumerate(JOBS):
+            employer = employers[i % len(employers)] if employers else None
+            name = employer.name if employer else f"{network.name} partner employer"
+            jobs.append(
+                Job(
+                    network=network,
+                    organisation=employer,
+                    employer=name,
+                    title=title,
+                    slug=_unique(slugify(f"{title}-{network.slug}")[:70], slugs),
+                    description=f"{title} with {name}.",
+                    hours=hours,
+                    pay=pay,
+                    closing_date=today + datetime.timedelta(days=rng.randint(7, 60)),
+                    how_to_apply="Ask at your settlement's welcome desk, or email the employer with a short letter.",
+                    lived_experience_welcomed=welcomed,
+                    recovery_friendly=friendly,
+                )
+            )
+    Job.objects.bulk_create(jobs)
+    outcomes = []
+    for job in jobs:
+        people = members.get(job.network_id, [])
+        for user_id in rng.sample(people, min(len(people), 3)):
+            status = rng.choice(["saved", "applied", "interview", "started"])
+            started = today - datetime.timedelta(days=rng.randint(1, 80)) if status == "started" else None
+            outcomes.append(JobOutcome(job=job, user_id=user_id, status=status, started_on=started))
+    JobOutcome.objects.bulk_create(outcomes)
+    return jobs, outcomes

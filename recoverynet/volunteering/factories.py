@@ -6,7 +6,7 @@ from django.utils import timezone
 from recoverynet.accounts.factories import UserFactory
 from recoverynet.federation.factories import NetworkFactory, SettlementFactory
 
-from .models import Role, RoleSkill, Shift, SignUp
+from .models import Job, Role, RoleSkill, Shift, SignUp
 
 
 class RoleFactory(factory.django.DjangoModelFactory):
@@ -51,3 +51,20 @@ class SignUpFactory(factory.django.DjangoModelFactory):
 
     shift = factory.SubFactory(ShiftFactory)
     user = factory.SubFactory(UserFactory)
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """An open job, closing in a month."""
+
+    class Meta:
+        model = Job
+
+    network = factory.SubFactory(NetworkFactory)
+    employer = "Mersey Works"
+    title = factory.Sequence(lambda n: f"Job {n}")
+    slug = factory.Sequence(lambda n: f"job-{n}")
+    description = "Serve customers in the café."
+    hours = "16 hours a week"
+    pay = "£12.60 an hour"
+    closing_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    how_to_apply = "Send a short letter."

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from recoverynet.federation.models import Membership, Organisation, Settlement
 
-from .models import MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Role, SkillLevel
+from .models import MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Job, JobOutcome, Role, SkillLevel
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
 DATE_HELP = "For example, 27 3 2026"
@@ -329,3 +329,45 @@ def skill_rows(form) -> list:
         for i in range(1, SKILL_ROWS + 1)
         if form.cleaned_data.get(f"skill_{i}", "").strip()
     ]
+
+
+class JobForm(forms.ModelForm):
+    closing_date = date_field("Closing date")
+
+    class Meta:
+        model = Job
+        fields = [
+            "title",
+            "employer",
+            "organisation",
+            "description",
+            "hours",
+            "pay",
+            "closing_date",
+            "how_to_apply",
+            "lived_experience_welcomed",
+            "recovery_friendly",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "how_to_apply": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "title": {"required": "Enter the job title", "max_length": "Keep the title to 120 characters"},
+            "employer": {"required": "Enter the employer's name", "max_length": "Keep it to 150 characters"},
+            "description": {"required": "Say what the job is"},
+            "hours": {"required": "Say what hours it is", "max_length": "Keep it to 100 characters"},
+            "pay": {"required": "Say what it pays", "max_length": "Keep it to 100 characters"},
+            "how_to_apply": {"required": "Say how to apply"},
+            "organisation": {"invalid_choice": "Choose an organisation from the list"},
+        }
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(networks=network, is_active=True)
+
+
+class JobOutcomeForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Where are you with this job?",
+        choices=JobOutcome.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where you are", "invalid_choice": "Choose from the list"},
+    )

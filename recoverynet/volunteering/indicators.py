@@ -6,7 +6,7 @@ from django.db.models import Count, Sum
 
 from recoverynet.core.registry import Indicator
 
-from .models import SignUp
+from .models import JobOutcome, SignUp
 
 
 def _confirmed(networks, period):
@@ -32,6 +32,21 @@ def hours_volunteered(networks, period):
     return {network.pk: round(rows.get(network.pk, 0) / 60, 2) for network in networks}
 
 
+def people_starting_work(networks, period):
+    rows = {
+        r["job__network_id"]: r["n"]
+        for r in JobOutcome.objects.filter(
+            job__network__in=networks,
+            status=JobOutcome.Status.STARTED,
+            started_on__gte=period.start,
+            started_on__lt=period.end,
+        )
+        .values("job__network_id")
+        .annotate(n=Count("user", distinct=True))
+    }
+    return {network.pk: rows.get(network.pk, 0) for network in networks}
+
+
 SOURCE = "Volunteering shifts: attendance recorded by the organiser and confirmed by the volunteer."
 
 INDICATORS = (
@@ -55,5 +70,15 @@ INDICATORS = (
         source=SOURCE,
         measure=hours_volunteered,
         count=False,
+    ),
+    Indicator(
+        key="volunteering.people_starting_work",
+        outcomes=(4,),
+        name="People starting work",
+        definition="Members who recorded that they started a job listed on the jobs pathway in the period.",
+        unit="people",
+        period="quarter",
+        source="The jobs pathway: outcomes members record for themselves.",
+        measure=people_starting_work,
     ),
 )

@@ -425,3 +425,94 @@ class Commendation(models.Model):
     @property
     def network_id(self):
         return self.role.network_id
+
+
+class JobQuerySet(models.QuerySet):
+    def open_on(self, today):
+        return self.filter(is_published=True, network__is_active=True, closing_date__gte=today)
+
+
+class Job(models.Model):
+    """A paid opportunity: from an organisation of the network (an initiative, a social
+    enterprise) or a partner employer, including employers who say they are recovery-friendly."""
+
+    network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="jobs")
+    organisation = models.ForeignKey(
+        "federation.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="jobs",
+        help_text="The employer, when it is one of the network's organisations.",
+    )
+    employer = models.CharField(max_length=150, help_text="The employer's name, as applicants should know it.")
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField()
+    hours = models.CharField(max_length=100, help_text="For example: 16 hours a week, mornings.")
+    pay = models.CharField(max_length=100, help_text="For example: £12.60 an hour.")
+    closing_date = models.DateField()
+    how_to_apply = models.TextField()
+    lived_experience_welcomed = models.BooleanField("Lived experience of recovery is welcomed", default=False)
+    recovery_friendly = models.BooleanField(
+        "The employer says it is recovery-friendly", default=False, help_text="Only when the employer says so."
+    )
+    is_published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["closing_date", "title", "pk"]
+        indexes = [models.Index(fields=["network", "closing_date"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("volunteering:job_detail", kwargs={"slug": self.slug})
+
+    def audit_repr(self) -> str:
+        return f"Job {self.title}"
+
+
+class JobOutcome(models.Model):
+    """A member's own progress with a job: saved, applied, interview, offered, started."""
+
+    class Status(models.TextChoices):
+        SAVED = "saved", "Saved"
+        APPLIED = "applied", "Applied"
+        INTERVIEW = "interview", "Interview"
+        OFFERED = "offered", "Offered"
+        STARTED = "started", "Started work"
+        NOT_THIS_TIME = "not_this_time", "Not this time"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="job_outcomes")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="outcomes")
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.SAVED)
+    started_on = models.DateField(null=True, blank=True)  # when the status became "started"
+    updated_at = models.DateTimeField(auto_now=True)
+
+    personal_data = PersonalData(
+        owner="user",
+        on_erase=KEEP,
+        reason="People starting work are counted for the outcomes (suppressed below 5); the row then "
+        "points at a former member and says nothing else about them.",
+        export=("job", "status", "started_on", "updated_at"),
+        section="job_outcomes",
+        description="the jobs you saved and how your applications went",
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "job"], name="volunteering_one_outcome_per_job")]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Job outcome #{self.pk}"
+
+    @property
+    def network_id(self):
+        return self.job.network_id

@@ -39,8 +39,9 @@ def is_signup_owner(user, signup):
 
 organiser = coordinates_role_network | organises
 
-# obj: the network the role is offered in
+# obj: the network the role (or job) is offered in
 rules.add_perm("volunteering.add_role", coordinator)
+rules.add_perm("volunteering.add_job", coordinator)
 # obj: a role, shift or sign-up
 rules.add_perm("volunteering.manage_role", organiser)
 rules.add_perm("volunteering.cancel_signup", is_signup_owner | organiser)

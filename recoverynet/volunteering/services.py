@@ -27,6 +27,8 @@ from .eligibility import eligibility, facts_for
 from .models import (
     Commendation,
     DBSCheck,
+    Job,
+    JobOutcome,
     MemberSkill,
     Role,
     RoleSkill,
@@ -491,3 +493,43 @@ def write_commendation(*, actor, role, user, text, member_agreed=False) -> Comme
     return create_instance(
         actor=actor, instance=Commendation(role=role, user=user, written_by=actor, text=text), network=role.network
     )
+
+
+# --- Jobs pathway ----------------------------------------------------------------------
+
+
+def create_job(*, actor, network, data: dict) -> Job:
+    """A coordinator lists a paid opportunity in their network."""
+    require(actor, "volunteering.add_job", network)
+    if data.get("closing_date") and data["closing_date"] < timezone.localdate():
+        raise ValidationError({"closing_date": "Enter a closing date today or later."})
+    job = Job(network=network, **data)
+    job.slug = unique_slug(Job, f"{job.title} {job.employer}")
+    return create_instance(actor=actor, instance=job, network=network)
+
+
+def record_job_outcome(*, actor, job: Job, status) -> JobOutcome:
+    """A member saves a job or records how their application went: theirs alone to record."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied("Sign in to save jobs.")
+    if status not in JobOutcome.Status.values:
+        raise ValidationError({"status": "Choose what happened from the list."})
+    if not job.is_published:
+        raise ValidationError("This job is no longer listed.", code="closed")
+    with transaction.atomic():
+        outcome = JobOutcome.objects.select_for_update().filter(user=actor, job=job).first()
+        if outcome is None and job.closing_date < timezone.localdate():
+            raise ValidationError("This job has closed.", code="closed")
+        started_on = timezone.localdate() if status == JobOutcome.Status.STARTED else None
+        if outcome is None:
+            return create_instance(
+                actor=actor,
+                instance=JobOutcome(user=actor, job=job, status=status, started_on=started_on),
+                network=job.network,
+            )
+        if outcome.status == JobOutcome.Status.STARTED and status == JobOutcome.Status.STARTED:
+            return outcome
+        update_instance(
+            actor=actor, instance=outcome, data={"status": status, "started_on": started_on}, network=job.network
+        )
+    return outcome

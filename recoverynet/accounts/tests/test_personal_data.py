@@ -202,6 +202,9 @@ def _volunteering(world, person):
     signup = volunteering_services.record_walk_in(actor=host, shift=shift, user=person)
     volunteering_services.record_hours(actor=host, shift=shift, entries={signup.pk: (True, 60)})
     volunteering_services.write_commendation(actor=host, role=role, user=person, text="Robin Pseudonym was great")
+    from recoverynet.volunteering.factories import JobFactory
+
+    volunteering_services.record_job_outcome(actor=person, job=JobFactory(network=world.own_network), status="applied")
     # What Robin recorded and wrote as a (federation) coordinator.
     other = MembershipFactory(network=world.own_network, status="active").user
     other_signup = volunteering_services.record_walk_in(actor=person, shift=shift, user=other)

@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from recoverynet.testing.permissions import ALL, COORDINATOR_OF_NETWORK, LOGIN, Case, roles, signed_in
-from recoverynet.volunteering.models import Role, Shift, SignUp
+from recoverynet.volunteering.models import Job, Role, Shift, SignUp
 
 # Roles in the tests are offered by each network's settlement: its host and the network's coordinators organise.
 ORGANISER = roles(
@@ -24,6 +24,9 @@ CASES = {
     "volunteering:role_detail": Case(ALL, obj="role"),
     "volunteering:sign_up": Case(signed_in(200), obj="shift"),
     "volunteering:for_you": Case(signed_in(200)),
+    "volunteering:job_list": Case(ALL),
+    "volunteering:job_detail": Case(ALL, obj="job"),
+    "volunteering:manage:job_new": Case(COORDINATOR_OF_NETWORK, obj="network"),
     "volunteering:mine": Case(signed_in(200)),
     "volunteering:mine_ics": Case(signed_in(200)),
     "volunteering:record_csv": Case(signed_in(200)),
@@ -77,5 +80,21 @@ def build(world):
         )
         shift = Shift.objects.create(role=role, starts_at=start, ends_at=start + datetime.timedelta(hours=3), places=3)
         signup = SignUp.objects.create(shift=shift, user=user)
-        objects[scope] = {"role": {"slug": role.slug}, "shift": {"pk": shift.pk}, "signup": {"pk": signup.pk}}
+        job = Job.objects.create(
+            network=network,
+            employer="Café Co",
+            title="Café assistant",
+            slug=f"cafe-assistant-{scope}",
+            description="Serve.",
+            hours="16 a week",
+            pay="£12.60 an hour",
+            closing_date=start.date(),
+            how_to_apply="Write to us.",
+        )
+        objects[scope] = {
+            "role": {"slug": role.slug},
+            "shift": {"pk": shift.pk},
+            "signup": {"pk": signup.pk},
+            "job": {"slug": job.slug},
+        }
     return objects

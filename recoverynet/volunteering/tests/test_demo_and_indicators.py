@@ -13,7 +13,7 @@ from recoverynet.federation.factories import MembershipFactory
 from recoverynet.federation.models import Network, Sector
 from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
-from recoverynet.volunteering.models import Role, Shift, SignUp
+from recoverynet.volunteering.models import Job, JobOutcome, Role, Shift, SignUp
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,8 @@ def test_the_demo_offers_roles_from_every_sector_with_a_year_of_hours():
     now = timezone.now()
     assert Shift.objects.filter(starts_at__gt=now).exists() and Shift.objects.filter(starts_at__lt=now).exists()
     assert SignUp.objects.filter(hours_confirmed_at__isnull=False).exists()
+    assert Job.objects.filter(closing_date__gte=timezone.localdate()).exists()
+    assert JobOutcome.objects.filter(status="started", started_on__isnull=False).exists()
     for role in Role.objects.all():
         role.full_clean()  # every demo role keeps the model's rules
     counts = (Role.objects.count(), Shift.objects.count(), SignUp.objects.count())

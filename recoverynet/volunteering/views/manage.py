@@ -20,6 +20,7 @@ from ..forms import (
     CommendationForm,
     DBSForm,
     DeclineForm,
+    JobForm,
     PersonForm,
     RoleForm,
     ShiftForm,
@@ -251,3 +252,20 @@ def role_edit(request, slug):
             messages.success(request, saved_message(changed))
             return redirect(role.get_absolute_url())
     return render(request, "volunteering/manage/role_form.html", {"form": form, "network": role.network, "role": role})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_new(request, slug):
+    network = get_object_or_404(Network.objects.all(), slug=slug)
+    _require(request, "volunteering.add_job", network)
+    form = JobForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.create_job(actor=request.user, network=network, data=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{job.title} has been listed.")
+            return redirect(job.get_absolute_url())
+    return render(request, "volunteering/manage/job_form.html", {"form": form, "network": network})

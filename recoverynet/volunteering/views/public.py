@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -22,9 +23,9 @@ from ..eligibility import eligibility, facts_for
 from ..filters import RoleFilterSet
 from ..formats.ics import shifts_calendar
 from ..formats.reference_pdf import reference_pdf
-from ..forms import ProfileForm, ReferenceForm
+from ..forms import JobOutcomeForm, ProfileForm, ReferenceForm
 from ..matching import for_you as rank_for_you
-from ..models import MemberSkill, Role, Shift, SignUp, VolunteerProfile, format_minutes
+from ..models import Job, JobOutcome, MemberSkill, Role, Shift, SignUp, VolunteerProfile, format_minutes
 from ..selectors import public_roles, roles_with_next_shifts, signups_visible_to, volunteering_record
 
 PAGE_SIZE = 20
@@ -280,3 +281,51 @@ def for_you(request):
     matches = rank_for_you(request.user, timezone.localdate())
     has_skills = MemberSkill.objects.filter(user=request.user).exists()
     return render(request, "volunteering/for_you.html", {"matches": matches, "has_skills": has_skills})
+
+
+def job_list(request):
+    today = timezone.localdate()
+    jobs = Job.objects.open_on(today).select_related("network", "organisation")
+    query = request.GET.get("q", "")[:100].replace("\x00", "").strip()
+    if query:
+        jobs = jobs.filter(title__icontains=query) | jobs.filter(employer__icontains=query)
+    welcomed = request.GET.get("lived_experience") == "yes"
+    if welcomed:
+        jobs = jobs.filter(lived_experience_welcomed=True)
+    page_obj = Paginator(jobs.order_by("closing_date", "title", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = {}
+    if request.user.is_authenticated:
+        mine = dict(
+            JobOutcome.objects.filter(user=request.user, job__in=[j.pk for j in page_obj.object_list]).values_list(
+                "job_id", "status"
+            )
+        )
+    jobs = list(page_obj.object_list)
+    for job in jobs:
+        job.my_status = JobOutcome.Status(mine[job.pk]).label if job.pk in mine else None
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "volunteering/job_list.html",
+        {"jobs": jobs, "page_obj": page_obj, "q": query, "welcomed": welcomed, "query_string": params.urlencode()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def job_detail(request, slug):
+    job = get_object_or_404(Job.objects.filter(is_published=True).select_related("network", "organisation"), slug=slug)
+    outcome = JobOutcome.objects.filter(user=request.user, job=job).first() if request.user.is_authenticated else None
+    form = JobOutcomeForm(request.POST or None, initial={"status": outcome.status if outcome else "saved"})
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={job.get_absolute_url()}")
+        if form.is_valid():
+            try:
+                services.record_job_outcome(actor=request.user, job=job, status=form.cleaned_data["status"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Saved. Only you and your network's coordinators see this.")
+                return redirect(job.get_absolute_url())
+    return render(request, "volunteering/job_detail.html", {"job": job, "outcome": outcome, "form": form})
