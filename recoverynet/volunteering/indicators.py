@@ -4,6 +4,8 @@ Only hours the organiser recorded and the member confirmed count."""
 
 from django.db.models import Count, Sum
 
+from recoverynet.accounts.models import ConsentPurpose, SelfDescription, User
+from recoverynet.accounts.privacy import consented_user_ids
 from recoverynet.core.registry import Indicator
 
 from .models import JobOutcome, SignUp
@@ -30,6 +32,39 @@ def volunteers_active(networks, period):
 def hours_volunteered(networks, period):
     rows = {r["shift__role__network_id"]: r["m"] or 0 for r in _confirmed(networks, period).annotate(m=Sum("minutes"))}
     return {network.pk: round(rows.get(network.pk, 0) / 60, 2) for network in networks}
+
+
+IN_RECOVERY = {SelfDescription.IN_RECOVERY, SelfDescription.RECOVERING}
+
+
+def _measured(networks, period):
+    """{network: (volunteers who agreed to outcome measurement, of them in recovery)}, in three queries.
+    The self-descriptions are encrypted, so they are read per person, never grouped in the database."""
+    pairs = set(_confirmed(networks, period).values_list("shift__role__network_id", "user_id"))
+    agreed = consented_user_ids(ConsentPurpose.OUTCOME_MEASUREMENT, {user for _, user in pairs})
+    described = {
+        user.pk: bool(IN_RECOVERY & set(user.self_descriptions or []))
+        for user in User.objects.filter(pk__in=agreed).only("pk", "self_descriptions")
+    }
+    totals = {network.pk: [0, 0] for network in networks}
+    for network_id, user_id in pairs:
+        if user_id in described:
+            totals[network_id][0] += 1
+            totals[network_id][1] += described[user_id]
+    return totals
+
+
+def volunteers_measured(networks, period):
+    return {pk: measured for pk, (measured, _) in _measured(networks, period).items()}
+
+
+def share_in_recovery(networks, period):
+    """Per cent of the active volunteers who agreed to outcome measurement who describe
+    themselves as in recovery or recovering (None with nobody to measure)."""
+    return {
+        pk: (round(100 * in_recovery / measured, 1) if measured else None)
+        for pk, (measured, in_recovery) in _measured(networks, period).items()
+    }
 
 
 def people_starting_work(networks, period):
@@ -70,6 +105,29 @@ INDICATORS = (
         source=SOURCE,
         measure=hours_volunteered,
         count=False,
+    ),
+    Indicator(
+        key="volunteering.volunteers_measured",
+        outcomes=(2,),
+        name="Volunteers who agreed to outcome measurement",
+        definition="Active volunteers in the period who agreed that their answers may be counted for the outcomes.",
+        unit="people",
+        period="quarter",
+        source=SOURCE + " Consent records.",
+        measure=volunteers_measured,
+    ),
+    Indicator(
+        key="volunteering.share_in_recovery",
+        outcomes=(2,),
+        name="Volunteers who are people in recovery",
+        definition="Of the active volunteers who agreed to outcome measurement, the share who describe "
+        "themselves as in recovery or recovering.",
+        unit="%",
+        period="quarter",
+        source=SOURCE + " How people describe themselves on their profile.",
+        measure=share_in_recovery,
+        count=False,
+        denominator="volunteering.volunteers_measured",
     ),
     Indicator(
         key="volunteering.people_starting_work",

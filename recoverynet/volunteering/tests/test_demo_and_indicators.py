@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from recoverynet.accounts import services as account_services
 from recoverynet.core.registry import Period, indicators
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.federation.models import Network, Sector
@@ -42,11 +43,17 @@ def test_volunteers_and_hours_per_network_and_quarter(world):
     host = world.users["network_coordinator"]
     role = RoleFactory(network=world.own_network)
     figures = {}
+    descriptions = iter([["in_recovery"], ["ally"], ["recovering"], ["in_recovery"]])
     for days_ago, people, minutes, confirm in ((3, 2, 90, True), (5, 1, 60, False), (200, 1, 120, True)):
         start = timezone.now() - datetime.timedelta(days=days_ago)
         shift = ShiftFactory(role=role, starts_at=start, ends_at=start + datetime.timedelta(hours=3), places=5)
         for _ in range(people):
-            person = MembershipFactory(network=world.own_network, status="active").user
+            person = MembershipFactory(
+                network=world.own_network, status="active", user__self_descriptions=next(descriptions)
+            ).user
+            account_services.record_consents(
+                actor=person, user=person, decisions={"outcome_measurement": days_ago == 3}
+            )
             signup = services.record_walk_in(actor=host, shift=shift, user=person)
             services.record_hours(actor=host, shift=shift, entries={signup.pk: (True, minutes)})
             if confirm:
@@ -60,3 +67,6 @@ def test_volunteers_and_hours_per_network_and_quarter(world):
     own, other = world.own_network.pk, world.other_network.pk
     assert figures["volunteering.volunteers_active"] == {own: 2, other: 0}  # unconfirmed hours do not count
     assert figures["volunteering.hours_volunteered"] == {own: 3.0, other: 0}
+    # Both volunteers of the quarter agreed to be counted: one in recovery, one an ally.
+    assert figures["volunteering.volunteers_measured"] == {own: 2, other: 0}
+    assert figures["volunteering.share_in_recovery"] == {own: 50.0, other: None}
