@@ -8,6 +8,7 @@ from recoverynet.federation.api import views as federation_api
 from recoverynet.outcomes.api import views as outcomes_api
 from recoverynet.recoverycapital.api import views as recoverycapital_api
 from recoverynet.timebank.api import views as timebank_api
+from recoverynet.volunteering.api import views as volunteering_api
 
 router = DefaultRouter()
 federation_api.register(router)
@@ -16,5 +17,6 @@ directory_api.register(router)
 outcomes_api.register(router)
 recoverycapital_api.register(router)
 timebank_api.register(router)
+volunteering_api.register(router)
 
 urlpatterns = router.urls

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("recoverynet.timebank.urls")),
     path("", include("recoverynet.outcomes.urls")),
     path("", include("recoverynet.recoverycapital.urls")),
+    path("", include("recoverynet.volunteering.urls")),
     path("", include("recoverynet.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),

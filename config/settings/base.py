@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "recoverynet.timebank",
     "recoverynet.outcomes",
     "recoverynet.recoverycapital",
+    "recoverynet.volunteering",
 ]
 
 MIDDLEWARE = [

@@ -46,6 +46,8 @@ OPERATIONS = {
     "/api/v1/timebank-exchanges/{id}/": {"get"},
     "/api/v1/timebank-exchanges/{id}/confirm/": {"post"},
     "/api/v1/timebank-exchanges/{id}/dispute/": {"post"},
+    "/api/v1/volunteering/roles/": {"get"},
+    "/api/v1/volunteering/roles/{slug}/": {"get"},
 }
 
 

@@ -1,0 +1,73 @@
+"""The volunteering API's shapes: roles as the public sees them (requirements, never anything about a person)."""
+
+from rest_framework import serializers
+
+from ..models import Role, RoleSkill, Shift
+
+
+class RoleSkillSerializer(serializers.ModelSerializer):
+    level = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = RoleSkill
+        fields = ["name", "level"]
+
+
+class ShiftSerializer(serializers.ModelSerializer):
+    places_left = serializers.SerializerMethodField(help_text="Places not yet taken or asked for.")
+
+    class Meta:
+        model = Shift
+        fields = ["id", "starts_at", "ends_at", "places", "places_left"]
+
+    def get_places_left(self, shift) -> int:
+        return max(shift.places - getattr(shift, "taken", 0), 0)
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    """A volunteering role and its public requirements, with its shifts still to come."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="volunteering-role-detail", lookup_field="slug")
+    web_url = serializers.SerializerMethodField()
+    network = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    settlement = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    offered_by = serializers.CharField(source="offered_by.name", read_only=True)
+    location = serializers.CharField(read_only=True)
+    skills = RoleSkillSerializer(many=True, read_only=True)
+    shifts = ShiftSerializer(source="next_shifts", many=True, read_only=True)
+
+    class Meta:
+        model = Role
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "slug",
+            "title",
+            "network",
+            "organisation",
+            "settlement",
+            "offered_by",
+            "description",
+            "involves",
+            "location",
+            "is_remote",
+            "time_commitment",
+            "skills",
+            "min_recovery_months",
+            "dbs_level",
+            "supervision_available",
+            "early_recovery",
+            "alcohol_at_venue",
+            "handles_medication",
+            "lone_working",
+            "confirm_automatically",
+            "shifts",
+        ]
+        read_only_fields = fields
+
+    def get_web_url(self, role) -> str:
+        request = self.context.get("request")
+        path = role.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path

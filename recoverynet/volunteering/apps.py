@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class VolunteeringConfig(AppConfig):
+    name = "recoverynet.volunteering"
+    label = "volunteering"
+    verbose_name = "Volunteering: roles, shifts and hours"
+    # What this app adds elsewhere (core.registry).
+    demo_loader = "recoverynet.volunteering.demo.load_volunteering_demo"
+    demo_after = ("federation", "timebank")
+    indicators = "recoverynet.volunteering.indicators.INDICATORS"
+    panels = {
+        "home": ["recoverynet.volunteering.panels.home_roles"],
+        "network": ["recoverynet.volunteering.panels.network_roles"],
+        "settlement": ["recoverynet.volunteering.panels.settlement_roles"],
+        "profile": ["recoverynet.volunteering.panels.profile_volunteering"],
+    }

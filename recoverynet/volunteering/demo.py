@@ -1,0 +1,226 @@
+"""Volunteering's part of seed_demo (declared on VolunteeringConfig, after the
+federation's and the time bank's): roles from organisations of every sector and
+from settlements, a year of past shifts with confirmed hours, and shifts still
+to come. Written with bulk inserts, so it stays fast; a database that already
+has roles is left as it is."""
+
+import datetime
+import random
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from recoverynet.federation.models import Membership, Sector
+
+from .models import DBSLevel, Job, JobOutcome, Role, RoleSkill, Shift, SignUp
+
+SEED = 20261206
+PAST_SHIFTS = 8
+FUTURE_SHIFTS = 3
+
+# (title, what it involves, skills, dbs, early recovery, alcohol, medication, lone working, remote)
+TEMPLATES = {
+    Sector.PUBLIC: (
+        "Library digital helper",
+        "Help visitors get online, set up email and apply for things.",
+        [("Using computers", 2)],
+        DBSLevel.NONE,
+        "yes",
+        False,
+        False,
+        False,
+        False,
+    ),
+    Sector.VOLUNTARY: (
+        "Recovery café host",
+        "Welcome people, make drinks, keep the café tidy and friendly.",
+        [("Food hygiene", 1), ("Listening", 1)],
+        DBSLevel.NONE,
+        "yes",
+        False,
+        False,
+        False,
+        False,
+    ),
+    Sector.SOCIAL_ENTERPRISE: (
+        "Community garden volunteer",
+        "Grow food with others, look after tools and beds.",
+        [("Gardening", 1)],
+        DBSLevel.NONE,
+        "yes",
+        False,
+        False,
+        False,
+        False,
+    ),
+    Sector.PRIVATE: (
+        "Events steward",
+        "Help run community events at a venue with a bar.",
+        [("Customer service", 1)],
+        DBSLevel.BASIC,
+        "no",
+        True,
+        False,
+        False,
+        False,
+    ),
+    Sector.MUTUAL_AID: (
+        "Peer mentor",
+        "Meet people new to recovery, one to one, and walk alongside them.",
+        [("Listening", 2), ("Lived experience of recovery", 2)],
+        DBSLevel.ENHANCED,
+        "no",
+        False,
+        False,
+        True,
+        False,
+    ),
+}
+SETTLEMENT_TEMPLATES = [
+    (
+        "Welcome desk volunteer",
+        "Greet visitors, answer the phone, point people to groups.",
+        [("Customer service", 1)],
+        DBSLevel.NONE,
+        "yes",
+        False,
+        False,
+        False,
+        False,
+    ),
+    (
+        "Online befriender",
+        "Phone or video calls with members who are isolated.",
+        [("Listening", 2)],
+        DBSLevel.STANDARD,
+        "ask",
+        False,
+        False,
+        True,
+        True,
+    ),
+]
+
+
+def _unique(slug, taken) -> str:
+    candidate, n = slug, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{slug}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def load_volunteering_demo(demo) -> None:
+    if Role.objects.exists():
+        demo.notes.append("Volunteering: already has roles, left as it is.")
+        return
+    rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not security
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    roles, slugs = [], set()
+    for network in sorted(demo.objects["networks"].values(), key=lambda n: n.slug):
+        offers = [(o, TEMPLATES[o.sector]) for o in network.organisations.order_by("name")[:5]]
+        settlements = [s for s in demo.objects["settlements"].values() if s.network_id == network.pk]
+        offers += [(s, SETTLEMENT_TEMPLATES[i % 2]) for i, s in enumerate(sorted(settlements, key=lambda s: s.slug))]
+        for offerer, (title, involves, skills, dbs, early, alcohol, medication, alone, remote) in offers:
+            is_settlement = offerer._meta.model_name == "settlement"
+            role = Role(
+                network=network,
+                organisation=None if is_settlement else offerer,
+                settlement=offerer if is_settlement else None,
+                title=title,
+                slug=_unique(slugify(f"{title}-{offerer.slug}")[:70], slugs),
+                description=f"{title} with {offerer.name}: give a few hours and be part of {network.name}.",
+                involves=involves,
+                is_remote=remote,
+                time_commitment=rng.choice(["One morning a week", "Two afternoons a month", "One evening a week"]),
+                min_recovery_months=12 if dbs == DBSLevel.ENHANCED else 0,
+                dbs_level=dbs,
+                supervision_available=not alone,
+                early_recovery=early,
+                alcohol_at_venue=alcohol,
+                handles_medication=medication,
+                lone_working=alone,
+                confirm_automatically=dbs == DBSLevel.NONE,
+            )
+            roles.append((role, skills))
+    Role.objects.bulk_create([role for role, _ in roles])
+    RoleSkill.objects.bulk_create(
+        RoleSkill(role=role, name=name, level=level) for role, skills in roles for name, level in skills
+    )
+    members = {}
+    for membership in Membership.objects.filter(status=Membership.Status.ACTIVE, role=Membership.Role.MEMBER):
+        members.setdefault(membership.network_id, []).append(membership.user_id)
+    shifts = []
+    for role, _ in roles:
+        for week in range(PAST_SHIFTS + FUTURE_SHIFTS):
+            offset = datetime.timedelta(weeks=6 * (week - PAST_SHIFTS) + 1, days=rng.randint(0, 4))
+            start = (now + offset).replace(hour=rng.choice([9, 10, 13, 18]))
+            shifts.append(Shift(role=role, starts_at=start, ends_at=start + datetime.timedelta(hours=3), places=4))
+    Shift.objects.bulk_create(shifts)
+    signups = []
+    for shift in shifts:
+        people = members.get(shift.role.network_id, [])
+        for user_id in rng.sample(people, min(len(people), rng.randint(1, 3))):
+            past = shift.ends_at < now
+            signups.append(
+                SignUp(
+                    shift=shift,
+                    user_id=user_id,
+                    status=SignUp.Status.CONFIRMED,
+                    decided_at=shift.starts_at - datetime.timedelta(days=2),
+                    attended=True if past else None,
+                    minutes=rng.choice([120, 150, 180]) if past else None,
+                    hours_recorded_at=shift.ends_at if past else None,
+                    hours_confirmed_at=shift.ends_at + datetime.timedelta(days=1) if past else None,
+                )
+            )
+    SignUp.objects.bulk_create(signups, batch_size=500)
+    jobs, outcomes = _jobs(demo, rng, members, slugs)
+    demo.notes.append(
+        f"Volunteering: {len(roles)} roles, {len(shifts)} shifts, {len(signups)} sign-ups, "
+        f"{len(jobs)} jobs, {len(outcomes)} job outcomes."
+    )
+
+
+JOBS = [
+    ("Café assistant", "16 hours a week, daytime", "£12.60 an hour", True, True),
+    ("Support worker (lived experience)", "30 hours a week", "£24,000 a year", True, False),
+    ("Warehouse operative", "37.5 hours a week, shifts", "£12.80 an hour", False, True),
+]
+
+
+def _jobs(demo, rng, members, slugs):
+    today = timezone.localdate()
+    jobs = []
+    for network in sorted(demo.objects["networks"].values(), key=lambda n: n.slug):
+        employers = list(network.organisations.filter(sector__in=[Sector.SOCIAL_ENTERPRISE, Sector.PRIVATE]))
+        for i, (title, hours, pay, welcomed, friendly) in enumerate(JOBS):
+            employer = employers[i % len(employers)] if employers else None
+            name = employer.name if employer else f"{network.name} partner employer"
+            jobs.append(
+                Job(
+                    network=network,
+                    organisation=employer,
+                    employer=name,
+                    title=title,
+                    slug=_unique(slugify(f"{title}-{network.slug}")[:70], slugs),
+                    description=f"{title} with {name}.",
+                    hours=hours,
+                    pay=pay,
+                    closing_date=today + datetime.timedelta(days=rng.randint(7, 60)),
+                    how_to_apply="Ask at your settlement's welcome desk, or email the employer with a short letter.",
+                    lived_experience_welcomed=welcomed,
+                    recovery_friendly=friendly,
+                )
+            )
+    Job.objects.bulk_create(jobs)
+    outcomes = []
+    for job in jobs:
+        people = members.get(job.network_id, [])
+        for user_id in rng.sample(people, min(len(people), 3)):
+            status = rng.choice(["saved", "applied", "interview", "started"])
+            started = today - datetime.timedelta(days=rng.randint(1, 80)) if status == "started" else None
+            outcomes.append(JobOutcome(job=job, user_id=user_id, status=status, started_on=started))
+    JobOutcome.objects.bulk_create(outcomes)
+    return jobs, outcomes

@@ -1,0 +1,518 @@
+"""Volunteering: roles that are safe to take, shifts that fill, hours that count.
+
+A Role is offered in one network by an organisation or a settlement of it,
+with its public requirements (skills, DBS level, minimum time in recovery,
+flags such as alcohol served at the venue). What concerns a person — their
+self-declared recovery start date, their DBS check — is private: the date is
+encrypted and seen by nobody but the person; a DBS check is recorded as level,
+date and checker only (never the certificate), seen only by coordinators of
+that network. Whether a member may take a role is decided in one place:
+`eligibility.eligibility`.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from encrypted_fields.fields import EncryptedDateField
+
+from recoverynet.core.personal_data import ANONYMISE, DELETE, KEEP, PersonalData
+
+MAX_SHIFT_HOURS = 24
+MAX_PLACES = 500
+
+
+def format_minutes(minutes: int) -> str:
+    hours, rest = divmod(abs(int(minutes or 0)), 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    if hours:
+        return f"{hours} h"
+    return f"{rest} min"
+
+
+class DBSLevel(models.TextChoices):
+    NONE = "none", "None"
+    BASIC = "basic", "Basic"
+    STANDARD = "standard", "Standard"
+    ENHANCED = "enhanced", "Enhanced"
+
+
+DBS_RANK = {DBSLevel.NONE: 0, DBSLevel.BASIC: 1, DBSLevel.STANDARD: 2, DBSLevel.ENHANCED: 3}
+
+
+class SkillLevel(models.IntegerChoices):
+    SOME = 1, "Some experience"
+    CONFIDENT = 2, "Confident"
+    EXPERT = 3, "Experienced enough to teach others"
+
+
+class RoleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, network__is_active=True)
+
+    def for_lists(self):
+        return self.select_related("network", "organisation", "settlement").prefetch_related("skills")
+
+
+class Role(models.Model):
+    """A volunteering role, offered in one network by an organisation or a settlement."""
+
+    class EarlyRecovery(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        ASK = "ask", "Ask us"
+
+    network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="volunteering_roles")
+    organisation = models.ForeignKey(
+        "federation.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="volunteering_roles",
+        help_text="The organisation offering the role, or leave empty and choose a settlement.",
+    )
+    settlement = models.ForeignKey(
+        "federation.Settlement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="volunteering_roles",
+        help_text="The settlement offering the role, or leave empty and choose an organisation.",
+    )
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(help_text="What the role is for, in a few sentences.")
+    involves = models.TextField("What it involves", help_text="What a volunteer does on a typical shift.")
+    is_remote = models.BooleanField("Can be done remotely", default=False)
+    time_commitment = models.CharField(max_length=150, help_text="For example: one morning a week for three months.")
+    # Safety requirements: public, since they describe the role, not a person.
+    min_recovery_months = models.PositiveSmallIntegerField(
+        "Minimum time in recovery (months)", default=0, help_text="0 when the role asks for none."
+    )
+    dbs_level = models.CharField("DBS check needed", max_length=10, choices=DBSLevel.choices, default=DBSLevel.NONE)
+    supervision_available = models.BooleanField(default=False)
+    early_recovery = models.CharField(
+        "Suitable early in recovery", max_length=3, choices=EarlyRecovery.choices, default=EarlyRecovery.ASK
+    )
+    alcohol_at_venue = models.BooleanField("Alcohol is served at the venue", default=False)
+    handles_medication = models.BooleanField("Handles medication", default=False)
+    lone_working = models.BooleanField("Lone working", default=False)
+    confirm_automatically = models.BooleanField(
+        "Confirm sign-ups at once", default=False, help_text="Otherwise the organiser confirms each sign-up."
+    )
+    is_published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        indexes = [models.Index(fields=["network", "is_published"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True, settlement__isnull=False)
+                | Q(organisation__isnull=False, settlement__isnull=True),
+                name="volunteering_role_offered_by_one",
+            ),
+            models.CheckConstraint(condition=Q(min_recovery_months__lte=600), name="volunteering_recovery_months"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("volunteering:role_detail", kwargs={"slug": self.slug})
+
+    def audit_repr(self) -> str:
+        return f"Volunteering role {self.title}"
+
+    @property
+    def offered_by(self):
+        return self.organisation or self.settlement
+
+    @property
+    def location(self) -> str:
+        if self.settlement_id:
+            return ", ".join(self.settlement.address_lines)
+        return self.organisation.town if self.organisation_id else ""
+
+    @property
+    def flags(self) -> list[str]:
+        names = ("alcohol_at_venue", "handles_medication", "lone_working")
+        return [str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)]
+
+    def clean(self):
+        errors = {}
+        if bool(self.organisation_id) == bool(self.settlement_id):
+            errors["organisation"] = "Choose either an organisation or a settlement that offers the role."
+        if self.settlement_id and self.network_id and self.settlement.network_id != self.network_id:
+            errors["settlement"] = "Choose a settlement in this network."
+        if (
+            self.organisation_id
+            and self.network_id
+            and not self.organisation.networks.filter(pk=self.network_id).exists()
+        ):
+            errors["organisation"] = "Choose an organisation that belongs to this network."
+        if errors:
+            raise ValidationError(errors)
+
+
+class RoleSkill(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="skills")
+    name = models.CharField(max_length=60)
+    level = models.PositiveSmallIntegerField(choices=SkillLevel.choices, default=SkillLevel.SOME)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["role", "name"], name="volunteering_one_skill_per_role")]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_level_display().lower()})"
+
+    @property
+    def network_id(self):
+        return self.role.network_id
+
+
+class VolunteerProfile(models.Model):
+    """What a member tells the app about themselves, for themselves: never shown to anyone else."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile")
+    recovery_start = EncryptedDateField("When your recovery started", null=True, blank=True)
+    avoid_alcohol_venues = models.BooleanField("Do not offer me roles where alcohol is served", default=False)
+    shift_reminders = models.BooleanField("Email me the day before a shift", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    personal_data = PersonalData(
+        owner="user",
+        fields=("recovery_start",),
+        on_erase=DELETE,
+        export=("recovery_start", "avoid_alcohol_venues", "shift_reminders", "updated_at"),
+        section="volunteering_profile",
+        description="your volunteering profile (your recovery start date, if you gave one)",
+    )
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Volunteering profile #{self.pk}"
+
+
+class MemberSkill(models.Model):
+    """A skill a member says they have, with its level: for their "for you" list. Only they see it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_skills")
+    name = models.CharField(max_length=60)
+    level = models.PositiveSmallIntegerField(choices=SkillLevel.choices, default=SkillLevel.SOME)
+
+    personal_data = PersonalData(
+        owner="user",
+        fields=("name",),
+        on_erase=DELETE,
+        export=("name", "level"),
+        section="volunteering_skills",
+        description="the skills you listed for volunteering",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="volunteering_one_skill_per_member")]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Volunteering skill #{self.pk}"
+
+
+class DBSCheck(models.Model):
+    """A member's DBS check as a coordinator saw it: level, date and who checked.
+    Never the certificate or what it says. Seen only by the network's coordinators."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dbs_checks")
+    network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="dbs_checks")
+    level = models.CharField(max_length=10, choices=[c for c in DBSLevel.choices if c[0] != DBSLevel.NONE])
+    checked_on = models.DateField("Date of the check")
+    checker = models.CharField("Checked by", max_length=120, help_text="The person or organisation who saw it.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="dbs_checks_recorded"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    personal_data = [
+        PersonalData(
+            owner="user",
+            fields=("level", "checked_on", "checker"),
+            on_erase=DELETE,
+            export=("network", "level", "checked_on", "checker", "recorded_at"),
+            section="dbs_checks",
+            description="the DBS checks coordinators recorded for you (level, date and checker only)",
+        ),
+        PersonalData(
+            owner="recorded_by",
+            on_erase=KEEP,
+            export=None,
+            reason="The check belongs to the volunteer; who recorded it then points at a former member.",
+        ),
+    ]
+
+    class Meta:
+        ordering = ["network", "-checked_on"]
+        constraints = [models.UniqueConstraint(fields=["user", "network"], name="volunteering_one_dbs_per_network")]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"DBS check record #{self.pk}"
+
+
+class ShiftQuerySet(models.QuerySet):
+    def with_taken(self):
+        return self.annotate(
+            taken=models.Count("signups", filter=Q(signups__status__in=SignUp.HOLDS_PLACE), distinct=True)
+        )
+
+
+class Shift(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="shifts")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    places = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["role", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="volunteering_shift_ends"),
+            models.CheckConstraint(condition=Q(places__gte=1), name="volunteering_shift_places"),
+        ]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Volunteering shift #{self.pk}"
+
+    @property
+    def network_id(self):
+        return self.role.network_id
+
+    @property
+    def length_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def clean(self):
+        if self.starts_at and self.ends_at:
+            if self.ends_at <= self.starts_at:
+                raise ValidationError({"ends_at": "The shift must end after it starts."})
+            if (self.ends_at - self.starts_at).total_seconds() > MAX_SHIFT_HOURS * 3600:
+                raise ValidationError({"ends_at": f"A shift can last at most {MAX_SHIFT_HOURS} hours."})
+        if self.places is not None and not 1 <= self.places <= MAX_PLACES:
+            raise ValidationError({"places": f"Offer between 1 and {MAX_PLACES} places."})
+
+
+class SignUp(models.Model):
+    """A member's place on a shift, and afterwards their hours."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for the organiser"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+
+    HOLDS_PLACE = (Status.REQUESTED, Status.CONFIRMED)
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="signups")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteering_signups")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    walk_in = models.BooleanField(default=False)
+    decline_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Hours: recorded by the organiser, then confirmed by the member.
+    attended = models.BooleanField(null=True, blank=True)
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    hours_recorded_at = models.DateTimeField(null=True, blank=True)
+    hours_confirmed_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)  # the day before: sent at most once
+    # The time bank transaction that credited these hours: at most one per sign-up (one-to-one).
+    credit = models.OneToOneField(
+        "timebank.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="volunteering_signup"
+    )
+
+    personal_data = PersonalData(
+        owner="user",
+        # Hours given stay in the network's figures and the time bank; what an organiser wrote goes.
+        on_erase=ANONYMISE,
+        fields=("decline_reason",),
+        export=("shift", "status", "walk_in", "decline_reason", "created_at", "attended", "minutes"),
+        section="volunteering_signups",
+        description="the volunteering shifts you signed up for, and your hours",
+        free_text=("decline_reason",),
+    )
+
+    class Meta:
+        ordering = ["shift__starts_at", "pk"]
+        indexes = [models.Index(fields=["shift", "status"]), models.Index(fields=["user", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "user"], name="volunteering_one_signup_per_shift"),
+            models.CheckConstraint(
+                condition=Q(minutes__isnull=True) | Q(minutes__lte=MAX_SHIFT_HOURS * 60),
+                name="volunteering_minutes_bounded",
+            ),
+        ]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Volunteering sign-up #{self.pk}"
+
+    @property
+    def network_id(self):
+        return self.shift.role.network_id
+
+    @property
+    def shown_minutes(self) -> str:
+        return format_minutes(self.minutes or 0)
+
+
+class Commendation(models.Model):
+    """What an organiser wrote about a member's volunteering, for their reference."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commendations")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="commendations")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="commendations_written"
+    )
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = [
+        PersonalData(
+            owner="user",
+            fields=("text",),
+            on_erase=DELETE,
+            export=("role", "text", "created_at"),
+            section="volunteering_commendations",
+            description="commendations organisers wrote about your volunteering",
+            free_text=("text",),
+        ),
+        PersonalData(
+            owner="written_by",
+            on_erase=KEEP,
+            export=None,
+            reason="A commendation belongs to the volunteer it is about; its writer becomes a former member.",
+        ),
+    ]
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Commendation #{self.pk}"
+
+    @property
+    def network_id(self):
+        return self.role.network_id
+
+
+class JobQuerySet(models.QuerySet):
+    def open_on(self, today):
+        return self.filter(is_published=True, network__is_active=True, closing_date__gte=today)
+
+
+class Job(models.Model):
+    """A paid opportunity: from an organisation of the network (an initiative, a social
+    enterprise) or a partner employer, including employers who say they are recovery-friendly."""
+
+    network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="jobs")
+    organisation = models.ForeignKey(
+        "federation.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="jobs",
+        help_text="The employer, when it is one of the network's organisations.",
+    )
+    employer = models.CharField(max_length=150, help_text="The employer's name, as applicants should know it.")
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField()
+    hours = models.CharField(max_length=100, help_text="For example: 16 hours a week, mornings.")
+    pay = models.CharField(max_length=100, help_text="For example: £12.60 an hour.")
+    closing_date = models.DateField()
+    how_to_apply = models.TextField()
+    lived_experience_welcomed = models.BooleanField("Lived experience of recovery is welcomed", default=False)
+    recovery_friendly = models.BooleanField(
+        "The employer says it is recovery-friendly", default=False, help_text="Only when the employer says so."
+    )
+    is_published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["closing_date", "title", "pk"]
+        indexes = [models.Index(fields=["network", "closing_date"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("volunteering:job_detail", kwargs={"slug": self.slug})
+
+    def audit_repr(self) -> str:
+        return f"Job {self.title}"
+
+
+class JobOutcome(models.Model):
+    """A member's own progress with a job: saved, applied, interview, offered, started."""
+
+    class Status(models.TextChoices):
+        SAVED = "saved", "Saved"
+        APPLIED = "applied", "Applied"
+        INTERVIEW = "interview", "Interview"
+        OFFERED = "offered", "Offered"
+        STARTED = "started", "Started work"
+        NOT_THIS_TIME = "not_this_time", "Not this time"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="job_outcomes")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="outcomes")
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.SAVED)
+    started_on = models.DateField(null=True, blank=True)  # when the status became "started"
+    updated_at = models.DateTimeField(auto_now=True)
+
+    personal_data = PersonalData(
+        owner="user",
+        on_erase=KEEP,
+        reason="People starting work are counted for the outcomes (suppressed below 5); the row then "
+        "points at a former member and says nothing else about them.",
+        export=("job", "status", "started_on", "updated_at"),
+        section="job_outcomes",
+        description="the jobs you saved and how your applications went",
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "job"], name="volunteering_one_outcome_per_job")]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Job outcome #{self.pk}"
+
+    @property
+    def network_id(self):
+        return self.job.network_id

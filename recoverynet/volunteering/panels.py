@@ -1,0 +1,43 @@
+"""Volunteering's sections on other apps' pages (declared on VolunteeringConfig.panels)."""
+
+from django.template.loader import render_to_string
+
+from .models import SignUp
+from .selectors import public_roles
+
+
+def _roles_panel(request, roles, heading, where):
+    count = roles.count()
+    return render_to_string(
+        "volunteering/includes/roles_panel.html",
+        {"count": count, "roles": list(roles.order_by("-created_at", "pk")[:3]), "heading": heading, "where": where},
+        request=request,
+    )
+
+
+def home_roles(request, obj):
+    """The home page: a way in to the roles on offer."""
+    return _roles_panel(request, public_roles(), "Volunteer", "")
+
+
+def network_roles(request, network):
+    """Left out while the network offers no roles (the home page's panel still leads to every role)."""
+    roles = public_roles().filter(network=network)
+    if not roles.exists():
+        return None
+    return _roles_panel(request, roles, "Volunteering", network.slug)
+
+
+def settlement_roles(request, settlement):
+    roles = public_roles().filter(settlement=settlement)
+    if not roles.exists():
+        return None
+    return _roles_panel(request, roles, "Volunteering here", settlement.network.slug)
+
+
+def profile_volunteering(request, user):
+    """/me/: the person's shifts and hours to confirm."""
+    waiting = SignUp.objects.filter(
+        user=user, attended=True, hours_recorded_at__isnull=False, hours_confirmed_at__isnull=True
+    ).count()
+    return render_to_string("volunteering/includes/profile_section.html", {"waiting": waiting}, request=request)

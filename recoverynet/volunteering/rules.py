@@ -1,0 +1,50 @@
+"""Who may organise volunteering, and who sees DBS records."""
+
+import rules
+
+from recoverynet.core import scoping
+from recoverynet.federation.rules import coordinates_network_of, coordinator
+
+
+def _role_of(obj):
+    """The role behind a role, shift or sign-up."""
+    name = obj._meta.model_name
+    if name == "signup":
+        return obj.shift.role
+    if name == "shift":
+        return obj.role
+    return obj
+
+
+@rules.predicate
+def organises(user, obj):
+    """Hosts the settlement, or works for the organisation, that offers the role (obj: role, shift or sign-up)."""
+    if obj is None:
+        return False
+    role = _role_of(obj)
+    if role.settlement_id and role.settlement_id in scoping.hosted_settlement_ids(user):
+        return True
+    return bool(role.organisation_id) and role.organisation_id in scoping.professional_organisation_ids(user)
+
+
+@rules.predicate
+def coordinates_role_network(user, obj):
+    return obj is not None and coordinator(user, _role_of(obj))
+
+
+@rules.predicate
+def is_signup_owner(user, signup):
+    return signup is not None and signup.user_id == getattr(user, "pk", None)
+
+
+organiser = coordinates_role_network | organises
+
+# obj: the network the role (or job) is offered in
+rules.add_perm("volunteering.add_role", coordinator)
+rules.add_perm("volunteering.add_job", coordinator)
+# obj: a role, shift or sign-up
+rules.add_perm("volunteering.manage_role", organiser)
+rules.add_perm("volunteering.cancel_signup", is_signup_owner | organiser)
+rules.add_perm("volunteering.confirm_hours", is_signup_owner)
+# DBS records: only coordinators of that very network, not even the federation's (obj: the network).
+rules.add_perm("volunteering.record_dbs", coordinates_network_of)

@@ -1,0 +1,81 @@
+"""Reads that decide who sees what in volunteering."""
+
+from django.db.models import Count, Max, Min, Prefetch, Q, Sum
+from django.utils import timezone
+
+from recoverynet.core import scoping
+
+from .models import Commendation, DBSCheck, Role, Shift, SignUp
+
+
+def public_roles():
+    return Role.objects.published().for_lists()
+
+
+def upcoming_shifts(now=None):
+    """Shifts still to start, each with how many places are taken."""
+    now = now or timezone.now()
+    return Shift.objects.filter(starts_at__gt=now).with_taken().order_by("starts_at", "pk")
+
+
+def roles_with_next_shifts(queryset, now=None):
+    """Roles with `next_shifts` (upcoming, places taken counted) prefetched: two queries for any number of roles."""
+    return queryset.annotate(
+        upcoming=Count("shifts", filter=Q(shifts__starts_at__gt=now or timezone.now()), distinct=True)
+    ).prefetch_related(Prefetch("shifts", queryset=upcoming_shifts(now), to_attr="next_shifts"))
+
+
+def organised_roles(user, queryset=None):
+    """Roles a person organises: their networks' (coordinators), their settlement's (hosts),
+    their organisation's (professionals); every role for federation coordinators."""
+    queryset = Role.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if scoping.is_federation_coordinator(user):
+        return queryset
+    return queryset.filter(
+        Q(network_id__in=scoping.coordinated_network_ids(user))
+        | Q(settlement_id__in=scoping.hosted_settlement_ids(user))
+        | Q(organisation_id__in=scoping.professional_organisation_ids(user))
+    )
+
+
+def signups_visible_to(user, queryset=None):
+    """A member sees their own sign-ups; organisers those on the roles they organise."""
+    queryset = SignUp.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(Q(user=user) | Q(shift__role__in=organised_roles(user)))
+
+
+def dbs_checks_visible_to(user, queryset=None):
+    """Only coordinators of the network itself see its DBS records (not the federation's coordinators)."""
+    queryset = DBSCheck.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(network_id__in=scoping.coordinated_network_ids(user))
+
+
+def volunteering_record(user, *, role_ids=None):
+    """A member's record, per role: the role, shifts attended and hours confirmed, and the
+    commendations organisers wrote. Three queries, whatever its length."""
+    done = SignUp.objects.filter(user=user, attended=True, hours_confirmed_at__isnull=False)
+    if role_ids is not None:
+        done = done.filter(shift__role_id__in=role_ids)
+    totals = {
+        row["shift__role_id"]: row
+        for row in done.values("shift__role_id").annotate(
+            shifts=Count("pk"),
+            minutes=Sum("minutes"),
+            first=Min("shift__starts_at"),
+            last=Max("shift__starts_at"),
+        )
+    }
+    roles = Role.objects.filter(pk__in=totals).select_related("network", "organisation", "settlement").order_by("title")
+    commendations = Commendation.objects.filter(user=user).select_related("role", "written_by").order_by("created_at")
+    if role_ids is not None:
+        commendations = commendations.filter(role_id__in=role_ids)
+    by_role = {}
+    for commendation in commendations:
+        by_role.setdefault(commendation.role_id, []).append(commendation)
+    return [{"role": role, **totals[role.pk], "commendations": by_role.get(role.pk, [])} for role in roles]

@@ -1,0 +1,535 @@
+"""Every change to volunteering: roles, shifts, sign-ups, hours, DBS records,
+profiles, commendations. Each checks the actor's permission (rules.py), writes
+in one transaction with its audit entry, or writes nothing and raises a
+ValidationError that says how to put it right.
+
+A sign-up locks the member's row, then the shift's row (always in that order,
+so two sign-ups never wait on each other in a circle), and counts the places
+taken while holding the lock: concurrent sign-ups never over-fill a shift."""
+
+import datetime
+import re
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from recoverynet.core import audit
+from recoverynet.core.models import AuditEntry
+from recoverynet.core.services import create_instance, require, update_instance
+from recoverynet.federation.models import Membership
+from recoverynet.federation.services import unique_slug
+from recoverynet.timebank import services as timebank_services
+from recoverynet.timebank.models import Account
+
+from .eligibility import eligibility, facts_for
+from .models import (
+    Commendation,
+    DBSCheck,
+    Job,
+    JobOutcome,
+    MemberSkill,
+    Role,
+    RoleSkill,
+    Shift,
+    SignUp,
+    SkillLevel,
+    VolunteerProfile,
+    format_minutes,
+)
+
+MAX_REASON = 300
+MAX_COMMENDATION = 2000
+MAX_SKILLS = 12
+
+
+def _text(value, name, limit, *, required_message=None) -> str:
+    if not isinstance(value, str):
+        raise ValidationError({name: "Enter text."}, code="invalid")
+    value = value.strip()
+    if "\x00" in value or len(value) > limit:
+        raise ValidationError({name: f"Keep it to {limit} characters or fewer."}, code="max_length")
+    if required_message and not value:
+        raise ValidationError({name: required_message}, code="required")
+    return value
+
+
+# --- Roles and shifts -------------------------------------------------------------
+
+
+def _check_skills(skills) -> list:
+    skills = list(skills)
+    if len(skills) > MAX_SKILLS:
+        raise ValidationError({"skills": f"List at most {MAX_SKILLS} skills."})
+    names = [_text(name, "skills", 60) for name, _ in skills]
+    if len({n.lower() for n in names}) != len(names) or not all(names):
+        raise ValidationError({"skills": "Name each skill once."})
+    if any(level not in SkillLevel.values for _, level in skills):
+        raise ValidationError({"skills": "Choose a level for each skill."})
+    return [(name, level) for name, (_, level) in zip(names, skills, strict=True)]
+
+
+def create_role(*, actor, network, data: dict, skills=()) -> Role:
+    """A coordinator adds a role offered by an organisation or settlement of their network.
+    `skills`: [(name, level)]."""
+    require(actor, "volunteering.add_role", network)
+    skills = _check_skills(skills)
+    role = Role(network=network, **data)
+    role.slug = unique_slug(Role, role.title)
+    with transaction.atomic():
+        role = create_instance(actor=actor, instance=role, network=network, summary=f"{len(skills)} skills")
+        RoleSkill.objects.bulk_create(RoleSkill(role=role, name=name, level=level) for name, level in skills)
+    return role
+
+
+def update_role(*, actor, role, data: dict, skills=None) -> dict:
+    """An organiser changes a role (and, when given, replaces the skills it wants)."""
+    require(actor, "volunteering.manage_role", role)
+    extra = {}
+    with transaction.atomic():
+        if skills is not None:
+            skills = _check_skills(skills)
+            before = sorted((s.name, s.level) for s in role.skills.all())
+            if before != sorted(skills):
+                role.skills.all().delete()
+                RoleSkill.objects.bulk_create(RoleSkill(role=role, name=name, level=level) for name, level in skills)
+                extra["skills"] = [before, sorted(skills)]
+        return update_instance(actor=actor, instance=role, data=data, network=role.network, extra_changes=extra)
+
+
+def create_shift(*, actor, role, starts_at, ends_at, places) -> Shift:
+    require(actor, "volunteering.manage_role", role)
+    shift = Shift(role=role, starts_at=starts_at, ends_at=ends_at, places=places)
+    if starts_at and starts_at <= timezone.now():
+        raise ValidationError({"starts_at": "Choose a start time in the future."})
+    return create_instance(actor=actor, instance=shift, network=role.network)
+
+
+# --- Sign-ups ---------------------------------------------------------------------
+
+
+def _lock_person_and_shift(user, shift) -> Shift:
+    """Lock the member's row, then the shift's (always in this order), and return the shift as it is now."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    return Shift.objects.select_for_update().get(pk=shift.pk)
+
+
+def _check_place(user, locked: Shift, *, allow_started=False) -> None:
+    if not allow_started and locked.starts_at <= timezone.now():
+        raise ValidationError("This shift has already started. Choose a later one.", code="past")
+    existing = SignUp.objects.filter(shift=locked, user=user).first()
+    if existing is not None and existing.status in SignUp.HOLDS_PLACE:
+        raise ValidationError("You already have a place on this shift (or asked for one).", code="duplicate")
+    if existing is not None and existing.status == SignUp.Status.DECLINED:
+        raise ValidationError("The organiser declined your place on this shift.", code="declined")
+    taken = SignUp.objects.filter(shift=locked, status__in=SignUp.HOLDS_PLACE).count()
+    if taken >= locked.places:
+        raise ValidationError("This shift is full. Choose another shift.", code="full")
+    overlapping = SignUp.objects.filter(
+        user=user,
+        status__in=SignUp.HOLDS_PLACE,
+        shift__starts_at__lt=locked.ends_at,
+        shift__ends_at__gt=locked.starts_at,
+    ).exclude(shift=locked)
+    if overlapping.exists():
+        raise ValidationError("You have another shift at that time. Cancel it first.", code="overlap")
+
+
+def _place(*, actor, user, locked: Shift, status, walk_in, summary) -> SignUp:
+    decided_at = timezone.now() if status == SignUp.Status.CONFIRMED else None
+    signup, created = SignUp.objects.get_or_create(
+        shift=locked, user=user, defaults={"status": status, "walk_in": walk_in, "decided_at": decided_at}
+    )
+    if not created:  # a cancelled place taken again
+        signup.status, signup.walk_in, signup.decided_at = status, walk_in, decided_at
+        signup.save(update_fields=["status", "walk_in", "decided_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        instance=signup,
+        network=locked.role.network,
+        changes={"status": [None, status]},
+        summary=summary,
+    )
+    return signup
+
+
+def _refuse_ineligible(role, user) -> None:
+    verdict = eligibility(role, facts_for(user), timezone.localdate())
+    if not verdict.can_take:
+        raise ValidationError(" ".join(verdict.reasons), code="ineligible")
+
+
+def sign_up(*, actor, shift: Shift) -> SignUp:
+    """A member asks for a place on a shift: confirmed at once where the role allows,
+    otherwise waiting for the organiser. Refused (nothing written) when the shift is
+    full, started or past, the member cannot take the role, has an overlapping
+    shift, or already asked."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied("Sign in to volunteer.")
+    role = Role.objects.select_related("network").get(pk=shift.role_id)
+    if not role.is_published:
+        raise ValidationError("This role is not taking volunteers.", code="closed")
+    _refuse_ineligible(role, actor)
+    status = SignUp.Status.CONFIRMED if role.confirm_automatically else SignUp.Status.REQUESTED
+    try:
+        with transaction.atomic():
+            locked = _lock_person_and_shift(actor, shift)
+            locked.role = role
+            _check_place(actor, locked)
+            return _place(actor=actor, user=actor, locked=locked, status=status, walk_in=False, summary="Signed up")
+    except IntegrityError:  # the same form sent twice at once: the other one won
+        raise ValidationError("You already have a place on this shift (or asked for one).", code="duplicate") from None
+
+
+def record_walk_in(*, actor, shift: Shift, user) -> SignUp:
+    """An organiser records a member who came without signing up (during or after the shift too)."""
+    require(actor, "volunteering.manage_role", shift)
+    role = Role.objects.select_related("network").get(pk=shift.role_id)
+    if not Membership.objects.filter(user=user, network=role.network, status=Membership.Status.ACTIVE).exists():
+        raise ValidationError({"person": "Choose a member of this network."})
+    _refuse_ineligible(role, user)
+    try:
+        with transaction.atomic():
+            locked = _lock_person_and_shift(user, shift)
+            locked.role = role
+            _check_place(user, locked, allow_started=True)
+            return _place(
+                actor=actor, user=user, locked=locked, status=SignUp.Status.CONFIRMED, walk_in=True, summary="Walk-in"
+            )
+    except IntegrityError:
+        raise ValidationError("This person already has a place on this shift.", code="duplicate") from None
+
+
+def _decide(actor, signup, perm, allowed, action, summary, **changes) -> SignUp:
+    require(actor, perm, signup)
+    with transaction.atomic():
+        locked = SignUp.objects.select_for_update().get(pk=signup.pk)
+        if locked.status not in allowed:
+            raise ValidationError(f"This place is already {locked.get_status_display().lower()}.", code="decided")
+        if locked.hours_recorded_at is not None:
+            raise ValidationError("Hours are already recorded for this place.", code="hours")
+        before = locked.status
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=[*changes, "decided_at"])
+        audit.record(
+            actor=actor,
+            action=action,
+            instance=locked,
+            network=signup.shift.role.network,
+            changes={"status": [before, locked.status]},
+            summary=summary,
+        )
+    return locked
+
+
+def confirm_signup(*, actor, signup: SignUp) -> SignUp:
+    return _decide(
+        actor,
+        signup,
+        "volunteering.manage_role",
+        (SignUp.Status.REQUESTED,),
+        AuditEntry.Action.APPROVE,
+        "Place confirmed",
+        status=SignUp.Status.CONFIRMED,
+    )
+
+
+def decline_signup(*, actor, signup: SignUp, reason) -> SignUp:
+    reason = _text(reason, "reason", MAX_REASON, required_message="Say why, so the member understands.")
+    return _decide(
+        actor,
+        signup,
+        "volunteering.manage_role",
+        SignUp.HOLDS_PLACE,
+        AuditEntry.Action.DECLINE,
+        "Place declined",
+        status=SignUp.Status.DECLINED,
+        decline_reason=reason,
+    )
+
+
+def cancel_signup(*, actor, signup: SignUp) -> SignUp:
+    if signup.shift.starts_at <= timezone.now():
+        raise ValidationError("This shift has already started: it can no longer be cancelled.", code="past")
+    return _decide(
+        actor,
+        signup,
+        "volunteering.cancel_signup",
+        SignUp.HOLDS_PLACE,
+        AuditEntry.Action.UPDATE,
+        "Place cancelled",
+        status=SignUp.Status.CANCELLED,
+    )
+
+
+# --- Hours --------------------------------------------------------------------------
+
+
+def _check_minutes(value, shift: Shift, name) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError({name: "Enter the time as a whole number of minutes."}, code="invalid")
+    if value < 0:
+        raise ValidationError({name: "Time cannot be negative."}, code="min_value")
+    if value > shift.length_minutes:
+        raise ValidationError(
+            {name: f"Enter at most the shift's length, {format_minutes(shift.length_minutes)}."}, code="max_value"
+        )
+    return value
+
+
+def record_hours(*, actor, shift: Shift, entries: dict) -> list[SignUp]:
+    """The organiser records, in one batch, who came and for how long:
+    `entries` maps sign-up id -> (attended, minutes). All or nothing: any bad
+    entry refuses the whole batch. Hours a member has confirmed never change."""
+    require(actor, "volunteering.manage_role", shift)
+    if shift.starts_at > timezone.now():
+        raise ValidationError("Record hours once the shift has started.", code="future")
+    if not entries:
+        raise ValidationError("Record at least one person's attendance.", code="empty")
+    with transaction.atomic():
+        rows = {s.pk: s for s in SignUp.objects.select_for_update().filter(shift=shift, status=SignUp.Status.CONFIRMED)}
+        checked = []
+        for signup_id, (attended, minutes) in entries.items():
+            name = f"minutes_{signup_id}"
+            signup = rows.get(signup_id)
+            if signup is None:
+                raise ValidationError("Record hours only for confirmed places on this shift.", code="unknown")
+            if signup.hours_confirmed_at is not None:
+                raise ValidationError({name: "These hours are already confirmed by the member."}, code="confirmed")
+            if not isinstance(attended, bool):
+                raise ValidationError({name: "Say whether they came."}, code="invalid")
+            minutes = _check_minutes(minutes, shift, name) if attended else 0
+            if attended and minutes == 0:
+                raise ValidationError({name: "Enter how long they volunteered."}, code="min_value")
+            checked.append((signup, attended, minutes))
+        now = timezone.now()
+        for signup, attended, minutes in checked:
+            signup.attended, signup.minutes, signup.hours_recorded_at = attended, minutes, now
+            signup.save(update_fields=["attended", "minutes", "hours_recorded_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            instance=shift,
+            network=shift.role.network,
+            changes={"hours": [None, {str(s.pk): [a, m] for s, a, m in checked}]},
+            summary=f"Recorded attendance for {len(checked)}",
+        )
+    return [signup for signup, _, _ in checked]
+
+
+def confirm_hours(*, actor, signup: SignUp) -> SignUp:
+    """The member confirms the hours the organiser recorded for them."""
+    require(actor, "volunteering.confirm_hours", signup)
+    with transaction.atomic():
+        locked = SignUp.objects.select_for_update().get(pk=signup.pk)
+        if locked.hours_recorded_at is None or not locked.attended:
+            raise ValidationError("There are no hours to confirm for this shift yet.", code="none")
+        if locked.hours_confirmed_at is not None:
+            raise ValidationError("You have already confirmed these hours.", code="confirmed")
+        locked.hours_confirmed_at = timezone.now()
+        locked.save(update_fields=["hours_confirmed_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.APPROVE,
+            instance=locked,
+            network=signup.shift.role.network,
+            summary=f"Confirmed {format_minutes(locked.minutes)}",
+        )
+    return locked
+
+
+def paying_account(role) -> Account | None:
+    """The time bank account of whoever offers the role, in the role's network (None when it has none)."""
+    holder = {"organisation": role.organisation} if role.organisation_id else {"settlement": role.settlement}
+    return Account.objects.filter(network_id=role.network_id, is_open=True, **holder).first()
+
+
+def credit_hours(*, actor, shift: Shift) -> dict:
+    """Credit every confirmed, not yet credited hour of the shift to each member's
+    time bank account from the offering organisation's (or settlement's) account,
+    in one transaction: all or nothing. Each sign-up is credited at most once (its
+    one-to-one link to the transaction, and the transfer's idempotency key).
+    Returns {"credited": [sign-ups], "no_account": [sign-ups of members without one]}."""
+    require(actor, "volunteering.manage_role", shift)
+    role = shift.role
+    source = paying_account(role)
+    if source is None:
+        raise ValidationError(
+            f"{role.offered_by} has no time bank account in {role.network.name}, so these hours cannot be "
+            "credited. A coordinator can open one.",
+            code="no_account",
+        )
+    require(actor, "timebank.move_time", source)
+    credited, no_account = [], []
+    with transaction.atomic():
+        due = list(
+            SignUp.objects.select_for_update()
+            .filter(shift=shift, attended=True, hours_confirmed_at__isnull=False, credit__isnull=True, minutes__gt=0)
+            .order_by("pk")
+        )
+        accounts = {
+            a.user_id: a
+            for a in Account.objects.filter(
+                network_id=role.network_id, kind=Account.Kind.MEMBER, is_open=True, user__in=[s.user_id for s in due]
+            )
+        }
+        for signup in due:
+            destination = accounts.get(signup.user_id)
+            if destination is None:
+                no_account.append(signup)
+                continue
+            record = timebank_services.transfer(
+                actor=actor,
+                source=source,
+                destination=destination,
+                minutes=signup.minutes,
+                description=f"Volunteering: {role.title}"[:200],
+                idempotency_key=f"volunteering-signup-{signup.pk}",
+            )
+            signup.credit = record
+            signup.save(update_fields=["credit"])
+            credited.append(signup)
+        if credited:
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.UPDATE,
+                instance=shift,
+                network=role.network,
+                changes={"credited": [None, [s.pk for s in credited]]},
+                summary=f"Credited hours to {len(credited)} in the time bank",
+            )
+    return {"credited": credited, "no_account": no_account}
+
+
+# --- Profile, DBS, commendations ------------------------------------------------------
+
+
+def save_profile(
+    *, actor, user, recovery_start, avoid_alcohol_venues, shift_reminders=True, skills=None
+) -> VolunteerProfile:
+    """A member's own private profile: nobody else may change (or see) it. `skills`, when
+    given, replaces the skills they listed: [(name, level)]."""
+    if getattr(actor, "pk", None) != user.pk:
+        raise PermissionDenied("Only you can change your volunteering profile.")
+    if recovery_start is not None and recovery_start > timezone.localdate():
+        raise ValidationError({"recovery_start": "Enter a date in the past."})
+    if recovery_start is not None and recovery_start < datetime.date(1900, 1, 1):
+        raise ValidationError({"recovery_start": "Enter a date after 1900."})
+    if skills is not None:
+        skills = _check_skills(skills)
+    profile = VolunteerProfile.objects.filter(user=user).first()
+    data = {
+        "recovery_start": recovery_start,
+        "avoid_alcohol_venues": bool(avoid_alcohol_venues),
+        "shift_reminders": bool(shift_reminders),
+    }
+    with transaction.atomic():
+        extra = {}
+        if skills is not None:
+            before = sorted((s.name, s.level) for s in MemberSkill.objects.filter(user=user))
+            if before != sorted(skills):
+                MemberSkill.objects.filter(user=user).delete()
+                MemberSkill.objects.bulk_create(
+                    MemberSkill(user=user, name=name, level=level) for name, level in skills
+                )
+                extra["skills"] = [len(before), len(skills)]  # how many, never which
+        if profile is None:
+            return create_instance(actor=actor, instance=VolunteerProfile(user=user, **data))
+        update_instance(actor=actor, instance=profile, data=data, extra_changes=extra)
+    return profile
+
+
+def record_dbs_check(*, actor, network, user, level, checked_on, checker) -> DBSCheck:
+    """A coordinator of the network records the DBS check they saw: level, date and checker, nothing more."""
+    require(actor, "volunteering.record_dbs", network)
+    if not Membership.objects.filter(user=user, network=network, status=Membership.Status.ACTIVE).exists():
+        raise ValidationError({"person": "Choose a member of this network."})
+    if checked_on > timezone.localdate():
+        raise ValidationError({"checked_on": "Enter a date in the past."})
+    checker = _text(checker, "checker", 120, required_message="Say who saw the certificate.")
+    data = {"level": level, "checked_on": checked_on, "checker": checker, "recorded_by": actor}
+    existing = DBSCheck.objects.filter(user=user, network=network).first()
+    if existing is None:
+        return create_instance(
+            actor=actor, instance=DBSCheck(user=user, network=network, **data), network=network, summary="DBS recorded"
+        )
+    update_instance(actor=actor, instance=existing, data=data, network=network, summary="DBS updated")
+    return existing
+
+
+# Words that would tell a reader of a reference about the member's recovery.
+RECOVERY_WORDS = re.compile(
+    r"\b(recover(y|ing|ed)|addict(ion|ed)?|alcohol(ic|ism)?|drink(ing|er)|drugs?|sober|sobriety|clean time|"
+    r"relapsed?|rehab|detox|treatment|substance|heroin|methadone|AA|NA|12[- ]step|twelve[- ]step)\b",
+    re.IGNORECASE,
+)
+
+
+def mentions_recovery(text: str) -> list[str]:
+    """The words in `text` that would identify the member's recovery, as written."""
+    return sorted({match.group(0) for match in RECOVERY_WORDS.finditer(text)}, key=str.lower)
+
+
+def write_commendation(*, actor, role, user, text, member_agreed=False) -> Commendation:
+    """An organiser commends a member who volunteered in the role. Words that would
+    identify the member's recovery are refused unless the member agreed to them."""
+    require(actor, "volunteering.manage_role", role)
+    text = _text(text, "text", MAX_COMMENDATION, required_message="Write what they did well.")
+    found = mentions_recovery(text)
+    if found and not member_agreed:
+        raise ValidationError(
+            {
+                "text": f"Leave out words about their recovery ({', '.join(found)}), or say the member agreed: "
+                "this goes in references they may show employers."
+            },
+            code="recovery",
+        )
+    if not SignUp.objects.filter(shift__role=role, user=user, attended=True).exists():
+        raise ValidationError({"person": "Commend someone who has volunteered in this role."})
+    return create_instance(
+        actor=actor, instance=Commendation(role=role, user=user, written_by=actor, text=text), network=role.network
+    )
+
+
+# --- Jobs pathway ----------------------------------------------------------------------
+
+
+def create_job(*, actor, network, data: dict) -> Job:
+    """A coordinator lists a paid opportunity in their network."""
+    require(actor, "volunteering.add_job", network)
+    if data.get("closing_date") and data["closing_date"] < timezone.localdate():
+        raise ValidationError({"closing_date": "Enter a closing date today or later."})
+    job = Job(network=network, **data)
+    job.slug = unique_slug(Job, f"{job.title} {job.employer}")
+    return create_instance(actor=actor, instance=job, network=network)
+
+
+def record_job_outcome(*, actor, job: Job, status) -> JobOutcome:
+    """A member saves a job or records how their application went: theirs alone to record."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied("Sign in to save jobs.")
+    if status not in JobOutcome.Status.values:
+        raise ValidationError({"status": "Choose what happened from the list."})
+    if not job.is_published:
+        raise ValidationError("This job is no longer listed.", code="closed")
+    with transaction.atomic():
+        outcome = JobOutcome.objects.select_for_update().filter(user=actor, job=job).first()
+        if outcome is None and job.closing_date < timezone.localdate():
+            raise ValidationError("This job has closed.", code="closed")
+        started_on = timezone.localdate() if status == JobOutcome.Status.STARTED else None
+        if outcome is None:
+            return create_instance(
+                actor=actor,
+                instance=JobOutcome(user=actor, job=job, status=status, started_on=started_on),
+                network=job.network,
+            )
+        if outcome.status == JobOutcome.Status.STARTED and status == JobOutcome.Status.STARTED:
+            return outcome
+        update_instance(
+            actor=actor, instance=outcome, data={"status": status, "started_on": started_on}, network=job.network
+        )
+    return outcome

@@ -1,0 +1,100 @@
+"""Who may use volunteering's pages. Roles and shifts are public; a sign-up someone
+may not see is "not found"; DBS records are for the network's own coordinators only."""
+
+import datetime
+
+from django.utils import timezone
+
+from recoverynet.testing.permissions import ALL, COORDINATOR_OF_NETWORK, LOGIN, Case, roles, signed_in
+from recoverynet.volunteering.models import Job, Role, Shift, SignUp
+
+# Roles in the tests are offered by each network's settlement: its host and the network's coordinators organise.
+ORGANISER = roles(
+    403,
+    anonymous=LOGIN,
+    settlement_host=(200, 403),
+    network_coordinator=(200, 403),
+    federation_coordinator=200,
+    admin=200,
+)
+OWN_SIGNUP = roles(404, anonymous=LOGIN, member=(200, 404))
+
+CASES = {
+    "volunteering:role_list": Case(ALL),
+    "volunteering:role_detail": Case(ALL, obj="role"),
+    "volunteering:sign_up": Case(signed_in(200), obj="shift"),
+    "volunteering:for_you": Case(signed_in(200)),
+    "volunteering:job_list": Case(ALL),
+    "volunteering:job_detail": Case(ALL, obj="job"),
+    "volunteering:manage:job_new": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "volunteering:mine": Case(signed_in(200)),
+    "volunteering:mine_ics": Case(signed_in(200)),
+    "volunteering:record_csv": Case(signed_in(200)),
+    "volunteering:profile": Case(signed_in(200)),
+    "volunteering:reference": Case(signed_in(200)),
+    "volunteering:signup_cancel": Case(OWN_SIGNUP, obj="signup"),
+    "volunteering:hours_confirm": Case(OWN_SIGNUP, obj="signup"),
+    "volunteering:manage:home": Case(signed_in(200)),
+    "volunteering:manage:role_new": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "volunteering:manage:role_edit": Case(ORGANISER, obj="role"),
+    "volunteering:manage:shift_new": Case(ORGANISER, obj="role"),
+    "volunteering:manage:commend": Case(ORGANISER, obj="role"),
+    "volunteering:manage:shift": Case(ORGANISER, obj="shift"),
+    "volunteering:manage:signup_decline": Case(
+        roles(
+            404,
+            anonymous=LOGIN,
+            member=(403, 404),
+            settlement_host=(200, 404),
+            network_coordinator=(200, 404),
+            federation_coordinator=200,
+            admin=200,
+        ),
+        obj="signup",
+    ),
+    "volunteering:manage:dbs": Case(roles(403, anonymous=LOGIN, network_coordinator=(200, 403)), obj="network"),
+}
+
+API_CASES = {
+    "volunteering-role-list": Case(ALL),
+    "volunteering-role-detail": Case(ALL, obj="role"),
+}
+
+
+def build(world):
+    """In each network: a role offered by its settlement, a shift next week, and a member's sign-up."""
+    objects = {}
+    start = timezone.now() + datetime.timedelta(days=7)
+    for scope, network, settlement, user in (
+        ("own", world.own_network, world.own_settlement, world.users["member"]),
+        ("other", world.other_network, world.other_settlement, world.other_membership.user),
+    ):
+        role = Role.objects.create(
+            network=network,
+            settlement=settlement,
+            title="Café host",
+            slug=f"cafe-host-{scope}",
+            description="Host the café.",
+            involves="Making tea.",
+            time_commitment="Weekly",
+        )
+        shift = Shift.objects.create(role=role, starts_at=start, ends_at=start + datetime.timedelta(hours=3), places=3)
+        signup = SignUp.objects.create(shift=shift, user=user)
+        job = Job.objects.create(
+            network=network,
+            employer="Café Co",
+            title="Café assistant",
+            slug=f"cafe-assistant-{scope}",
+            description="Serve.",
+            hours="16 a week",
+            pay="£12.60 an hour",
+            closing_date=start.date(),
+            how_to_apply="Write to us.",
+        )
+        objects[scope] = {
+            "role": {"slug": role.slug},
+            "shift": {"pk": shift.pk},
+            "signup": {"pk": signup.pk},
+            "job": {"slug": job.slug},
+        }
+    return objects

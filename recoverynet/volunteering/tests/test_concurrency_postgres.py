@@ -1,0 +1,66 @@
+"""Fifty members, each with their own PostgreSQL connection, press "Sign up" at
+once for a shift with ten places: exactly ten get a place, every other one is
+told the shift is full, and nobody sees a 500.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/recoverynet \\
+        .venv/bin/python -m pytest recoverynet/volunteering/tests/test_concurrency_postgres.py
+"""
+
+import threading
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from recoverynet.federation.factories import MembershipFactory
+from recoverynet.testing import build_world, run_concurrently, sign_in
+from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
+from recoverynet.volunteering.models import SignUp
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL for real concurrent connections (set DATABASE_URL=postgres://...)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+THREADS = 50
+PLACES = 10
+
+
+@pytest.mark.parametrize("confirm_automatically", [True, False])
+def test_fifty_sign_ups_for_ten_places(confirm_automatically):
+    world = build_world()
+    role = RoleFactory(
+        network=world.own_network,
+        settlement=world.own_settlement,
+        early_recovery="yes",
+        confirm_automatically=confirm_automatically,
+    )
+    shift = ShiftFactory(role=role, places=PLACES)
+    clients = [
+        sign_in(Client(), MembershipFactory(network=world.own_network, status="active").user) for _ in range(THREADS)
+    ]
+    url = reverse("volunteering:sign_up", kwargs={"pk": shift.pk})
+    start = threading.Barrier(THREADS)
+
+    def press(client):
+        start.wait()
+        response = client.post(url)
+        return response.status_code, response["Location"], [str(m) for m in get_messages(response.wsgi_request)]
+
+    results = run_concurrently(*(lambda c=c: press(c) for c in clients))
+    errors = [value for outcome, value in results if outcome == "error"]
+    assert not errors, errors
+    answers = [value for _, value in results]
+    assert all(status == 302 for status, _, _ in answers)  # never a 500
+    placed = [a for a in answers if a[1] == reverse("volunteering:mine")]
+    full = [a for a in answers if a[2] == ["This shift is full. Choose another shift."]]
+    assert (len(placed), len(full)) == (PLACES, THREADS - PLACES)
+    expected = SignUp.Status.CONFIRMED if confirm_automatically else SignUp.Status.REQUESTED
+    assert SignUp.objects.filter(shift=shift).count() == PLACES
+    assert set(SignUp.objects.filter(shift=shift).values_list("status", flat=True)) == {expected}

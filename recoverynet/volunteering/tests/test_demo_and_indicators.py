@@ -1,0 +1,72 @@
+"""The demo data (roles from every sector, a year of shifts and hours) and the
+outcome indicators built on confirmed hours."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from recoverynet.accounts import services as account_services
+from recoverynet.core.registry import Period, indicators
+from recoverynet.federation.factories import MembershipFactory
+from recoverynet.federation.models import Network, Sector
+from recoverynet.volunteering import services
+from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
+from recoverynet.volunteering.models import Job, JobOutcome, Role, Shift, SignUp
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_offers_roles_from_every_sector_with_a_year_of_hours():
+    out = io.StringIO()
+    call_command("seed_demo", force=True, stdout=out)
+    assert "Volunteering:" in out.getvalue()
+    assert set(Role.objects.exclude(organisation=None).values_list("organisation__sector", flat=True)) == set(
+        Sector.values
+    )
+    assert Role.objects.filter(settlement__isnull=False).exists()
+    now = timezone.now()
+    assert Shift.objects.filter(starts_at__gt=now).exists() and Shift.objects.filter(starts_at__lt=now).exists()
+    assert SignUp.objects.filter(hours_confirmed_at__isnull=False).exists()
+    assert Job.objects.filter(closing_date__gte=timezone.localdate()).exists()
+    assert JobOutcome.objects.filter(status="started", started_on__isnull=False).exists()
+    for role in Role.objects.all():
+        role.full_clean()  # every demo role keeps the model's rules
+    counts = (Role.objects.count(), Shift.objects.count(), SignUp.objects.count())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    assert (Role.objects.count(), Shift.objects.count(), SignUp.objects.count()) == counts
+
+
+def test_volunteers_and_hours_per_network_and_quarter(world):
+    host = world.users["network_coordinator"]
+    role = RoleFactory(network=world.own_network)
+    figures = {}
+    descriptions = iter([["in_recovery"], ["ally"], ["recovering"], ["in_recovery"]])
+    for days_ago, people, minutes, confirm in ((3, 2, 90, True), (5, 1, 60, False), (200, 1, 120, True)):
+        start = timezone.now() - datetime.timedelta(days=days_ago)
+        shift = ShiftFactory(role=role, starts_at=start, ends_at=start + datetime.timedelta(hours=3), places=5)
+        for _ in range(people):
+            person = MembershipFactory(
+                network=world.own_network, status="active", user__self_descriptions=next(descriptions)
+            ).user
+            account_services.record_consents(
+                actor=person, user=person, decisions={"outcome_measurement": days_ago == 3}
+            )
+            signup = services.record_walk_in(actor=host, shift=shift, user=person)
+            services.record_hours(actor=host, shift=shift, entries={signup.pk: (True, minutes)})
+            if confirm:
+                services.confirm_hours(actor=person, signup=signup)
+    today = timezone.localdate()
+    period = Period(today - datetime.timedelta(days=30), today + datetime.timedelta(days=1))
+    networks = Network.objects.filter(pk__in=[world.own_network.pk, world.other_network.pk])
+    for indicator in indicators():
+        if indicator.key.startswith("volunteering."):
+            figures[indicator.key] = indicator.measure(networks, period)
+    own, other = world.own_network.pk, world.other_network.pk
+    assert figures["volunteering.volunteers_active"] == {own: 2, other: 0}  # unconfirmed hours do not count
+    assert figures["volunteering.hours_volunteered"] == {own: 3.0, other: 0}
+    # Both volunteers of the quarter agreed to be counted: one in recovery, one an ally.
+    assert figures["volunteering.volunteers_measured"] == {own: 2, other: 0}
+    assert figures["volunteering.share_in_recovery"] == {own: 50.0, other: None}

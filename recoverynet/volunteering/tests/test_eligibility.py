@@ -1,0 +1,144 @@
+"""Whether a member can take a role: every combination of what a role asks and
+what is known about the member, against the rules written out once more here."""
+
+import datetime
+import itertools
+
+import pytest
+
+from recoverynet.volunteering.eligibility import Eligibility, MemberFacts, add_months, eligibility, facts_for
+from recoverynet.volunteering.models import DBSLevel, Role
+
+TODAY = datetime.date(2026, 12, 6)
+NETWORK_ID = 7
+
+
+class _Network:
+    pk = NETWORK_ID
+    name = "Cumbria"
+
+
+def _role(**fields):
+    role = Role(network_id=NETWORK_ID, title="Café host", **fields)
+    role._state.fields_cache["network"] = _Network()
+    return role
+
+
+RANK = {"none": 0, "basic": 1, "standard": 2, "enhanced": 3}
+ROLE_DBS = ["none", "basic", "enhanced"]
+MEMBER_DBS = [None, ("basic", TODAY), ("enhanced", TODAY), ("enhanced", datetime.date(2023, 12, 5))]
+MINIMUMS = [0, 6, 24]
+RECOVERY = [None, datetime.date(2026, 10, 1), datetime.date(2025, 6, 6), datetime.date(2020, 1, 1)]
+EARLY = ["yes", "no", "ask"]
+
+
+def _months_since(start):
+    months = (TODAY.year - start.year) * 12 + TODAY.month - start.month
+    return months if TODAY.day >= start.day else months - 1
+
+
+@pytest.mark.parametrize(
+    ("member", "role_dbs", "member_dbs", "minimum", "recovery", "early", "alcohol", "avoid"),
+    list(
+        itertools.product([True, False], ROLE_DBS, MEMBER_DBS, MINIMUMS, RECOVERY, EARLY, [True, False], [True, False])
+    ),
+)
+def test_every_combination(member, role_dbs, member_dbs, minimum, recovery, early, alcohol, avoid):
+    role = _role(dbs_level=role_dbs, min_recovery_months=minimum, early_recovery=early, alcohol_at_venue=alcohol)
+    facts = MemberFacts(
+        network_ids=frozenset({NETWORK_ID} if member else {99}),
+        recovery_start=recovery,
+        avoid_alcohol_venues=avoid,
+        dbs={NETWORK_ID: member_dbs} if member_dbs else {},
+    )
+    verdict = eligibility(role, facts, TODAY)
+    months = _months_since(recovery) if recovery else None
+    expected = {
+        "join": not member,
+        "dbs": RANK[role_dbs] > 0
+        and (member_dbs is None or RANK[member_dbs[0]] < RANK[role_dbs] or member_dbs[1] < datetime.date(2023, 12, 6)),
+        "recovery": minimum > 0 and (months is None or months < minimum),
+        "early": early == "no" and months is not None and months < 12,
+        "alcohol": alcohol and avoid,
+    }
+    words = {
+        "join": "Join that network first",
+        "dbs": "DBS check",
+        "recovery": "months in recovery",
+        "early": "not suited to the first year",
+        "alcohol": "you asked not to be offered",
+    }
+    assert verdict.can_take == (not any(expected.values()))
+    assert len(verdict.reasons) == sum(expected.values())
+    for key, expect in expected.items():
+        assert any(words[key] in reason for reason in verdict.reasons) == expect, (key, verdict.reasons)
+    if alcohol and not avoid:
+        assert "Alcohol is served at the venue." in verdict.notes
+    if early == "ask" and (months is None or months < 12):
+        assert any("suits you early in recovery" in note for note in verdict.notes)
+
+
+def test_reasons_say_what_to_do():
+    role = _role(dbs_level=DBSLevel.STANDARD, min_recovery_months=6, early_recovery="yes")
+    verdict = eligibility(role, MemberFacts(network_ids=frozenset({NETWORK_ID})), TODAY)
+    assert verdict == Eligibility(
+        can_take=False,
+        reasons=(
+            "This role needs a standard DBS check. Ask a coordinator of Cumbria to record yours.",
+            "This role asks for at least 6 months in recovery. Add when your recovery started to your "
+            "volunteering profile: only you ever see it.",
+        ),
+        notes=(),
+    )
+    later = eligibility(
+        _role(min_recovery_months=6, early_recovery="yes"),
+        MemberFacts(network_ids=frozenset({NETWORK_ID}), recovery_start=datetime.date(2026, 8, 31)),
+        TODAY,
+    )
+    assert later.reasons == ("This role asks for at least 6 months in recovery. You reach that on 28 February 2027.",)
+
+
+def test_lone_working_without_supervision_is_noted():
+    facts = MemberFacts(network_ids=frozenset({NETWORK_ID}))
+    alone = eligibility(_role(lone_working=True, early_recovery="yes"), facts, TODAY)
+    supervised = eligibility(_role(lone_working=True, supervision_available=True, early_recovery="yes"), facts, TODAY)
+    assert alone.can_take and alone.notes == ("You would work alone, without supervision.",)
+    assert supervised.notes == ()
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (datetime.date(2026, 1, 31), 1, datetime.date(2026, 2, 28)),
+        (datetime.date(2024, 2, 29), 12, datetime.date(2025, 2, 28)),
+        (datetime.date(2026, 12, 6), -36, datetime.date(2023, 12, 6)),
+        (datetime.date(2026, 11, 30), 3, datetime.date(2027, 2, 28)),
+    ],
+)
+def test_add_months(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+@pytest.mark.django_db
+def test_facts_for_reads_the_member_in_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    from recoverynet.volunteering import services
+
+    member = world.users["member"]
+    services.save_profile(
+        actor=member, user=member, recovery_start=datetime.date(2024, 1, 1), avoid_alcohol_venues=True
+    )
+    services.record_dbs_check(
+        actor=world.users["network_coordinator"],
+        network=world.own_network,
+        user=member,
+        level="basic",
+        checked_on=datetime.date(2026, 1, 1),
+        checker="Eden Recovery",
+    )
+    member = type(member).objects.get(pk=member.pk)
+    with django_assert_max_num_queries(4):
+        facts = facts_for(member)
+    assert facts.recovery_start == datetime.date(2024, 1, 1) and facts.avoid_alcohol_venues
+    assert facts.dbs == {world.own_network.pk: ("basic", datetime.date(2026, 1, 1))}
+    assert facts.network_ids == frozenset({world.own_network.pk})
+    assert facts_for(None) == MemberFacts()

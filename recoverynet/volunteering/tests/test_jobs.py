@@ -1,0 +1,152 @@
+"""The jobs pathway: open jobs, a member's own outcomes, people starting work (outcome 4)."""
+
+import datetime
+import itertools
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from recoverynet.core.models import AuditEntry
+from recoverynet.core.registry import Period, indicators
+from recoverynet.federation.factories import MembershipFactory
+from recoverynet.federation.models import Network
+from recoverynet.testing import assert_constant_queries
+from recoverynet.volunteering import services
+from recoverynet.volunteering.factories import JobFactory
+from recoverynet.volunteering.models import Job, JobOutcome
+
+pytestmark = pytest.mark.django_db
+EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+
+
+def test_a_member_saves_a_job_and_records_starting_work(world, client_for):
+    member = world.users["member"]
+    job = JobFactory(network=world.own_network, lived_experience_welcomed=True, title="Café assistant")
+    JobFactory(network=world.own_network, title="Closed job", closing_date=timezone.localdate() - datetime.timedelta(1))
+    client = client_for(member)
+    listing = client.get(reverse("volunteering:job_list")).content.decode()
+    assert "Café assistant" in listing and "Closed job" not in listing and "Lived experience welcomed" in listing
+    assert client.post(job.get_absolute_url(), {"status": "applied"}).status_code == 302
+    assert "You: Applied" in client.get(reverse("volunteering:job_list")).content.decode()
+    client.post(job.get_absolute_url(), {"status": "started"})
+    outcome = JobOutcome.objects.get()
+    assert (outcome.status, outcome.started_on) == ("started", timezone.localdate())
+    bad = client.post(job.get_absolute_url(), {"status": "promoted"})
+    assert bad.status_code == 200 and "Choose from the list" in bad.content.decode()
+
+
+def test_outcomes_are_the_members_own_and_closed_jobs_cannot_be_saved(world):
+    closed = JobFactory(network=world.own_network, closing_date=timezone.localdate() - datetime.timedelta(days=1))
+    member = world.users["member"]
+    with pytest.raises(ValidationError):
+        services.record_job_outcome(actor=member, job=closed, status="saved")
+    with pytest.raises(PermissionDenied):
+        services.create_job(actor=member, network=world.own_network, data={})
+    assert not JobOutcome.objects.exists()
+
+
+def test_people_starting_work_per_network_and_quarter(world):
+    job = JobFactory(network=world.own_network)
+    for status in ("started", "started", "applied"):
+        person = MembershipFactory(network=world.own_network, status="active").user
+        services.record_job_outcome(actor=person, job=job, status=status)
+    today = timezone.localdate()
+    networks = Network.objects.filter(pk__in=[world.own_network.pk, world.other_network.pk])
+    measure = next(i for i in indicators() if i.key == "volunteering.people_starting_work").measure
+    period = Period(today - datetime.timedelta(days=30), today + datetime.timedelta(days=1))
+    assert measure(networks, period) == {world.own_network.pk: 2, world.other_network.pk: 0}
+
+
+def test_a_coordinator_lists_a_job(world, client_for):
+    client = client_for(world.users["network_coordinator"])
+    url = reverse("volunteering:manage:job_new", kwargs={"slug": world.own_network.slug})
+    data = {
+        "title": "Kitchen porter",
+        "employer": "Eden Recovery",
+        "description": "Keep the kitchen running.",
+        "hours": "20 a week",
+        "pay": "£12.60 an hour",
+        "closing_date": "1 1 2020",
+        "how_to_apply": "Call in.",
+    }
+    assert "Enter a closing date today or later" in client.post(url, data).content.decode()
+    data["closing_date"] = "1 1 2099"
+    assert client.post(url, data).status_code == 302
+    assert Job.objects.get().network == world.own_network
+
+
+def test_the_job_list_runs_a_constant_number_of_queries(world, client_for):
+    client = client_for(world.users["member"])
+    url = reverse("volunteering:job_list")
+    client.get(url)
+    counter = itertools.count()
+
+    def add_rows(n):
+        for _ in range(n):
+            job = JobFactory(network=world.own_network, slug=f"j-{next(counter)}")
+            services.record_job_outcome(actor=world.users["member"], job=job, status="saved")
+
+    response = assert_constant_queries(lambda: client.get(url), add_rows)
+    assert len(response.context["jobs"]) == 20
+
+
+@EXAMPLES
+@given(q=st.text(max_size=120), lived=st.text(max_size=5), page=st.text(max_size=6))
+def test_any_query_on_the_job_list(job_setting, q, lived, page):
+    client = job_setting[0]
+    response = client.get(reverse("volunteering:job_list"), {"q": q, "lived_experience": lived, "page": page})
+    assert response.status_code == 200
+
+
+@EXAMPLES
+@given(status=st.one_of(st.text(max_size=15), st.sampled_from(JobOutcome.Status.values)))
+def test_any_job_outcome(job_setting, status):
+    client, job, _ = job_setting
+    before = (JobOutcome.objects.count(), AuditEntry.objects.count())
+    response = client.post(job.get_absolute_url(), {"status": status})
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert (JobOutcome.objects.count(), AuditEntry.objects.count()) == before
+
+
+@EXAMPLES
+@given(
+    values=st.fixed_dictionaries(
+        {
+            name: st.text(max_size=30)
+            for name in (
+                "title",
+                "employer",
+                "organisation",
+                "description",
+                "hours",
+                "pay",
+                "closing_date",
+                "how_to_apply",
+                "lived_experience_welcomed",
+                "recovery_friendly",
+            )
+        }
+    )
+)
+def test_any_job_form(job_setting, values):
+    coordinator, url = job_setting[2]
+    before = (Job.objects.count(), AuditEntry.objects.count())
+    response = coordinator.post(url, values)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert (Job.objects.count(), AuditEntry.objects.count()) == before
+
+
+@pytest.fixture
+def job_setting(world, client_for):
+    url = reverse("volunteering:manage:job_new", kwargs={"slug": world.own_network.slug})
+    return (
+        client_for(world.users["member"]),
+        JobFactory(network=world.own_network),
+        (client_for(world.users["network_coordinator"]), url),
+    )
