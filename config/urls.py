@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("recoverynet.federation.urls")),
     path("", include("recoverynet.directory.urls")),
     path("", include("recoverynet.timebank.urls")),
+    path("", include("recoverynet.initiatives.urls")),
     path("", include("recoverynet.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "recoverynet.federation",
     "recoverynet.directory",
     "recoverynet.timebank",
+    "recoverynet.initiatives",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ PUBLIC_PAGES = [
     ("organisation", lambda w: w.own_organisation.get_absolute_url()),
     ("partnerships", lambda w: "/partnerships/"),
     ("partnership", lambda w: w.own_partnership.get_absolute_url()),
+    ("community-ideas", lambda w: "/initiatives/"),
     ("accessibility", lambda w: "/accessibility/"),
     ("privacy", lambda w: "/privacy/"),
     ("api-reference", lambda w: "/about/api/"),

@@ -166,6 +166,13 @@ def robin(world):
     timebank_services.record_exchange(
         actor=person, giver=account, receiver=neighbour, minutes=20, description="Lift for Robin Pseudonym"
     )
+    from recoverynet.initiatives import services as initiatives_services
+
+    initiatives_services.create_pitch(
+        actor=person,
+        network=world.own_network,
+        data={"title": "Sunday café", "problem": "Long Sundays", "idea": "A café", "who_for": "Everyone"},
+    )
     client = Client()
     sign_in(client, person)
     return person

@@ -128,6 +128,7 @@ def home(request):
             "settlement_total": len(settlements),
             "organisation_total": public_organisations().filter(networks__is_active=True).distinct().count(),
             "markers": markers_for(networks, settlements),
+            "panels": render_panels("home", request, federation),
         },
     )
 

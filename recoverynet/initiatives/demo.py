@@ -1,0 +1,118 @@
+"""The pitches' part of seed_demo (declared on InitiativesConfig, after the
+federation's): a year of pitches in every state in each network, written
+through the services (so the audit log tells their story), then dated across
+the year. Runs once: a database that already has pitches is left as it is."""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from recoverynet.federation.models import Membership
+
+from . import services
+from .models import DeclineReason, Pitch, Theme
+
+SEED = 20261206
+PITCHES_PER_NETWORK = 18
+IDEAS = [
+    ("Sunday recovery café", "Sundays are the loneliest day after treatment.", "A café run by people in recovery."),
+    ("Allotment for the hub", "People want something to do with their hands.", "Take on the empty allotment."),
+    ("Bike repair workshop", "Getting to meetings costs money people do not have.", "Repair donated bikes together."),
+    ("Family fun days", "Children miss out while a parent recovers.", "Monthly days out for families in recovery."),
+    ("Recovery choir", "Confidence is hard to rebuild.", "A choir that meets weekly and sings in public."),
+    ("Peer-led CV clinic", "Gaps in CVs stop people applying for work.", "Peers help each other write CVs."),
+    ("Community fridge", "Food goes to waste while people go hungry.", "A shared fridge stocked by local shops."),
+    ("Walking group", "Mornings are hard.", "A daily walk from the settlement at nine."),
+    ("Recovery radio show", "Recovery stories are rarely heard.", "A weekly community radio show."),
+]
+# The share of each state among the demo's pitches (after publishing).
+PLAN = [
+    "draft",
+    "published",
+    "published",
+    "published",
+    "under_review",
+    "under_review",
+    "accepted",
+    "accepted",
+    "accepted",
+    "not_taken_forward",
+    "not_taken_forward",
+    "withdrawn",
+]
+
+
+def _deciders(network):
+    coordinators = [
+        m.user
+        for m in Membership.objects.filter(
+            network=network, role=Membership.Role.NETWORK_COORDINATOR, status=Membership.Status.ACTIVE
+        ).select_related("user")
+    ]
+    return coordinators or list(network.federation.coordinators.all())
+
+
+def load_initiatives_demo(demo) -> None:
+    if Pitch.objects.exists():
+        demo.notes.append("Pitches: already present, left as they are.")
+        return
+    rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not security
+    now = timezone.now()
+    count = 0
+    for network in sorted(demo.objects["networks"].values(), key=lambda n: n.slug):
+        authors = [
+            m.user
+            for m in Membership.objects.filter(network=network, status=Membership.Status.ACTIVE)
+            .select_related("user")
+            .order_by("user_id")[:40]
+        ]
+        deciders = _deciders(network)
+        if not authors or not deciders:
+            continue
+        settlements = list(network.settlements.filter(is_active=True).order_by("pk"))
+        for index in range(PITCHES_PER_NETWORK):
+            title, problem, idea = IDEAS[index % len(IDEAS)]
+            author = rng.choice(authors)
+            decider = rng.choice(deciders)
+            target = PLAN[index % len(PLAN)]
+            pitch = services.create_pitch(
+                actor=author,
+                network=network,
+                data={
+                    "title": title,
+                    "theme": rng.choice(Theme.values),
+                    "problem": problem,
+                    "idea": idea,
+                    "who_for": "People in recovery, their families and neighbours.",
+                    "pitch_text": f"{problem} {idea} " * rng.randint(3, 20),
+                    "settlement": rng.choice(settlements) if settlements and rng.random() < 0.6 else None,
+                    "needs_money": rng.choice([0, 250, 500, 1500]),
+                    "needs_hours": rng.choice([0, 10, 40, 100]),
+                    "needs_space": rng.choice(["", "A room one evening a week", "An outdoor space"]),
+                    "needs_skills": rng.choice(["", "Cooking", "Bookkeeping, driving"]),
+                },
+            )
+            if target != "draft":
+                services.publish_pitch(actor=author, pitch=pitch)
+            if target in ("under_review", "accepted", "not_taken_forward"):
+                services.start_review(actor=decider, pitch=pitch)
+            if target == "accepted":
+                services.accept_pitch(actor=decider, pitch=pitch, explanation="The panel liked the plan.")
+            elif target == "not_taken_forward":
+                services.decline_pitch(
+                    actor=decider,
+                    pitch=pitch,
+                    reason=rng.choice(DeclineReason.values),
+                    explanation="The panel thanks you and suggests trying again with a partner organisation.",
+                )
+            elif target == "withdrawn":
+                services.withdraw_pitch(actor=author, pitch=pitch)
+            published = now - datetime.timedelta(days=rng.randint(30, 365))
+            decided = published + datetime.timedelta(days=rng.randint(7, 28))
+            Pitch.objects.filter(pk=pitch.pk).update(
+                published_at=published if target != "draft" else None,
+                decided_at=decided if target in ("accepted", "not_taken_forward") else None,
+            )
+            count += 1
+    demo.notes.append(f"Pitches: {count} across the networks, in every state, over a year.")

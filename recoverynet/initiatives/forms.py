@@ -1,0 +1,198 @@
+"""Forms of the pitch pages; their cleaned data goes to initiatives.services."""
+
+from django import forms
+
+from recoverynet.federation.models import Network, Settlement
+
+from .models import (
+    EXPLANATION_MAX,
+    IDEA_MAX,
+    MAX_HOURS,
+    MAX_MONEY_POUNDS,
+    NEEDS_TEXT_MAX,
+    PITCH_MAX_CHARACTERS,
+    PITCH_MAX_WORDS,
+    PROBLEM_MAX,
+    READING_WORDS_PER_MINUTE,
+    TITLE_MAX,
+    WHO_FOR_MAX,
+    DeclineReason,
+    Pitch,
+)
+
+
+def _too_long(limit):
+    return f"Keep it to {limit} characters or fewer"
+
+
+class PitchForm(forms.ModelForm):
+    """A new pitch (with the network it is put to) or a draft's changes."""
+
+    network = forms.ModelChoiceField(
+        label="Which network are you pitching to?",
+        queryset=Network.objects.none(),
+        empty_label="Choose a network",
+        error_messages={"required": "Choose a network", "invalid_choice": "Choose one of your networks from the list"},
+    )
+
+    video_url = forms.URLField(
+        label="Or a link to a short video of your pitch (optional)",
+        help_text="It must start with https://",
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a video link like https://example.org/my-pitch"},
+    )
+
+    class Meta:
+        model = Pitch
+        fields = (
+            "network",
+            "settlement",
+            "title",
+            "theme",
+            "problem",
+            "idea",
+            "who_for",
+            "pitch_text",
+            "video_url",
+            "needs_money",
+            "needs_hours",
+            "needs_space",
+            "needs_skills",
+        )
+        labels = {
+            "settlement": "Recovery settlement (optional)",
+            "title": "Title",
+            "theme": "Theme",
+            "problem": "What is the problem?",
+            "idea": "What is your idea?",
+            "who_for": "Who is it for?",
+            "pitch_text": "Your pitch",
+            "video_url": "Or a link to a short video of your pitch (optional)",
+            "needs_money": "Money it needs, in pounds",
+            "needs_hours": "Volunteer hours it needs",
+            "needs_space": "Space it needs (optional)",
+            "needs_skills": "Skills it needs (optional)",
+        }
+        help_texts = {
+            "settlement": "If the idea is for one settlement of the network.",
+            "title": f"A few words, at most {TITLE_MAX} characters.",
+            "pitch_text": (
+                f"At most {PITCH_MAX_WORDS} words: about 3 minutes to read at {READING_WORDS_PER_MINUTE} words a "
+                "minute. Write it as you would say it."
+            ),
+            "video_url": "It must start with https://",
+            "needs_money": "0 if it needs no money.",
+            "needs_hours": "0 if it needs no volunteer time.",
+            "needs_space": "For example, a room for 20 people one evening a week.",
+            "needs_skills": "For example, cooking, bookkeeping, driving.",
+        }
+        error_messages = {
+            "title": {"required": "Enter a title", "max_length": _too_long(TITLE_MAX)},
+            "theme": {"required": "Choose a theme", "invalid_choice": "Choose a theme from the list"},
+            "settlement": {"invalid_choice": "Choose a settlement from the list"},
+            "problem": {"required": "Say what the problem is", "max_length": _too_long(PROBLEM_MAX)},
+            "idea": {"required": "Say what your idea is", "max_length": _too_long(IDEA_MAX)},
+            "who_for": {"required": "Say who it is for", "max_length": _too_long(WHO_FOR_MAX)},
+            "pitch_text": {"max_length": _too_long(PITCH_MAX_CHARACTERS)},
+            "video_url": {"invalid": "Enter a video link like https://example.org/my-pitch"},
+            "needs_money": {
+                "invalid": "Enter money as a whole number of pounds, like 500",
+                "min_value": "Money cannot be less than 0",
+                "max_value": f"Money can be at most £{MAX_MONEY_POUNDS:,}",
+            },
+            "needs_hours": {
+                "invalid": "Enter hours as a whole number, like 20",
+                "min_value": "Hours cannot be less than 0",
+                "max_value": f"Hours can be at most {MAX_HOURS:,}",
+            },
+            "needs_space": {"max_length": _too_long(NEEDS_TEXT_MAX)},
+            "needs_skills": {"max_length": _too_long(NEEDS_TEXT_MAX)},
+        }
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "idea": forms.Textarea(attrs={"rows": 4}),
+            "who_for": forms.Textarea(attrs={"rows": 3}),
+            "pitch_text": forms.Textarea(
+                attrs={"rows": 12, "data-reading-time": READING_WORDS_PER_MINUTE, "data-max-words": PITCH_MAX_WORDS}
+            ),
+            "needs_money": forms.NumberInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
+            "needs_hours": forms.NumberInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        editing = self.instance.pk is not None
+        if editing:
+            del self.fields["network"]
+            networks = Network.objects.filter(pk=self.instance.network_id)
+        else:
+            networks = Network.objects.active().filter(memberships__user=user, memberships__status="active")
+            self.fields["network"].queryset = networks.order_by("name")
+        self.fields["settlement"].queryset = (
+            Settlement.objects.filter(network__in=networks, is_active=True).select_related("network").order_by("name")
+        )
+        self.fields["settlement"].empty_label = "The whole network"
+        self.fields["settlement"].label_from_instance = lambda s: f"{s.name} ({s.network.name})"
+        self.fields["needs_money"].min_value = 0
+        self.fields["needs_hours"].min_value = 0
+        for name in ("needs_money", "needs_hours"):
+            self.fields[name].required = False
+
+    def clean_needs_money(self):
+        return self.cleaned_data.get("needs_money") or 0
+
+    def clean_needs_hours(self):
+        return self.cleaned_data.get("needs_hours") or 0
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "network"}
+
+
+class PitchActionForm(forms.Form):
+    """A change of state: the actions the person may take now, and a decision's reason."""
+
+    action = forms.ChoiceField(
+        label="What do you want to do?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what to do", "invalid_choice": "Choose one of the options"},
+    )
+    reason = forms.ChoiceField(
+        label="If not taken forward: the reason",
+        choices=[("", "Choose a reason"), *DeclineReason.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a reason from the list"},
+    )
+    explanation = forms.CharField(
+        label="Explanation",
+        help_text="Published with the decision. Required when a pitch is not taken forward.",
+        max_length=EXPLANATION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _too_long(EXPLANATION_MAX)},
+    )
+
+    LABELS = {
+        "publish": "Publish it: the network and the public can read it",
+        "start_review": "Put it under review",
+        "accept": "Accept it",
+        "decline": "Do not take it forward",
+        "withdraw": "Withdraw it",
+    }
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, self.LABELS[a]) for a in actions]
+        if not {"accept", "decline"} & set(actions):
+            del self.fields["reason"]
+            del self.fields["explanation"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "decline":
+            if "reason" in self.fields and not cleaned.get("reason") and "reason" not in self.errors:
+                self.add_error("reason", "Choose a reason the pitch is not taken forward")
+            if not (cleaned.get("explanation") or "").strip() and "explanation" not in self.errors:
+                self.add_error("explanation", "Explain the decision: the person who pitched will read it")
+        return cleaned

@@ -1,0 +1,221 @@
+"""Community pitches: an idea put to a network (or one of its settlements) in
+at most three minutes of reading, supported by members, reviewed by peers.
+
+A pitch moves through its states only by the services (one function per
+transition, each checking the actor's permission and writing an audit entry);
+TRANSITIONS below is the whole state machine."""
+
+import math
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.urls import reverse
+
+from recoverynet.core.personal_data import PersonalData
+
+# Three minutes of reading at a stated speed: the word limit follows from both.
+READING_WORDS_PER_MINUTE = 200
+PITCH_MAX_SECONDS = 180
+PITCH_MAX_WORDS = PITCH_MAX_SECONDS * READING_WORDS_PER_MINUTE // 60  # 600
+
+TITLE_MAX = 120
+PROBLEM_MAX = 1500
+IDEA_MAX = 1500
+WHO_FOR_MAX = 600
+PITCH_MAX_CHARACTERS = 6000  # 600 words of ten letters: longer is not a pitch
+EXPLANATION_MAX = 1000
+NEEDS_TEXT_MAX = 300
+MAX_MONEY_POUNDS = 1_000_000
+MAX_HOURS = 10_000
+
+WORD = re.compile(r"\S+")
+
+
+def word_count(text: str) -> int:
+    return len(WORD.findall(text or ""))
+
+
+def reading_seconds(text: str) -> int:
+    """Seconds to read `text` aloud at READING_WORDS_PER_MINUTE (rounded up)."""
+    return math.ceil(word_count(text) * 60 / READING_WORDS_PER_MINUTE)
+
+
+def reading_time(text: str) -> str:
+    """ "about 2 minutes 15 seconds to read" (the same words as the page's live counter)."""
+    minutes, seconds = divmod(reading_seconds(text), 60)
+    parts = []
+    if minutes:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    if seconds or not minutes:
+        parts.append(f"{seconds} second{'s' if seconds != 1 else ''}")
+    return f"about {' '.join(parts)} to read"
+
+
+def validate_https(value: str) -> None:
+    if value and not value.lower().startswith("https://"):
+        raise ValidationError("Enter a video link that starts with https://", code="https")
+
+
+def validate_pitch_length(value: str) -> None:
+    words = word_count(value)
+    if words > PITCH_MAX_WORDS:
+        raise ValidationError(
+            f"Keep your pitch to {PITCH_MAX_WORDS} words (3 minutes of reading at {READING_WORDS_PER_MINUTE} "
+            f"words a minute): it has {words}.",
+            code="too_long",
+        )
+
+
+def validate_no_control_characters(value: str) -> None:
+    if value and any(ord(c) < 32 and c not in "\r\n\t" for c in value):
+        raise ValidationError("Remove the control characters from this text.", code="control")
+
+
+class Theme(models.TextChoices):
+    PEER_SUPPORT = "peer_support", "Peer support"
+    HOUSING = "housing", "Housing"
+    WORK = "work", "Work, training and volunteering"
+    ARTS = "arts", "Arts and culture"
+    SPORT = "sport", "Sport and wellbeing"
+    FOOD = "food", "Food"
+    FAMILIES = "families", "Families and children"
+    ENVIRONMENT = "environment", "Environment and green spaces"
+    OTHER = "other", "Something else"
+
+
+class DeclineReason(models.TextChoices):
+    NOT_ENOUGH_SUPPORT = "support", "Not enough support yet"
+    EXISTS_ALREADY = "exists", "Something similar exists already"
+    NOT_FEASIBLE = "feasible", "Not possible with what the network has"
+    SAFETY = "safety", "Concerns about safety"
+    OUT_OF_SCOPE = "scope", "Outside what the network does"
+    OTHER = "other", "Another reason (explained below)"
+
+
+class PitchQuerySet(models.QuerySet):
+    def public(self):
+        """Published at some point and not a draft: published, under review, decided or withdrawn."""
+        return self.exclude(state=Pitch.State.DRAFT).filter(published_at__isnull=False)
+
+
+class Pitch(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        UNDER_REVIEW = "under_review", "Under review"
+        ACCEPTED = "accepted", "Accepted"
+        NOT_TAKEN_FORWARD = "not_taken_forward", "Not taken forward"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="pitches")
+    settlement = models.ForeignKey(
+        "federation.Settlement", null=True, blank=True, on_delete=models.SET_NULL, related_name="pitches"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pitches"
+    )
+    title = models.CharField(max_length=TITLE_MAX, validators=[validate_no_control_characters])
+    theme = models.CharField(max_length=20, choices=Theme.choices, default=Theme.OTHER)
+    problem = models.TextField("The problem", max_length=PROBLEM_MAX, validators=[validate_no_control_characters])
+    idea = models.TextField("The idea", max_length=IDEA_MAX, validators=[validate_no_control_characters])
+    who_for = models.TextField("Who it is for", max_length=WHO_FOR_MAX, validators=[validate_no_control_characters])
+    pitch_text = models.TextField(
+        "The pitch",
+        blank=True,
+        max_length=PITCH_MAX_CHARACTERS,
+        validators=[validate_pitch_length, validate_no_control_characters],
+    )
+    video_url = models.URLField("Video link", blank=True, max_length=300, validators=[validate_https])
+    # What it needs, structured so pledges can be set against it.
+    needs_money = models.PositiveIntegerField(
+        "Money (pounds)", default=0, validators=[MaxValueValidator(MAX_MONEY_POUNDS)]
+    )
+    needs_hours = models.PositiveIntegerField("Volunteer hours", default=0, validators=[MaxValueValidator(MAX_HOURS)])
+    needs_space = models.CharField(
+        "Space", max_length=NEEDS_TEXT_MAX, blank=True, validators=[validate_no_control_characters]
+    )
+    needs_skills = models.CharField(
+        "Skills", max_length=NEEDS_TEXT_MAX, blank=True, validators=[validate_no_control_characters]
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    decision_explanation = models.TextField(
+        blank=True, max_length=EXPLANATION_MAX, validators=[validate_no_control_characters]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PitchQuerySet.as_manager()
+
+    personal_data = PersonalData(
+        owner="author",
+        on_erase="recoverynet.initiatives.personal_data.erase_pitches",
+        export=("network", "title", "state", "created_at", "published_at"),
+        section="initiatives_pitches",
+        description="the ideas you pitched to a network",
+        # Drafts are deleted on erasure; published pitches stay, no longer linked to their author.
+        # What people typed is never copied into the audit log.
+        free_text=(
+            "problem",
+            "idea",
+            "who_for",
+            "pitch_text",
+            "video_url",
+            "decision_explanation",
+            "needs_space",
+            "needs_skills",
+        ),
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name_plural = "pitches"
+        indexes = [
+            models.Index(fields=["network", "state"]),
+            models.Index(fields=["state", "published_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="not_taken_forward") | ~models.Q(decline_reason=""),
+                name="initiatives_pitch_declined_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def get_absolute_url(self):
+        return reverse("initiatives:pitch_detail", kwargs={"pk": self.pk})
+
+    def audit_repr(self) -> str:
+        return f"Pitch #{self.pk}"
+
+    def clean(self):
+        errors = {}
+        if self.settlement_id and self.network_id and self.settlement.network_id != self.network_id:
+            errors["settlement"] = "Choose a settlement in this network."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self) -> bool:
+        return self.state != self.State.DRAFT and self.published_at is not None
+
+    @property
+    def reading_time(self) -> str:
+        return reading_time(self.pitch_text)
+
+
+# The whole state machine: each transition's name, where it may start, where it ends.
+TRANSITIONS = {
+    "publish": ((Pitch.State.DRAFT,), Pitch.State.PUBLISHED),
+    "start_review": ((Pitch.State.PUBLISHED,), Pitch.State.UNDER_REVIEW),
+    "accept": ((Pitch.State.UNDER_REVIEW,), Pitch.State.ACCEPTED),
+    "decline": ((Pitch.State.UNDER_REVIEW,), Pitch.State.NOT_TAKEN_FORWARD),
+    "withdraw": ((Pitch.State.DRAFT, Pitch.State.PUBLISHED, Pitch.State.UNDER_REVIEW), Pitch.State.WITHDRAWN),
+}

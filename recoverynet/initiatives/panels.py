@@ -1,0 +1,26 @@
+"""The pitches' sections on other apps' pages (declared on InitiativesConfig.panels)."""
+
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+
+from .models import Pitch
+from .selectors import public_pitches
+
+
+def network_pitches(request, network):
+    """A network's public page: how many ideas were pitched to it, the latest, and a link to them all."""
+    counts = (
+        public_pitches()
+        .filter(network=network)
+        .aggregate(total=Count("pk"), accepted=Count("pk", filter=Q(state=Pitch.State.ACCEPTED)))
+    )
+    recent = list(public_pitches().filter(network=network).order_by("-published_at", "-pk")[:3])
+    return render_to_string(
+        "initiatives/includes/network_panel.html", {"network": network, "recent": recent, **counts}, request=request
+    )
+
+
+def home_pitches(request, obj):
+    """The home page: a link to the ideas."""
+    total = public_pitches().filter(network__is_active=True).count()
+    return render_to_string("initiatives/includes/home_panel.html", {"total": total}, request=request)

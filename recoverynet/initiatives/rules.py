@@ -1,0 +1,30 @@
+"""Who may pitch, change a pitch and move it through its states."""
+
+import rules
+
+from recoverynet.core import scoping
+from recoverynet.federation.rules import coordinator
+
+
+@rules.predicate
+def member_of_network(user, obj):
+    """obj is a Network, or anything with a network_id (a pitch)."""
+    if obj is None:
+        return False
+    network_id = obj.pk if obj._meta.model_name == "network" else getattr(obj, "network_id", None)
+    return network_id in scoping.member_network_ids(user)
+
+
+@rules.predicate
+def is_author(user, pitch):
+    return pitch is not None and pitch.author_id is not None and pitch.author_id == getattr(user, "pk", None)
+
+
+# obj: the network the pitch is put to
+rules.add_perm("initiatives.add_pitch", member_of_network)
+# obj: the pitch
+rules.add_perm("initiatives.change_pitch", is_author)
+rules.add_perm("initiatives.publish_pitch", is_author)
+rules.add_perm("initiatives.withdraw_pitch", is_author)
+rules.add_perm("initiatives.review_pitch", coordinator)
+rules.add_perm("initiatives.decide_pitch", coordinator)

@@ -1,0 +1,42 @@
+"""Who may use the pitch pages. A draft anyone but its author asks for is "not found"."""
+
+from recoverynet.initiatives.models import Pitch
+from recoverynet.testing.permissions import ALL, LOGIN, Case, roles, signed_in
+
+CASES = {
+    "initiatives:pitch_list": Case(ALL),
+    "initiatives:my_pitches": Case(signed_in(200)),
+    # Anyone signed in gets the form (it says to join a network when they belong to none).
+    "initiatives:pitch_new": Case(signed_in(200)),
+    # A published pitch is public, in any network.
+    "initiatives:pitch_detail": Case(ALL, obj="pitch"),
+    # A draft: only its author (the member, in own_network) sees it.
+    "initiatives:pitch_edit": Case(roles(404, anonymous=LOGIN, member=(200, 404)), obj="draft"),
+    # A published pitch: its author may withdraw it; the network's coordinators may put it under review.
+    "initiatives:pitch_state": Case(
+        roles(
+            403,
+            anonymous=LOGIN,
+            member=(200, 403),
+            network_coordinator=(200, 403),
+            federation_coordinator=200,
+            admin=200,
+        ),
+        obj="pitch",
+    ),
+}
+
+
+def build(world):
+    """In each network: a published pitch and a draft, by the member (own) or someone there (other)."""
+    objects = {}
+    for scope, network, user in (
+        ("own", world.own_network, world.users["member"]),
+        ("other", world.other_network, world.other_membership.user),
+    ):
+        fields = {"network": network, "author": user, "problem": "p", "idea": "i", "who_for": "w"}
+        published = Pitch.objects.create(title="Published", state=Pitch.State.PUBLISHED, **fields)
+        Pitch.objects.filter(pk=published.pk).update(published_at="2026-06-01T12:00:00Z")
+        draft = Pitch.objects.create(title="Draft", **fields)
+        objects[scope] = {"pitch": {"pk": published.pk}, "draft": {"pk": draft.pk}}
+    return objects

@@ -1,0 +1,16 @@
+"""Every URL of the pitches and initiatives, in the namespace initiatives:…"""
+
+from django.urls import path
+
+from .views import public
+
+app_name = "initiatives"
+
+urlpatterns = [
+    path("initiatives/", public.pitch_list, name="pitch_list"),
+    path("initiatives/mine/", public.my_pitches, name="my_pitches"),
+    path("initiatives/pitch/", public.pitch_new, name="pitch_new"),
+    path("initiatives/pitches/<int:pk>/", public.pitch_detail, name="pitch_detail"),
+    path("initiatives/pitches/<int:pk>/edit/", public.pitch_edit, name="pitch_edit"),
+    path("initiatives/pitches/<int:pk>/state/", public.pitch_state, name="pitch_state"),
+]
