@@ -11,7 +11,7 @@ from django.utils import timezone
 from recoverynet.federation.models import Membership
 
 from . import services
-from .models import DeclineReason, Pitch, Theme
+from .models import DeclineReason, Pitch, Pledge, Support, Theme
 
 SEED = 20261206
 PITCHES_PER_NETWORK = 18
@@ -51,6 +51,23 @@ def _deciders(network):
         ).select_related("user")
     ]
     return coordinators or list(network.federation.coordinators.all())
+
+
+def _support_and_pledge(rng, pitch, members) -> None:
+    """A few supporters (fewer than the default threshold, so nothing moves by itself) and pledges."""
+    for supporter in rng.sample(members, min(len(members), rng.randint(1, 7))):
+        services.support_pitch(actor=supporter, pitch=pitch)
+    for pledger in rng.sample(members, min(len(members), rng.randint(0, 3))):
+        kind = rng.choice(["hours", "skills", "space", "equipment"])
+        services.pledge_to_pitch(
+            actor=pledger,
+            pitch=pitch,
+            kind=kind,
+            hours=rng.choice([2, 4, 10]) if kind == "hours" else None,
+            description={"hours": "", "skills": "Cooking", "space": "A room on Tuesdays", "equipment": "A laptop"}[
+                kind
+            ],
+        )
 
 
 def load_initiatives_demo(demo) -> None:
@@ -95,6 +112,7 @@ def load_initiatives_demo(demo) -> None:
             )
             if target != "draft":
                 services.publish_pitch(actor=author, pitch=pitch)
+                _support_and_pledge(rng, pitch, [a for a in authors if a.pk != author.pk])
             if target in ("under_review", "accepted", "not_taken_forward"):
                 services.start_review(actor=decider, pitch=pitch)
             if target == "accepted":
@@ -115,4 +133,7 @@ def load_initiatives_demo(demo) -> None:
                 decided_at=decided if target in ("accepted", "not_taken_forward") else None,
             )
             count += 1
-    demo.notes.append(f"Pitches: {count} across the networks, in every state, over a year.")
+    demo.notes.append(
+        f"Pitches: {count} across the networks, in every state, over a year, "
+        f"with {Support.objects.count()} supporters and {Pledge.objects.count()} pledges."
+    )

@@ -2,22 +2,27 @@
 
 from django import forms
 
-from recoverynet.federation.models import Network, Settlement
+from recoverynet.core import scoping
+from recoverynet.federation.models import Network, Organisation, Settlement
 
 from .models import (
     EXPLANATION_MAX,
     IDEA_MAX,
     MAX_HOURS,
     MAX_MONEY_POUNDS,
+    MAX_PLEDGE_HOURS,
+    MAX_SUPPORT_THRESHOLD,
     NEEDS_TEXT_MAX,
     PITCH_MAX_CHARACTERS,
     PITCH_MAX_WORDS,
+    PLEDGE_TEXT_MAX,
     PROBLEM_MAX,
     READING_WORDS_PER_MINUTE,
     TITLE_MAX,
     WHO_FOR_MAX,
     DeclineReason,
     Pitch,
+    Pledge,
 )
 
 
@@ -196,3 +201,75 @@ class PitchActionForm(forms.Form):
             if not (cleaned.get("explanation") or "").strip() and "explanation" not in self.errors:
                 self.add_error("explanation", "Explain the decision: the person who pitched will read it")
         return cleaned
+
+
+class PledgeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What will you give?",
+        choices=Pledge.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you will give", "invalid_choice": "Choose one of the options"},
+    )
+    hours = forms.IntegerField(
+        label="Hours (for a pledge of time)",
+        help_text=f"From 1 to {MAX_PLEDGE_HOURS}. A pledge only: nothing moves in the time bank until you give it.",
+        min_value=1,
+        max_value=MAX_PLEDGE_HOURS,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter hours as a whole number, like 4",
+            "min_value": "Pledge at least 1 hour",
+            "max_value": f"One person can pledge at most {MAX_PLEDGE_HOURS} hours to a pitch",
+        },
+    )
+    description = forms.CharField(
+        label="What exactly?",
+        help_text="For example: bookkeeping; our hall on Tuesday evenings; a laptop. Shown on the pitch.",
+        max_length=PLEDGE_TEXT_MAX,
+        required=False,
+        error_messages={"max_length": _too_long(PLEDGE_TEXT_MAX)},
+    )
+    organisation = forms.ModelChoiceField(
+        label="Pledge for",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Yourself",
+        error_messages={"invalid_choice": "Choose an organisation you work for"},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = Organisation.objects.filter(pk__in=scoping.professional_organisation_ids(user))
+        if organisations.exists():
+            self.fields["organisation"].queryset = organisations.order_by("name")
+            self.fields["organisation"].help_text = "You can pledge for an organisation you work for."
+        else:
+            del self.fields["organisation"]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == Pledge.Kind.HOURS and not cleaned.get("hours") and "hours" not in self.errors:
+            self.add_error("hours", f"Enter how many hours you pledge, from 1 to {MAX_PLEDGE_HOURS}")
+        if kind and kind != Pledge.Kind.HOURS:
+            cleaned["hours"] = None
+            if not (cleaned.get("description") or "").strip() and "description" not in self.errors:
+                self.add_error("description", "Say what you pledge: the skill, the space or the equipment")
+        return cleaned
+
+
+class ThresholdForm(forms.Form):
+    support_threshold = forms.IntegerField(
+        label="Supporters needed for review",
+        help_text="When a published pitch has this many supporters, it goes to review by itself.",
+        min_value=1,
+        max_value=MAX_SUPPORT_THRESHOLD,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter how many supporters a pitch needs",
+            "invalid": "Enter a whole number, like 10",
+            "min_value": "Enter at least 1",
+            "max_value": f"Enter {MAX_SUPPORT_THRESHOLD} or fewer",
+        },
+    )

@@ -10,11 +10,11 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from recoverynet.core.personal_data import PersonalData
+from recoverynet.core.personal_data import DELETE, PersonalData
 
 # Three minutes of reading at a stated speed: the word limit follows from both.
 READING_WORDS_PER_MINUTE = 200
@@ -219,3 +219,133 @@ TRANSITIONS = {
     "decline": ((Pitch.State.UNDER_REVIEW,), Pitch.State.NOT_TAKEN_FORWARD),
     "withdraw": ((Pitch.State.DRAFT, Pitch.State.PUBLISHED, Pitch.State.UNDER_REVIEW), Pitch.State.WITHDRAWN),
 }
+
+DEFAULT_SUPPORT_THRESHOLD = 10
+MAX_SUPPORT_THRESHOLD = 1000
+MAX_PLEDGE_HOURS = 100  # one person's hours pledged to one pitch, in all
+PLEDGE_TEXT_MAX = 300
+# Stages at which members may support and pledge.
+OPEN_FOR_SUPPORT = (Pitch.State.PUBLISHED, Pitch.State.UNDER_REVIEW)
+OPEN_FOR_PLEDGES = (Pitch.State.PUBLISHED, Pitch.State.UNDER_REVIEW, Pitch.State.ACCEPTED)
+
+
+class NetworkSettings(models.Model):
+    """A network's choices about pitches, set by its coordinators."""
+
+    network = models.OneToOneField("federation.Network", on_delete=models.CASCADE, related_name="pitch_settings")
+    support_threshold = models.PositiveIntegerField(
+        default=DEFAULT_SUPPORT_THRESHOLD,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SUPPORT_THRESHOLD)],
+        help_text="A published pitch with this many supporters goes to review by itself.",
+    )
+
+    class Meta:
+        verbose_name_plural = "network settings"
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Pitch settings of {self.network.name}"
+
+
+def support_threshold_of(network) -> int:
+    found = NetworkSettings.objects.filter(network=network).values_list("support_threshold", flat=True).first()
+    return found or DEFAULT_SUPPORT_THRESHOLD
+
+
+class Support(models.Model):
+    """A member's support for a pitch: one each, which they may withdraw."""
+
+    pitch = models.ForeignKey(Pitch, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pitch_supports")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        owner="user",
+        on_erase=DELETE,
+        export=("pitch", "created_at"),
+        section="initiatives_supports",
+        description="the pitches you supported",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["pitch", "user"], name="initiatives_one_support_each")]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Support #{self.pk} for pitch #{self.pitch_id}"
+
+    @property
+    def network_id(self):
+        return self.pitch.network_id
+
+
+class Pledge(models.Model):
+    """What a member (or, through a member who works there, an organisation) will give a pitch.
+    Hours are a pledge only: nothing moves in the time bank until the time is given."""
+
+    class Kind(models.TextChoices):
+        HOURS = "hours", "Hours of time"
+        SKILLS = "skills", "Skills"
+        SPACE = "space", "A space"
+        EQUIPMENT = "equipment", "Equipment"
+
+    pitch = models.ForeignKey(Pitch, on_delete=models.CASCADE, related_name="pledges")
+    pledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pitch_pledges"
+    )
+    organisation = models.ForeignKey(
+        "federation.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="pitch_pledges"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    hours = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_PLEDGE_HOURS)]
+    )
+    description = models.CharField(max_length=PLEDGE_TEXT_MAX, blank=True, validators=[validate_no_control_characters])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        owner="pledged_by",
+        on_erase="recoverynet.initiatives.personal_data.erase_pledges",
+        fields=("description",),
+        export=("pitch", "kind", "hours", "description", "organisation", "created_at"),
+        section="initiatives_pledges",
+        description="what you pledged to pitches",
+        free_text=("description",),
+    )
+
+    class Meta:
+        ordering = ["kind", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="hours", hours__isnull=False) | (~models.Q(kind="hours") & models.Q(hours=None))
+                ),
+                name="initiatives_pledge_hours_only_for_hours",
+            ),
+        ]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Pledge #{self.pk} to pitch #{self.pitch_id}"
+
+    @property
+    def network_id(self):
+        return self.pitch.network_id
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.HOURS and not self.hours:
+            errors["hours"] = "Enter how many hours you pledge, from 1 to 100."
+        if self.kind != self.Kind.HOURS and self.hours is not None:
+            errors["hours"] = "Only a pledge of time has hours."
+        if self.kind and self.kind != self.Kind.HOURS and not (self.description or "").strip():
+            errors["description"] = "Say what you pledge: the skill, the space or the equipment."
+        if errors:
+            raise ValidationError(errors)

@@ -1,5 +1,6 @@
 """The pitches' sections on other apps' pages (declared on InitiativesConfig.panels)."""
 
+import rules
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 
@@ -15,8 +16,11 @@ def network_pitches(request, network):
         .aggregate(total=Count("pk"), accepted=Count("pk", filter=Q(state=Pitch.State.ACCEPTED)))
     )
     recent = list(public_pitches().filter(network=network).order_by("-published_at", "-pk")[:3])
+    can_configure = rules.has_perm("initiatives.change_network_settings", getattr(request, "user", None), network)
     return render_to_string(
-        "initiatives/includes/network_panel.html", {"network": network, "recent": recent, **counts}, request=request
+        "initiatives/includes/network_panel.html",
+        {"network": network, "recent": recent, "can_configure": can_configure, **counts},
+        request=request,
     )
 
 

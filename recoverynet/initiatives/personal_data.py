@@ -9,3 +9,13 @@ def erase_pitches(*, actor, user, rows) -> None:
     ids = [row.pk for row in rows]
     Pitch.objects.filter(pk__in=ids, state=Pitch.State.DRAFT).delete()
     Pitch.objects.filter(pk__in=ids).update(author=None)
+
+
+def erase_pledges(*, actor, user, rows) -> None:
+    """A person's own pledges go; one made for an organisation stays (the organisation
+    still gives it) but no longer names the person or keeps what they wrote."""
+    from .models import Pledge
+
+    ids = [row.pk for row in rows]
+    Pledge.objects.filter(pk__in=ids, organisation__isnull=True).delete()
+    Pledge.objects.filter(pk__in=ids).update(pledged_by=None, description="")

@@ -28,3 +28,8 @@ rules.add_perm("initiatives.publish_pitch", is_author)
 rules.add_perm("initiatives.withdraw_pitch", is_author)
 rules.add_perm("initiatives.review_pitch", coordinator)
 rules.add_perm("initiatives.decide_pitch", coordinator)
+# obj: the pitch. Its author counts on the others' support, not their own.
+rules.add_perm("initiatives.support_pitch", member_of_network & ~is_author)
+rules.add_perm("initiatives.pledge_to_pitch", member_of_network)
+# obj: the network
+rules.add_perm("initiatives.change_network_settings", coordinator)

@@ -6,13 +6,26 @@ the change and its audit entry together, or nothing."""
 import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
-from recoverynet.core import audit
+from recoverynet.core import audit, scoping
 from recoverynet.core.models import AuditEntry
 from recoverynet.core.services import create_instance, require, update_instance
 
-from .models import EXPLANATION_MAX, TRANSITIONS, DeclineReason, Pitch
+from .models import (
+    EXPLANATION_MAX,
+    MAX_PLEDGE_HOURS,
+    OPEN_FOR_PLEDGES,
+    OPEN_FOR_SUPPORT,
+    TRANSITIONS,
+    DeclineReason,
+    NetworkSettings,
+    Pitch,
+    Pledge,
+    Support,
+    support_threshold_of,
+)
 
 EDITABLE_FIELDS = (
     "settlement",
@@ -177,3 +190,111 @@ def available_actions(user, pitch: Pitch) -> list[str]:
         for name, (sources, _) in TRANSITIONS.items()
         if pitch.state in sources and rules.has_perm(perms[name], user, pitch)
     ]
+
+
+# --- Support and pledges ------------------------------------------------------------
+
+
+def _locked_pitch(pitch: Pitch) -> Pitch:
+    return Pitch.objects.select_for_update().select_related("network").get(pk=pitch.pk)
+
+
+def _closed_message(pitch: Pitch, what: str) -> str:
+    return f"This pitch is {pitch.get_state_display().lower()}: it cannot be {what} now."
+
+
+def support_pitch(*, actor, pitch: Pitch) -> Support:
+    """A member supports a pitch, once. In the same transaction, with the pitch row
+    locked (so two supporters at once count each other), the support that reaches
+    the network's threshold puts a published pitch under review."""
+    require(actor, "initiatives.support_pitch", pitch)
+    with transaction.atomic():
+        locked = _locked_pitch(pitch)
+        if locked.state not in OPEN_FOR_SUPPORT:
+            raise ValidationError(_closed_message(locked, "supported"), code="closed")
+        if Support.objects.filter(pitch=locked, user=actor).exists():
+            raise ValidationError("You already support this pitch.", code="twice")
+        support = Support.objects.create(pitch=locked, user=actor)
+        audit.record(
+            actor=actor, action=AuditEntry.Action.CREATE, instance=support, network=locked.network, summary="Supported"
+        )
+        supporters = Support.objects.filter(pitch=locked).count()
+        threshold = support_threshold_of(locked.network)
+        if locked.state == Pitch.State.PUBLISHED and supporters >= threshold:
+            locked.state = Pitch.State.UNDER_REVIEW
+            locked.save(update_fields=["state", "updated_at"])
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.UPDATE,
+                instance=locked,
+                network=locked.network,
+                changes={"state": [Pitch.State.PUBLISHED, Pitch.State.UNDER_REVIEW]},
+                summary=f"Pitch put under review: {supporters} members support it (the threshold is {threshold})",
+            )
+    pitch.refresh_from_db()
+    return support
+
+
+def withdraw_support(*, actor, pitch: Pitch) -> None:
+    """A member takes their support back (a pitch already under review stays there)."""
+    with transaction.atomic():
+        locked = _locked_pitch(pitch)
+        support = Support.objects.filter(pitch=locked, user=actor).first() if actor.is_authenticated else None
+        if support is None:
+            raise ValidationError("You do not support this pitch.", code="none")
+        audit.record(
+            actor=actor, action=AuditEntry.Action.DELETE, instance=support, network=locked.network, summary="Withdrawn"
+        )
+        support.delete()
+
+
+def pledge_to_pitch(*, actor, pitch: Pitch, kind: str, hours=None, description: str = "", organisation=None) -> Pledge:
+    """A member pledges time, a skill, a space or equipment, for themselves or for an
+    organisation they work for. At most MAX_PLEDGE_HOURS hours from one person to one
+    pitch. Hours are recorded as a pledge only: nothing moves in the time bank."""
+    require(actor, "initiatives.pledge_to_pitch", pitch)
+    if organisation is not None and organisation.pk not in scoping.professional_organisation_ids(actor):
+        raise ValidationError({"organisation": "You can pledge only for an organisation you work for."})
+    if not isinstance(description, str):
+        raise ValidationError({"description": "Enter text."})
+    with transaction.atomic():
+        locked = _locked_pitch(pitch)
+        if locked.state not in OPEN_FOR_PLEDGES:
+            raise ValidationError(_closed_message(locked, "pledged to"), code="closed")
+        pledge = Pledge(
+            pitch=locked,
+            pledged_by=actor,
+            organisation=organisation,
+            kind=kind,
+            hours=hours,
+            description=description.strip(),
+        )
+        pledge.full_clean()
+        if kind == Pledge.Kind.HOURS:
+            already = (
+                Pledge.objects.filter(pitch=locked, pledged_by=actor, kind=Pledge.Kind.HOURS).aggregate(
+                    total=Sum("hours")
+                )["total"]
+                or 0
+            )
+            if already + hours > MAX_PLEDGE_HOURS:
+                raise ValidationError(
+                    {
+                        "hours": f"One person can pledge at most {MAX_PLEDGE_HOURS} hours to a pitch: "
+                        f"you have pledged {already} already."
+                    },
+                    code="too_many_hours",
+                )
+        return create_instance(actor=actor, instance=pledge, network=locked.network, summary="Pledged")
+
+
+def set_support_threshold(*, actor, network, threshold) -> NetworkSettings:
+    """The network's coordinators choose how many supporters send a pitch to review."""
+    require(actor, "initiatives.change_network_settings", network)
+    current = NetworkSettings.objects.filter(network=network).first()
+    if current is None:
+        return create_instance(
+            actor=actor, instance=NetworkSettings(network=network, support_threshold=threshold), network=network
+        )
+    update_instance(actor=actor, instance=current, data={"support_threshold": threshold}, network=network)
+    return current

@@ -13,4 +13,7 @@ urlpatterns = [
     path("initiatives/pitches/<int:pk>/", public.pitch_detail, name="pitch_detail"),
     path("initiatives/pitches/<int:pk>/edit/", public.pitch_edit, name="pitch_edit"),
     path("initiatives/pitches/<int:pk>/state/", public.pitch_state, name="pitch_state"),
+    path("initiatives/pitches/<int:pk>/support/", public.pitch_support, name="pitch_support"),
+    path("initiatives/pitches/<int:pk>/pledge/", public.pitch_pledge, name="pitch_pledge"),
+    path("initiatives/networks/<slug:slug>/settings/", public.network_settings, name="network_settings"),
 ]

@@ -167,11 +167,17 @@ def robin(world):
         actor=person, giver=account, receiver=neighbour, minutes=20, description="Lift for Robin Pseudonym"
     )
     from recoverynet.initiatives import services as initiatives_services
+    from recoverynet.initiatives.factories import PublishedPitchFactory
 
     initiatives_services.create_pitch(
         actor=person,
         network=world.own_network,
         data={"title": "Sunday café", "problem": "Long Sundays", "idea": "A café", "who_for": "Everyone"},
+    )
+    others_pitch = PublishedPitchFactory(network=world.own_network)
+    initiatives_services.support_pitch(actor=person, pitch=others_pitch)
+    initiatives_services.pledge_to_pitch(
+        actor=person, pitch=others_pitch, kind="skills", description="Cooking, ask Robin Pseudonym"
     )
     client = Client()
     sign_in(client, person)

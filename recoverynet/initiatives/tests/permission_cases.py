@@ -1,7 +1,7 @@
 """Who may use the pitch pages. A draft anyone but its author asks for is "not found"."""
 
 from recoverynet.initiatives.models import Pitch
-from recoverynet.testing.permissions import ALL, LOGIN, Case, roles, signed_in
+from recoverynet.testing.permissions import ALL, COORDINATOR_OF_NETWORK, LOGIN, Case, roles, signed_in
 
 CASES = {
     "initiatives:pitch_list": Case(ALL),
@@ -24,6 +24,26 @@ CASES = {
         ),
         obj="pitch",
     ),
+    # Members of the pitch's network support it, except its author (the member, in own_network).
+    # The federation coordinator and the admin belong to no network: they cannot support or pledge.
+    "initiatives:pitch_support": Case(
+        roles(
+            403, anonymous=LOGIN, professional=(200, 403), settlement_host=(200, 403), network_coordinator=(200, 403)
+        ),
+        obj="pitch",
+    ),
+    "initiatives:pitch_pledge": Case(
+        roles(
+            403,
+            anonymous=LOGIN,
+            member=(200, 403),
+            professional=(200, 403),
+            settlement_host=(200, 403),
+            network_coordinator=(200, 403),
+        ),
+        obj="pitch",
+    ),
+    "initiatives:network_settings": Case(COORDINATOR_OF_NETWORK, obj="network"),
 }
 
 

@@ -9,7 +9,7 @@ from recoverynet.core.registry import DemoContext, Period, indicators
 from recoverynet.initiatives import services
 from recoverynet.initiatives.demo import PITCHES_PER_NETWORK, load_initiatives_demo
 from recoverynet.initiatives.factories import PublishedPitchFactory
-from recoverynet.initiatives.models import Pitch
+from recoverynet.initiatives.models import Pitch, Support
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,7 @@ def test_the_demo_has_pitches_in_every_state_in_every_network_and_runs_once(worl
         assert set(pitches.values_list("state", flat=True)) == set(Pitch.State.values)
         published = pitches.public().values_list("published_at", flat=True)
         assert min(published) >= datetime.datetime(2025, 12, 1, 12, tzinfo=UTC)
+    assert Support.objects.filter(pitch__network=world.own_network).exists()  # the other has one member
     load_initiatives_demo(demo)
     assert Pitch.objects.count() == 2 * PITCHES_PER_NETWORK and "already present" in demo.notes[-1]
 

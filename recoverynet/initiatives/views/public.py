@@ -2,19 +2,31 @@
 pages to pitch, change a draft and move a pitch through its states. Thin: each
 write is a call to initiatives.services; who sees what comes from selectors."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from recoverynet.core.manage_pages import add_service_errors, editable_copy
+from recoverynet.federation.models import Network
 
 from .. import services
 from ..filters import PitchFilterSet
-from ..forms import PitchActionForm, PitchForm
-from ..models import PITCH_MAX_WORDS, READING_WORDS_PER_MINUTE, Pitch
+from ..forms import PitchActionForm, PitchForm, PledgeForm, ThresholdForm
+from ..models import (
+    OPEN_FOR_PLEDGES,
+    OPEN_FOR_SUPPORT,
+    PITCH_MAX_WORDS,
+    READING_WORDS_PER_MINUTE,
+    Pitch,
+    Pledge,
+    Support,
+    support_threshold_of,
+)
 from ..selectors import pitches_visible_to, public_pitches
 
 PAGE_SIZE = 20
@@ -35,7 +47,11 @@ def _pitch_for(request, pk) -> Pitch:
 
 
 def pitch_list(request):
-    queryset = public_pitches(Pitch.objects.select_related("network", "settlement")).order_by("-published_at", "-pk")
+    queryset = (
+        public_pitches(Pitch.objects.select_related("network", "settlement"))
+        .annotate(supporters=Count("supports", distinct=True))
+        .order_by("-published_at", "-pk")
+    )
     filterset = PitchFilterSet(request.GET or None, queryset=queryset)
     page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -54,14 +70,82 @@ def pitch_list(request):
 def pitch_detail(request, pk):
     pitch = _pitch_for(request, pk)
     actions = services.available_actions(request.user, pitch)
+    user = request.user
+    pledges = list(pitch.pledges.select_related("organisation").order_by("kind", "created_at", "pk"))
+    hours_pledged = sum(p.hours or 0 for p in pledges if p.kind == Pledge.Kind.HOURS)
     return render(
         request,
         "initiatives/pitch_detail.html",
         {
             "pitch": pitch,
             "actions": actions,
-            "can_edit": pitch.state == Pitch.State.DRAFT and request.user.has_perm("initiatives.change_pitch", pitch),
+            "can_edit": pitch.state == Pitch.State.DRAFT and rules.has_perm("initiatives.change_pitch", user, pitch),
+            "supporters": pitch.supports.count(),
+            "threshold": support_threshold_of(pitch.network),
+            "supports": user.is_authenticated and pitch.supports.filter(user=user).exists(),
+            "can_support": pitch.state in OPEN_FOR_SUPPORT and rules.has_perm("initiatives.support_pitch", user, pitch),
+            "can_pledge": pitch.state in OPEN_FOR_PLEDGES
+            and rules.has_perm("initiatives.pledge_to_pitch", user, pitch),
+            "pledges": [p for p in pledges if p.kind != Pledge.Kind.HOURS],
+            "hours_pledged": hours_pledged,
+            "hours_still_needed": max(pitch.needs_hours - hours_pledged, 0),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pitch_support(request, pk):
+    """Support a pitch with one click, or take the support back."""
+    pitch = _pitch_for(request, pk)
+    supports = Support.objects.filter(pitch=pitch, user=request.user).exists()
+    if not supports and not rules.has_perm("initiatives.support_pitch", request.user, pitch):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "withdraw":
+                services.withdraw_support(actor=request.user, pitch=pitch)
+                messages.success(request, "You no longer support this pitch.")
+            else:
+                services.support_pitch(actor=request.user, pitch=pitch)
+                messages.success(request, "Thank you: you support this pitch.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(pitch)
+    return render(
+        request,
+        "initiatives/pitch_support.html",
+        {"pitch": pitch, "supports": supports, "open": pitch.state in OPEN_FOR_SUPPORT},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pitch_pledge(request, pk):
+    pitch = _pitch_for(request, pk)
+    if not rules.has_perm("initiatives.pledge_to_pitch", request.user, pitch):
+        raise PermissionDenied
+    form = PledgeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pledge_to_pitch(
+                actor=request.user,
+                pitch=pitch,
+                kind=form.cleaned_data["kind"],
+                hours=form.cleaned_data.get("hours"),
+                description=form.cleaned_data.get("description", ""),
+                organisation=form.cleaned_data.get("organisation"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Thank you: your pledge is on the pitch.")
+            return redirect(pitch)
+    mine = pitch.pledges.filter(pledged_by=request.user, kind=Pledge.Kind.HOURS).aggregate(total=Sum("hours"))
+    return render(
+        request,
+        "initiatives/pitch_pledge.html",
+        {"pitch": pitch, "form": form, "open": pitch.state in OPEN_FOR_PLEDGES, "my_hours": mine["total"] or 0},
     )
 
 
@@ -97,7 +181,7 @@ def pitch_new(request):
 @require_http_methods(["GET", "POST"])
 def pitch_edit(request, pk):
     pitch = _pitch_for(request, pk)
-    if not request.user.has_perm("initiatives.change_pitch", pitch):
+    if not rules.has_perm("initiatives.change_pitch", request.user, pitch):
         raise PermissionDenied
     if pitch.state != Pitch.State.DRAFT:
         messages.error(request, "Only a draft can be changed: this pitch has been published.")
@@ -148,3 +232,23 @@ def pitch_state(request, pk):
             messages.success(request, f"The pitch is now {pitch.get_state_display().lower()}.")
             return redirect(pitch)
     return render(request, "initiatives/pitch_state.html", {"pitch": pitch, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def network_settings(request, slug):
+    network = get_object_or_404(Network.objects.active(), slug=slug)
+    if not rules.has_perm("initiatives.change_network_settings", request.user, network):
+        raise PermissionDenied
+    form = ThresholdForm(request.POST or None, initial={"support_threshold": support_threshold_of(network)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_support_threshold(
+                actor=request.user, network=network, threshold=form.cleaned_data["support_threshold"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The support threshold is saved.")
+            return redirect("initiatives:network_settings", slug=network.slug)
+    return render(request, "initiatives/network_settings.html", {"network": network, "form": form})
