@@ -70,6 +70,34 @@ def _support_and_pledge(rng, pitch, members) -> None:
         )
 
 
+def _review_round(rng, network, coordinator, members) -> None:
+    """A round scoring now: a panel of up to four (all but one say they have lived experience),
+    scores for each pitch under review, and a conflict of interest where a panel member pitched it."""
+    panel = [m for m in members if m.pk != coordinator.pk][:4]
+    if len(panel) < 2:
+        return
+    review_round = services.create_review_round(
+        actor=coordinator,
+        network=network,
+        title="This quarter's ideas",
+        criteria=["Meets a need people told us about", "Led by people with lived experience", "Can start soon"],
+        members=panel,
+    )
+    for index, member in enumerate(panel):
+        services.declare_lived_experience(actor=member, review_round=review_round, lived_experience=index != 1)
+    services.open_scoring(actor=coordinator, review_round=review_round)
+    for pitch in Pitch.objects.filter(network=network, state=Pitch.State.UNDER_REVIEW):
+        for member in panel:
+            if pitch.author_id == member.pk:
+                services.declare_conflict(
+                    actor=member, review_round=review_round, pitch=pitch, description="I pitched it."
+                )
+                continue
+            services.score_pitch(
+                actor=member, review_round=review_round, pitch=pitch, values={i: rng.randint(2, 5) for i in range(3)}
+            )
+
+
 def load_initiatives_demo(demo) -> None:
     if Pitch.objects.exists():
         demo.notes.append("Pitches: already present, left as they are.")
@@ -133,6 +161,7 @@ def load_initiatives_demo(demo) -> None:
                 decided_at=decided if target in ("accepted", "not_taken_forward") else None,
             )
             count += 1
+        _review_round(rng, network, deciders[0], authors)
     demo.notes.append(
         f"Pitches: {count} across the networks, in every state, over a year, "
         f"with {Support.objects.count()} supporters and {Pledge.objects.count()} pledges."

@@ -2,12 +2,16 @@
 
 from django import forms
 
+from recoverynet.accounts.models import User
 from recoverynet.core import scoping
 from recoverynet.federation.models import Network, Organisation, Settlement
 
 from .models import (
+    CONFLICT_MAX,
+    CRITERION_MAX,
     EXPLANATION_MAX,
     IDEA_MAX,
+    MAX_CRITERIA,
     MAX_HOURS,
     MAX_MONEY_POUNDS,
     MAX_PLEDGE_HOURS,
@@ -18,11 +22,14 @@ from .models import (
     PLEDGE_TEXT_MAX,
     PROBLEM_MAX,
     READING_WORDS_PER_MINUTE,
+    SCORE_MAX,
+    SCORE_MIN,
     TITLE_MAX,
     WHO_FOR_MAX,
     DeclineReason,
     Pitch,
     Pledge,
+    validate_criteria,
 )
 
 
@@ -272,4 +279,95 @@ class ThresholdForm(forms.Form):
             "min_value": "Enter at least 1",
             "max_value": f"Enter {MAX_SUPPORT_THRESHOLD} or fewer",
         },
+    )
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return user.display_name  # a display name, never an email
+
+
+class ReviewRoundForm(forms.Form):
+    title = forms.CharField(
+        label="Name of the round",
+        help_text="For example: Spring 2027 ideas.",
+        max_length=120,
+        error_messages={"required": "Enter a name for the round", "max_length": _too_long(120)},
+    )
+    criteria = forms.CharField(
+        label="Criteria",
+        help_text=f"One a line, at most {MAX_CRITERIA}. They are published with the round; "
+        f"the panel scores each pitch from {SCORE_MIN} to {SCORE_MAX} on each.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_CRITERIA * (CRITERION_MAX + 2),
+        initial="Meets a need people have told us about\nLed by people with lived experience\nCan start with what "
+        "the network has",
+        error_messages={"required": "Enter at least one criterion", "max_length": "Keep the criteria shorter"},
+    )
+    members = MemberChoiceField(
+        label="Panel members",
+        help_text="Each will be asked whether they have lived experience of recovery: scoring can start only "
+        "when at least half of the panel say they do. Nobody else sees what they say.",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one panel member",
+            "invalid_choice": "Choose members from the list",
+            "invalid_pk_value": "Choose members from the list",
+        },
+    )
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = User.objects.filter(
+            memberships__network=network, memberships__status="active", is_active=True
+        ).order_by("display_name", "pk")
+
+    def clean_criteria(self):
+        lines = [line.strip() for line in self.cleaned_data["criteria"].splitlines() if line.strip()]
+        try:
+            validate_criteria(lines)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return lines
+
+
+class LivedExperienceForm(forms.Form):
+    lived_experience = forms.TypedChoiceField(
+        label="Do you have lived experience of addiction and recovery, your own or a family member's?",
+        help_text="Only to check that at least half of the panel are people with lived experience. "
+        "Nobody sees your answer: it is kept encrypted and deleted if you erase your account.",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes or no", "invalid_choice": "Choose yes or no"},
+    )
+
+
+class ScoreForm(forms.Form):
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index, criterion in enumerate(criteria):
+            self.fields[f"criterion_{index}"] = forms.TypedChoiceField(
+                label=criterion,
+                choices=[(str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)],
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+                help_text=f"{SCORE_MIN} is poor, {SCORE_MAX} is excellent.",
+                error_messages={
+                    "required": f"Score “{criterion}” from {SCORE_MIN} to {SCORE_MAX}",
+                    "invalid_choice": f"Score “{criterion}” from {SCORE_MIN} to {SCORE_MAX}",
+                },
+            )
+
+    def values(self) -> dict:
+        return {int(name.split("_")[1]): value for name, value in self.cleaned_data.items()}
+
+
+class ConflictForm(forms.Form):
+    description = forms.CharField(
+        label="What is your interest in this pitch?",
+        help_text="For example: the person who pitched it is a friend. The coordinators see this.",
+        max_length=CONFLICT_MAX,
+        error_messages={"required": "Say what your interest is", "max_length": _too_long(CONFLICT_MAX)},
     )

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from encrypted_fields.fields import EncryptedBooleanField
 
-from recoverynet.core.personal_data import DELETE, PersonalData
+from recoverynet.core.personal_data import DELETE, NoPersonalData, PersonalData
 
 # Three minutes of reading at a stated speed: the word limit follows from both.
 READING_WORDS_PER_MINUTE = 200
@@ -349,3 +350,133 @@ class Pledge(models.Model):
             errors["description"] = "Say what you pledge: the skill, the space or the equipment."
         if errors:
             raise ValidationError(errors)
+
+
+# --- Review by peers ----------------------------------------------------------------
+
+SCORE_MIN, SCORE_MAX = 1, 5
+CRITERION_MAX = 100
+MAX_CRITERIA = 8
+CONFLICT_MAX = 300
+
+
+def validate_criteria(value) -> None:
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_CRITERIA:
+        raise ValidationError(f"Give from 1 to {MAX_CRITERIA} criteria, one a line.", code="criteria")
+    for item in value:
+        if not isinstance(item, str) or not item.strip() or len(item) > CRITERION_MAX:
+            raise ValidationError(f"Each criterion is a line of at most {CRITERION_MAX} characters.", code="criterion")
+    if len({item.strip().lower() for item in value}) != len(value):
+        raise ValidationError("Each criterion must be different.", code="criteria_twice")
+
+
+class ReviewRound(models.Model):
+    """A network's round of review: a panel of peers scores the pitches under review
+    on criteria published with the round; the coordinators then record each decision."""
+
+    class State(models.TextChoices):
+        FORMING = "forming", "Forming the panel"
+        SCORING = "scoring", "Scoring"
+        CLOSED = "closed", "Closed"
+
+    network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="review_rounds")
+    title = models.CharField(max_length=120, validators=[validate_no_control_characters])
+    criteria = models.JSONField(validators=[validate_criteria])
+    state = models.CharField(max_length=10, choices=State.choices, default=State.FORMING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def get_absolute_url(self):
+        return reverse("initiatives:round_detail", kwargs={"pk": self.pk})
+
+    def audit_repr(self) -> str:
+        return f"Review round #{self.pk}"
+
+
+class PanelMember(models.Model):
+    """A member appointed to a round's panel. Whether they have lived experience of
+    recovery is theirs to declare (special-category data: encrypted, never shown
+    to anyone, used only to check the panel's balance, erased with them)."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="panel")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_panels")
+    lived_experience = EncryptedBooleanField(null=True, blank=True)  # None: not declared yet
+    declared_at = models.DateTimeField(null=True, blank=True)
+    appointed_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        owner="user",
+        fields=("lived_experience",),
+        on_erase=DELETE,
+        export=("round", "lived_experience", "declared_at", "appointed_at"),
+        section="initiatives_review_panels",
+        description="the review panels you were appointed to, and what you declared",
+    )
+
+    class Meta:
+        ordering = ["round", "pk"]
+        constraints = [models.UniqueConstraint(fields=["round", "user"], name="initiatives_one_seat_per_panel")]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Panel member #{self.pk} of review round #{self.round_id}"
+
+    @property
+    def network_id(self):
+        return self.round.network_id
+
+
+def panel_balance(members) -> tuple[int, int]:
+    """(people who declared lived experience, panel size), counted in Python: the flag is encrypted."""
+    members = list(members)
+    return sum(1 for m in members if m.lived_experience is True), len(members)
+
+
+class ConflictOfInterest(models.Model):
+    """A panel member's declared interest in a pitch: they cannot score it."""
+
+    panel_member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="conflicts")
+    pitch = models.ForeignKey(Pitch, on_delete=models.CASCADE, related_name="conflicts")
+    description = models.CharField(max_length=CONFLICT_MAX, validators=[validate_no_control_characters])
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    # Linked to the person through their panel seat (PanelMember, deleted on erasure, with this).
+    personal_data = NoPersonalData(
+        reason="Reached through PanelMember, whose erasure deletes it; what was typed stays out of the audit log.",
+        free_text=("description",),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["panel_member", "pitch"], name="initiatives_one_conflict_per_pitch")
+        ]
+
+    def __str__(self):
+        return f"Conflict of interest #{self.pk}"
+
+
+class Score(models.Model):
+    """One panel member's score (1-5) for one pitch on one of the round's criteria."""
+
+    panel_member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="scores")
+    pitch = models.ForeignKey(Pitch, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.PositiveSmallIntegerField()  # index into the round's criteria
+    value = models.PositiveSmallIntegerField(validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)])
+    scored_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pitch", "criterion", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel_member", "pitch", "criterion"], name="initiatives_one_score_each"),
+            models.CheckConstraint(condition=models.Q(value__gte=1, value__lte=5), name="initiatives_score_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"Score #{self.pk}"

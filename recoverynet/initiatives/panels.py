@@ -4,7 +4,7 @@ import rules
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 
-from .models import Pitch
+from .models import Pitch, ReviewRound
 from .selectors import public_pitches
 
 
@@ -19,7 +19,13 @@ def network_pitches(request, network):
     can_configure = rules.has_perm("initiatives.change_network_settings", getattr(request, "user", None), network)
     return render_to_string(
         "initiatives/includes/network_panel.html",
-        {"network": network, "recent": recent, "can_configure": can_configure, **counts},
+        {
+            "network": network,
+            "recent": recent,
+            "rounds": list(ReviewRound.objects.filter(network=network).order_by("-created_at", "-pk")[:3]),
+            "can_configure": can_configure,
+            **counts,
+        },
         request=request,
     )
 

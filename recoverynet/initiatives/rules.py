@@ -33,3 +33,15 @@ rules.add_perm("initiatives.support_pitch", member_of_network & ~is_author)
 rules.add_perm("initiatives.pledge_to_pitch", member_of_network)
 # obj: the network
 rules.add_perm("initiatives.change_network_settings", coordinator)
+
+
+@rules.predicate
+def sits_on_panel(user, review_round):
+    if review_round is None or not getattr(user, "is_authenticated", False):
+        return False
+    return review_round.panel.filter(user=user).exists()
+
+
+# obj: the network (to start a round) or the round
+rules.add_perm("initiatives.manage_review_round", coordinator)
+rules.add_perm("initiatives.sit_on_panel", sits_on_panel)

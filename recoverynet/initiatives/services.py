@@ -6,25 +6,34 @@ the change and its audit entry together, or nothing."""
 import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
 from recoverynet.core import audit, scoping
 from recoverynet.core.models import AuditEntry
 from recoverynet.core.services import create_instance, require, update_instance
+from recoverynet.federation.models import Membership
 
 from .models import (
     EXPLANATION_MAX,
     MAX_PLEDGE_HOURS,
     OPEN_FOR_PLEDGES,
     OPEN_FOR_SUPPORT,
+    SCORE_MAX,
+    SCORE_MIN,
     TRANSITIONS,
+    ConflictOfInterest,
     DeclineReason,
     NetworkSettings,
+    PanelMember,
     Pitch,
     Pledge,
+    ReviewRound,
+    Score,
     Support,
+    panel_balance,
     support_threshold_of,
+    validate_criteria,
 )
 
 EDITABLE_FIELDS = (
@@ -298,3 +307,195 @@ def set_support_threshold(*, actor, network, threshold) -> NetworkSettings:
         )
     update_instance(actor=actor, instance=current, data={"support_threshold": threshold}, network=network)
     return current
+
+
+# --- Review by peers ------------------------------------------------------------------
+
+
+def _check_criteria(criteria) -> list[str]:
+    if isinstance(criteria, str):
+        criteria = [line.strip() for line in criteria.splitlines() if line.strip()]
+    if not isinstance(criteria, list):
+        raise ValidationError({"criteria": "Give the criteria as a list, one a line."})
+    criteria = [c.strip() if isinstance(c, str) else c for c in criteria]
+    try:
+        validate_criteria(criteria)
+    except ValidationError as exc:
+        raise ValidationError({"criteria": exc.messages}) from exc
+    return criteria
+
+
+def create_review_round(*, actor, network, title: str, criteria, members) -> ReviewRound:
+    """A coordinator starts a round with its published criteria and appoints its panel
+    (active members of the network). Each panel member then declares for themselves
+    whether they have lived experience; scoring opens only when at least half do."""
+    require(actor, "initiatives.manage_review_round", network)
+    criteria = _check_criteria(criteria)
+    members = list(members)
+    if not members:
+        raise ValidationError({"members": "Appoint at least one member to the panel."})
+    outsiders = [
+        m
+        for m in members
+        if not Membership.objects.filter(user=m, network=network, status=Membership.Status.ACTIVE).exists()
+    ]
+    if outsiders:
+        raise ValidationError({"members": "Appoint only active members of this network."})
+    with transaction.atomic():
+        review_round = create_instance(
+            actor=actor,
+            instance=ReviewRound(
+                network=network, title=(title or "").strip() if isinstance(title, str) else title, criteria=criteria
+            ),
+            network=network,
+        )
+        for member in members:
+            create_instance(actor=actor, instance=PanelMember(round=review_round, user=member), network=network)
+    return review_round
+
+
+def _seat(actor, review_round) -> PanelMember:
+    require(actor, "initiatives.sit_on_panel", review_round)
+    return review_round.panel.get(user=actor)
+
+
+def declare_lived_experience(*, actor, review_round: ReviewRound, lived_experience) -> PanelMember:
+    """A panel member says (only for the balance of the panel) whether they have lived experience."""
+    seat = _seat(actor, review_round)
+    if lived_experience not in (True, False):
+        raise ValidationError({"lived_experience": "Choose yes or no."})
+    if review_round.state == ReviewRound.State.CLOSED:
+        raise ValidationError("This round is closed.", code="closed")
+    update_instance(
+        actor=actor,
+        instance=seat,
+        data={"lived_experience": lived_experience, "declared_at": timezone.now()},
+        network=review_round.network,
+    )
+    return seat
+
+
+def _balance_error(review_round) -> str | None:
+    lived, size = panel_balance(review_round.panel.all())
+    if size == 0:
+        return "Appoint a panel before scoring starts."
+    if lived * 2 < size:
+        return (
+            f"At least half of the panel must be people with lived experience: {lived} of {size} have said "
+            "they are. Appoint more people with lived experience, or wait for panel members to declare."
+        )
+    return None
+
+
+def open_scoring(*, actor, review_round: ReviewRound) -> ReviewRound:
+    require(actor, "initiatives.manage_review_round", review_round)
+    with transaction.atomic():
+        locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+        if locked.state != ReviewRound.State.FORMING:
+            raise ValidationError("Scoring can only start while the panel is forming.", code="illegal_transition")
+        problem = _balance_error(locked)
+        if problem:
+            raise ValidationError(problem, code="unbalanced")
+        update_instance(actor=actor, instance=locked, data={"state": ReviewRound.State.SCORING}, network=locked.network)
+    review_round.refresh_from_db()
+    return review_round
+
+
+def close_round(*, actor, review_round: ReviewRound) -> ReviewRound:
+    require(actor, "initiatives.manage_review_round", review_round)
+    with transaction.atomic():
+        locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+        if locked.state != ReviewRound.State.SCORING:
+            raise ValidationError("Only a round that is scoring can be closed.", code="illegal_transition")
+        update_instance(actor=actor, instance=locked, data={"state": ReviewRound.State.CLOSED}, network=locked.network)
+    review_round.refresh_from_db()
+    return review_round
+
+
+def _check_scorable(review_round, pitch):
+    if review_round.state != ReviewRound.State.SCORING:
+        raise ValidationError("This round is not scoring now.", code="not_scoring")
+    if pitch.network_id != review_round.network_id or pitch.state != Pitch.State.UNDER_REVIEW:
+        raise ValidationError("Only pitches under review in this round's network can be scored.", code="not_scorable")
+
+
+def declare_conflict(*, actor, review_round: ReviewRound, pitch: Pitch, description: str) -> ConflictOfInterest:
+    """A panel member declares an interest in a pitch: any scores they gave it are removed and they cannot score it."""
+    seat = _seat(actor, review_round)
+    if not isinstance(description, str) or not description.strip():
+        raise ValidationError({"description": "Say what the interest is, for example: a friend of the person."})
+    if pitch.network_id != review_round.network_id:
+        raise ValidationError("This pitch is not in this round's network.", code="not_scorable")
+    with transaction.atomic():
+        if seat.conflicts.filter(pitch=pitch).exists():
+            raise ValidationError("You have declared an interest in this pitch already.", code="twice")
+        conflict = create_instance(
+            actor=actor,
+            instance=ConflictOfInterest(panel_member=seat, pitch=pitch, description=description.strip()),
+            network=review_round.network,
+        )
+        seat.scores.filter(pitch=pitch).delete()
+    return conflict
+
+
+def score_pitch(*, actor, review_round: ReviewRound, pitch: Pitch, values: dict) -> list[Score]:
+    """A panel member scores a pitch from 1 to 5 on every one of the round's criteria
+    (again: the new scores replace theirs). A member with a declared interest cannot."""
+    seat = _seat(actor, review_round)
+    _check_scorable(review_round, pitch)
+    if seat.conflicts.filter(pitch=pitch).exists():
+        raise ValidationError("You declared an interest in this pitch, so you cannot score it.", code="conflicted")
+    errors = {}
+    clean = {}
+    for index, _ in enumerate(review_round.criteria):
+        value = values.get(index) if isinstance(values, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int) or not SCORE_MIN <= value <= SCORE_MAX:
+            errors[f"criterion_{index}"] = f"Score each criterion from {SCORE_MIN} to {SCORE_MAX}."
+        else:
+            clean[index] = value
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        seat.scores.filter(pitch=pitch).delete()
+        scores = Score.objects.bulk_create(
+            Score(panel_member=seat, pitch=pitch, criterion=index, value=value) for index, value in clean.items()
+        )
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            instance=pitch,
+            network=review_round.network,
+            changes={"scores": [None, [clean[i] for i in sorted(clean)]]},
+            summary=f"Scored in review round #{review_round.pk}",
+        )
+    return scores
+
+
+def round_results(review_round: ReviewRound) -> list[dict]:
+    """Per pitch under review (or decided) in the round's network: the mean score on each
+    criterion and overall, and how many panel members scored it. Two queries."""
+    rows = (
+        Score.objects.filter(panel_member__round=review_round)
+        .values("pitch_id", "criterion")
+        .annotate(mean=Avg("value"), scorers=Count("panel_member", distinct=True))
+    )
+    by_pitch: dict[int, dict] = {}
+    for row in rows:
+        entry = by_pitch.setdefault(row["pitch_id"], {"means": {}, "scorers": 0})
+        entry["means"][row["criterion"]] = round(row["mean"], 1)
+        entry["scorers"] = max(entry["scorers"], row["scorers"])
+    pitches = Pitch.objects.filter(pk__in=by_pitch).order_by("title", "pk")
+    results = []
+    for pitch in pitches:
+        entry = by_pitch[pitch.pk]
+        means = [entry["means"].get(i) for i in range(len(review_round.criteria))]
+        known = [m for m in means if m is not None]
+        results.append(
+            {
+                "pitch": pitch,
+                "means": means,
+                "overall": round(sum(known) / len(known), 1) if known else None,
+                "scorers": entry["scorers"],
+            }
+        )
+    return results

@@ -16,4 +16,9 @@ urlpatterns = [
     path("initiatives/pitches/<int:pk>/support/", public.pitch_support, name="pitch_support"),
     path("initiatives/pitches/<int:pk>/pledge/", public.pitch_pledge, name="pitch_pledge"),
     path("initiatives/networks/<slug:slug>/settings/", public.network_settings, name="network_settings"),
+    path("initiatives/networks/<slug:slug>/rounds/new/", public.round_new, name="round_new"),
+    path("initiatives/rounds/<int:pk>/", public.round_detail, name="round_detail"),
+    path("initiatives/rounds/<int:pk>/declare/", public.round_declare, name="round_declare"),
+    path("initiatives/rounds/<int:pk>/state/", public.round_state, name="round_state"),
+    path("initiatives/rounds/<int:pk>/pitches/<int:pitch_pk>/score/", public.round_score, name="round_score"),
 ]

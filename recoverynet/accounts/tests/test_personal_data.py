@@ -179,6 +179,10 @@ def robin(world):
     initiatives_services.pledge_to_pitch(
         actor=person, pitch=others_pitch, kind="skills", description="Cooking, ask Robin Pseudonym"
     )
+    review_round = initiatives_services.create_review_round(
+        actor=world.users["network_coordinator"], network=world.own_network, title="R", criteria=["N"], members=[person]
+    )
+    initiatives_services.declare_lived_experience(actor=person, review_round=review_round, lived_experience=True)
     client = Client()
     sign_in(client, person)
     return person

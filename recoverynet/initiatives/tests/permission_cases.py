@@ -1,7 +1,9 @@
 """Who may use the pitch pages. A draft anyone but its author asks for is "not found"."""
 
-from recoverynet.initiatives.models import Pitch
+from recoverynet.initiatives.models import PanelMember, Pitch, ReviewRound
 from recoverynet.testing.permissions import ALL, COORDINATOR_OF_NETWORK, LOGIN, Case, roles, signed_in
+
+PANEL_ONLY = roles(403, anonymous=LOGIN, member=(200, 403))
 
 CASES = {
     "initiatives:pitch_list": Case(ALL),
@@ -44,6 +46,13 @@ CASES = {
         obj="pitch",
     ),
     "initiatives:network_settings": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "initiatives:round_new": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    # The round's criteria (and, once closed, its scores) are public.
+    "initiatives:round_detail": Case(ALL, obj="round"),
+    "initiatives:round_state": Case(COORDINATOR_OF_NETWORK, obj="round"),
+    # Only the panel's members (the member sits on the own-network round's panel).
+    "initiatives:round_declare": Case(PANEL_ONLY, obj="round"),
+    "initiatives:round_score": Case(PANEL_ONLY, obj="round_pitch"),
 }
 
 
@@ -58,5 +67,12 @@ def build(world):
         published = Pitch.objects.create(title="Published", state=Pitch.State.PUBLISHED, **fields)
         Pitch.objects.filter(pk=published.pk).update(published_at="2026-06-01T12:00:00Z")
         draft = Pitch.objects.create(title="Draft", **fields)
-        objects[scope] = {"pitch": {"pk": published.pk}, "draft": {"pk": draft.pk}}
+        review_round = ReviewRound.objects.create(network=network, title="Round", criteria=["Need"])
+        PanelMember.objects.create(round=review_round, user=user)
+        objects[scope] = {
+            "pitch": {"pk": published.pk},
+            "draft": {"pk": draft.pk},
+            "round": {"pk": review_round.pk},
+            "round_pitch": {"pk": review_round.pk, "pitch_pk": published.pk},
+        }
     return objects

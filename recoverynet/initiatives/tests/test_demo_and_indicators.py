@@ -9,7 +9,7 @@ from recoverynet.core.registry import DemoContext, Period, indicators
 from recoverynet.initiatives import services
 from recoverynet.initiatives.demo import PITCHES_PER_NETWORK, load_initiatives_demo
 from recoverynet.initiatives.factories import PublishedPitchFactory
-from recoverynet.initiatives.models import Pitch, Support
+from recoverynet.initiatives.models import Pitch, ReviewRound, Score, Support
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,8 @@ def test_the_demo_has_pitches_in_every_state_in_every_network_and_runs_once(worl
         published = pitches.public().values_list("published_at", flat=True)
         assert min(published) >= datetime.datetime(2025, 12, 1, 12, tzinfo=UTC)
     assert Support.objects.filter(pitch__network=world.own_network).exists()  # the other has one member
+    own_round = ReviewRound.objects.get(network=world.own_network)
+    assert own_round.state == ReviewRound.State.SCORING and Score.objects.filter(panel_member__round=own_round).exists()
     load_initiatives_demo(demo)
     assert Pitch.objects.count() == 2 * PITCHES_PER_NETWORK and "already present" in demo.notes[-1]
 

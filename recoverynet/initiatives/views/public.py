@@ -16,7 +16,16 @@ from recoverynet.federation.models import Network
 
 from .. import services
 from ..filters import PitchFilterSet
-from ..forms import PitchActionForm, PitchForm, PledgeForm, ThresholdForm
+from ..forms import (
+    ConflictForm,
+    LivedExperienceForm,
+    PitchActionForm,
+    PitchForm,
+    PledgeForm,
+    ReviewRoundForm,
+    ScoreForm,
+    ThresholdForm,
+)
 from ..models import (
     OPEN_FOR_PLEDGES,
     OPEN_FOR_SUPPORT,
@@ -24,7 +33,9 @@ from ..models import (
     READING_WORDS_PER_MINUTE,
     Pitch,
     Pledge,
+    ReviewRound,
     Support,
+    panel_balance,
     support_threshold_of,
 )
 from ..selectors import pitches_visible_to, public_pitches
@@ -252,3 +263,150 @@ def network_settings(request, slug):
             messages.success(request, "The support threshold is saved.")
             return redirect("initiatives:network_settings", slug=network.slug)
     return render(request, "initiatives/network_settings.html", {"network": network, "form": form})
+
+
+# --- Review rounds ------------------------------------------------------------------
+
+
+def _round_for(pk) -> ReviewRound:
+    return get_object_or_404(ReviewRound.objects.select_related("network"), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_new(request, slug):
+    network = get_object_or_404(Network.objects.active(), slug=slug)
+    if not rules.has_perm("initiatives.manage_review_round", request.user, network):
+        raise PermissionDenied
+    form = ReviewRoundForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_round = services.create_review_round(
+                actor=request.user,
+                network=network,
+                title=form.cleaned_data["title"],
+                criteria=form.cleaned_data["criteria"],
+                members=form.cleaned_data["members"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The round is set up. Panel members are asked about lived experience.")
+            return redirect(review_round)
+    return render(request, "initiatives/round_form.html", {"network": network, "form": form})
+
+
+def round_detail(request, pk):
+    """Public: the round's criteria and, once it is closed, the panel's mean scores.
+    Its coordinators also see whether the panel is balanced; a panel member, their tasks."""
+    review_round = _round_for(pk)
+    user = request.user
+    can_manage = rules.has_perm("initiatives.manage_review_round", user, review_round)
+    seat = review_round.panel.filter(user=user).first() if user.is_authenticated else None
+    panel = list(review_round.panel.all())
+    lived, size = panel_balance(panel)
+    to_score = []
+    if seat is not None or can_manage:
+        to_score = list(
+            Pitch.objects.filter(network=review_round.network, state=Pitch.State.UNDER_REVIEW).order_by("title", "pk")
+        )
+    show_results = can_manage or review_round.state == ReviewRound.State.CLOSED
+    return render(
+        request,
+        "initiatives/round_detail.html",
+        {
+            "round": review_round,
+            "can_manage": can_manage,
+            "seat": seat,
+            "panel_size": size,
+            "lived": lived,
+            "balanced": size > 0 and lived * 2 >= size,
+            "undeclared": sum(1 for m in panel if m.lived_experience is None),
+            "to_score": to_score,
+            "results": services.round_results(review_round) if show_results else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_declare(request, pk):
+    review_round = _round_for(pk)
+    if not rules.has_perm("initiatives.sit_on_panel", request.user, review_round):
+        raise PermissionDenied
+    form = LivedExperienceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_lived_experience(
+                actor=request.user, review_round=review_round, lived_experience=form.cleaned_data["lived_experience"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Thank you. Nobody else sees your answer.")
+            return redirect(review_round)
+    return render(request, "initiatives/round_declare.html", {"round": review_round, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_state(request, pk):
+    review_round = _round_for(pk)
+    if not rules.has_perm("initiatives.manage_review_round", request.user, review_round):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            if review_round.state == ReviewRound.State.FORMING:
+                services.open_scoring(actor=request.user, review_round=review_round)
+                messages.success(request, "Scoring has started.")
+            else:
+                services.close_round(actor=request.user, review_round=review_round)
+                messages.success(request, "The round is closed and its scores are published.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(review_round)
+    return render(request, "initiatives/round_state.html", {"round": review_round})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_score(request, pk, pitch_pk):
+    review_round = _round_for(pk)
+    if not rules.has_perm("initiatives.sit_on_panel", request.user, review_round):
+        raise PermissionDenied
+    pitch = get_object_or_404(public_pitches(), pk=pitch_pk, network=review_round.network)
+    seat = review_round.panel.get(user=request.user)
+    conflicted = seat.conflicts.filter(pitch=pitch).exists()
+    action = request.POST.get("action")
+    score_form = ScoreForm(request.POST if action == "score" else None, criteria=review_round.criteria)
+    conflict_form = ConflictForm(request.POST if action == "conflict" else None)
+    form = conflict_form if action == "conflict" else score_form
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action == "conflict":
+                services.declare_conflict(
+                    actor=request.user,
+                    review_round=review_round,
+                    pitch=pitch,
+                    description=form.cleaned_data["description"],
+                )
+                messages.success(request, "Your interest is recorded. You will not score this pitch.")
+            else:
+                services.score_pitch(actor=request.user, review_round=review_round, pitch=pitch, values=form.values())
+                messages.success(request, "Your scores are saved.")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(review_round)
+    return render(
+        request,
+        "initiatives/round_score.html",
+        {
+            "round": review_round,
+            "pitch": pitch,
+            "conflicted": conflicted,
+            "score_form": score_form,
+            "conflict_form": conflict_form,
+            "form": form,
+        },
+    )
