@@ -4,6 +4,7 @@ from django import forms
 
 from recoverynet.accounts.models import User
 from recoverynet.core import scoping
+from recoverynet.federation.filters import active_network_choices
 from recoverynet.federation.models import Network, Organisation, Settlement
 
 from .models import (
@@ -16,6 +17,7 @@ from .models import (
     MAX_MONEY_POUNDS,
     MAX_PLEDGE_HOURS,
     MAX_SUPPORT_THRESHOLD,
+    MAX_WEIGHT,
     NEEDS_TEXT_MAX,
     PITCH_MAX_CHARACTERS,
     PITCH_MAX_WORDS,
@@ -25,10 +27,15 @@ from .models import (
     SCORE_MAX,
     SCORE_MIN,
     TITLE_MAX,
+    UPDATE_MAX,
     WHO_FOR_MAX,
     DeclineReason,
+    Initiative,
+    Milestone,
     Pitch,
     Pledge,
+    Result,
+    TeamMember,
     validate_criteria,
 )
 
@@ -371,3 +378,190 @@ class ConflictForm(forms.Form):
         max_length=CONFLICT_MAX,
         error_messages={"required": "Say what your interest is", "max_length": _too_long(CONFLICT_MAX)},
     )
+
+
+# --- Initiatives --------------------------------------------------------------------
+
+DATE_HELP = "For example, 2027-03-31"
+
+
+class InitiativeForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=TITLE_MAX, error_messages={"required": "Enter a name"})
+    summary = forms.CharField(
+        label="What it does",
+        max_length=IDEA_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what it does", "max_length": _too_long(IDEA_MAX)},
+    )
+    kind = forms.ChoiceField(
+        label="Is it a community initiative or a social enterprise?",
+        choices=Initiative.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which it is", "invalid_choice": "Choose one of the options"},
+    )
+    legal_form = forms.ChoiceField(
+        label="Legal form (for a social enterprise)",
+        choices=[("", "None yet"), *Initiative.LegalForm.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a legal form from the list"},
+    )
+    settlement = forms.ModelChoiceField(
+        label="Recovery settlement",
+        queryset=Settlement.objects.none(),
+        required=False,
+        empty_label="The whole network",
+        error_messages={"invalid_choice": "Choose a settlement from the list"},
+    )
+    started_on = forms.DateField(
+        label="Start date",
+        help_text=DATE_HELP,
+        error_messages={"required": "Enter the start date", "invalid": "Enter a date like 2027-03-31"},
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label="Partner organisations",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose organisations from the list",
+            "invalid_pk_value": "Choose organisations from the list",
+        },
+    )
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["settlement"].queryset = Settlement.objects.filter(network=network, is_active=True)
+        self.fields["partners"].queryset = Organisation.objects.filter(networks=network, is_active=True)
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "partners"}
+
+
+class TeamMemberForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label="Member",
+        queryset=User.objects.none(),
+        empty_label="Choose a member",
+        error_messages={"required": "Choose a member", "invalid_choice": "Choose a member from the list"},
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=TeamMember.Role.choices,
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role from the list"},
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            memberships__network_id=initiative.network_id, memberships__status="active", is_active=True
+        ).order_by("display_name", "pk")
+        self.fields["user"].label_from_instance = lambda user: user.display_name
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label="Milestone", max_length=TITLE_MAX, error_messages={"required": "Name the milestone"})
+    due_on = forms.DateField(
+        label="Due on",
+        help_text=DATE_HELP,
+        error_messages={"required": "Enter the date it is due", "invalid": "Enter a date like 2027-03-31"},
+    )
+
+
+class MilestoneStatusForm(forms.Form):
+    milestone = forms.ModelChoiceField(
+        label="Milestone",
+        queryset=Milestone.objects.none(),
+        error_messages={"required": "Choose a milestone", "invalid_choice": "Choose a milestone from the list"},
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=Milestone.Status.choices,
+        error_messages={"required": "Choose a status", "invalid_choice": "Choose a status from the list"},
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = initiative.milestones.all()
+
+
+class ResultForm(forms.Form):
+    title = forms.CharField(label="Result", max_length=TITLE_MAX, error_messages={"required": "Name the result"})
+    weight = forms.IntegerField(
+        label="Weight",
+        help_text=f"How much it counts towards the result above it, from 1 to {MAX_WEIGHT}.",
+        min_value=1,
+        max_value=MAX_WEIGHT,
+        initial=1,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter a weight",
+            "invalid": "Enter the weight as a whole number",
+            "min_value": "Enter a weight of at least 1",
+            "max_value": f"Enter a weight of {MAX_WEIGHT} or less",
+        },
+    )
+    parent = forms.ModelChoiceField(
+        label="Part of",
+        queryset=Result.objects.none(),
+        required=False,
+        empty_label="Nothing: a main result",
+        error_messages={"invalid_choice": "Choose a result from the list"},
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = initiative.results.all()
+        self.fields["parent"].label_from_instance = lambda result: result.title
+
+
+class ProgressForm(forms.Form):
+    result = forms.ModelChoiceField(
+        label="Result",
+        queryset=Result.objects.none(),
+        error_messages={"required": "Choose a result", "invalid_choice": "Choose a result from the list"},
+    )
+    progress = forms.IntegerField(
+        label="Progress (per cent)",
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the progress",
+            "invalid": "Enter progress as a whole number from 0 to 100",
+            "min_value": "Enter progress from 0 to 100",
+            "max_value": "Enter progress from 0 to 100",
+        },
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].queryset = initiative.results.filter(children__isnull=True)
+        self.fields["result"].label_from_instance = lambda result: result.title
+
+
+class UpdateForm(forms.Form):
+    text = forms.CharField(
+        label="What has happened?",
+        help_text="Shown on the initiative's public timeline.",
+        max_length=UPDATE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write the update", "max_length": _too_long(UPDATE_MAX)},
+    )
+
+
+class InitiativeFilterForm(forms.Form):
+    network = forms.ChoiceField(
+        label="Network",
+        required=False,
+        error_messages={"invalid_choice": "Choose a network from the list"},
+    )
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=[("", "Initiatives and social enterprises"), *Initiative.Kind.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a kind from the list"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].choices = [("", "All networks"), *active_network_choices()]

@@ -10,12 +10,12 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from encrypted_fields.fields import EncryptedBooleanField
 
-from recoverynet.core.personal_data import DELETE, NoPersonalData, PersonalData
+from recoverynet.core.personal_data import ANONYMISE, DELETE, NoPersonalData, PersonalData
 
 # Three minutes of reading at a stated speed: the word limit follows from both.
 READING_WORDS_PER_MINUTE = 200
@@ -120,14 +120,24 @@ class Pitch(models.Model):
     )
     title = models.CharField(max_length=TITLE_MAX, validators=[validate_no_control_characters])
     theme = models.CharField(max_length=20, choices=Theme.choices, default=Theme.OTHER)
-    problem = models.TextField("The problem", max_length=PROBLEM_MAX, validators=[validate_no_control_characters])
-    idea = models.TextField("The idea", max_length=IDEA_MAX, validators=[validate_no_control_characters])
-    who_for = models.TextField("Who it is for", max_length=WHO_FOR_MAX, validators=[validate_no_control_characters])
+    problem = models.TextField(
+        "The problem",
+        max_length=PROBLEM_MAX,
+        validators=[MaxLengthValidator(PROBLEM_MAX), validate_no_control_characters],
+    )
+    idea = models.TextField(
+        "The idea", max_length=IDEA_MAX, validators=[MaxLengthValidator(IDEA_MAX), validate_no_control_characters]
+    )
+    who_for = models.TextField(
+        "Who it is for",
+        max_length=WHO_FOR_MAX,
+        validators=[MaxLengthValidator(WHO_FOR_MAX), validate_no_control_characters],
+    )
     pitch_text = models.TextField(
         "The pitch",
         blank=True,
         max_length=PITCH_MAX_CHARACTERS,
-        validators=[validate_pitch_length, validate_no_control_characters],
+        validators=[MaxLengthValidator(PITCH_MAX_CHARACTERS), validate_pitch_length, validate_no_control_characters],
     )
     video_url = models.URLField("Video link", blank=True, max_length=300, validators=[validate_https])
     # What it needs, structured so pledges can be set against it.
@@ -144,7 +154,9 @@ class Pitch(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
     decision_explanation = models.TextField(
-        blank=True, max_length=EXPLANATION_MAX, validators=[validate_no_control_characters]
+        blank=True,
+        max_length=EXPLANATION_MAX,
+        validators=[MaxLengthValidator(EXPLANATION_MAX), validate_no_control_characters],
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -480,3 +492,177 @@ class Score(models.Model):
 
     def __str__(self):
         return f"Score #{self.pk}"
+
+
+# --- Initiatives and social enterprises ------------------------------------------------
+
+UPDATE_MAX = 2000
+MAX_WEIGHT = 100
+
+
+class Initiative(models.Model):
+    """What an accepted pitch becomes: a community initiative, or a social enterprise with its legal form."""
+
+    class Kind(models.TextChoices):
+        INITIATIVE = "initiative", "Community initiative"
+        SOCIAL_ENTERPRISE = "social_enterprise", "Social enterprise"
+
+    class LegalForm(models.TextChoices):
+        CIC = "cic", "Community interest company (CIC)"
+        CHARITY = "charity", "Charity"
+        COOPERATIVE = "cooperative", "Co-operative"
+        CLG = "clg", "Company limited by guarantee"
+        UNINCORPORATED = "unincorporated", "Unincorporated group"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        CLOSED = "closed", "Closed"
+
+    pitch = models.OneToOneField(Pitch, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiative")
+    network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="initiatives")
+    settlement = models.ForeignKey(
+        "federation.Settlement", null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives"
+    )
+    name = models.CharField(max_length=TITLE_MAX, validators=[validate_no_control_characters])
+    summary = models.TextField(
+        max_length=IDEA_MAX, validators=[MaxLengthValidator(IDEA_MAX), validate_no_control_characters]
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INITIATIVE)
+    legal_form = models.CharField(max_length=20, choices=LegalForm.choices, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    partners = models.ManyToManyField("federation.Organisation", blank=True, related_name="initiatives")
+    started_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["network", "status"])]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def get_absolute_url(self):
+        return reverse("initiatives:initiative_detail", kwargs={"pk": self.pk})
+
+    def audit_repr(self) -> str:
+        return f"Initiative #{self.pk}"
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.SOCIAL_ENTERPRISE and not self.legal_form:
+            errors["legal_form"] = "Choose the social enterprise's legal form."
+        if self.settlement_id and self.network_id and self.settlement.network_id != self.network_id:
+            errors["settlement"] = "Choose a settlement in this network."
+        if errors:
+            raise ValidationError(errors)
+
+
+class TeamMember(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        MEMBER = "member", "Member"
+        ALLY = "ally", "Ally"
+        PROFESSIONAL = "professional", "Professional"
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="initiative_roles")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        owner="user",
+        on_erase=DELETE,
+        export=("initiative", "role", "joined_at"),
+        section="initiatives_team_roles",
+        description="your roles in community initiatives",
+    )
+
+    class Meta:
+        ordering = ["role", "pk"]
+        constraints = [models.UniqueConstraint(fields=["initiative", "user"], name="initiatives_one_role_each")]
+
+    def __str__(self):
+        return f"Team member #{self.pk} of initiative #{self.initiative_id}"
+
+
+class Milestone(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        MISSED = "missed", "Missed"
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=TITLE_MAX, validators=[validate_no_control_characters])
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return f"Milestone #{self.pk}"
+
+
+class Result(models.Model):
+    """One result the initiative is accountable for. A leaf's progress is reported; a
+    parent's is the weighted mean of its children's (see results.compute_progress)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="results")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    title = models.CharField(max_length=TITLE_MAX, validators=[validate_no_control_characters])
+    weight = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_WEIGHT)]
+    )
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="initiatives_progress_0_to_100"),
+            models.CheckConstraint(condition=models.Q(weight__gte=1), name="initiatives_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"Result #{self.pk}"
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent.initiative_id != self.initiative_id:
+            raise ValidationError({"parent": "Choose a result of the same initiative."})
+        ancestor = self.parent
+        while ancestor is not None:  # no result may sit under itself
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A result cannot sit under itself or one of its own parts."})
+            ancestor = ancestor.parent
+
+
+class Update(models.Model):
+    """An entry on the initiative's public timeline."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiative_updates"
+    )
+    text = models.TextField(
+        max_length=UPDATE_MAX, validators=[MaxLengthValidator(UPDATE_MAX), validate_no_control_characters]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        owner="author",
+        fields=("author",),
+        on_erase=ANONYMISE,  # the update stays on the public timeline, no longer named
+        export=("initiative", "text", "created_at"),
+        section="initiatives_updates",
+        description="the updates you posted on initiatives' timelines",
+        public_text=("text",),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Update #{self.pk}"

@@ -45,3 +45,24 @@ def sits_on_panel(user, review_round):
 # obj: the network (to start a round) or the round
 rules.add_perm("initiatives.manage_review_round", coordinator)
 rules.add_perm("initiatives.sit_on_panel", sits_on_panel)
+
+
+@rules.predicate
+def leads_initiative(user, initiative):
+    if initiative is None or not getattr(user, "is_authenticated", False):
+        return False
+    return initiative.team.filter(user=user, role="lead").exists()
+
+
+@rules.predicate
+def on_team(user, initiative):
+    if initiative is None or not getattr(user, "is_authenticated", False):
+        return False
+    return initiative.team.filter(user=user).exists()
+
+
+# obj: the accepted pitch
+rules.add_perm("initiatives.start_initiative", coordinator)
+# obj: the initiative
+rules.add_perm("initiatives.manage_initiative", coordinator | leads_initiative)
+rules.add_perm("initiatives.post_update", coordinator | on_team)

@@ -24,17 +24,23 @@ from .models import (
     TRANSITIONS,
     ConflictOfInterest,
     DeclineReason,
+    Initiative,
+    Milestone,
     NetworkSettings,
     PanelMember,
     Pitch,
     Pledge,
+    Result,
     ReviewRound,
     Score,
     Support,
+    TeamMember,
+    Update,
     panel_balance,
     support_threshold_of,
     validate_criteria,
 )
+from .results import Node, compute_progress, tree
 
 EDITABLE_FIELDS = (
     "settlement",
@@ -499,3 +505,99 @@ def round_results(review_round: ReviewRound) -> list[dict]:
             }
         )
     return results
+
+
+# --- Initiatives ----------------------------------------------------------------------
+
+INITIATIVE_FIELDS = ("name", "summary", "kind", "legal_form", "settlement", "started_on")
+
+
+def start_initiative(*, actor, pitch: Pitch, data: dict, partners=()) -> Initiative:
+    """An accepted pitch becomes an initiative or a social enterprise; its author leads it."""
+    require(actor, "initiatives.start_initiative", pitch)
+    unknown = set(data) - set(INITIATIVE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These cannot be set on an initiative: {', '.join(sorted(unknown))}.")
+    partners = list(partners)
+    if any(not p.networks.filter(pk=pitch.network_id).exists() for p in partners):
+        raise ValidationError({"partners": "Choose partner organisations that work with this network."})
+    with transaction.atomic():
+        locked = _locked_pitch(pitch)
+        if locked.state != Pitch.State.ACCEPTED:
+            raise ValidationError("Only an accepted pitch can become an initiative.", code="not_accepted")
+        if Initiative.objects.filter(pitch=locked).exists():
+            raise ValidationError("This pitch is an initiative already.", code="twice")
+        initiative = create_instance(
+            actor=actor,
+            instance=Initiative(pitch=locked, network=locked.network, **data),
+            network=locked.network,
+            m2m={"partners": partners},
+        )
+        if (
+            locked.author_id
+            and Membership.objects.filter(
+                user_id=locked.author_id, network=locked.network, status=Membership.Status.ACTIVE
+            ).exists()
+        ):
+            create_instance(
+                actor=actor,
+                instance=TeamMember(initiative=initiative, user_id=locked.author_id, role=TeamMember.Role.LEAD),
+                network=locked.network,
+            )
+    return initiative
+
+
+def add_team_member(*, actor, initiative: Initiative, user, role: str) -> TeamMember:
+    require(actor, "initiatives.manage_initiative", initiative)
+    if not Membership.objects.filter(user=user, network=initiative.network, status=Membership.Status.ACTIVE).exists():
+        raise ValidationError({"user": "Choose an active member of this network."})
+    if initiative.team.filter(user=user).exists():
+        raise ValidationError({"user": "They are on the team already."})
+    return create_instance(
+        actor=actor, instance=TeamMember(initiative=initiative, user=user, role=role), network=initiative.network
+    )
+
+
+def add_milestone(*, actor, initiative: Initiative, title: str, due_on) -> Milestone:
+    require(actor, "initiatives.manage_initiative", initiative)
+    return create_instance(
+        actor=actor, instance=Milestone(initiative=initiative, title=title, due_on=due_on), network=initiative.network
+    )
+
+
+def set_milestone_status(*, actor, milestone: Milestone, status: str) -> Milestone:
+    require(actor, "initiatives.manage_initiative", milestone.initiative)
+    update_instance(actor=actor, instance=milestone, data={"status": status}, network=milestone.initiative.network)
+    return milestone
+
+
+def add_result(*, actor, initiative: Initiative, title: str, weight=1, parent=None, progress=0) -> Result:
+    require(actor, "initiatives.manage_initiative", initiative)
+    result = Result(initiative=initiative, title=title, weight=weight, parent=parent, progress=progress)
+    return create_instance(actor=actor, instance=result, network=initiative.network)
+
+
+def set_result_progress(*, actor, result: Result, progress) -> Result:
+    """Only a leaf's progress is reported: a parent's is computed from its parts."""
+    require(actor, "initiatives.manage_initiative", result.initiative)
+    if result.children.exists():
+        raise ValidationError({"progress": "This result's progress is computed from its parts: update those."})
+    if isinstance(progress, bool) or not isinstance(progress, int):
+        raise ValidationError({"progress": "Enter progress as a whole number from 0 to 100."})
+    update_instance(actor=actor, instance=result, data={"progress": progress}, network=result.initiative.network)
+    return result
+
+
+def post_update(*, actor, initiative: Initiative, text: str) -> Update:
+    require(actor, "initiatives.post_update", initiative)
+    text = text.strip() if isinstance(text, str) else text
+    return create_instance(
+        actor=actor, instance=Update(initiative=initiative, author=actor, text=text), network=initiative.network
+    )
+
+
+def results_of(initiative: Initiative):
+    """The initiative's results in tree order with computed progress (one query)."""
+    rows = list(Result.objects.filter(initiative=initiative).order_by("pk"))
+    computed = compute_progress(Node(r.id, r.parent_id, r.weight, r.progress) for r in rows)
+    return tree(rows, computed)

@@ -21,4 +21,8 @@ urlpatterns = [
     path("initiatives/rounds/<int:pk>/declare/", public.round_declare, name="round_declare"),
     path("initiatives/rounds/<int:pk>/state/", public.round_state, name="round_state"),
     path("initiatives/rounds/<int:pk>/pitches/<int:pitch_pk>/score/", public.round_score, name="round_score"),
+    path("initiatives/pitches/<int:pk>/start/", public.initiative_start, name="initiative_start"),
+    path("initiatives/projects/", public.initiative_list, name="initiative_list"),
+    path("initiatives/projects/<int:pk>/", public.initiative_detail, name="initiative_detail"),
+    path("initiatives/projects/<int:pk>/manage/", public.initiative_manage, name="initiative_manage"),
 ]

@@ -183,6 +183,11 @@ def robin(world):
         actor=world.users["network_coordinator"], network=world.own_network, title="R", criteria=["N"], members=[person]
     )
     initiatives_services.declare_lived_experience(actor=person, review_round=review_round, lived_experience=True)
+    from recoverynet.initiatives.models import Initiative, TeamMember
+
+    initiative = Initiative.objects.create(network=world.own_network, name="Café", summary="s", started_on="2026-07-01")
+    TeamMember.objects.create(initiative=initiative, user=person, role=TeamMember.Role.LEAD)
+    initiatives_services.post_update(actor=person, initiative=initiative, text="We opened on Sunday.")
     client = Client()
     sign_in(client, person)
     return person

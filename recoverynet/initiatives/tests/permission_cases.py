@@ -1,6 +1,6 @@
 """Who may use the pitch pages. A draft anyone but its author asks for is "not found"."""
 
-from recoverynet.initiatives.models import PanelMember, Pitch, ReviewRound
+from recoverynet.initiatives.models import Initiative, PanelMember, Pitch, ReviewRound, TeamMember
 from recoverynet.testing.permissions import ALL, COORDINATOR_OF_NETWORK, LOGIN, Case, roles, signed_in
 
 PANEL_ONLY = roles(403, anonymous=LOGIN, member=(200, 403))
@@ -53,6 +53,22 @@ CASES = {
     # Only the panel's members (the member sits on the own-network round's panel).
     "initiatives:round_declare": Case(PANEL_ONLY, obj="round"),
     "initiatives:round_score": Case(PANEL_ONLY, obj="round_pitch"),
+    "initiatives:initiative_list": Case(ALL),
+    "initiatives:initiative_detail": Case(ALL, obj="initiative"),
+    # An accepted pitch: its network's coordinators start the initiative.
+    "initiatives:initiative_start": Case(COORDINATOR_OF_NETWORK, obj="accepted"),
+    # Its lead (the member, in own_network) and the network's coordinators.
+    "initiatives:initiative_manage": Case(
+        roles(
+            403,
+            anonymous=LOGIN,
+            member=(200, 403),
+            network_coordinator=(200, 403),
+            federation_coordinator=200,
+            admin=200,
+        ),
+        obj="initiative",
+    ),
 }
 
 
@@ -69,7 +85,13 @@ def build(world):
         draft = Pitch.objects.create(title="Draft", **fields)
         review_round = ReviewRound.objects.create(network=network, title="Round", criteria=["Need"])
         PanelMember.objects.create(round=review_round, user=user)
+        accepted = Pitch.objects.create(title="Accepted", state=Pitch.State.ACCEPTED, **fields)
+        Pitch.objects.filter(pk=accepted.pk).update(published_at="2026-06-01T12:00:00Z")
+        initiative = Initiative.objects.create(network=network, name="Café", summary="s", started_on="2026-07-01")
+        TeamMember.objects.create(initiative=initiative, user=user, role=TeamMember.Role.LEAD)
         objects[scope] = {
+            "accepted": {"pk": accepted.pk},
+            "initiative": {"pk": initiative.pk},
             "pitch": {"pk": published.pk},
             "draft": {"pk": draft.pk},
             "round": {"pk": review_round.pk},

@@ -18,19 +18,28 @@ from .. import services
 from ..filters import PitchFilterSet
 from ..forms import (
     ConflictForm,
+    InitiativeFilterForm,
+    InitiativeForm,
     LivedExperienceForm,
+    MilestoneForm,
+    MilestoneStatusForm,
     PitchActionForm,
     PitchForm,
     PledgeForm,
+    ProgressForm,
+    ResultForm,
     ReviewRoundForm,
     ScoreForm,
+    TeamMemberForm,
     ThresholdForm,
+    UpdateForm,
 )
 from ..models import (
     OPEN_FOR_PLEDGES,
     OPEN_FOR_SUPPORT,
     PITCH_MAX_WORDS,
     READING_WORDS_PER_MINUTE,
+    Initiative,
     Pitch,
     Pledge,
     ReviewRound,
@@ -91,6 +100,9 @@ def pitch_detail(request, pk):
             "pitch": pitch,
             "actions": actions,
             "can_edit": pitch.state == Pitch.State.DRAFT and rules.has_perm("initiatives.change_pitch", user, pitch),
+            "initiative": Initiative.objects.filter(pitch=pitch).first(),
+            "can_start": pitch.state == Pitch.State.ACCEPTED
+            and rules.has_perm("initiatives.start_initiative", user, pitch),
             "supporters": pitch.supports.count(),
             "threshold": support_threshold_of(pitch.network),
             "supports": user.is_authenticated and pitch.supports.filter(user=user).exists(),
@@ -408,5 +420,142 @@ def round_score(request, pk, pitch_pk):
             "score_form": score_form,
             "conflict_form": conflict_form,
             "form": form,
+        },
+    )
+
+
+# --- Initiatives --------------------------------------------------------------------
+
+
+def initiative_list(request):
+    """Initiatives and social enterprises, by network and kind (a GET form; bad values are ignored with an error)."""
+    form = InitiativeFilterForm(request.GET or None)
+    queryset = Initiative.objects.select_related("network", "settlement").annotate(
+        team_size=Count("team", distinct=True)
+    )
+    if form.is_valid():
+        if form.cleaned_data.get("network"):
+            queryset = queryset.filter(network__slug=form.cleaned_data["network"])
+        if form.cleaned_data.get("kind"):
+            queryset = queryset.filter(kind=form.cleaned_data["kind"])
+    page_obj = Paginator(queryset.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "initiatives/initiative_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "initiatives": page_obj.object_list,
+            "query_string": _query_without_page(request, form),
+        },
+    )
+
+
+def initiative_detail(request, pk):
+    initiative = get_object_or_404(
+        Initiative.objects.select_related("network", "settlement", "pitch").prefetch_related("partners"), pk=pk
+    )
+    return render(
+        request,
+        "initiatives/initiative_detail.html",
+        {
+            "initiative": initiative,
+            "team": list(initiative.team.select_related("user").order_by("role", "pk")),
+            "milestones": list(initiative.milestones.all()),
+            "results": services.results_of(initiative),
+            "updates": list(initiative.updates.select_related("author")[:50]),
+            "can_manage": rules.has_perm("initiatives.manage_initiative", request.user, initiative),
+            "can_post": rules.has_perm("initiatives.post_update", request.user, initiative),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_start(request, pk):
+    pitch = _pitch_for(request, pk)
+    if not rules.has_perm("initiatives.start_initiative", request.user, pitch):
+        raise PermissionDenied
+    if hasattr(pitch, "initiative"):
+        return redirect(pitch.initiative)
+    form = InitiativeForm(request.POST or None, network=pitch.network, initial={"name": pitch.title})
+    if request.method == "POST" and pitch.state == Pitch.State.ACCEPTED and form.is_valid():
+        try:
+            initiative = services.start_initiative(
+                actor=request.user, pitch=pitch, data=form.service_data(), partners=form.cleaned_data["partners"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The initiative is started. Its lead can now add milestones and results.")
+            return redirect(initiative)
+    return render(request, "initiatives/initiative_start.html", {"pitch": pitch, "form": form})
+
+
+MANAGE_FORMS = {
+    "team": TeamMemberForm,
+    "milestone": MilestoneForm,
+    "milestone_status": MilestoneStatusForm,
+    "result": ResultForm,
+    "progress": ProgressForm,
+    "update": UpdateForm,
+}
+
+
+def _apply(action, actor, initiative, data):
+    if action == "team":
+        services.add_team_member(actor=actor, initiative=initiative, user=data["user"], role=data["role"])
+    elif action == "milestone":
+        services.add_milestone(actor=actor, initiative=initiative, title=data["title"], due_on=data["due_on"])
+    elif action == "milestone_status":
+        services.set_milestone_status(actor=actor, milestone=data["milestone"], status=data["status"])
+    elif action == "result":
+        services.add_result(
+            actor=actor, initiative=initiative, title=data["title"], weight=data["weight"], parent=data["parent"]
+        )
+    elif action == "progress":
+        services.set_result_progress(actor=actor, result=data["result"], progress=data["progress"])
+    else:
+        services.post_update(actor=actor, initiative=initiative, text=data["text"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_manage(request, pk):
+    """The lead's and coordinators' page: team, milestones, results, progress; the team posts updates here."""
+    initiative = get_object_or_404(Initiative.objects.select_related("network"), pk=pk)
+    can_manage = rules.has_perm("initiatives.manage_initiative", request.user, initiative)
+    if not can_manage and not rules.has_perm("initiatives.post_update", request.user, initiative):
+        raise PermissionDenied
+    allowed = list(MANAGE_FORMS) if can_manage else ["update"]
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms_by_action = {}
+    for name in allowed:
+        data = request.POST if name == action else None
+        simple = name in ("milestone", "update")  # forms that need no initiative
+        kwargs = {"prefix": name} if simple else {"prefix": name, "initiative": initiative}
+        forms_by_action[name] = MANAGE_FORMS[name](data, **kwargs)
+    if action in forms_by_action:
+        form = forms_by_action[action]
+        if form.is_valid():
+            try:
+                _apply(action, request.user, initiative, form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("initiatives:initiative_manage", pk=initiative.pk)
+    elif request.method == "POST":
+        messages.error(request, "Choose one of the forms on this page.")
+        return redirect("initiatives:initiative_manage", pk=initiative.pk)
+    errors = next((f for f in forms_by_action.values() if f.errors), None)
+    return render(
+        request,
+        "initiatives/initiative_manage.html",
+        {
+            "initiative": initiative,
+            "forms": forms_by_action,
+            "form": errors,
+            "results": services.results_of(initiative),
         },
     )
