@@ -11,7 +11,7 @@ from django.utils import timezone
 from recoverynet.federation.models import Membership
 
 from . import services
-from .models import DeclineReason, Pitch, Pledge, Support, Theme
+from .models import DeclineReason, Initiative, Pitch, Pledge, Support, Theme
 
 SEED = 20261206
 PITCHES_PER_NETWORK = 18
@@ -98,6 +98,68 @@ def _review_round(rng, network, coordinator, members) -> None:
             )
 
 
+INITIATIVES = 12
+ENTERPRISES = 3
+LEGAL_FORMS = ["cic", "cooperative", "charity"]
+
+
+def _initiatives(rng, now) -> int:
+    """A dozen of the accepted pitches become initiatives, the first three social enterprises,
+    each with a team, milestones, a tree of results and a timeline."""
+    made = 0
+    accepted = Pitch.objects.filter(state=Pitch.State.ACCEPTED).select_related("network").order_by("pk")
+    for pitch in accepted[:INITIATIVES]:
+        coordinator = _deciders(pitch.network)[0]
+        enterprise = made < ENTERPRISES
+        started = (pitch.decided_at or now).date() + datetime.timedelta(days=14)
+        initiative = services.start_initiative(
+            actor=coordinator,
+            pitch=pitch,
+            data={
+                "name": pitch.title,
+                "summary": pitch.idea,
+                "kind": Initiative.Kind.SOCIAL_ENTERPRISE if enterprise else Initiative.Kind.INITIATIVE,
+                "legal_form": LEGAL_FORMS[made] if enterprise else "",
+                "settlement": pitch.settlement,
+                "started_on": started,
+            },
+            partners=list(pitch.network.organisations.filter(is_active=True).order_by("pk")[:1]),
+        )
+        members = [
+            m.user
+            for m in Membership.objects.filter(network=pitch.network, status=Membership.Status.ACTIVE)
+            .exclude(user_id=pitch.author_id)
+            .select_related("user")
+            .order_by("user_id")[:3]
+        ]
+        for member, role in zip(members, ["member", "ally", "professional"], strict=False):
+            services.add_team_member(actor=coordinator, initiative=initiative, user=member, role=role)
+        for offset, (title, status) in enumerate(
+            [("Find a space", "done"), ("First session", "done"), ("Run for a year", "in_progress")]
+        ):
+            milestone = services.add_milestone(
+                actor=coordinator,
+                initiative=initiative,
+                title=title,
+                due_on=started + datetime.timedelta(days=30 + 60 * offset),
+            )
+            services.set_milestone_status(actor=coordinator, milestone=milestone, status=status)
+        root = services.add_result(actor=coordinator, initiative=initiative, title="Runs every week for a year")
+        people = services.add_result(
+            actor=coordinator, initiative=initiative, title="People in recovery involved", weight=2, parent=root
+        )
+        for title in ("10 volunteers in recovery", "5 people trained"):
+            leaf = services.add_result(actor=coordinator, initiative=initiative, title=title, parent=people)
+            services.set_result_progress(actor=coordinator, result=leaf, progress=rng.randint(20, 100))
+        sessions = services.add_result(
+            actor=coordinator, initiative=initiative, title="52 sessions held", weight=3, parent=root
+        )
+        services.set_result_progress(actor=coordinator, result=sessions, progress=rng.randint(10, 90))
+        services.post_update(actor=coordinator, initiative=initiative, text="We found a room and a team.")
+        made += 1
+    return made
+
+
 def load_initiatives_demo(demo) -> None:
     if Pitch.objects.exists():
         demo.notes.append("Pitches: already present, left as they are.")
@@ -162,6 +224,11 @@ def load_initiatives_demo(demo) -> None:
             )
             count += 1
         _review_round(rng, network, deciders[0], authors)
+    initiatives = _initiatives(rng, now)
+    demo.notes.append(
+        f"Initiatives: {initiatives}, the first {min(initiatives, ENTERPRISES)} social enterprises, "
+        "with teams, milestones, results and timelines."
+    )
     demo.notes.append(
         f"Pitches: {count} across the networks, in every state, over a year, "
         f"with {Support.objects.count()} supporters and {Pledge.objects.count()} pledges."

@@ -1,11 +1,13 @@
 """The pitches' figures for the outcomes framework (core.registry.Indicator):
 each one aggregate query per call, whatever the number of networks."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
+from recoverynet.accounts.models import ConsentPurpose, SelfDescription, User
+from recoverynet.accounts.privacy import consented_user_ids
 from recoverynet.core.registry import Indicator
 
-from .models import Pitch
+from .models import Initiative, Pitch, TeamMember
 
 
 def _per_network(networks, rows, key="n"):
@@ -45,7 +47,59 @@ def pitches_decided(networks, period):
     return _per_network(networks, rows)
 
 
+def _active_at_end(networks, period):
+    """Initiatives started before the period's end and active (a snapshot)."""
+    return Initiative.objects.filter(network__in=networks, started_on__lt=period.end, status=Initiative.Status.ACTIVE)
+
+
+def initiatives_active(networks, period):
+    rows = _active_at_end(networks, period).values("network_id").annotate(n=Count("pk"))
+    return _per_network(networks, rows)
+
+
+def social_enterprises_active(networks, period):
+    rows = (
+        _active_at_end(networks, period)
+        .filter(kind=Initiative.Kind.SOCIAL_ENTERPRISE)
+        .values("network_id")
+        .annotate(n=Count("pk"))
+    )
+    return _per_network(networks, rows)
+
+
+def people_in_roles(networks, period):
+    """Distinct people with a role (lead, member, ally, professional) in an active initiative."""
+    rows = (
+        TeamMember.objects.filter(initiative__in=_active_at_end(networks, period))
+        .values(network_id=F("initiative__network_id"))
+        .annotate(n=Count("user", distinct=True))
+    )
+    return _per_network(networks, rows)
+
+
+def people_in_recovery_in_roles(networks, period):
+    """Of those, people who describe themselves as in recovery and agreed to outcome measurement.
+    Self-descriptions are encrypted, so they are read in Python: three queries in all."""
+    pairs = set(
+        TeamMember.objects.filter(initiative__in=_active_at_end(networks, period)).values_list(
+            "initiative__network_id", "user_id"
+        )
+    )
+    consented = consented_user_ids(ConsentPurpose.OUTCOME_MEASUREMENT, {user for _, user in pairs})
+    in_recovery = {
+        user.pk
+        for user in User.objects.filter(pk__in=consented).only("pk", "self_descriptions")
+        if {SelfDescription.IN_RECOVERY, SelfDescription.RECOVERING} & set(user.self_descriptions or [])
+    }
+    counts = {network.pk: 0 for network in networks}
+    for network_id, user_id in pairs:
+        if user_id in in_recovery:
+            counts[network_id] += 1
+    return counts
+
+
 SOURCE = "RecoveryNet pitches (members' ideas put to their network)"
+INITIATIVES_SOURCE = "RecoveryNet initiatives and social enterprises (started from accepted pitches)"
 
 INDICATORS = (
     Indicator(
@@ -81,5 +135,48 @@ INDICATORS = (
         period="quarter",
         source=SOURCE,
         measure=pitches_decided,
+    ),
+    Indicator(
+        key="initiatives.initiatives_active",
+        outcomes=(8,),
+        name="Community initiatives and social enterprises active",
+        definition="Initiatives and social enterprises started before the period's end and active at it.",
+        unit="initiatives",
+        period="snapshot",
+        source=INITIATIVES_SOURCE,
+        measure=initiatives_active,
+    ),
+    Indicator(
+        key="initiatives.social_enterprises_active",
+        outcomes=(8,),
+        name="Social enterprises active",
+        definition="Social enterprises (CIC, charity, co-operative, company limited by guarantee or "
+        "unincorporated group) active at the period's end.",
+        unit="enterprises",
+        period="snapshot",
+        source=INITIATIVES_SOURCE,
+        measure=social_enterprises_active,
+    ),
+    Indicator(
+        key="initiatives.people_in_roles",
+        outcomes=(2,),
+        name="People in initiative roles",
+        definition="Distinct people who lead, belong to, support as allies or work as professionals in an active "
+        "initiative at the period's end.",
+        unit="people",
+        period="snapshot",
+        source=INITIATIVES_SOURCE,
+        measure=people_in_roles,
+    ),
+    Indicator(
+        key="initiatives.people_in_recovery_in_roles",
+        outcomes=(2,),
+        name="People in recovery in initiative roles",
+        definition="Of the people in initiative roles, those who describe themselves as in recovery or recovering "
+        "and agreed to their data being used to measure outcomes.",
+        unit="people",
+        period="snapshot",
+        source=INITIATIVES_SOURCE,
+        measure=people_in_recovery_in_roles,
     ),
 )

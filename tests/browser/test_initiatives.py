@@ -89,3 +89,36 @@ def test_a_member_pitches_another_supports_and_pledges(new_context, url, world, 
     assert "1 member supports this pitch" in main and "40 needed, 15 pledged, 25 still needed" in main
     assert_clean(other, javascript)
     assert pitch.pledges.get().hours == 15
+
+
+def test_an_initiatives_public_page_and_its_management_page_on_a_phone(new_context, url, world):
+    import datetime
+
+    from recoverynet.initiatives import services
+    from recoverynet.initiatives.models import Initiative, TeamMember
+
+    lead = _can_sign_in(world.users["member"])
+    initiative = Initiative.objects.create(
+        network=world.own_network,
+        name="Sunday café",
+        summary="A café.",
+        started_on="2026-07-01",
+        kind="social_enterprise",
+        legal_form="cic",
+    )
+    TeamMember.objects.create(initiative=initiative, user=lead, role="lead")
+    root = services.add_result(actor=lead, initiative=initiative, title="Runs for a year")
+    leaf = services.add_result(actor=lead, initiative=initiative, title="52 sessions", parent=root, weight=2)
+    services.set_result_progress(actor=lead, result=leaf, progress=25)
+    services.add_milestone(actor=lead, initiative=initiative, title="Open", due_on=datetime.date(2026, 9, 1))
+    services.post_update(actor=lead, initiative=initiative, text="We opened.")
+    page = new_context(**PHONE).new_page()
+    open_page(page, url, initiative.get_absolute_url())
+    assert "25%" in page.locator("main").inner_text()
+    assert_clean(page, True)
+    sign_in(page, url, lead)
+    open_page(page, url, f"/initiatives/projects/{initiative.pk}/manage/")
+    assert_clean(page, True)
+    page.locator("form", has=page.locator("input[value=update]")).get_by_role("button").click()
+    assert "Write the update" in page.locator(".govuk-error-summary").inner_text()
+    assert_clean(page, True)

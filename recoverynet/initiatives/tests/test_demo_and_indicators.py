@@ -9,7 +9,7 @@ from recoverynet.core.registry import DemoContext, Period, indicators
 from recoverynet.initiatives import services
 from recoverynet.initiatives.demo import PITCHES_PER_NETWORK, load_initiatives_demo
 from recoverynet.initiatives.factories import PublishedPitchFactory
-from recoverynet.initiatives.models import Pitch, ReviewRound, Score, Support
+from recoverynet.initiatives.models import Initiative, Pitch, ReviewRound, Score, Support
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,11 @@ def test_the_demo_has_pitches_in_every_state_in_every_network_and_runs_once(worl
     assert Support.objects.filter(pitch__network=world.own_network).exists()  # the other has one member
     own_round = ReviewRound.objects.get(network=world.own_network)
     assert own_round.state == ReviewRound.State.SCORING and Score.objects.filter(panel_member__round=own_round).exists()
+    initiatives = Initiative.objects.all()
+    assert 1 <= initiatives.count() <= 12
+    assert initiatives.filter(kind=Initiative.Kind.SOCIAL_ENTERPRISE).count() == 3
+    for initiative in initiatives:
+        assert initiative.milestones.count() == 3 and initiative.results.count() == 5 and initiative.updates.exists()
     load_initiatives_demo(demo)
     assert Pitch.objects.count() == 2 * PITCHES_PER_NETWORK and "already present" in demo.notes[-1]
 
@@ -56,3 +61,39 @@ def test_indicators_count_pitches_by_state_per_network_and_quarter(world, django
     assert by_key["initiatives.pitches_now_accepted"].measure(networks, Q2) == {own: 0, other: 1}
     assert by_key["initiatives.pitches_published"].outcomes == (8,)
     assert by_key["initiatives.pitches_decided"].measure(networks, Q2) == {own: 0, other: 1}
+
+
+def test_indicators_count_active_initiatives_enterprises_and_people_in_roles(world):
+    from recoverynet.accounts import services as account_services
+    from recoverynet.initiatives.models import TeamMember
+
+    def make(network, kind="initiative", status="active", started="2026-05-01"):
+        return Initiative.objects.create(
+            network=network,
+            name="x",
+            summary="s",
+            kind=kind,
+            legal_form="cic" if kind == "social_enterprise" else "",
+            status=status,
+            started_on=started,
+        )
+
+    first = make(world.own_network)
+    enterprise = make(world.own_network, kind="social_enterprise")
+    make(world.own_network, status="closed")
+    make(world.own_network, started="2026-07-01")  # after the period
+    member = world.users["member"]
+    member.self_descriptions = ["in_recovery"]
+    member.save(update_fields=["self_descriptions"])
+    account_services.record_consents(actor=member, user=member, decisions={"outcome_measurement": True})
+    TeamMember.objects.create(initiative=first, user=member, role="lead")
+    TeamMember.objects.create(initiative=enterprise, user=member, role="member")
+    TeamMember.objects.create(initiative=enterprise, user=world.users["professional"], role="professional")
+    by_key = {i.key: i for i in indicators()}
+    networks = [world.own_network, world.other_network]
+    own, other = world.own_network.pk, world.other_network.pk
+    assert by_key["initiatives.initiatives_active"].measure(networks, Q2) == {own: 2, other: 0}
+    assert by_key["initiatives.social_enterprises_active"].measure(networks, Q2) == {own: 1, other: 0}
+    assert by_key["initiatives.people_in_roles"].measure(networks, Q2) == {own: 2, other: 0}
+    assert by_key["initiatives.people_in_recovery_in_roles"].measure(networks, Q2) == {own: 1, other: 0}
+    assert by_key["initiatives.people_in_roles"].outcomes == (2,)
