@@ -11,6 +11,7 @@ from .models import (
     CONFLICT_MAX,
     CRITERION_MAX,
     EXPLANATION_MAX,
+    HIDE_REASON_MAX,
     IDEA_MAX,
     MAX_CRITERIA,
     MAX_HOURS,
@@ -34,6 +35,7 @@ from .models import (
     Milestone,
     Pitch,
     Pledge,
+    Report,
     Result,
     TeamMember,
     validate_criteria,
@@ -565,3 +567,51 @@ class InitiativeFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["network"].choices = [("", "All networks"), *active_network_choices()]
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong with it?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what is wrong with it", "invalid_choice": "Choose one of the options"},
+    )
+    details = forms.CharField(
+        label="Anything the coordinators should know (optional)",
+        help_text="Only the network's coordinators see this.",
+        max_length=HIDE_REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _too_long(HIDE_REASON_MAX)},
+    )
+
+
+class ModerationForm(forms.Form):
+    report = forms.ModelChoiceField(
+        queryset=Report.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose a report", "invalid_choice": "That report has been dealt with already"},
+    )
+    action = forms.ChoiceField(
+        label="Decision",
+        choices=[("hide", "Hide it pending review"), ("dismiss", "Leave it up: dismiss the report")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what to do", "invalid_choice": "Choose one of the options"},
+    )
+    reason = forms.CharField(
+        label="Why it is hidden",
+        help_text="Recorded, and shown to the coordinators reviewing it.",
+        max_length=HIDE_REASON_MAX,
+        required=False,
+        error_messages={"max_length": _too_long(HIDE_REASON_MAX)},
+    )
+
+    def __init__(self, *args, reports, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = reports
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "hide" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Say why it is hidden")
+        return cleaned

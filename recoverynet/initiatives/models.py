@@ -28,6 +28,7 @@ IDEA_MAX = 1500
 WHO_FOR_MAX = 600
 PITCH_MAX_CHARACTERS = 6000  # 600 words of ten letters: longer is not a pitch
 EXPLANATION_MAX = 1000
+HIDE_REASON_MAX = 300
 NEEDS_TEXT_MAX = 300
 MAX_MONEY_POUNDS = 1_000_000
 MAX_HOURS = 10_000
@@ -98,8 +99,8 @@ class DeclineReason(models.TextChoices):
 
 class PitchQuerySet(models.QuerySet):
     def public(self):
-        """Published at some point and not a draft: published, under review, decided or withdrawn."""
-        return self.exclude(state=Pitch.State.DRAFT).filter(published_at__isnull=False)
+        """Published at some point, not a draft and not hidden by a coordinator."""
+        return self.exclude(state=Pitch.State.DRAFT).filter(published_at__isnull=False, hidden_at__isnull=True)
 
 
 class Pitch(models.Model):
@@ -162,6 +163,9 @@ class Pitch(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Hidden by a coordinator after a report, pending review: then only coordinators see it.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=HIDE_REASON_MAX, blank=True)
 
     objects = PitchQuerySet.as_manager()
 
@@ -182,6 +186,7 @@ class Pitch(models.Model):
             "decision_explanation",
             "needs_space",
             "needs_skills",
+            "hidden_reason",
         ),
     )
 
@@ -650,6 +655,8 @@ class Update(models.Model):
         max_length=UPDATE_MAX, validators=[MaxLengthValidator(UPDATE_MAX), validate_no_control_characters]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=HIDE_REASON_MAX, blank=True)
 
     personal_data = PersonalData(
         owner="author",
@@ -659,6 +666,7 @@ class Update(models.Model):
         section="initiatives_updates",
         description="the updates you posted on initiatives' timelines",
         public_text=("text",),
+        free_text=("hidden_reason",),
     )
 
     class Meta:
@@ -666,3 +674,61 @@ class Update(models.Model):
 
     def __str__(self):
         return f"Update #{self.pk}"
+
+
+class Report(models.Model):
+    """A member's report of a pitch or an update; a coordinator hides it pending review, or dismisses the report."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        OFFENSIVE = "offensive", "Offensive or abusive"
+        UNSAFE = "unsafe", "Unsafe: it could put someone at risk"
+        IDENTIFIES = "identifies", "It identifies someone who has not agreed to it"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a coordinator"
+        HIDDEN = "hidden", "Hidden"
+        DISMISSED = "dismissed", "Dismissed"
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiative_reports"
+    )
+    pitch = models.ForeignKey(Pitch, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    update = models.ForeignKey(Update, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    details = models.CharField(max_length=HIDE_REASON_MAX, blank=True, validators=[validate_no_control_characters])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData(
+        owner="reporter",
+        fields=("reporter", "details"),
+        on_erase=ANONYMISE,  # the report stays for the coordinators' record, no longer linked or in the person's words
+        export=("reason", "details", "status", "created_at"),
+        section="initiatives_reports",
+        description="the pitches and updates you reported",
+        free_text=("details",),
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pitch__isnull=False, update__isnull=True)
+                | models.Q(pitch__isnull=True, update__isnull=False),
+                name="initiatives_report_one_thing",
+            )
+        ]
+
+    def __str__(self):
+        return f"Report #{self.pk}"
+
+    @property
+    def target(self):
+        return self.pitch if self.pitch_id else self.update
+
+    @property
+    def network_id(self):
+        return self.pitch.network_id if self.pitch_id else self.update.initiative.network_id

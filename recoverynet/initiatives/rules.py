@@ -66,3 +66,5 @@ rules.add_perm("initiatives.start_initiative", coordinator)
 # obj: the initiative
 rules.add_perm("initiatives.manage_initiative", coordinator | leads_initiative)
 rules.add_perm("initiatives.post_update", coordinator | on_team)
+# obj: the report (its network_id is the reported item's network)
+rules.add_perm("initiatives.moderate", coordinator)

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .feeds import NetworkFeed
 from .views import public
 
 app_name = "initiatives"
@@ -25,4 +26,8 @@ urlpatterns = [
     path("initiatives/projects/", public.initiative_list, name="initiative_list"),
     path("initiatives/projects/<int:pk>/", public.initiative_detail, name="initiative_detail"),
     path("initiatives/projects/<int:pk>/manage/", public.initiative_manage, name="initiative_manage"),
+    path("initiatives/pitches/<int:pk>/report/", public.pitch_report, name="pitch_report"),
+    path("initiatives/updates/<int:pk>/report/", public.update_report, name="update_report"),
+    path("initiatives/networks/<slug:slug>/reports/", public.moderation, name="moderation"),
+    path("initiatives/networks/<slug:slug>/feed/", NetworkFeed(), name="network_feed"),
 ]

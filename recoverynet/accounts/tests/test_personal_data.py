@@ -179,6 +179,7 @@ def robin(world):
     initiatives_services.pledge_to_pitch(
         actor=person, pitch=others_pitch, kind="skills", description="Cooking, ask Robin Pseudonym"
     )
+    initiatives_services.report_content(actor=person, pitch=others_pitch, reason="spam", details="Robin Pseudonym says")
     review_round = initiatives_services.create_review_round(
         actor=world.users["network_coordinator"], network=world.own_network, title="R", criteria=["N"], members=[person]
     )

@@ -1,6 +1,6 @@
 """Who may use the pitch pages. A draft anyone but its author asks for is "not found"."""
 
-from recoverynet.initiatives.models import Initiative, PanelMember, Pitch, ReviewRound, TeamMember
+from recoverynet.initiatives.models import Initiative, PanelMember, Pitch, ReviewRound, TeamMember, Update
 from recoverynet.testing.permissions import ALL, COORDINATOR_OF_NETWORK, LOGIN, Case, roles, signed_in
 
 PANEL_ONLY = roles(403, anonymous=LOGIN, member=(200, 403))
@@ -69,6 +69,11 @@ CASES = {
         ),
         obj="initiative",
     ),
+    # Anyone signed in reports what they can see; each network's coordinators deal with its reports.
+    "initiatives:pitch_report": Case(signed_in(200), obj="pitch"),
+    "initiatives:update_report": Case(signed_in(200), obj="update"),
+    "initiatives:moderation": Case(COORDINATOR_OF_NETWORK, obj="network"),
+    "initiatives:network_feed": Case(ALL, obj="network"),
 }
 
 
@@ -89,9 +94,11 @@ def build(world):
         Pitch.objects.filter(pk=accepted.pk).update(published_at="2026-06-01T12:00:00Z")
         initiative = Initiative.objects.create(network=network, name="Café", summary="s", started_on="2026-07-01")
         TeamMember.objects.create(initiative=initiative, user=user, role=TeamMember.Role.LEAD)
+        update = Update.objects.create(initiative=initiative, author=user, text="We opened.")
         objects[scope] = {
             "accepted": {"pk": accepted.pk},
             "initiative": {"pk": initiative.pk},
+            "update": {"pk": update.pk},
             "pitch": {"pk": published.pk},
             "draft": {"pk": draft.pk},
             "round": {"pk": review_round.pk},

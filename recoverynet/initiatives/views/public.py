@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -23,10 +23,12 @@ from ..forms import (
     LivedExperienceForm,
     MilestoneForm,
     MilestoneStatusForm,
+    ModerationForm,
     PitchActionForm,
     PitchForm,
     PledgeForm,
     ProgressForm,
+    ReportForm,
     ResultForm,
     ReviewRoundForm,
     ScoreForm,
@@ -42,12 +44,14 @@ from ..models import (
     Initiative,
     Pitch,
     Pledge,
+    Report,
     ReviewRound,
     Support,
+    Update,
     panel_balance,
     support_threshold_of,
 )
-from ..selectors import pitches_visible_to, public_pitches
+from ..selectors import pitches_visible_to, public_pitches, updates_visible_to
 
 PAGE_SIZE = 20
 
@@ -463,7 +467,7 @@ def initiative_detail(request, pk):
             "team": list(initiative.team.select_related("user").order_by("role", "pk")),
             "milestones": list(initiative.milestones.all()),
             "results": services.results_of(initiative),
-            "updates": list(initiative.updates.select_related("author")[:50]),
+            "updates": list(updates_visible_to(request.user, initiative.updates.select_related("author"))[:50]),
             "can_manage": rules.has_perm("initiatives.manage_initiative", request.user, initiative),
             "can_post": rules.has_perm("initiatives.post_update", request.user, initiative),
         },
@@ -558,4 +562,84 @@ def initiative_manage(request, pk):
             "form": errors,
             "results": services.results_of(initiative),
         },
+    )
+
+
+# --- Moderation ---------------------------------------------------------------------
+
+
+def _report(request, *, pitch=None, update=None, back):
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_content(
+                actor=request.user,
+                pitch=pitch,
+                update=update,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Thank you. The network's coordinators will look at it.")
+            return redirect(back)
+    return render(
+        request, "initiatives/report_form.html", {"form": form, "pitch": pitch, "update": update, "back": back}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pitch_report(request, pk):
+    pitch = _pitch_for(request, pk)
+    if pitch.state == Pitch.State.DRAFT:
+        raise PermissionDenied
+    return _report(request, pitch=pitch, back=pitch.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_report(request, pk):
+    update = get_object_or_404(
+        updates_visible_to(request.user, Update.objects.select_related("initiative__network")), pk=pk
+    )
+    return _report(request, update=update, back=update.initiative.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderation(request, slug):
+    """A network's open reports: its coordinators hide each item pending review
+    (with a reason) or dismiss the report."""
+    network = get_object_or_404(Network.objects.active(), slug=slug)
+    if not rules.has_perm("initiatives.moderate", request.user, network):
+        raise PermissionDenied
+    reports = (
+        Report.objects.filter(status=Report.Status.OPEN)
+        .filter(Q(pitch__network=network) | Q(update__initiative__network=network))
+        .select_related("pitch", "update__initiative")
+        .order_by("created_at", "pk")
+    )
+    form = ModerationForm(request.POST or None, reports=reports)
+    if request.method == "POST" and form.is_valid():
+        report = form.cleaned_data["report"]
+        try:
+            if form.cleaned_data["action"] == "hide":
+                services.hide_reported(actor=request.user, report=report, reason=form.cleaned_data["reason"])
+                messages.success(request, "It is hidden pending review.")
+            else:
+                services.dismiss_report(actor=request.user, report=report)
+                messages.success(request, "The report is dismissed.")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("initiatives:moderation", slug=network.slug)
+    hidden_pitches = list(
+        Pitch.objects.filter(network=network, hidden_at__isnull=False).order_by("-hidden_at", "-pk")[:50]
+    )
+    return render(
+        request,
+        "initiatives/moderation.html",
+        {"network": network, "reports": list(reports), "form": form, "hidden_pitches": hidden_pitches},
     )
