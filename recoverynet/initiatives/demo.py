@@ -11,7 +11,7 @@ from django.utils import timezone
 from recoverynet.federation.models import Membership
 
 from . import services
-from .models import DeclineReason, Initiative, Pitch, Pledge, Support, Theme
+from .models import COMPONENT_NAMES, CoproductionAssessment, DeclineReason, Initiative, Pitch, Pledge, Support, Theme
 
 SEED = 20261206
 PITCHES_PER_NETWORK = 18
@@ -103,6 +103,19 @@ ENTERPRISES = 3
 LEGAL_FORMS = ["cic", "cooperative", "charity"]
 
 
+def _two_rounds_of_coproduction(rng, initiative, started) -> None:
+    """Each team member scores the six components at the start and again now, usually a little higher."""
+    team = [member.user for member in initiative.team.select_related("user")]
+    for person in team:
+        first = {name: rng.randint(1, 3) for name in COMPONENT_NAMES}
+        made = services.assess_coproduction(actor=person, initiative=initiative, scores=first)
+        at_start = min(started, timezone.localdate() - datetime.timedelta(days=60))  # never today: one a day
+        CoproductionAssessment.objects.filter(pk=made.pk).update(taken_on=at_start)
+        services.assess_coproduction(
+            actor=person, initiative=initiative, scores={n: min(4, v + rng.choice([0, 1, 1])) for n, v in first.items()}
+        )
+
+
 def _initiatives(rng, now) -> int:
     """A dozen of the accepted pitches become initiatives, the first three social enterprises,
     each with a team, milestones, a tree of results and a timeline."""
@@ -156,6 +169,7 @@ def _initiatives(rng, now) -> int:
         )
         services.set_result_progress(actor=coordinator, result=sessions, progress=rng.randint(10, 90))
         services.post_update(actor=coordinator, initiative=initiative, text="We found a room and a team.")
+        _two_rounds_of_coproduction(rng, initiative, started)
         made += 1
     return made
 

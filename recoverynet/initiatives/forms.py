@@ -8,11 +8,13 @@ from recoverynet.federation.filters import active_network_choices
 from recoverynet.federation.models import Network, Organisation, Settlement
 
 from .models import (
+    COMPONENTS,
     CONFLICT_MAX,
     CRITERION_MAX,
     EXPLANATION_MAX,
     HIDE_REASON_MAX,
     IDEA_MAX,
+    LEVELS,
     MAX_CRITERIA,
     MAX_HOURS,
     MAX_MONEY_POUNDS,
@@ -615,3 +617,20 @@ class ModerationForm(forms.Form):
         if cleaned.get("action") == "hide" and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", "Say why it is hidden")
         return cleaned
+
+
+class CoproductionForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label, meaning in COMPONENTS:
+            self.fields[name] = forms.TypedChoiceField(
+                label=label,
+                help_text=meaning,
+                choices=[(str(value), f"{value}: {text}") for value, text in LEVELS],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose a level for {label.lower()}",
+                    "invalid_choice": f"Choose a level for {label.lower()} from 1 to 4",
+                },
+            )

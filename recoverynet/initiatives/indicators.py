@@ -1,13 +1,13 @@
 """The pitches' figures for the outcomes framework (core.registry.Indicator):
 each one aggregate query per call, whatever the number of networks."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Avg, Count, F, Q
 
 from recoverynet.accounts.models import ConsentPurpose, SelfDescription, User
 from recoverynet.accounts.privacy import consented_user_ids
 from recoverynet.core.registry import Indicator
 
-from .models import Initiative, Pitch, TeamMember
+from .models import COMPONENTS, CoproductionAssessment, Initiative, Pitch, TeamMember
 
 
 def _per_network(networks, rows, key="n"):
@@ -98,6 +98,25 @@ def people_in_recovery_in_roles(networks, period):
     return counts
 
 
+MIN_RESPONSES = 5
+
+
+def _coproduction_mean(component):
+    def measure(networks, period):
+        """Mean of the component over the period's self-assessments; None below five responses."""
+        rows = (
+            CoproductionAssessment.objects.filter(
+                initiative__network__in=networks, taken_on__gte=period.start, taken_on__lt=period.end
+            )
+            .values(network_id=F("initiative__network_id"))
+            .annotate(n=Count("pk"), mean=Avg(component))
+        )
+        found = {row["network_id"]: round(row["mean"], 2) if row["n"] >= MIN_RESPONSES else None for row in rows}
+        return {network.pk: found.get(network.pk) for network in networks}
+
+    return measure
+
+
 SOURCE = "RecoveryNet pitches (members' ideas put to their network)"
 INITIATIVES_SOURCE = "RecoveryNet initiatives and social enterprises (started from accepted pitches)"
 
@@ -178,5 +197,20 @@ INDICATORS = (
         period="snapshot",
         source=INITIATIVES_SOURCE,
         measure=people_in_recovery_in_roles,
+    ),
+    *(
+        Indicator(
+            key=f"initiatives.coproduction_{name}",
+            outcomes=(8,),
+            name=f"Co-production self-assessment: {label.lower()}",
+            definition=f"Mean of initiative team members' own scores (1 to 4) for “{meaning}” in the period; "
+            f"not shown below {MIN_RESPONSES} responses.",
+            unit="score (1-4)",
+            period="quarter",
+            source=INITIATIVES_SOURCE,
+            measure=_coproduction_mean(name),
+            count=False,
+        )
+        for name, label, meaning in COMPONENTS
     ),
 )

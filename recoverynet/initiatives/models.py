@@ -732,3 +732,60 @@ class Report(models.Model):
     @property
     def network_id(self):
         return self.pitch.network_id if self.pitch_id else self.update.initiative.network_id
+
+
+# --- Co-production self-assessment ------------------------------------------------------
+
+# The six components of co-production (nef and NESTA, "Public services inside out", 2010).
+COMPONENTS = (
+    ("assets", "Assets", "People are seen as assets, not problems."),
+    ("capacity", "Capacity", "It builds on people's existing capabilities."),
+    ("mutuality", "Mutuality", "Reciprocity: people give as well as receive."),
+    ("networks", "Networks", "It works through peer and personal networks."),
+    ("shared_roles", "Shared roles", "Professionals and people with lived experience share power and roles."),
+    ("catalysts", "Catalysts", "Services act as catalysts, not only providers."),
+)
+COMPONENT_NAMES = tuple(name for name, _, _ in COMPONENTS)
+LEVELS = ((1, "Not yet"), (2, "Starting"), (3, "Developing"), (4, "Embedded"))
+
+
+class CoproductionAssessment(models.Model):
+    """One team member's own scoring of the initiative on the six components, on one day."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="assessments")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    taken_on = models.DateField()
+    assets = models.PositiveSmallIntegerField(choices=LEVELS)
+    capacity = models.PositiveSmallIntegerField(choices=LEVELS)
+    mutuality = models.PositiveSmallIntegerField(choices=LEVELS)
+    networks = models.PositiveSmallIntegerField(choices=LEVELS)
+    shared_roles = models.PositiveSmallIntegerField(choices=LEVELS)
+    catalysts = models.PositiveSmallIntegerField(choices=LEVELS)
+
+    personal_data = PersonalData(
+        owner="respondent",
+        fields=("respondent",),
+        on_erase=ANONYMISE,  # the team's scores stay, no longer linked to the person
+        export=("initiative", "taken_on", *COMPONENT_NAMES),
+        section="initiatives_coproduction",
+        description="your co-production self-assessments of initiatives",
+    )
+
+    class Meta:
+        ordering = ["taken_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "respondent", "taken_on"], name="initiatives_one_assessment_a_day"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__gte": 1, f"{name}__lte": 4}), name=f"initiatives_{name}_1_to_4"
+                )
+                for name in COMPONENT_NAMES
+            ),
+        ]
+
+    def __str__(self):
+        return f"Co-production self-assessment #{self.pk}"

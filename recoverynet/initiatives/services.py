@@ -15,6 +15,8 @@ from recoverynet.core.services import create_instance, require, update_instance
 from recoverynet.federation.models import Membership
 
 from .models import (
+    COMPONENT_NAMES,
+    COMPONENTS,
     EXPLANATION_MAX,
     HIDE_REASON_MAX,
     MAX_PLEDGE_HOURS,
@@ -24,6 +26,7 @@ from .models import (
     SCORE_MIN,
     TRANSITIONS,
     ConflictOfInterest,
+    CoproductionAssessment,
     DeclineReason,
     Initiative,
     Milestone,
@@ -675,3 +678,58 @@ def dismiss_report(*, actor, report: Report) -> Report:
         )
     report.refresh_from_db()
     return report
+
+
+# --- Co-production --------------------------------------------------------------------
+
+
+def assess_coproduction(*, actor, initiative: Initiative, scores: dict) -> CoproductionAssessment:
+    """A team member scores the initiative on the six components (1-4 each), separately from the others."""
+    require(actor, "initiatives.assess_coproduction", initiative)
+    if not isinstance(scores, dict):
+        raise ValidationError("Score each of the six components.")
+    errors = {}
+    for name in COMPONENT_NAMES:
+        value = scores.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
+            errors[name] = "Choose a level from 1 to 4."
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    if CoproductionAssessment.objects.filter(initiative=initiative, respondent=actor, taken_on=today).exists():
+        raise ValidationError("You have scored it today already.", code="twice")
+    assessment = CoproductionAssessment(
+        initiative=initiative, respondent=actor, taken_on=today, **{n: scores[n] for n in COMPONENT_NAMES}
+    )
+    return create_instance(actor=actor, instance=assessment, network=initiative.network)
+
+
+MIN_ANSWERS_SHOWN = 2  # an occasion's means are shown from two answers: nobody's own answer is exposed
+
+
+def coproduction_summary(initiative: Initiative) -> list[dict]:
+    """Per component: the team's mean, lowest and highest score (agreement) at the first and
+    the latest occasion (a month), and the change between them. One query."""
+    rows = list(initiative.assessments.values("taken_on", *COMPONENT_NAMES))
+    by_month: dict = {}
+    for row in rows:
+        by_month.setdefault(row["taken_on"].replace(day=1), []).append(row)
+    months = sorted(m for m, answers in by_month.items() if len(answers) >= MIN_ANSWERS_SHOWN)
+    if not months:
+        return []
+    first, latest = months[0], months[-1]
+    summary = []
+    for name, label, meaning in COMPONENTS:
+        entry = {"name": name, "label": label, "meaning": meaning}
+        for key, month in (("first", first), ("latest", latest)):
+            values = [answer[name] for answer in by_month[month]]
+            entry[key] = {
+                "month": month,
+                "mean": round(sum(values) / len(values), 1),
+                "low": min(values),
+                "high": max(values),
+                "answers": len(values),
+            }
+        entry["change"] = round(entry["latest"]["mean"] - entry["first"]["mean"], 1) if latest != first else None
+        summary.append(entry)
+    return summary

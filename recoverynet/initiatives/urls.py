@@ -30,4 +30,5 @@ urlpatterns = [
     path("initiatives/updates/<int:pk>/report/", public.update_report, name="update_report"),
     path("initiatives/networks/<slug:slug>/reports/", public.moderation, name="moderation"),
     path("initiatives/networks/<slug:slug>/feed/", NetworkFeed(), name="network_feed"),
+    path("initiatives/projects/<int:pk>/coproduction/", public.coproduction, name="coproduction"),
 ]

@@ -189,6 +189,11 @@ def robin(world):
     initiative = Initiative.objects.create(network=world.own_network, name="Café", summary="s", started_on="2026-07-01")
     TeamMember.objects.create(initiative=initiative, user=person, role=TeamMember.Role.LEAD)
     initiatives_services.post_update(actor=person, initiative=initiative, text="We opened on Sunday.")
+    initiatives_services.assess_coproduction(
+        actor=person,
+        initiative=initiative,
+        scores={"assets": 3, "capacity": 2, "mutuality": 4, "networks": 3, "shared_roles": 2, "catalysts": 1},
+    )
     client = Client()
     sign_in(client, person)
     return person

@@ -74,6 +74,8 @@ CASES = {
     "initiatives:update_report": Case(signed_in(200), obj="update"),
     "initiatives:moderation": Case(COORDINATOR_OF_NETWORK, obj="network"),
     "initiatives:network_feed": Case(ALL, obj="network"),
+    # Only the initiative's team scores its co-production (the member leads the own-network one).
+    "initiatives:coproduction": Case(roles(403, anonymous=LOGIN, member=(200, 403)), obj="initiative"),
 }
 
 

@@ -37,6 +37,7 @@ def test_the_demo_has_pitches_in_every_state_in_every_network_and_runs_once(worl
     assert initiatives.filter(kind=Initiative.Kind.SOCIAL_ENTERPRISE).count() == 3
     for initiative in initiatives:
         assert initiative.milestones.count() == 3 and initiative.results.count() == 5 and initiative.updates.exists()
+        assert initiative.assessments.values("taken_on").distinct().count() == 2
     load_initiatives_demo(demo)
     assert Pitch.objects.count() == 2 * PITCHES_PER_NETWORK and "already present" in demo.notes[-1]
 

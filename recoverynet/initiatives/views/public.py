@@ -18,6 +18,7 @@ from .. import services
 from ..filters import PitchFilterSet
 from ..forms import (
     ConflictForm,
+    CoproductionForm,
     InitiativeFilterForm,
     InitiativeForm,
     LivedExperienceForm,
@@ -54,6 +55,11 @@ from ..models import (
 from ..selectors import pitches_visible_to, public_pitches, updates_visible_to
 
 PAGE_SIZE = 20
+
+
+def _posted(request):
+    """The POST data (even empty: a form sent with nothing is checked, not shown afresh), or None for a GET."""
+    return request.POST if request.method == "POST" else None
 
 
 def _query_without_page(request, form) -> str:
@@ -152,7 +158,7 @@ def pitch_pledge(request, pk):
     pitch = _pitch_for(request, pk)
     if not rules.has_perm("initiatives.pledge_to_pitch", request.user, pitch):
         raise PermissionDenied
-    form = PledgeForm(request.POST or None, user=request.user)
+    form = PledgeForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.pledge_to_pitch(
@@ -189,7 +195,7 @@ def _form_context(form, **extra):
 @login_required
 @require_http_methods(["GET", "POST"])
 def pitch_new(request):
-    form = PitchForm(request.POST or None, user=request.user, instance=Pitch())
+    form = PitchForm(_posted(request), user=request.user, instance=Pitch())
     if request.method == "POST" and form.is_valid():
         try:
             pitch = services.create_pitch(
@@ -213,7 +219,7 @@ def pitch_edit(request, pk):
     if pitch.state != Pitch.State.DRAFT:
         messages.error(request, "Only a draft can be changed: this pitch has been published.")
         return redirect(pitch)
-    form = PitchForm(request.POST or None, user=request.user, instance=editable_copy(pitch))
+    form = PitchForm(_posted(request), user=request.user, instance=editable_copy(pitch))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_pitch(actor=request.user, pitch=pitch, data=form.service_data())
@@ -232,7 +238,7 @@ def pitch_state(request, pk):
     actions = services.available_actions(request.user, pitch)
     if not actions:
         raise PermissionDenied
-    form = PitchActionForm(request.POST or None, actions=actions)
+    form = PitchActionForm(_posted(request), actions=actions)
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data["action"]
         try:
@@ -267,7 +273,7 @@ def network_settings(request, slug):
     network = get_object_or_404(Network.objects.active(), slug=slug)
     if not rules.has_perm("initiatives.change_network_settings", request.user, network):
         raise PermissionDenied
-    form = ThresholdForm(request.POST or None, initial={"support_threshold": support_threshold_of(network)})
+    form = ThresholdForm(_posted(request), initial={"support_threshold": support_threshold_of(network)})
     if request.method == "POST" and form.is_valid():
         try:
             services.set_support_threshold(
@@ -294,7 +300,7 @@ def round_new(request, slug):
     network = get_object_or_404(Network.objects.active(), slug=slug)
     if not rules.has_perm("initiatives.manage_review_round", request.user, network):
         raise PermissionDenied
-    form = ReviewRoundForm(request.POST or None, network=network)
+    form = ReviewRoundForm(_posted(request), network=network)
     if request.method == "POST" and form.is_valid():
         try:
             review_round = services.create_review_round(
@@ -350,7 +356,7 @@ def round_declare(request, pk):
     review_round = _round_for(pk)
     if not rules.has_perm("initiatives.sit_on_panel", request.user, review_round):
         raise PermissionDenied
-    form = LivedExperienceForm(request.POST or None)
+    form = LivedExperienceForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.declare_lived_experience(
@@ -470,6 +476,8 @@ def initiative_detail(request, pk):
             "updates": list(updates_visible_to(request.user, initiative.updates.select_related("author"))[:50]),
             "can_manage": rules.has_perm("initiatives.manage_initiative", request.user, initiative),
             "can_post": rules.has_perm("initiatives.post_update", request.user, initiative),
+            "can_assess": rules.has_perm("initiatives.assess_coproduction", request.user, initiative),
+            "coproduction": services.coproduction_summary(initiative),
         },
     )
 
@@ -482,7 +490,7 @@ def initiative_start(request, pk):
         raise PermissionDenied
     if hasattr(pitch, "initiative"):
         return redirect(pitch.initiative)
-    form = InitiativeForm(request.POST or None, network=pitch.network, initial={"name": pitch.title})
+    form = InitiativeForm(_posted(request), network=pitch.network, initial={"name": pitch.title})
     if request.method == "POST" and pitch.state == Pitch.State.ACCEPTED and form.is_valid():
         try:
             initiative = services.start_initiative(
@@ -569,7 +577,7 @@ def initiative_manage(request, pk):
 
 
 def _report(request, *, pitch=None, update=None, back):
-    form = ReportForm(request.POST or None)
+    form = ReportForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.report_content(
@@ -621,7 +629,7 @@ def moderation(request, slug):
         .select_related("pitch", "update__initiative")
         .order_by("created_at", "pk")
     )
-    form = ModerationForm(request.POST or None, reports=reports)
+    form = ModerationForm(_posted(request), reports=reports)
     if request.method == "POST" and form.is_valid():
         report = form.cleaned_data["report"]
         try:
@@ -643,3 +651,22 @@ def moderation(request, slug):
         "initiatives/moderation.html",
         {"network": network, "reports": list(reports), "form": form, "hidden_pitches": hidden_pitches},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coproduction(request, pk):
+    """A team member scores the initiative on the six components of co-production, on their own."""
+    initiative = get_object_or_404(Initiative.objects.select_related("network"), pk=pk)
+    if not rules.has_perm("initiatives.assess_coproduction", request.user, initiative):
+        raise PermissionDenied
+    form = CoproductionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assess_coproduction(actor=request.user, initiative=initiative, scores=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Thank you: your scores are added to the team's.")
+            return redirect(initiative)
+    return render(request, "initiatives/coproduction_form.html", {"initiative": initiative, "form": form})
