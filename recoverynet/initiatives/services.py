@@ -219,6 +219,9 @@ def _locked_pitch(pitch: Pitch) -> Pitch:
     return Pitch.objects.select_for_update().select_related("network").get(pk=pitch.pk)
 
 
+HIDDEN_MESSAGE = "This pitch is hidden while the coordinators review it."
+
+
 def _closed_message(pitch: Pitch, what: str) -> str:
     return f"This pitch is {pitch.get_state_display().lower()}: it cannot be {what} now."
 
@@ -232,6 +235,8 @@ def support_pitch(*, actor, pitch: Pitch) -> Support:
         locked = _locked_pitch(pitch)
         if locked.state not in OPEN_FOR_SUPPORT:
             raise ValidationError(_closed_message(locked, "supported"), code="closed")
+        if locked.hidden_at is not None:
+            raise ValidationError(HIDDEN_MESSAGE, code="hidden")
         if Support.objects.filter(pitch=locked, user=actor).exists():
             raise ValidationError("You already support this pitch.", code="twice")
         support = Support.objects.create(pitch=locked, user=actor)
@@ -281,6 +286,8 @@ def pledge_to_pitch(*, actor, pitch: Pitch, kind: str, hours=None, description: 
         locked = _locked_pitch(pitch)
         if locked.state not in OPEN_FOR_PLEDGES:
             raise ValidationError(_closed_message(locked, "pledged to"), code="closed")
+        if locked.hidden_at is not None:
+            raise ValidationError(HIDDEN_MESSAGE, code="hidden")
         pledge = Pledge(
             pitch=locked,
             pledged_by=actor,

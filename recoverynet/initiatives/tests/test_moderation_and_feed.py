@@ -181,3 +181,13 @@ def reporting(world, pitch, client_for):
 def moderating(world, pitch, client_for):
     services.report_content(actor=world.users["professional"], pitch=pitch, reason="spam")
     return client_for(world.users["network_coordinator"]), world
+
+
+def test_a_hidden_pitch_takes_no_support_or_pledges(world, pitch):
+    report = services.report_content(actor=world.users["professional"], pitch=pitch, reason="spam")
+    services.hide_reported(actor=world.users["network_coordinator"], report=report, reason="Spam")
+    with pytest.raises(ValidationError, match="hidden"):
+        services.support_pitch(actor=world.users["network_coordinator"], pitch=pitch)
+    with pytest.raises(ValidationError, match="hidden"):
+        services.pledge_to_pitch(actor=world.users["network_coordinator"], pitch=pitch, kind="hours", hours=2)
+    assert not pitch.supports.exists() and not pitch.pledges.exists()
