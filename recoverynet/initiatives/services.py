@@ -3,6 +3,8 @@ actor's permission, locking the pitch row, refusing a transition the state
 machine (models.TRANSITIONS) does not allow with a clear error, and writing
 the change and its audit entry together, or nothing."""
 
+import math
+
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -740,3 +742,37 @@ def coproduction_summary(initiative: Initiative) -> list[dict]:
         entry["change"] = round(entry["latest"]["mean"] - entry["first"]["mean"], 1) if latest != first else None
         summary.append(entry)
     return summary
+
+
+RADAR_CENTRE, RADAR_RADIUS = 160, 100
+
+
+def _radar_point(index: int, level: float) -> tuple[float, float]:
+    angle = math.radians(-90 + index * 360 / len(COMPONENTS))
+    radius = RADAR_RADIUS * level / 4
+    return round(RADAR_CENTRE + radius * math.cos(angle), 1), round(RADAR_CENTRE + radius * math.sin(angle), 1)
+
+
+def _points(levels) -> str:
+    return " ".join(f"{x},{y}" for x, y in (_radar_point(i, level) for i, level in enumerate(levels)))
+
+
+def coproduction_radar(summary: list[dict]) -> dict | None:
+    """Coordinates for a server-drawn radar chart of the team's means: the first occasion
+    dashed, the latest solid (told apart by line, not colour), rings at levels 1 to 4."""
+    if not summary:
+        return None
+    axes = []
+    for index, row in enumerate(summary):
+        end_x, end_y = _radar_point(index, 4)
+        label_x, label_y = _radar_point(index, 4.9)
+        anchor = "middle" if abs(label_x - RADAR_CENTRE) < 5 else ("start" if label_x > RADAR_CENTRE else "end")
+        axes.append({"x": end_x, "y": end_y, "label": row["label"], "lx": label_x, "ly": label_y, "anchor": anchor})
+    changed = summary[0]["first"]["month"] != summary[0]["latest"]["month"]
+    return {
+        "centre": RADAR_CENTRE,
+        "rings": [_points([level] * len(summary)) for level in (1, 2, 3, 4)],
+        "axes": axes,
+        "first": _points(row["first"]["mean"] for row in summary) if changed else None,
+        "latest": _points(row["latest"]["mean"] for row in summary),
+    }

@@ -112,9 +112,17 @@ def test_an_initiatives_public_page_and_its_management_page_on_a_phone(new_conte
     services.set_result_progress(actor=lead, result=leaf, progress=25)
     services.add_milestone(actor=lead, initiative=initiative, title="Open", due_on=datetime.date(2026, 9, 1))
     services.post_update(actor=lead, initiative=initiative, text="We opened.")
+    from recoverynet.initiatives.models import COMPONENT_NAMES, CoproductionAssessment
+
+    for when, values in (("2026-07-01", (1, 2)), ("2026-11-01", (3, 4))):
+        for value in values:
+            CoproductionAssessment.objects.create(
+                initiative=initiative, taken_on=when, **dict.fromkeys(COMPONENT_NAMES, value)
+            )
     page = new_context(**PHONE).new_page()
     open_page(page, url, initiative.get_absolute_url())
     assert "25%" in page.locator("main").inner_text()
+    assert page.locator("svg[role=img] polygon").count() == 6  # four rings, first and latest
     assert_clean(page, True)
     sign_in(page, url, lead)
     open_page(page, url, f"/initiatives/projects/{initiative.pk}/manage/")

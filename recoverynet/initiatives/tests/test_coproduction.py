@@ -61,6 +61,10 @@ def test_the_summary_shows_mean_agreement_and_change_worked_by_hand(team, time_m
     assert (assets["first"]["mean"], assets["first"]["low"], assets["first"]["high"]) == (2.0, 1, 3)
     assert (assets["latest"]["mean"], assets["latest"]["low"], assets["latest"]["high"]) == (3.5, 3, 4)
     assert assets["change"] == 1.5 and summary["catalysts"]["change"] == -1.0
+    radar = services.coproduction_radar(services.coproduction_summary(initiative))
+    # Assets is the axis straight up from the centre (160, 160); a mean of 2 of 4 is half the 100 radius.
+    assert radar["first"].split()[0] == "160.0,110.0" and radar["latest"].split()[0] == "160.0,72.5"
+    assert len(radar["rings"]) == 4 and [axis["label"] for axis in radar["axes"]][:2] == ["Assets", "Capacity"]
 
 
 def test_one_answer_is_never_shown_on_its_own(team, time_machine, client):
@@ -82,6 +86,7 @@ def test_the_page_and_the_form(world, team, time_machine, client_for):
     client_for(people[1]).post(url, dict.fromkeys(COMPONENT_NAMES, "1"))
     html = Client().get(initiative.get_absolute_url()).content.decode()
     assert "Shared roles" in html and "1 to 3" in html and ">2.0<" in html
+    assert 'role="img"' in html and "Solid line: the team now." in html
 
 
 def test_the_indicator_hides_means_of_fewer_than_five(world, team, time_machine):

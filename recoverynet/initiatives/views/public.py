@@ -465,6 +465,7 @@ def initiative_detail(request, pk):
     initiative = get_object_or_404(
         Initiative.objects.select_related("network", "settlement", "pitch").prefetch_related("partners"), pk=pk
     )
+    coproduction = services.coproduction_summary(initiative)
     return render(
         request,
         "initiatives/initiative_detail.html",
@@ -477,7 +478,8 @@ def initiative_detail(request, pk):
             "can_manage": rules.has_perm("initiatives.manage_initiative", request.user, initiative),
             "can_post": rules.has_perm("initiatives.post_update", request.user, initiative),
             "can_assess": rules.has_perm("initiatives.assess_coproduction", request.user, initiative),
-            "coproduction": services.coproduction_summary(initiative),
+            "coproduction": coproduction,
+            "radar": services.coproduction_radar(coproduction),
         },
     )
 
