@@ -16,6 +16,7 @@ from recoverynet.core.models import AuditEntry
 from recoverynet.core.services import create_instance, require, update_instance
 from recoverynet.federation.models import Membership
 
+from . import notifications
 from .models import (
     COMPONENT_NAMES,
     COMPONENTS,
@@ -149,13 +150,15 @@ def start_review(*, actor, pitch: Pitch) -> Pitch:
 def accept_pitch(*, actor, pitch: Pitch, explanation: str = "") -> Pitch:
     """Under review → accepted, with what the reviewers said (optional)."""
     explanation = _explanation(explanation, required=False)
-    return _transition(
+    pitch = _transition(
         actor=actor,
         pitch=pitch,
         name="accept",
         perm="initiatives.decide_pitch",
         fields={"decided_at": timezone.now(), "decision_explanation": explanation},
     )
+    notifications.decision_made(pitch)
+    return pitch
 
 
 def decline_pitch(*, actor, pitch: Pitch, reason: str, explanation: str) -> Pitch:
@@ -169,13 +172,15 @@ def decline_pitch(*, actor, pitch: Pitch, reason: str, explanation: str) -> Pitc
         errors["explanation"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    return _transition(
+    pitch = _transition(
         actor=actor,
         pitch=pitch,
         name="decline",
         perm="initiatives.decide_pitch",
         fields={"decided_at": timezone.now(), "decline_reason": reason, "decision_explanation": explanation},
     )
+    notifications.decision_made(pitch)
+    return pitch
 
 
 def withdraw_pitch(*, actor, pitch: Pitch) -> Pitch:
@@ -314,7 +319,9 @@ def pledge_to_pitch(*, actor, pitch: Pitch, kind: str, hours=None, description: 
                     },
                     code="too_many_hours",
                 )
-        return create_instance(actor=actor, instance=pledge, network=locked.network, summary="Pledged")
+        pledge = create_instance(actor=actor, instance=pledge, network=locked.network, summary="Pledged")
+        notifications.pledge_received(pledge)
+        return pledge
 
 
 def set_support_threshold(*, actor, network, threshold) -> NetworkSettings:
