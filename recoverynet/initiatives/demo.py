@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from recoverynet.federation.models import Membership
 
-from . import services
+from . import notifications, services
 from .models import COMPONENT_NAMES, CoproductionAssessment, DeclineReason, Initiative, Pitch, Pledge, Support, Theme
 
 SEED = 20261206
@@ -175,6 +175,11 @@ def _initiatives(rng, now) -> int:
 
 
 def load_initiatives_demo(demo) -> None:
+    with notifications.quiet():  # demo people get no emails
+        _load(demo)
+
+
+def _load(demo) -> None:
     if Pitch.objects.exists():
         demo.notes.append("Pitches: already present, left as they are.")
         return

@@ -3,6 +3,8 @@ decision, a milestone coming due. Sent after the change commits; a failure to se
 logged without the address and never undoes the change. Display names only, no
 pledger's or reviewer's identity."""
 
+import contextlib
+import contextvars
 import datetime
 import logging
 
@@ -13,6 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+_quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("initiatives_quiet", default=False)
+
+
+@contextlib.contextmanager
+def quiet():
+    """No emails inside this block (the demo loader writes through the services)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def _site(path: str) -> str:
@@ -20,7 +33,7 @@ def _site(path: str) -> str:
 
 
 def _send_later(user, subject: str, body: str) -> None:
-    if user is None or not user.is_active or not user.email:
+    if user is None or not user.is_active or not user.email or _quiet.get():
         return
     email = user.email
 
