@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("recoverynet.outcomes.urls")),
     path("", include("recoverynet.recoverycapital.urls")),
     path("", include("recoverynet.volunteering.urls")),
+    path("", include("recoverynet.initiatives.urls")),
     path("", include("recoverynet.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "recoverynet.outcomes",
     "recoverynet.recoverycapital",
     "recoverynet.volunteering",
+    "recoverynet.initiatives",
 ]
 
 MIDDLEWARE = [

@@ -8,9 +8,9 @@ An app's AppConfig may set:
   labels of apps whose demo data it builds on (loaded first).
 * ``panels``: ``{"network": [dotted path, ...], "settlement": [...]}`` — each a
   ``panel(request, obj) -> str | None`` giving a section of HTML for another
-  app's page about that object (None leaves it out). Pages: "home" (the
-  home page, obj the federation or None), "network" and
-  "settlement" (the public pages), "network_dashboard" (a coordinator's, obj
+  app's page about that object (None leaves it out). Pages: "network" and
+  "settlement" (the public pages), "home" (the home page; obj the
+  federation, or None before one exists), "network_dashboard" (a coordinator's, obj
   the network), "manage" (/manage/, obj the person signed in) and "profile"
   (/me/, obj the person).
 * ``indicators``: dotted path of a sequence of :class:`Indicator` — the

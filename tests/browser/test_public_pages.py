@@ -24,6 +24,8 @@ PUBLIC_PAGES = [
     ("partnerships", lambda w: "/partnerships/"),
     ("partnership", lambda w: w.own_partnership.get_absolute_url()),
     ("volunteering", lambda w: "/volunteering/"),
+    ("community-ideas", lambda w: "/initiatives/"),
+    ("initiatives", lambda w: "/initiatives/projects/"),
     ("accessibility", lambda w: "/accessibility/"),
     ("privacy", lambda w: "/privacy/"),
     ("api-reference", lambda w: "/about/api/"),

@@ -27,8 +27,7 @@ def test_demo_loaders_in_a_circle_are_refused(monkeypatch):
 def test_a_network_page_gets_the_panels_apps_declare(world):
     """The directory's meetings appear on a network page through its declared panel, not an import."""
     sections = registry.render_panels("network", RequestFactory().get("/"), world.own_network)
-    assert len(sections) == 1
-    assert 'id="meetings"' in sections[0]
+    assert len([section for section in sections if 'id="meetings"' in section]) == 1
     assert registry.render_panels("no such page", RequestFactory().get("/"), world.own_network) == []
 
 

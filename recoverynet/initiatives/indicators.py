@@ -1,0 +1,216 @@
+"""The pitches' figures for the outcomes framework (core.registry.Indicator):
+each one aggregate query per call, whatever the number of networks."""
+
+from django.db.models import Avg, Count, F, Q
+
+from recoverynet.accounts.models import ConsentPurpose, SelfDescription, User
+from recoverynet.accounts.privacy import consented_user_ids
+from recoverynet.core.registry import Indicator
+
+from .models import COMPONENTS, CoproductionAssessment, Initiative, Pitch, TeamMember
+
+
+def _per_network(networks, rows, key="n"):
+    found = {row["network_id"]: row[key] for row in rows}
+    return {network.pk: found.get(network.pk, 0) for network in networks}
+
+
+def _published_in(networks, period):
+    return Pitch.objects.public().filter(
+        network__in=networks, published_at__date__gte=period.start, published_at__date__lt=period.end
+    )
+
+
+def pitches_published(networks, period):
+    rows = _published_in(networks, period).values("network_id").annotate(n=Count("pk"))
+    return _per_network(networks, rows)
+
+
+def _pitches_in_state(state):
+    def measure(networks, period):
+        """Pitches published in the period that are now in `state`."""
+        rows = _published_in(networks, period).filter(state=state).values("network_id").annotate(n=Count("pk"))
+        return _per_network(networks, rows)
+
+    return measure
+
+
+def pitches_decided(networks, period):
+    """Pitches decided (accepted or not taken forward) in the period."""
+    rows = (
+        Pitch.objects.filter(network__in=networks, decided_at__date__gte=period.start, decided_at__date__lt=period.end)
+        .values("network_id")
+        .annotate(
+            n=Count("pk", filter=Q(state__in=[Pitch.State.ACCEPTED, Pitch.State.NOT_TAKEN_FORWARD])),
+        )
+    )
+    return _per_network(networks, rows)
+
+
+def _active_at_end(networks, period):
+    """Initiatives started before the period's end and active (a snapshot)."""
+    return Initiative.objects.filter(network__in=networks, started_on__lt=period.end, status=Initiative.Status.ACTIVE)
+
+
+def initiatives_active(networks, period):
+    rows = _active_at_end(networks, period).values("network_id").annotate(n=Count("pk"))
+    return _per_network(networks, rows)
+
+
+def social_enterprises_active(networks, period):
+    rows = (
+        _active_at_end(networks, period)
+        .filter(kind=Initiative.Kind.SOCIAL_ENTERPRISE)
+        .values("network_id")
+        .annotate(n=Count("pk"))
+    )
+    return _per_network(networks, rows)
+
+
+def people_in_roles(networks, period):
+    """Distinct people with a role (lead, member, ally, professional) in an active initiative."""
+    rows = (
+        TeamMember.objects.filter(initiative__in=_active_at_end(networks, period))
+        .values(network_id=F("initiative__network_id"))
+        .annotate(n=Count("user", distinct=True))
+    )
+    return _per_network(networks, rows)
+
+
+def people_in_recovery_in_roles(networks, period):
+    """Of those, people who describe themselves as in recovery and agreed to outcome measurement.
+    Self-descriptions are encrypted, so they are read in Python: three queries in all."""
+    pairs = set(
+        TeamMember.objects.filter(initiative__in=_active_at_end(networks, period)).values_list(
+            "initiative__network_id", "user_id"
+        )
+    )
+    consented = consented_user_ids(ConsentPurpose.OUTCOME_MEASUREMENT, {user for _, user in pairs})
+    in_recovery = {
+        user.pk
+        for user in User.objects.filter(pk__in=consented).only("pk", "self_descriptions")
+        if {SelfDescription.IN_RECOVERY, SelfDescription.RECOVERING} & set(user.self_descriptions or [])
+    }
+    counts = {network.pk: 0 for network in networks}
+    for network_id, user_id in pairs:
+        if user_id in in_recovery:
+            counts[network_id] += 1
+    return counts
+
+
+MIN_RESPONSES = 5
+
+
+def _coproduction_mean(component):
+    def measure(networks, period):
+        """Mean of the component over the period's self-assessments; None below five responses."""
+        rows = (
+            CoproductionAssessment.objects.filter(
+                initiative__network__in=networks, taken_on__gte=period.start, taken_on__lt=period.end
+            )
+            .values(network_id=F("initiative__network_id"))
+            .annotate(n=Count("pk"), mean=Avg(component))
+        )
+        found = {row["network_id"]: round(row["mean"], 2) if row["n"] >= MIN_RESPONSES else None for row in rows}
+        return {network.pk: found.get(network.pk) for network in networks}
+
+    return measure
+
+
+SOURCE = "RecoveryNet pitches (members' ideas put to their network)"
+INITIATIVES_SOURCE = "RecoveryNet initiatives and social enterprises (started from accepted pitches)"
+
+INDICATORS = (
+    Indicator(
+        key="initiatives.pitches_published",
+        outcomes=(8,),
+        name="Community ideas pitched",
+        definition="Pitches published to the network in the period, whatever their stage now.",
+        unit="pitches",
+        period="quarter",
+        source=SOURCE,
+        measure=pitches_published,
+    ),
+    *(
+        Indicator(
+            key=f"initiatives.pitches_now_{state}",
+            outcomes=(8,),
+            name=f"Community ideas pitched, now {label.lower()}",
+            definition=f"Pitches published in the period whose stage is now “{label.lower()}”.",
+            unit="pitches",
+            period="quarter",
+            source=SOURCE,
+            measure=_pitches_in_state(state),
+        )
+        for state, label in Pitch.State.choices
+        if state != Pitch.State.DRAFT
+    ),
+    Indicator(
+        key="initiatives.pitches_decided",
+        outcomes=(8,),
+        name="Community ideas decided",
+        definition="Pitches accepted or not taken forward in the period.",
+        unit="pitches",
+        period="quarter",
+        source=SOURCE,
+        measure=pitches_decided,
+    ),
+    Indicator(
+        key="initiatives.initiatives_active",
+        outcomes=(8,),
+        name="Community initiatives and social enterprises active",
+        definition="Initiatives and social enterprises started before the period's end and active at it.",
+        unit="initiatives",
+        period="snapshot",
+        source=INITIATIVES_SOURCE,
+        measure=initiatives_active,
+    ),
+    Indicator(
+        key="initiatives.social_enterprises_active",
+        outcomes=(8,),
+        name="Social enterprises active",
+        definition="Social enterprises (CIC, charity, co-operative, company limited by guarantee or "
+        "unincorporated group) active at the period's end.",
+        unit="enterprises",
+        period="snapshot",
+        source=INITIATIVES_SOURCE,
+        measure=social_enterprises_active,
+    ),
+    Indicator(
+        key="initiatives.people_in_roles",
+        outcomes=(2,),
+        name="People in initiative roles",
+        definition="Distinct people who lead, belong to, support as allies or work as professionals in an active "
+        "initiative at the period's end.",
+        unit="people",
+        period="snapshot",
+        source=INITIATIVES_SOURCE,
+        measure=people_in_roles,
+    ),
+    Indicator(
+        key="initiatives.people_in_recovery_in_roles",
+        outcomes=(2,),
+        name="People in recovery in initiative roles",
+        definition="Of the people in initiative roles, those who describe themselves as in recovery or recovering "
+        "and agreed to their data being used to measure outcomes.",
+        unit="people",
+        period="snapshot",
+        source=INITIATIVES_SOURCE,
+        measure=people_in_recovery_in_roles,
+    ),
+    *(
+        Indicator(
+            key=f"initiatives.coproduction_{name}",
+            outcomes=(8,),
+            name=f"Co-production self-assessment: {label.lower()}",
+            definition=f"Mean of initiative team members' own scores (1 to 4) for “{meaning}” in the period; "
+            f"not shown below {MIN_RESPONSES} responses.",
+            unit="score (1-4)",
+            period="quarter",
+            source=INITIATIVES_SOURCE,
+            measure=_coproduction_mean(name),
+            count=False,
+        )
+        for name, label, meaning in COMPONENTS
+    ),
+)

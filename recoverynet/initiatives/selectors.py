@@ -1,0 +1,47 @@
+"""Who sees which pitch and update: published pitches (and their later states) are
+public; a draft only to its author; a pitch or update a coordinator hid after a
+report only to the coordinators of its network (and the federation's)."""
+
+from django.db.models import Q
+
+from recoverynet.core import scoping
+
+from .models import Pitch, Update
+
+
+def _moderator_networks(user):
+    """None for a federation coordinator (every network), else the networks they coordinate."""
+    if scoping.is_federation_coordinator(user):
+        return None
+    return scoping.coordinated_network_ids(user)
+
+
+def pitches_visible_to(user, queryset=None):
+    queryset = Pitch.objects.all() if queryset is None else queryset
+    published = Q(published_at__isnull=False) & ~Q(state=Pitch.State.DRAFT)
+    public = published & Q(hidden_at__isnull=True)
+    if user is None or not user.is_authenticated:
+        return queryset.filter(public)
+    visible = public | (Q(author=user) & Q(state=Pitch.State.DRAFT))
+    moderated = _moderator_networks(user)
+    if moderated is None:
+        visible |= published
+    elif moderated:
+        visible |= published & Q(network_id__in=moderated)
+    return queryset.filter(visible)
+
+
+def public_pitches(queryset=None):
+    """The list at /initiatives/: published pitches and every later state; never drafts or hidden ones."""
+    queryset = Pitch.objects.all() if queryset is None else queryset
+    return queryset.public()
+
+
+def updates_visible_to(user, queryset=None):
+    queryset = Update.objects.all() if queryset is None else queryset
+    if user is None or not user.is_authenticated:
+        return queryset.filter(hidden_at__isnull=True)
+    moderated = _moderator_networks(user)
+    if moderated is None:
+        return queryset
+    return queryset.filter(Q(hidden_at__isnull=True) | Q(initiative__network_id__in=moderated))
