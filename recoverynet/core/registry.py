@@ -16,6 +16,10 @@ An app's AppConfig may set:
 * ``indicators``: dotted path of a sequence of :class:`Indicator` — the
   figures the app owns, for the outcomes framework, which reads them without
   knowing the app's tables.
+* ``daily_tasks``: dotted paths of django-tasks tasks (taking no arguments)
+  that must run once a day — reminders, automatic confirmations.
+  ``manage.py run_daily`` enqueues every app's, so one timer serves them all
+  and a new app's jobs cannot be left out of the deployment.
 
 Audited models need no declaration: every model written through
 core.services is audited, and the audit log's filters read the log itself.
@@ -153,3 +157,11 @@ def indicators() -> tuple[Indicator, ...]:
     if duplicates:
         raise ValueError(f"Indicator keys declared twice: {duplicates}")
     return tuple(found)
+
+
+# --- Daily jobs --------------------------------------------------------------------
+
+
+def daily_tasks() -> list[tuple[str, object]]:
+    """(app label, task) for every app's declared daily task, in INSTALLED_APPS order."""
+    return [(label, import_string(path)) for label, paths in _declared("daily_tasks") for path in paths]

@@ -72,14 +72,15 @@ def decision_made(pitch) -> None:
 
 
 def milestones_due(*, within_days: int = 7, today=None) -> int:
-    """Email each initiative's leads about milestones due within `within_days` and not done. Returns emails sent."""
+    """Email each initiative's leads about milestones not done that fall due `within_days` from today, and
+    again on the day they are due: run daily, that is two emails per milestone, never one every day of the
+    week before. Returns emails sent."""
     from .models import Milestone, TeamMember
 
     today = today or timezone.localdate()
     due = (
         Milestone.objects.filter(
-            due_on__gte=today,
-            due_on__lte=today + datetime.timedelta(days=within_days),
+            due_on__in=[today, today + datetime.timedelta(days=within_days)],
             status__in=[Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS],
             initiative__status="active",
         )

@@ -9,6 +9,8 @@ class RecoveryCapitalConfig(AppConfig):
     demo_loader = "recoverynet.recoverycapital.demo.load_recoverycapital_demo"
     demo_after = ("federation",)
     indicators = "recoverynet.recoverycapital.indicators.INDICATORS"
+    # Run once a day by manage.py run_daily (one timer for every app).
+    daily_tasks = ("recoverynet.recoverycapital.tasks.send_due_reminders",)
     panels = {
         "profile": ["recoverynet.recoverycapital.panels.profile_journey"],
         "manage": ["recoverynet.recoverycapital.panels.manage_index"],

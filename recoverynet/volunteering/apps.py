@@ -9,6 +9,8 @@ class VolunteeringConfig(AppConfig):
     demo_loader = "recoverynet.volunteering.demo.load_volunteering_demo"
     demo_after = ("federation", "timebank")
     indicators = "recoverynet.volunteering.indicators.INDICATORS"
+    # Run once a day by manage.py run_daily (one timer for every app).
+    daily_tasks = ("recoverynet.volunteering.tasks.send_shift_reminders",)
     panels = {
         "home": ["recoverynet.volunteering.panels.home_roles"],
         "network": ["recoverynet.volunteering.panels.network_roles"],

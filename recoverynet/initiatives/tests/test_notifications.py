@@ -44,19 +44,21 @@ def test_nothing_is_sent_when_the_change_is_refused(world, pitch, django_capture
     assert not mail.outbox
 
 
-def test_leads_hear_of_milestones_due_within_a_week(world):
+def test_leads_hear_of_a_milestone_a_week_before_and_on_the_day(world):
     initiative = Initiative.objects.create(network=world.own_network, name="Café", summary="s", started_on="2026-01-01")
     TeamMember.objects.create(initiative=initiative, user=world.users["member"], role="lead")
     TeamMember.objects.create(initiative=initiative, user=world.users["professional"], role="member")
-    today = datetime.date(2026, 12, 1)
     Milestone.objects.create(initiative=initiative, title="Open the doors", due_on=datetime.date(2026, 12, 5))
     Milestone.objects.create(initiative=initiative, title="Later", due_on=datetime.date(2026, 12, 20))
-    Milestone.objects.create(initiative=initiative, title="Done", due_on=datetime.date(2026, 12, 3), status="done")
-    assert notifications.milestones_due(today=today) == 1
+    Milestone.objects.create(initiative=initiative, title="Done", due_on=datetime.date(2026, 12, 5), status="done")
+    assert notifications.milestones_due(today=datetime.date(2026, 11, 28)) == 1  # a week before
     (message,) = mail.outbox
     assert message.to == ["member@example.org"]
     assert "Open the doors: due 05 December 2026" in message.body and "Later" not in message.body
     assert "- Done" not in message.body
+    # Not every day of the week before: the next days send nothing, the day itself once more.
+    assert [notifications.milestones_due(today=datetime.date(2026, 11, day)) for day in (29, 30)] == [0, 0]
+    assert notifications.milestones_due(today=datetime.date(2026, 12, 5)) == 1
 
 
 def test_the_command_runs(world, time_machine):
