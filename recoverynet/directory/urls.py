@@ -105,8 +105,8 @@ change_patterns = [
 
 urlpatterns = [
     path("meetings/", public.finder, name="finder"),
-    # Before meetings/<slug>/: "saved" is this page, not a meeting.
-    path("meetings/saved/", public.saved_meetings, name="saved_meetings"),
+    # Not under meetings/: a meeting may be called "saved".
+    path("my-meetings/", public.saved_meetings, name="saved_meetings"),
     path("meetings/<slug:slug>.ics", public.meeting_ics, name="meeting_ics"),
     path("meetings/<slug:slug>/", public.meeting_detail, name="meeting_detail"),
     path("services/<slug:slug>/", public.service_detail, name="service_detail"),

@@ -285,6 +285,13 @@ def test_saved_meetings_page_says_saving_needs_javascript(client, db):
     assert "Set-Cookie" not in str(response.headers) or "sessionid" not in response.headers.get("Set-Cookie", "")
 
 
+def test_a_meeting_called_saved_has_its_own_page(client, network):
+    meeting = near_preston(network, "Saved", datetime.time(19, 30), slug="saved")
+    assert meeting.get_absolute_url() == "/meetings/saved/"
+    assert "Saved" in text(client.get(meeting.get_absolute_url()))
+    assert reverse("directory:saved_meetings") == "/my-meetings/"
+
+
 def test_meeting_page_queries_do_not_grow_with_types_and_days(client, network):
     meeting = near_preston(network, "Preston Group", datetime.time(19, 30), conference_url="https://zoom.us/j/1")
     numbers = itertools.count()

@@ -324,7 +324,7 @@ def meeting_detail(request, slug):
 
 
 def saved_meetings(request):
-    """/meetings/saved/: "my meetings", kept in the person's own browser (localStorage) and listed there by
+    """/my-meetings/: "my meetings", kept in the person's own browser (localStorage) and listed there by
     saved-meetings.js. The server never sees them: this page is the same for everyone."""
     return render(request, "directory/saved_meetings.html")
 

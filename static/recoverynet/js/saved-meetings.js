@@ -2,7 +2,7 @@
 //
 // A saved meeting is its name, its day and time in words and its page's path, kept in this
 // browser's localStorage and nowhere else: nothing here sends a request or sets a cookie.
-// Without JavaScript (or without storage) the buttons stay hidden and /meetings/saved/
+// Without JavaScript (or without storage) the buttons stay hidden and /my-meetings/
 // says plainly that saving needs JavaScript and suggests a bookmark.
 
 const KEY = "recoverynet.savedMeetings";
@@ -123,12 +123,12 @@ function initMeetingActions(store) {
 function myMeetingsLink() {
   const link = document.createElement("a");
   link.className = "govuk-link";
-  link.href = "/meetings/saved/";
+  link.href = "/my-meetings/";
   link.textContent = "See my meetings";
   return link;
 }
 
-// --- /meetings/saved/: the list, drawn from this browser's storage --------------------------
+// --- /my-meetings/: the list, drawn from this browser's storage --------------------------
 
 function savedItem(store, meeting, render, status) {
   const item = document.createElement("li");
