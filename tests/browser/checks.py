@@ -64,3 +64,17 @@ def check_fits_a_phone(new_context, url, path):
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     viewport_width = page.evaluate("window.innerWidth")
     assert scroll_width <= viewport_width, f"{path}: page is {scroll_width}px wide on a {viewport_width}px screen"
+
+
+def signed_in_context(new_context, live_server, user, size):
+    """A browser context carrying a real session of `user`, second factor passed (as allauth leaves it)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from recoverynet.testing import sign_in
+
+    client = sign_in(Client(), user)
+    context = new_context(**size)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    return context

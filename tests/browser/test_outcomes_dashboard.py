@@ -5,23 +5,13 @@ no sideways scrolling of the page, and the report's download page."""
 import datetime
 
 import pytest
-from django.test import Client
 
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.federation.models import Membership
-from recoverynet.testing import sign_in
 
-from .checks import PHONE, axe_violations, open_page
+from .checks import PHONE, axe_violations, open_page, signed_in_context
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-
-
-def signed_in_context(new_context, live_server, user, size):
-    """A browser context carrying the session of `user`, second factor passed (as allauth leaves it)."""
-    client = sign_in(Client(), user)
-    context = new_context(**size)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    return context
 
 
 def assert_clean(page):
