@@ -11,6 +11,7 @@ from .models import (
     COMPONENTS,
     CONFLICT_MAX,
     CRITERION_MAX,
+    DECISION_MAX,
     EXPLANATION_MAX,
     HIDE_REASON_MAX,
     IDEA_MAX,
@@ -32,8 +33,10 @@ from .models import (
     TITLE_MAX,
     UPDATE_MAX,
     WHO_FOR_MAX,
+    YOU_SAID_MAX,
     DeclineReason,
     Initiative,
+    Ladder,
     Milestone,
     Pitch,
     Pledge,
@@ -634,3 +637,72 @@ class CoproductionForm(forms.Form):
                     "invalid_choice": f"Choose a level for {label.lower()} from 1 to 4",
                 },
             )
+
+
+_CHOOSE_TEAM = {
+    "invalid_choice": "Choose people from the team",
+    "invalid_pk_value": "Choose people from the team",
+    "invalid_list": "Choose people from the team",
+}
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(
+        label="Decision",
+        max_length=TITLE_MAX,
+        error_messages={"required": "Name the decision", "max_length": _too_long(TITLE_MAX)},
+    )
+    decided = forms.CharField(
+        label="What was decided",
+        max_length=DECISION_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what was decided", "max_length": _too_long(DECISION_MAX)},
+    )
+    decided_on = forms.DateField(
+        label="Decided on",
+        help_text=DATE_HELP,
+        error_messages={"required": "Enter the date of the decision", "invalid": "Enter a date like 2027-03-31"},
+    )
+    step = forms.ChoiceField(
+        label="How far was the community part of it?",
+        help_text="Informing: told; consultation: asked; engagement: involved; co-design: designed it together; "
+        "co-production: designed and delivered it together.",
+        choices=Ladder.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a step on the ladder", "invalid_choice": "Choose a step from the list"},
+    )
+    participants = MemberChoiceField(
+        label="Who took part",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose who on the team took part", **_CHOOSE_TEAM},
+    )
+    lived_experience = MemberChoiceField(
+        label="Of them, who has lived experience of recovery?",
+        help_text="Only the share of decision-makers with lived experience is published, and only when at least "
+        "five people took part in the initiative's decisions. Nobody sees this per person.",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_CHOOSE_TEAM,
+    )
+    you_said = forms.CharField(
+        label="You said: what the community asked for (optional)",
+        required=False,
+        max_length=YOU_SAID_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _too_long(YOU_SAID_MAX)},
+    )
+    we_did = forms.CharField(
+        label="We did: what was done about it (optional)",
+        required=False,
+        max_length=YOU_SAID_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _too_long(YOU_SAID_MAX)},
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        team = User.objects.filter(initiative_roles__initiative=initiative).order_by("display_name", "pk")
+        for name in ("participants", "lived_experience"):
+            self.fields[name].queryset = team

@@ -789,3 +789,109 @@ class CoproductionAssessment(models.Model):
 
     def __str__(self):
         return f"Co-production self-assessment #{self.pk}"
+
+
+# --- Decisions, on a ladder of participation ----------------------------------------------
+
+DECISION_MAX = 1500
+YOU_SAID_MAX = 1000
+
+
+class Ladder(models.TextChoices):
+    """How far the community shared the decision (a ladder of participation, lowest first)."""
+
+    INFORMING = "informing", "Informing"
+    CONSULTATION = "consultation", "Consultation"
+    ENGAGEMENT = "engagement", "Engagement"
+    CO_DESIGN = "co_design", "Co-design"
+    CO_PRODUCTION = "co_production", "Co-production"
+
+
+class Decision(models.Model):
+    """A decision the initiative took, its step on the ladder and, where it answered a
+    request from the community, what was asked ("you said") and what was done ("we did")."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="decisions")
+    title = models.CharField(max_length=TITLE_MAX, validators=[validate_no_control_characters])
+    decided = models.TextField(
+        max_length=DECISION_MAX, validators=[MaxLengthValidator(DECISION_MAX), validate_no_control_characters]
+    )
+    decided_on = models.DateField()
+    step = models.CharField(max_length=20, choices=Ladder.choices)
+    you_said = models.TextField(
+        max_length=YOU_SAID_MAX,
+        blank=True,
+        validators=[MaxLengthValidator(YOU_SAID_MAX), validate_no_control_characters],
+    )
+    we_did = models.TextField(
+        max_length=YOU_SAID_MAX,
+        blank=True,
+        validators=[MaxLengthValidator(YOU_SAID_MAX), validate_no_control_characters],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        owner="recorded_by",
+        fields=("recorded_by",),
+        on_erase=ANONYMISE,  # the decision stays on the initiative's public record, no longer linked to them
+        export=("initiative", "title", "decided_on", "step"),
+        section="initiatives_decisions_recorded",
+        description="the decisions you recorded on initiatives",
+        public_text=("title", "decided", "you_said", "we_did"),
+    )
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Decision #{self.pk} of initiative #{self.initiative_id}"
+
+    def clean(self):
+        if bool((self.you_said or "").strip()) != bool((self.we_did or "").strip()):
+            missing = "we_did" if (self.you_said or "").strip() else "you_said"
+            raise ValidationError(
+                {missing: "Fill in both what the community said and what was done, or neither."}, code="you_said_pair"
+            )
+
+
+class DecisionParticipant(models.Model):
+    """A team member who took part in a decision. Whether they have lived experience is
+    special-category data: encrypted, never shown per person, counted only in aggregate
+    (the share of decision-makers, hidden below five people) and erased with them."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="initiative_decisions")
+    lived_experience = EncryptedBooleanField(null=True, blank=True)
+
+    personal_data = PersonalData(
+        owner="user",
+        fields=("lived_experience",),
+        on_erase=DELETE,
+        export=("decision", "lived_experience"),
+        section="initiatives_decisions_taken_part",
+        description="the initiatives' decisions you took part in, and whether you have lived experience",
+    )
+
+    class Meta:
+        ordering = ["decision", "pk"]
+        constraints = [models.UniqueConstraint(fields=["decision", "user"], name="initiatives_one_place_per_decision")]
+
+    def __str__(self):
+        return f"Decision participant #{self.pk}"
+
+
+def lived_experience_share(rows) -> tuple[int, int]:
+    """(decision-makers with lived experience, decision-makers) from (user_id, decided_on, pk,
+    lived_experience) rows: each person counted once, as marked on their latest decision."""
+    latest: dict = {}
+    for user_id, decided_on, pk, lived in rows:
+        key = (decided_on, pk)
+        if user_id not in latest or key > latest[user_id][0]:
+            latest[user_id] = (key, lived)
+    return sum(1 for _, lived in latest.values() if lived is True), len(latest)

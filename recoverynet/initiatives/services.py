@@ -30,6 +30,8 @@ from .models import (
     TRANSITIONS,
     ConflictOfInterest,
     CoproductionAssessment,
+    Decision,
+    DecisionParticipant,
     DeclineReason,
     Initiative,
     Milestone,
@@ -783,3 +785,41 @@ def coproduction_radar(summary: list[dict]) -> dict | None:
         "first": _points(row["first"]["mean"] for row in summary) if changed else None,
         "latest": _points(row["latest"]["mean"] for row in summary),
     }
+
+
+# --- Decisions ----------------------------------------------------------------------------
+
+DECISION_FIELDS = ("title", "decided", "decided_on", "step", "you_said", "we_did")
+
+
+def record_decision(*, actor, initiative: Initiative, data: dict, participants, lived_experience=()) -> Decision:
+    """The lead or a coordinator records a decision: who on the team took part and, of
+    them, who has lived experience (kept encrypted, counted only in aggregate)."""
+    require(actor, "initiatives.manage_initiative", initiative)
+    if not isinstance(data, dict):
+        raise ValidationError("Describe the decision.")
+    cleaned = {}
+    for name in DECISION_FIELDS:
+        value = data.get(name, "")
+        cleaned[name] = value.strip() if isinstance(value, str) else value
+    team_ids = set(initiative.team.values_list("user_id", flat=True))
+    participant_ids = {getattr(p, "pk", p) for p in participants or ()}
+    lived_ids = {getattr(p, "pk", p) for p in lived_experience or ()}
+    if not participant_ids:
+        raise ValidationError({"participants": "Choose who on the team took part in the decision."})
+    if not participant_ids <= team_ids:
+        raise ValidationError({"participants": "Choose people on the initiative's team."})
+    if not lived_ids <= participant_ids:
+        raise ValidationError({"lived_experience": "Mark only people who took part in the decision."})
+    with transaction.atomic():
+        decision = create_instance(
+            actor=actor,
+            instance=Decision(initiative=initiative, recorded_by=actor, **cleaned),
+            network=initiative.network,
+            summary=f"Decision recorded ({len(participant_ids)} took part)",
+        )
+        DecisionParticipant.objects.bulk_create(
+            DecisionParticipant(decision=decision, user_id=user_id, lived_experience=user_id in lived_ids)
+            for user_id in sorted(participant_ids)
+        )
+    return decision

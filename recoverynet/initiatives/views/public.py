@@ -19,6 +19,7 @@ from ..filters import PitchFilterSet
 from ..forms import (
     ConflictForm,
     CoproductionForm,
+    DecisionForm,
     InitiativeFilterForm,
     InitiativeForm,
     LivedExperienceForm,
@@ -52,7 +53,7 @@ from ..models import (
     panel_balance,
     support_threshold_of,
 )
-from ..selectors import pitches_visible_to, public_pitches, updates_visible_to
+from ..selectors import decision_makers_share, pitches_visible_to, public_pitches, updates_visible_to
 
 PAGE_SIZE = 20
 
@@ -480,6 +481,8 @@ def initiative_detail(request, pk):
             "can_assess": rules.has_perm("initiatives.assess_coproduction", request.user, initiative),
             "coproduction": coproduction,
             "radar": services.coproduction_radar(coproduction),
+            "decisions": list(initiative.decisions.annotate(taking_part=Count("participants"))),
+            "decision_makers": decision_makers_share(initiative=initiative),
         },
     )
 
@@ -513,6 +516,7 @@ MANAGE_FORMS = {
     "result": ResultForm,
     "progress": ProgressForm,
     "update": UpdateForm,
+    "decision": DecisionForm,
 }
 
 
@@ -529,6 +533,14 @@ def _apply(action, actor, initiative, data):
         )
     elif action == "progress":
         services.set_result_progress(actor=actor, result=data["result"], progress=data["progress"])
+    elif action == "decision":
+        services.record_decision(
+            actor=actor,
+            initiative=initiative,
+            data={name: data[name] for name in services.DECISION_FIELDS},
+            participants=data["participants"],
+            lived_experience=data["lived_experience"],
+        )
     else:
         services.post_update(actor=actor, initiative=initiative, text=data["text"])
 
