@@ -19,6 +19,7 @@ from .models import (
     MAX_CRITERIA,
     MAX_HOURS,
     MAX_MONEY_POUNDS,
+    MAX_PEOPLE_TARGET,
     MAX_PLEDGE_HOURS,
     MAX_SUPPORT_THRESHOLD,
     MAX_WEIGHT,
@@ -42,6 +43,7 @@ from .models import (
     Pledge,
     Report,
     Result,
+    ResultMeasure,
     TeamMember,
     validate_criteria,
 )
@@ -515,10 +517,41 @@ class ResultForm(forms.Form):
         error_messages={"invalid_choice": "Choose a result from the list"},
     )
 
+    measure = forms.ChoiceField(
+        label="Measured as",
+        choices=ResultMeasure.choices,
+        initial=ResultMeasure.PERCENTAGE,
+        required=False,  # left out: a percentage
+        error_messages={"invalid_choice": "Choose a measure from the list"},
+    )
+    target_people = forms.IntegerField(
+        label="Target: how many people (for a result measured in people)",
+        required=False,
+        min_value=1,
+        max_value=MAX_PEOPLE_TARGET,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter the target as a whole number",
+            "min_value": "Enter a target of at least 1",
+            "max_value": f"Enter a target of {MAX_PEOPLE_TARGET:,} or less",
+        },
+    )
+
     def __init__(self, *args, initiative, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = initiative.results.all()
         self.fields["parent"].label_from_instance = lambda result: result.title
+
+    def clean(self):
+        cleaned = super().clean()
+        if "measure" in cleaned and not cleaned["measure"]:
+            cleaned["measure"] = ResultMeasure.PERCENTAGE
+        measure, target = cleaned.get("measure"), cleaned.get("target_people")
+        if measure and measure != ResultMeasure.PERCENTAGE and not target and "target_people" not in self.errors:
+            self.add_error("target_people", "Enter how many people the result aims for")
+        if measure == ResultMeasure.PERCENTAGE and target:
+            self.add_error("target_people", "Leave the target empty for a result reported as a percentage")
+        return cleaned
 
 
 class ProgressForm(forms.Form):
@@ -542,8 +575,39 @@ class ProgressForm(forms.Form):
 
     def __init__(self, *args, initiative, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["result"].queryset = initiative.results.filter(children__isnull=True)
+        self.fields["result"].queryset = initiative.results.filter(
+            children__isnull=True, measure=ResultMeasure.PERCENTAGE
+        )
         self.fields["result"].label_from_instance = lambda result: result.title
+
+
+class PeopleForm(forms.Form):
+    """How many people a result measured in people has reached so far."""
+
+    result = forms.ModelChoiceField(
+        label="Result",
+        queryset=Result.objects.none(),
+        error_messages={"required": "Choose a result", "invalid_choice": "Choose a result from the list"},
+    )
+    achieved = forms.IntegerField(
+        label="How many people so far",
+        min_value=0,
+        max_value=MAX_PEOPLE_TARGET,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter how many people",
+            "invalid": "Enter a whole number of people",
+            "min_value": "Enter 0 or more people",
+            "max_value": f"Enter {MAX_PEOPLE_TARGET:,} people or fewer",
+        },
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].queryset = initiative.results.filter(children__isnull=True).exclude(
+            measure=ResultMeasure.PERCENTAGE
+        )
+        self.fields["result"].label_from_instance = lambda result: f"{result.title} (target {result.target_people})"
 
 
 class UpdateForm(forms.Form):

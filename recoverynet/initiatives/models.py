@@ -16,6 +16,7 @@ from django.urls import reverse
 from encrypted_fields.fields import EncryptedBooleanField
 
 from recoverynet.core.personal_data import ANONYMISE, DELETE, NoPersonalData, PersonalData
+from recoverynet.core.suppression import protect_count
 
 # Three minutes of reading at a stated speed: the word limit follows from both.
 READING_WORDS_PER_MINUTE = 200
@@ -610,9 +611,30 @@ class Milestone(models.Model):
         return f"Milestone #{self.pk}"
 
 
+MAX_PEOPLE_TARGET = 10_000
+
+
+class ResultMeasure(models.TextChoices):
+    """How a result's progress is measured: reported as a percentage, or counted in people
+    in recovery the initiative involves (progress = achieved / target)."""
+
+    PERCENTAGE = "percentage", "Progress reported as a percentage"
+    VOLUNTEERING = "volunteering", "People in recovery volunteering"
+    TRAINED = "trained", "People in recovery trained"
+    EMPLOYED = "employed", "People in recovery employed"
+
+
+def people_progress(achieved, target) -> int:
+    """Whole per cent of a people target reached, at most 100."""
+    if not target:
+        return 0
+    return min(100, max(achieved or 0, 0) * 100 // target)
+
+
 class Result(models.Model):
-    """One result the initiative is accountable for. A leaf's progress is reported; a
-    parent's is the weighted mean of its children's (see results.compute_progress)."""
+    """One result the initiative is accountable for. A leaf's progress is reported (or, for a
+    result measured in people, achieved / target); a parent's is the weighted mean of its
+    children's (see results.compute_progress)."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="results")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
@@ -621,6 +643,11 @@ class Result(models.Model):
         default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_WEIGHT)]
     )
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    measure = models.CharField(max_length=20, choices=ResultMeasure.choices, default=ResultMeasure.PERCENTAGE)
+    target_people = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_PEOPLE_TARGET)]
+    )
+    achieved_people = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(MAX_PEOPLE_TARGET)])
 
     class Meta:
         ordering = ["pk"]
@@ -632,7 +659,20 @@ class Result(models.Model):
     def __str__(self):
         return f"Result #{self.pk}"
 
+    @property
+    def in_people(self) -> bool:
+        return self.measure != ResultMeasure.PERCENTAGE
+
+    @property
+    def achieved_figure(self):
+        """The people reached, for publishing: from 1 to 4 it reads "fewer than 5"."""
+        return protect_count(self.achieved_people)
+
     def clean(self):
+        if self.in_people and not self.target_people:
+            raise ValidationError({"target_people": "Enter how many people the result aims for."})
+        if not self.in_people and self.target_people:
+            raise ValidationError({"target_people": "Only a result measured in people has a target of people."})
         if self.parent_id is None:
             return
         if self.parent.initiative_id != self.initiative_id:

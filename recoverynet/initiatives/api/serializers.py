@@ -17,6 +17,7 @@ from ..models import (
     Milestone,
     Pitch,
     Pledge,
+    ResultMeasure,
     TeamMember,
     Update,
     reading_time,
@@ -39,6 +40,7 @@ class PitchSerializer(serializers.ModelSerializer):
     settlement = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     needs = NeedsSerializer(source="*", read_only=True)
     supporters = serializers.IntegerField(read_only=True, help_text="How many members support it.")
+    video_url = serializers.SerializerMethodField(help_text="An https link to the pitch on video, or null.")
     web_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -65,6 +67,10 @@ class PitchSerializer(serializers.ModelSerializer):
 
     def get_web_url(self, pitch) -> str:
         return pitch.get_absolute_url()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_video_url(self, pitch):
+        return pitch.video_url or None
 
 
 class PledgeTotalsSerializer(serializers.Serializer):
@@ -214,6 +220,11 @@ class ResultSerializer(serializers.Serializer):
     weight = serializers.IntegerField()
     depth = serializers.IntegerField(help_text="0 for a top-level result.")
     progress = serializers.FloatField(help_text="0 to 100; a parent's is the weighted mean of its parts'.")
+    measure = serializers.ChoiceField(choices=ResultMeasure.choices)
+    target_people = serializers.IntegerField(allow_null=True, help_text="For a result measured in people.")
+    achieved_people = serializers.IntegerField(
+        allow_null=True, help_text="People reached so far; null when not measured in people or fewer than 5."
+    )
 
 
 class UpdateSerializer(serializers.ModelSerializer):
@@ -253,7 +264,17 @@ class InitiativeDetailSerializer(InitiativeSerializer):
     @extend_schema_field(ResultSerializer(many=True))
     def get_results(self, initiative):
         rows = [
-            {"id": r.id, "parent": r.parent_id, "title": r.title, "weight": r.weight, "depth": depth, "progress": p}
+            {
+                "id": r.id,
+                "parent": r.parent_id,
+                "title": r.title,
+                "weight": r.weight,
+                "depth": depth,
+                "progress": p,
+                "measure": r.measure,
+                "target_people": r.target_people,
+                "achieved_people": r.achieved_figure.public_value if r.in_people else None,
+            }
             for r, depth, p in services.results_of(initiative)
         ]
         return ResultSerializer(rows, many=True).data

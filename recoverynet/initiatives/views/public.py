@@ -26,6 +26,7 @@ from ..forms import (
     MilestoneForm,
     MilestoneStatusForm,
     ModerationForm,
+    PeopleForm,
     PitchActionForm,
     PitchForm,
     PledgeForm,
@@ -515,6 +516,7 @@ MANAGE_FORMS = {
     "milestone_status": MilestoneStatusForm,
     "result": ResultForm,
     "progress": ProgressForm,
+    "people": PeopleForm,
     "update": UpdateForm,
     "decision": DecisionForm,
 }
@@ -529,8 +531,16 @@ def _apply(action, actor, initiative, data):
         services.set_milestone_status(actor=actor, milestone=data["milestone"], status=data["status"])
     elif action == "result":
         services.add_result(
-            actor=actor, initiative=initiative, title=data["title"], weight=data["weight"], parent=data["parent"]
+            actor=actor,
+            initiative=initiative,
+            title=data["title"],
+            weight=data["weight"],
+            parent=data["parent"],
+            measure=data["measure"],
+            target_people=data["target_people"],
         )
+    elif action == "people":
+        services.set_people_achieved(actor=actor, result=data["result"], achieved=data["achieved"])
     elif action == "progress":
         services.set_result_progress(actor=actor, result=data["result"], progress=data["progress"])
     elif action == "decision":
