@@ -208,3 +208,15 @@ def test_any_values_in_the_decision_form_never_500(deciding, values):
 @pytest.fixture
 def deciding(world, initiative, client_for):
     return client_for(world.users["member"]), initiative
+
+
+def test_the_network_page_shows_the_networks_share_only_from_five_people(world, initiative, client):
+    lead = world.users["member"]
+    people = team(initiative, world, 5)
+    url = reverse("federation:network_detail", kwargs={"slug": world.own_network.slug})
+    services.record_decision(actor=lead, initiative=initiative, data=DATA, participants=[lead, *people[:2]])
+    assert "not shown until at least 5 people" in client.get(url).content.decode()
+    services.record_decision(
+        actor=lead, initiative=initiative, data=DATA, participants=[lead, *people], lived_experience=people[:3]
+    )
+    assert "<strong>50%</strong> of 6 people" in client.get(url).content.decode()
