@@ -234,6 +234,11 @@ SPECTACULAR_SETTINGS = {
         "PartnershipStatusEnum": "recoverynet.federation.models.Partnership.Status",
         "MeetingStatusEnum": "recoverynet.directory.models.Meeting.Status",
         "ServiceStatusEnum": "recoverynet.directory.models.Service.Status",
+        "PledgeKindEnum": "recoverynet.initiatives.models.Pledge.Kind",
+        "InitiativeKindEnum": "recoverynet.initiatives.models.Initiative.Kind",
+        "InitiativeStatusEnum": "recoverynet.initiatives.models.Initiative.Status",
+        "TeamMemberRoleEnum": "recoverynet.initiatives.models.TeamMember.Role",
+        "RoleEnum": "recoverynet.federation.models.Membership.Role",
     },
 }
 

@@ -116,6 +116,39 @@ def _two_rounds_of_coproduction(rng, initiative, started) -> None:
         )
 
 
+PEOPLE_RESULTS = (("Volunteers in recovery", "volunteering", 10), ("People trained", "trained", 5))
+DEMO_DECISIONS = (
+    ("Where to meet", "In the community centre's upstairs room.", "consultation", "", ""),
+    (
+        "Opening hours",
+        "Open on Sunday afternoons, when other services are closed.",
+        "co_production",
+        "There is nowhere to go on Sundays.",
+        "We open every Sunday from 2 to 5.",
+    ),
+)
+
+
+def _decisions(rng, coordinator, initiative, started) -> None:
+    """Two decisions with their step on the ladder; the whole team takes part."""
+    team = list(initiative.team.values_list("user_id", flat=True))
+    for offset, (title, decided, step, you_said, we_did) in enumerate(DEMO_DECISIONS):
+        services.record_decision(
+            actor=coordinator,
+            initiative=initiative,
+            data={
+                "title": title,
+                "decided": decided,
+                "decided_on": started + datetime.timedelta(days=7 + 30 * offset),
+                "step": step,
+                "you_said": you_said,
+                "we_did": we_did,
+            },
+            participants=team,
+            lived_experience=[user for user in team if rng.random() < 0.6],
+        )
+
+
 def _initiatives(rng, now) -> int:
     """A dozen of the accepted pitches become initiatives, the first three social enterprises,
     each with a team, milestones, a tree of results and a timeline."""
@@ -161,14 +194,22 @@ def _initiatives(rng, now) -> int:
         people = services.add_result(
             actor=coordinator, initiative=initiative, title="People in recovery involved", weight=2, parent=root
         )
-        for title in ("10 volunteers in recovery", "5 people trained"):
-            leaf = services.add_result(actor=coordinator, initiative=initiative, title=title, parent=people)
-            services.set_result_progress(actor=coordinator, result=leaf, progress=rng.randint(20, 100))
+        for title, measure, target in PEOPLE_RESULTS:
+            leaf = services.add_result(
+                actor=coordinator,
+                initiative=initiative,
+                title=title,
+                parent=people,
+                measure=measure,
+                target_people=target,
+            )
+            services.set_people_achieved(actor=coordinator, result=leaf, achieved=rng.randint(0, target))
         sessions = services.add_result(
             actor=coordinator, initiative=initiative, title="52 sessions held", weight=3, parent=root
         )
         services.set_result_progress(actor=coordinator, result=sessions, progress=rng.randint(10, 90))
         services.post_update(actor=coordinator, initiative=initiative, text="We found a room and a team.")
+        _decisions(rng, coordinator, initiative, started)
         _two_rounds_of_coproduction(rng, initiative, started)
         made += 1
     return made

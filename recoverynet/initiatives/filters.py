@@ -7,7 +7,7 @@ from django.db.models import Q
 from recoverynet.federation.filters import active_network_choices
 from recoverynet.federation.models import Settlement
 
-from .models import Pitch, Theme
+from .models import Initiative, Pitch, Theme
 
 SEARCH_MAX_LENGTH = 100
 PUBLIC_STATES = [(value, label) for value, label in Pitch.State.choices if value != Pitch.State.DRAFT]
@@ -63,3 +63,23 @@ class PitchFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(title__icontains=value) | Q(problem__icontains=value) | Q(idea__icontains=value))
+
+
+class InitiativeFilterSet(django_filters.FilterSet):
+    """The API's filters on initiatives (the list page's: network and kind)."""
+
+    network = django_filters.ChoiceFilter(
+        field_name="network__slug",
+        label="Network",
+        choices=active_network_choices,
+        error_messages={"invalid_choice": "Choose a network from the list"},
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Kind",
+        choices=Initiative.Kind.choices,
+        error_messages={"invalid_choice": "Choose a kind from the list"},
+    )
+
+    class Meta:
+        model = Initiative
+        fields = ["network", "kind"]

@@ -11,6 +11,7 @@ from .models import (
     COMPONENTS,
     CONFLICT_MAX,
     CRITERION_MAX,
+    DECISION_MAX,
     EXPLANATION_MAX,
     HIDE_REASON_MAX,
     IDEA_MAX,
@@ -18,6 +19,7 @@ from .models import (
     MAX_CRITERIA,
     MAX_HOURS,
     MAX_MONEY_POUNDS,
+    MAX_PEOPLE_TARGET,
     MAX_PLEDGE_HOURS,
     MAX_SUPPORT_THRESHOLD,
     MAX_WEIGHT,
@@ -32,13 +34,16 @@ from .models import (
     TITLE_MAX,
     UPDATE_MAX,
     WHO_FOR_MAX,
+    YOU_SAID_MAX,
     DeclineReason,
     Initiative,
+    Ladder,
     Milestone,
     Pitch,
     Pledge,
     Report,
     Result,
+    ResultMeasure,
     TeamMember,
     validate_criteria,
 )
@@ -512,10 +517,41 @@ class ResultForm(forms.Form):
         error_messages={"invalid_choice": "Choose a result from the list"},
     )
 
+    measure = forms.ChoiceField(
+        label="Measured as",
+        choices=ResultMeasure.choices,
+        initial=ResultMeasure.PERCENTAGE,
+        required=False,  # left out: a percentage
+        error_messages={"invalid_choice": "Choose a measure from the list"},
+    )
+    target_people = forms.IntegerField(
+        label="Target: how many people (for a result measured in people)",
+        required=False,
+        min_value=1,
+        max_value=MAX_PEOPLE_TARGET,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter the target as a whole number",
+            "min_value": "Enter a target of at least 1",
+            "max_value": f"Enter a target of {MAX_PEOPLE_TARGET:,} or less",
+        },
+    )
+
     def __init__(self, *args, initiative, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = initiative.results.all()
         self.fields["parent"].label_from_instance = lambda result: result.title
+
+    def clean(self):
+        cleaned = super().clean()
+        if "measure" in cleaned and not cleaned["measure"]:
+            cleaned["measure"] = ResultMeasure.PERCENTAGE
+        measure, target = cleaned.get("measure"), cleaned.get("target_people")
+        if measure and measure != ResultMeasure.PERCENTAGE and not target and "target_people" not in self.errors:
+            self.add_error("target_people", "Enter how many people the result aims for")
+        if measure == ResultMeasure.PERCENTAGE and target:
+            self.add_error("target_people", "Leave the target empty for a result reported as a percentage")
+        return cleaned
 
 
 class ProgressForm(forms.Form):
@@ -539,8 +575,39 @@ class ProgressForm(forms.Form):
 
     def __init__(self, *args, initiative, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["result"].queryset = initiative.results.filter(children__isnull=True)
+        self.fields["result"].queryset = initiative.results.filter(
+            children__isnull=True, measure=ResultMeasure.PERCENTAGE
+        )
         self.fields["result"].label_from_instance = lambda result: result.title
+
+
+class PeopleForm(forms.Form):
+    """How many people a result measured in people has reached so far."""
+
+    result = forms.ModelChoiceField(
+        label="Result",
+        queryset=Result.objects.none(),
+        error_messages={"required": "Choose a result", "invalid_choice": "Choose a result from the list"},
+    )
+    achieved = forms.IntegerField(
+        label="How many people so far",
+        min_value=0,
+        max_value=MAX_PEOPLE_TARGET,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter how many people",
+            "invalid": "Enter a whole number of people",
+            "min_value": "Enter 0 or more people",
+            "max_value": f"Enter {MAX_PEOPLE_TARGET:,} people or fewer",
+        },
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].queryset = initiative.results.filter(children__isnull=True).exclude(
+            measure=ResultMeasure.PERCENTAGE
+        )
+        self.fields["result"].label_from_instance = lambda result: f"{result.title} (target {result.target_people})"
 
 
 class UpdateForm(forms.Form):
@@ -634,3 +701,72 @@ class CoproductionForm(forms.Form):
                     "invalid_choice": f"Choose a level for {label.lower()} from 1 to 4",
                 },
             )
+
+
+_CHOOSE_TEAM = {
+    "invalid_choice": "Choose people from the team",
+    "invalid_pk_value": "Choose people from the team",
+    "invalid_list": "Choose people from the team",
+}
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(
+        label="Decision",
+        max_length=TITLE_MAX,
+        error_messages={"required": "Name the decision", "max_length": _too_long(TITLE_MAX)},
+    )
+    decided = forms.CharField(
+        label="What was decided",
+        max_length=DECISION_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what was decided", "max_length": _too_long(DECISION_MAX)},
+    )
+    decided_on = forms.DateField(
+        label="Decided on",
+        help_text=DATE_HELP,
+        error_messages={"required": "Enter the date of the decision", "invalid": "Enter a date like 2027-03-31"},
+    )
+    step = forms.ChoiceField(
+        label="How far was the community part of it?",
+        help_text="Informing: told; consultation: asked; engagement: involved; co-design: designed it together; "
+        "co-production: designed and delivered it together.",
+        choices=Ladder.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a step on the ladder", "invalid_choice": "Choose a step from the list"},
+    )
+    participants = MemberChoiceField(
+        label="Who took part",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose who on the team took part", **_CHOOSE_TEAM},
+    )
+    lived_experience = MemberChoiceField(
+        label="Of them, who has lived experience of recovery?",
+        help_text="Only the share of decision-makers with lived experience is published, and only when at least "
+        "five people took part in the initiative's decisions. Nobody sees this per person.",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_CHOOSE_TEAM,
+    )
+    you_said = forms.CharField(
+        label="You said: what the community asked for (optional)",
+        required=False,
+        max_length=YOU_SAID_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _too_long(YOU_SAID_MAX)},
+    )
+    we_did = forms.CharField(
+        label="We did: what was done about it (optional)",
+        required=False,
+        max_length=YOU_SAID_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _too_long(YOU_SAID_MAX)},
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        team = User.objects.filter(initiative_roles__initiative=initiative).order_by("display_name", "pk")
+        for name in ("participants", "lived_experience"):
+            self.fields[name].queryset = team

@@ -7,7 +7,15 @@ from recoverynet.accounts.models import ConsentPurpose, SelfDescription, User
 from recoverynet.accounts.privacy import consented_user_ids
 from recoverynet.core.registry import Indicator
 
-from .models import COMPONENTS, CoproductionAssessment, Initiative, Pitch, TeamMember
+from .models import (
+    COMPONENTS,
+    CoproductionAssessment,
+    DecisionParticipant,
+    Initiative,
+    Pitch,
+    TeamMember,
+    lived_experience_share,
+)
 
 
 def _per_network(networks, rows, key="n"):
@@ -117,6 +125,35 @@ def _coproduction_mean(component):
     return measure
 
 
+def _decision_makers(networks, period):
+    """{network_id: (with lived experience, people)} over decisions taken in the period.
+    The flag is encrypted, so it is read in Python: one query."""
+    rows = DecisionParticipant.objects.filter(
+        decision__initiative__network__in=networks,
+        decision__decided_on__gte=period.start,
+        decision__decided_on__lt=period.end,
+    ).values_list(
+        "decision__initiative__network_id", "user_id", "decision__decided_on", "decision_id", "lived_experience"
+    )
+    by_network: dict = {}
+    for network_id, *row in rows:
+        by_network.setdefault(network_id, []).append(row)
+    return {network.pk: lived_experience_share(by_network.get(network.pk, [])) for network in networks}
+
+
+def decision_makers(networks, period):
+    """Distinct team members who took part in the initiatives' decisions in the period."""
+    return {pk: people for pk, (_, people) in _decision_makers(networks, period).items()}
+
+
+def decision_makers_lived_share(networks, period):
+    """Percentage of them with lived experience; None below five decision-makers."""
+    return {
+        pk: (round(100 * lived / people) if people >= MIN_RESPONSES else None)
+        for pk, (lived, people) in _decision_makers(networks, period).items()
+    }
+
+
 SOURCE = "RecoveryNet pitches (members' ideas put to their network)"
 INITIATIVES_SOURCE = "RecoveryNet initiatives and social enterprises (started from accepted pitches)"
 
@@ -212,5 +249,28 @@ INDICATORS = (
             count=False,
         )
         for name, label, meaning in COMPONENTS
+    ),
+    Indicator(
+        key="initiatives.decision_makers",
+        outcomes=(8,),
+        name="People taking initiatives' decisions",
+        definition="Distinct team members recorded as taking part in an initiative's decisions in the period.",
+        unit="people",
+        period="quarter",
+        source=INITIATIVES_SOURCE,
+        measure=decision_makers,
+    ),
+    Indicator(
+        key="initiatives.decision_makers_lived_experience",
+        outcomes=(8,),
+        name="Share of initiatives' decision-makers with lived experience",
+        definition="Of the people taking part in initiatives' decisions in the period, the percentage with lived "
+        f"experience (as marked on their latest decision); not shown below {MIN_RESPONSES} people.",
+        unit="%",
+        period="quarter",
+        source=INITIATIVES_SOURCE,
+        measure=decision_makers_lived_share,
+        count=False,
+        denominator="initiatives.decision_makers",
     ),
 )

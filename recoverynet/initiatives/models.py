@@ -16,6 +16,7 @@ from django.urls import reverse
 from encrypted_fields.fields import EncryptedBooleanField
 
 from recoverynet.core.personal_data import ANONYMISE, DELETE, NoPersonalData, PersonalData
+from recoverynet.core.suppression import protect_count
 
 # Three minutes of reading at a stated speed: the word limit follows from both.
 READING_WORDS_PER_MINUTE = 200
@@ -610,9 +611,30 @@ class Milestone(models.Model):
         return f"Milestone #{self.pk}"
 
 
+MAX_PEOPLE_TARGET = 10_000
+
+
+class ResultMeasure(models.TextChoices):
+    """How a result's progress is measured: reported as a percentage, or counted in people
+    in recovery the initiative involves (progress = achieved / target)."""
+
+    PERCENTAGE = "percentage", "Progress reported as a percentage"
+    VOLUNTEERING = "volunteering", "People in recovery volunteering"
+    TRAINED = "trained", "People in recovery trained"
+    EMPLOYED = "employed", "People in recovery employed"
+
+
+def people_progress(achieved, target) -> int:
+    """Whole per cent of a people target reached, at most 100."""
+    if not target:
+        return 0
+    return min(100, max(achieved or 0, 0) * 100 // target)
+
+
 class Result(models.Model):
-    """One result the initiative is accountable for. A leaf's progress is reported; a
-    parent's is the weighted mean of its children's (see results.compute_progress)."""
+    """One result the initiative is accountable for. A leaf's progress is reported (or, for a
+    result measured in people, achieved / target); a parent's is the weighted mean of its
+    children's (see results.compute_progress)."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="results")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
@@ -621,6 +643,11 @@ class Result(models.Model):
         default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_WEIGHT)]
     )
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    measure = models.CharField(max_length=20, choices=ResultMeasure.choices, default=ResultMeasure.PERCENTAGE)
+    target_people = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_PEOPLE_TARGET)]
+    )
+    achieved_people = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(MAX_PEOPLE_TARGET)])
 
     class Meta:
         ordering = ["pk"]
@@ -632,7 +659,20 @@ class Result(models.Model):
     def __str__(self):
         return f"Result #{self.pk}"
 
+    @property
+    def in_people(self) -> bool:
+        return self.measure != ResultMeasure.PERCENTAGE
+
+    @property
+    def achieved_figure(self):
+        """The people reached, for publishing: from 1 to 4 it reads "fewer than 5"."""
+        return protect_count(self.achieved_people)
+
     def clean(self):
+        if self.in_people and not self.target_people:
+            raise ValidationError({"target_people": "Enter how many people the result aims for."})
+        if not self.in_people and self.target_people:
+            raise ValidationError({"target_people": "Only a result measured in people has a target of people."})
         if self.parent_id is None:
             return
         if self.parent.initiative_id != self.initiative_id:
@@ -789,3 +829,109 @@ class CoproductionAssessment(models.Model):
 
     def __str__(self):
         return f"Co-production self-assessment #{self.pk}"
+
+
+# --- Decisions, on a ladder of participation ----------------------------------------------
+
+DECISION_MAX = 1500
+YOU_SAID_MAX = 1000
+
+
+class Ladder(models.TextChoices):
+    """How far the community shared the decision (a ladder of participation, lowest first)."""
+
+    INFORMING = "informing", "Informing"
+    CONSULTATION = "consultation", "Consultation"
+    ENGAGEMENT = "engagement", "Engagement"
+    CO_DESIGN = "co_design", "Co-design"
+    CO_PRODUCTION = "co_production", "Co-production"
+
+
+class Decision(models.Model):
+    """A decision the initiative took, its step on the ladder and, where it answered a
+    request from the community, what was asked ("you said") and what was done ("we did")."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="decisions")
+    title = models.CharField(max_length=TITLE_MAX, validators=[validate_no_control_characters])
+    decided = models.TextField(
+        max_length=DECISION_MAX, validators=[MaxLengthValidator(DECISION_MAX), validate_no_control_characters]
+    )
+    decided_on = models.DateField()
+    step = models.CharField(max_length=20, choices=Ladder.choices)
+    you_said = models.TextField(
+        max_length=YOU_SAID_MAX,
+        blank=True,
+        validators=[MaxLengthValidator(YOU_SAID_MAX), validate_no_control_characters],
+    )
+    we_did = models.TextField(
+        max_length=YOU_SAID_MAX,
+        blank=True,
+        validators=[MaxLengthValidator(YOU_SAID_MAX), validate_no_control_characters],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        owner="recorded_by",
+        fields=("recorded_by",),
+        on_erase=ANONYMISE,  # the decision stays on the initiative's public record, no longer linked to them
+        export=("initiative", "title", "decided_on", "step"),
+        section="initiatives_decisions_recorded",
+        description="the decisions you recorded on initiatives",
+        public_text=("title", "decided", "you_said", "we_did"),
+    )
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Decision #{self.pk} of initiative #{self.initiative_id}"
+
+    def clean(self):
+        if bool((self.you_said or "").strip()) != bool((self.we_did or "").strip()):
+            missing = "we_did" if (self.you_said or "").strip() else "you_said"
+            raise ValidationError(
+                {missing: "Fill in both what the community said and what was done, or neither."}, code="you_said_pair"
+            )
+
+
+class DecisionParticipant(models.Model):
+    """A team member who took part in a decision. Whether they have lived experience is
+    special-category data: encrypted, never shown per person, counted only in aggregate
+    (the share of decision-makers, hidden below five people) and erased with them."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="initiative_decisions")
+    lived_experience = EncryptedBooleanField(null=True, blank=True)
+
+    personal_data = PersonalData(
+        owner="user",
+        fields=("lived_experience",),
+        on_erase=DELETE,
+        export=("decision", "lived_experience"),
+        section="initiatives_decisions_taken_part",
+        description="the initiatives' decisions you took part in, and whether you have lived experience",
+    )
+
+    class Meta:
+        ordering = ["decision", "pk"]
+        constraints = [models.UniqueConstraint(fields=["decision", "user"], name="initiatives_one_place_per_decision")]
+
+    def __str__(self):
+        return f"Decision participant #{self.pk}"
+
+
+def lived_experience_share(rows) -> tuple[int, int]:
+    """(decision-makers with lived experience, decision-makers) from (user_id, decided_on, pk,
+    lived_experience) rows: each person counted once, as marked on their latest decision."""
+    latest: dict = {}
+    for user_id, decided_on, pk, lived in rows:
+        key = (decided_on, pk)
+        if user_id not in latest or key > latest[user_id][0]:
+            latest[user_id] = (key, lived)
+    return sum(1 for _, lived in latest.values() if lived is True), len(latest)

@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 
 from .models import Pitch, ReviewRound
-from .selectors import public_pitches
+from .selectors import decision_makers_share, public_pitches
 
 
 def network_pitches(request, network):
@@ -24,6 +24,7 @@ def network_pitches(request, network):
             "recent": recent,
             "rounds": list(ReviewRound.objects.filter(network=network).order_by("-created_at", "-pk")[:3]),
             "can_configure": can_configure,
+            "decision_makers": decision_makers_share(network=network),
             **counts,
         },
         request=request,

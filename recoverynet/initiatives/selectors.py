@@ -5,8 +5,9 @@ report only to the coordinators of its network (and the federation's)."""
 from django.db.models import Q
 
 from recoverynet.core import scoping
+from recoverynet.core.suppression import protect_count, protect_rate
 
-from .models import Pitch, Update
+from .models import DecisionParticipant, Pitch, Update, lived_experience_share
 
 
 def _moderator_networks(user):
@@ -45,3 +46,21 @@ def updates_visible_to(user, queryset=None):
     if moderated is None:
         return queryset
     return queryset.filter(Q(hidden_at__isnull=True) | Q(initiative__network_id__in=moderated))
+
+
+def decision_makers_share(**filters) -> dict:
+    """The share of an initiative's (or a network's) decision-makers with lived experience,
+    aggregate only: {"people": Figure, "share": Figure} where share is a whole percentage,
+    shown only when at least 5 people took part (core.suppression). One query.
+    filters: initiative=… or network=… (on the decision's initiative)."""
+    lookups = {
+        ("decision__initiative" if name == "initiative" else f"decision__initiative__{name}"): value
+        for name, value in filters.items()
+    }
+    rows = DecisionParticipant.objects.filter(**lookups).values_list(
+        "user_id", "decision__decided_on", "decision_id", "lived_experience"
+    )
+    with_lived, people = lived_experience_share(rows)
+    group = protect_count(people)
+    share = round(100 * with_lived / people) if people else None
+    return {"people": group, "share": protect_rate(share, group)}

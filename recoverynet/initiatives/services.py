@@ -22,6 +22,7 @@ from .models import (
     COMPONENTS,
     EXPLANATION_MAX,
     HIDE_REASON_MAX,
+    MAX_PEOPLE_TARGET,
     MAX_PLEDGE_HOURS,
     OPEN_FOR_PLEDGES,
     OPEN_FOR_SUPPORT,
@@ -30,6 +31,8 @@ from .models import (
     TRANSITIONS,
     ConflictOfInterest,
     CoproductionAssessment,
+    Decision,
+    DecisionParticipant,
     DeclineReason,
     Initiative,
     Milestone,
@@ -39,12 +42,14 @@ from .models import (
     Pledge,
     Report,
     Result,
+    ResultMeasure,
     ReviewRound,
     Score,
     Support,
     TeamMember,
     Update,
     panel_balance,
+    people_progress,
     support_threshold_of,
     validate_criteria,
 )
@@ -592,10 +597,51 @@ def set_milestone_status(*, actor, milestone: Milestone, status: str) -> Milesto
     return milestone
 
 
-def add_result(*, actor, initiative: Initiative, title: str, weight=1, parent=None, progress=0) -> Result:
+def add_result(
+    *,
+    actor,
+    initiative: Initiative,
+    title: str,
+    weight=1,
+    parent=None,
+    progress=0,
+    measure=ResultMeasure.PERCENTAGE,
+    target_people=None,
+) -> Result:
+    """A result, its progress reported as a percentage or measured in people in recovery
+    (volunteering, trained or employed by the initiative) against a target."""
     require(actor, "initiatives.manage_initiative", initiative)
-    result = Result(initiative=initiative, title=title, weight=weight, parent=parent, progress=progress)
+    result = Result(
+        initiative=initiative,
+        title=title,
+        weight=weight,
+        parent=parent,
+        progress=progress,
+        measure=measure,
+        target_people=target_people,
+    )
+    if measure != ResultMeasure.PERCENTAGE:
+        result.progress = 0  # nobody counted yet
     return create_instance(actor=actor, instance=result, network=initiative.network)
+
+
+def set_people_achieved(*, actor, result: Result, achieved) -> Result:
+    """For a result measured in people: how many have been reached so far; its progress
+    is achieved / target (at most 100%)."""
+    require(actor, "initiatives.manage_initiative", result.initiative)
+    if not result.in_people:
+        raise ValidationError({"achieved": "This result's progress is reported as a percentage."})
+    if result.children.exists():
+        raise ValidationError({"achieved": "This result's progress is computed from its parts: update those."})
+    if isinstance(achieved, bool) or not isinstance(achieved, int) or not 0 <= achieved <= MAX_PEOPLE_TARGET:
+        raise ValidationError({"achieved": f"Enter a whole number of people from 0 to {MAX_PEOPLE_TARGET:,}."})
+    update_instance(
+        actor=actor,
+        instance=result,
+        data={"achieved_people": achieved, "progress": people_progress(achieved, result.target_people)},
+        network=result.initiative.network,
+    )
+    return result
 
 
 def set_result_progress(*, actor, result: Result, progress) -> Result:
@@ -603,6 +649,8 @@ def set_result_progress(*, actor, result: Result, progress) -> Result:
     require(actor, "initiatives.manage_initiative", result.initiative)
     if result.children.exists():
         raise ValidationError({"progress": "This result's progress is computed from its parts: update those."})
+    if result.in_people:
+        raise ValidationError({"progress": "This result is measured in people: enter how many have been reached."})
     if isinstance(progress, bool) or not isinstance(progress, int):
         raise ValidationError({"progress": "Enter progress as a whole number from 0 to 100."})
     update_instance(actor=actor, instance=result, data={"progress": progress}, network=result.initiative.network)
@@ -783,3 +831,41 @@ def coproduction_radar(summary: list[dict]) -> dict | None:
         "first": _points(row["first"]["mean"] for row in summary) if changed else None,
         "latest": _points(row["latest"]["mean"] for row in summary),
     }
+
+
+# --- Decisions ----------------------------------------------------------------------------
+
+DECISION_FIELDS = ("title", "decided", "decided_on", "step", "you_said", "we_did")
+
+
+def record_decision(*, actor, initiative: Initiative, data: dict, participants, lived_experience=()) -> Decision:
+    """The lead or a coordinator records a decision: who on the team took part and, of
+    them, who has lived experience (kept encrypted, counted only in aggregate)."""
+    require(actor, "initiatives.manage_initiative", initiative)
+    if not isinstance(data, dict):
+        raise ValidationError("Describe the decision.")
+    cleaned = {}
+    for name in DECISION_FIELDS:
+        value = data.get(name, "")
+        cleaned[name] = value.strip() if isinstance(value, str) else value
+    team_ids = set(initiative.team.values_list("user_id", flat=True))
+    participant_ids = {getattr(p, "pk", p) for p in participants or ()}
+    lived_ids = {getattr(p, "pk", p) for p in lived_experience or ()}
+    if not participant_ids:
+        raise ValidationError({"participants": "Choose who on the team took part in the decision."})
+    if not participant_ids <= team_ids:
+        raise ValidationError({"participants": "Choose people on the initiative's team."})
+    if not lived_ids <= participant_ids:
+        raise ValidationError({"lived_experience": "Mark only people who took part in the decision."})
+    with transaction.atomic():
+        decision = create_instance(
+            actor=actor,
+            instance=Decision(initiative=initiative, recorded_by=actor, **cleaned),
+            network=initiative.network,
+            summary=f"Decision recorded ({len(participant_ids)} took part)",
+        )
+        DecisionParticipant.objects.bulk_create(
+            DecisionParticipant(decision=decision, user_id=user_id, lived_experience=user_id in lived_ids)
+            for user_id in sorted(participant_ids)
+        )
+    return decision

@@ -48,6 +48,13 @@ OPERATIONS = {
     "/api/v1/timebank-exchanges/{id}/dispute/": {"post"},
     "/api/v1/volunteering/roles/": {"get"},
     "/api/v1/volunteering/roles/{slug}/": {"get"},
+    "/api/v1/pitches/": {"get"},
+    "/api/v1/pitches/{id}/": {"get"},
+    "/api/v1/pitches/{id}/support/": {"post"},
+    "/api/v1/pitches/{id}/withdraw-support/": {"post"},
+    "/api/v1/pitches/{id}/pledges/": {"post"},
+    "/api/v1/initiatives/": {"get"},
+    "/api/v1/initiatives/{id}/": {"get"},
 }
 
 

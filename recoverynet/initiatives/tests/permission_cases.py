@@ -3,6 +3,20 @@
 from recoverynet.initiatives.models import Initiative, PanelMember, Pitch, ReviewRound, TeamMember, Update
 from recoverynet.testing.permissions import ALL, COORDINATOR_OF_NETWORK, LOGIN, Case, roles, signed_in
 
+# Who may support or pledge through the API: members of the pitch's network (the page's rule);
+# the member wrote the own-network pitch, so cannot support it, but may pledge to it.
+API_SUPPORTERS = roles(
+    403, anonymous=403, professional=(200, 403), settlement_host=(200, 403), network_coordinator=(200, 403)
+)
+API_PLEDGERS = roles(
+    403,
+    anonymous=403,
+    member=(201, 403),
+    professional=(201, 403),
+    settlement_host=(201, 403),
+    network_coordinator=(201, 403),
+)
+
 PANEL_ONLY = roles(403, anonymous=LOGIN, member=(200, 403))
 
 CASES = {
@@ -76,6 +90,20 @@ CASES = {
     "initiatives:network_feed": Case(ALL, obj="network"),
     # Only the initiative's team scores its co-production (the member leads the own-network one).
     "initiatives:coproduction": Case(roles(403, anonymous=LOGIN, member=(200, 403)), obj="initiative"),
+}
+
+
+API_CASES = {
+    "initiatives-pitch-list": Case(ALL),
+    "initiatives-pitch-detail": Case(ALL, obj="pitch"),
+    "initiatives-pitch-support": Case(API_SUPPORTERS, obj="pitch", method="post"),
+    # The same rule as the page: those who may support may take it back (asking when not supporting is a no-op).
+    "initiatives-pitch-withdraw-support": Case(API_SUPPORTERS, obj="pitch", method="post"),
+    "initiatives-pitch-pledges": Case(
+        API_PLEDGERS, obj="pitch", method="post", data={"kind": "skills", "description": "Cooking"}
+    ),
+    "initiatives-initiative-list": Case(ALL),
+    "initiatives-initiative-detail": Case(ALL, obj="initiative"),
 }
 
 

@@ -30,3 +30,10 @@ def add(person, world):
         initiative=initiative,
         scores={"assets": 3, "capacity": 2, "mutuality": 4, "networks": 3, "shared_roles": 2, "catalysts": 1},
     )
+    services.record_decision(
+        actor=person,
+        initiative=initiative,
+        data={"title": "Hours", "decided": "Sundays", "decided_on": "2026-07-05", "step": "co_design"},
+        participants=[person],
+        lived_experience=[person],
+    )

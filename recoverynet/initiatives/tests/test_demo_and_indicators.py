@@ -43,6 +43,8 @@ def test_the_demo_has_pitches_in_every_state_in_every_network_and_runs_once(
     for initiative in initiatives:
         assert initiative.milestones.count() == 3 and initiative.results.count() == 5 and initiative.updates.exists()
         assert initiative.assessments.values("taken_on").distinct().count() == 2
+        assert set(initiative.decisions.values_list("step", flat=True)) == {"consultation", "co_production"}
+        assert initiative.results.filter(measure="volunteering", target_people=10).exists()
     load_initiatives_demo(demo)
     assert Pitch.objects.count() == 2 * PITCHES_PER_NETWORK and "already present" in demo.notes[-1]
 

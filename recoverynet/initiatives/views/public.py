@@ -19,12 +19,14 @@ from ..filters import PitchFilterSet
 from ..forms import (
     ConflictForm,
     CoproductionForm,
+    DecisionForm,
     InitiativeFilterForm,
     InitiativeForm,
     LivedExperienceForm,
     MilestoneForm,
     MilestoneStatusForm,
     ModerationForm,
+    PeopleForm,
     PitchActionForm,
     PitchForm,
     PledgeForm,
@@ -52,7 +54,7 @@ from ..models import (
     panel_balance,
     support_threshold_of,
 )
-from ..selectors import pitches_visible_to, public_pitches, updates_visible_to
+from ..selectors import decision_makers_share, pitches_visible_to, public_pitches, updates_visible_to
 
 PAGE_SIZE = 20
 
@@ -480,6 +482,8 @@ def initiative_detail(request, pk):
             "can_assess": rules.has_perm("initiatives.assess_coproduction", request.user, initiative),
             "coproduction": coproduction,
             "radar": services.coproduction_radar(coproduction),
+            "decisions": list(initiative.decisions.annotate(taking_part=Count("participants"))),
+            "decision_makers": decision_makers_share(initiative=initiative),
         },
     )
 
@@ -512,7 +516,9 @@ MANAGE_FORMS = {
     "milestone_status": MilestoneStatusForm,
     "result": ResultForm,
     "progress": ProgressForm,
+    "people": PeopleForm,
     "update": UpdateForm,
+    "decision": DecisionForm,
 }
 
 
@@ -525,10 +531,26 @@ def _apply(action, actor, initiative, data):
         services.set_milestone_status(actor=actor, milestone=data["milestone"], status=data["status"])
     elif action == "result":
         services.add_result(
-            actor=actor, initiative=initiative, title=data["title"], weight=data["weight"], parent=data["parent"]
+            actor=actor,
+            initiative=initiative,
+            title=data["title"],
+            weight=data["weight"],
+            parent=data["parent"],
+            measure=data["measure"],
+            target_people=data["target_people"],
         )
+    elif action == "people":
+        services.set_people_achieved(actor=actor, result=data["result"], achieved=data["achieved"])
     elif action == "progress":
         services.set_result_progress(actor=actor, result=data["result"], progress=data["progress"])
+    elif action == "decision":
+        services.record_decision(
+            actor=actor,
+            initiative=initiative,
+            data={name: data[name] for name in services.DECISION_FIELDS},
+            participants=data["participants"],
+            lived_experience=data["lived_experience"],
+        )
     else:
         services.post_update(actor=actor, initiative=initiative, text=data["text"])
 
