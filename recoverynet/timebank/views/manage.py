@@ -107,6 +107,7 @@ class RecordForMembers(NetworkMixin, ManageView, ServiceFormMixin, FormView):
             description=data["description"],
             note=data["note"],
             idempotency_key=data["idempotency_key"],
+            category=data.get("category"),
         )
 
     def get_success_message(self, form):
@@ -140,6 +141,7 @@ class GroupActivity(NetworkMixin, ManageView, ServiceFormMixin, FormView):
             credits=credits,
             description=data["description"],
             idempotency_key=data["idempotency_key"],
+            category=data.get("category"),
         )
 
     def get_success_message(self, form):
