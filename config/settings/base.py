@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
         "PartnershipStatusEnum": "recoverynet.federation.models.Partnership.Status",
         "MeetingStatusEnum": "recoverynet.directory.models.Meeting.Status",
         "ServiceStatusEnum": "recoverynet.directory.models.Service.Status",
+        "TimebankPostKindEnum": "recoverynet.timebank.models.Post.Kind",
     },
 }
 

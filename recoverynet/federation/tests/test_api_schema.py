@@ -46,6 +46,9 @@ OPERATIONS = {
     "/api/v1/timebank-exchanges/{id}/": {"get"},
     "/api/v1/timebank-exchanges/{id}/confirm/": {"post"},
     "/api/v1/timebank-exchanges/{id}/dispute/": {"post"},
+    "/api/v1/timebank-posts/": {"get", "post"},
+    "/api/v1/timebank-posts/{id}/": {"get"},
+    "/api/v1/timebank-posts/{id}/respond/": {"post"},
     "/api/v1/volunteering/roles/": {"get"},
     "/api/v1/volunteering/roles/{slug}/": {"get"},
 }
