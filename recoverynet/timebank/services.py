@@ -636,12 +636,14 @@ def respond_to_post(*, actor, post, message) -> "Response":  # noqa: F821 - defi
         raise ValidationError("You have already answered this post.", code="duplicate")
     try:
         with transaction.atomic():
-            return create_instance(
+            answer = create_instance(
                 actor=actor,
                 instance=Response(post=post, responder=account, message=message),
                 network=post.network,
                 summary="Answered a post",
             )
+            notifications.post_answered(answer)  # sent once the answer is committed
+            return answer
     except IntegrityError:  # the same form sent twice at once
         raise ValidationError("You have already answered this post.", code="duplicate") from None
 
