@@ -66,6 +66,9 @@ class ExchangeSerializer(serializers.ModelSerializer):
     receiver = serializers.IntegerField(source="receiver_id", read_only=True, help_text="The receiver's account id.")
     receiver_name = serializers.CharField(source="receiver.user.display_name", read_only=True)
     time = serializers.CharField(source="shown_minutes", read_only=True, help_text="In hours and minutes.")
+    category = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The category's slug, if one was chosen."
+    )
 
     class Meta:
         model = Exchange
@@ -79,6 +82,7 @@ class ExchangeSerializer(serializers.ModelSerializer):
             "minutes",
             "time",
             "description",
+            "category",
             "status",
             "dispute_reason",
             "auto_confirmed",
@@ -95,6 +99,9 @@ class RecordExchangeSerializer(serializers.Serializer):
     receiver = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The member account it was given to.")
     minutes = serializers.IntegerField(min_value=1, max_value=MAX_TRANSFER_MINUTES, help_text="Whole minutes.")
     description = StrictCharField(max_length=200, help_text="What the time was for.")
+    category = StrictCharField(
+        max_length=80, required=False, allow_blank=True, default="", help_text="Optional: a category's slug."
+    )
     idempotency_key = StrictCharField(
         max_length=80, help_text="Unique for this request: sending the same key again records nothing new."
     )

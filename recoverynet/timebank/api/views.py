@@ -95,7 +95,7 @@ class ExchangeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         visible = selectors.accounts_visible_to(self.request.user).values("pk")
         return (
             Exchange.objects.filter(Q(giver__in=visible) | Q(receiver__in=visible))
-            .select_related("network", "giver__user", "receiver__user")
+            .select_related("network", "giver__user", "receiver__user", "category")
             .order_by("-recorded_at", "-pk")
         )
 
@@ -115,6 +115,11 @@ class ExchangeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return Response(
                 {"receiver": ["Choose a member of the same network's time bank."]}, status=status.HTTP_400_BAD_REQUEST
             )
+        category = None
+        if data["category"]:
+            category = Category.objects.filter(slug=data["category"], is_active=True).first()
+            if category is None:
+                return Response({"category": ["Choose a category from the list."]}, status=status.HTTP_400_BAD_REQUEST)
         exchange = services.record_exchange(
             actor=request.user,
             giver=giver,
@@ -122,6 +127,7 @@ class ExchangeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             minutes=data["minutes"],
             description=data["description"],
             idempotency_key=data["idempotency_key"],
+            category=category,
         )
         return self._respond(exchange, status.HTTP_201_CREATED)
 
