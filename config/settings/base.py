@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
         "InitiativeStatusEnum": "recoverynet.initiatives.models.Initiative.Status",
         "TeamMemberRoleEnum": "recoverynet.initiatives.models.TeamMember.Role",
         "RoleEnum": "recoverynet.federation.models.Membership.Role",
+        "TimebankPostKindEnum": "recoverynet.timebank.models.Post.Kind",
     },
 }
 

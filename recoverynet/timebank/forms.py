@@ -67,6 +67,8 @@ class ExchangeForm(forms.Form):
             .select_related("user")
             .order_by("user__display_name", "pk")
         )
+        self.fields["category"] = exchange_category_field()
+        self.fields["category"].queryset = active_categories()
 
     def clean(self):
         cleaned = super().clean()
@@ -99,6 +101,18 @@ def active_categories():
     from .models import Category
 
     return Category.objects.filter(is_active=True).order_by("name")
+
+
+def exchange_category_field(label="What kind of help was it? (optional)"):
+    """An optional category for time given; services.check_category checks it again (active, vetting)."""
+    return CategoryChoiceField(
+        label=label,
+        help_text="Reports count hours by category, including co-production with services.",
+        queryset=Account.objects.none(),  # set to the active categories when the form is made
+        required=False,
+        empty_label="No category",
+        error_messages={"invalid_choice": "Choose a category from the list"},
+    )
 
 
 class PostForm(forms.Form):
@@ -355,6 +369,9 @@ class OfflineExchangeForm(IdempotentForm):
         super().__init__(*args, **kwargs)
         self.fields["giver"].queryset = member_accounts(network)
         self.fields["receiver"].queryset = member_accounts(network)
+        self.fields["category"] = exchange_category_field()
+        self.fields["category"].queryset = active_categories()
+        self.order_fields(["giver", "receiver", "hours", "minutes", "description", "category", "note"])
 
     def clean(self):
         cleaned = super().clean()
@@ -402,6 +419,9 @@ class GroupActivityForm(IdempotentForm):
             .order_by("kind", "pk")
         )
         self.fields["members"].queryset = member_accounts(network)
+        self.fields["category"] = exchange_category_field("What kind of activity was it? (optional)")
+        self.fields["category"].queryset = active_categories()
+        self.order_fields(["payer", "description", "category", "hours", "minutes", "members"])
 
     def clean(self):
         return _total_minutes(self, super().clean(), "Enter how long each person gave, for example 2 hours")

@@ -3,6 +3,7 @@ per network over a period, each one aggregate query. Reversed transactions and
 their reversals count for nothing; clearing accounts are bookkeeping, not people."""
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from recoverynet.core.registry import Indicator
 
@@ -86,6 +87,41 @@ def reciprocity_rate(networks, period):
     }
 
 
+def coproduction_hours(networks, period):
+    """Hours credited in the period for time given in categories flagged co-production
+    (Category.co_production): confirmed exchanges and group activities, one query."""
+    rows = (
+        _postings(networks, period)
+        .filter(amount__gt=0, transaction__category__co_production=True)
+        .values("account__network_id")
+        .annotate(m=Sum("amount"))
+    )
+    return {pk: round(minutes / 60, 2) for pk, minutes in _per_network(networks, rows, "m").items()}
+
+
+def minutes_by_month_and_category(networks, period):
+    """[(network id, month's first day, category id, category name, minutes credited)] in one
+    query; months in the site's time zone; a category of None means none was recorded."""
+    rows = (
+        _postings(networks, period)
+        .filter(amount__gt=0)
+        .annotate(month=TruncMonth("transaction__created_at"))
+        .values("account__network_id", "month", "transaction__category_id", "transaction__category__name")
+        .annotate(m=Sum("amount"))
+        .order_by()
+    )
+    return [
+        (
+            row["account__network_id"],
+            row["month"].date() if hasattr(row["month"], "date") else row["month"],
+            row["transaction__category_id"],
+            row["transaction__category__name"],
+            row["m"],
+        )
+        for row in rows
+    ]
+
+
 SOURCE = "The time bank's ledger: confirmed exchanges and transfers, less reversals."
 
 INDICATORS = (
@@ -146,5 +182,22 @@ INDICATORS = (
         measure=reciprocity_rate,
         count=False,
         denominator="timebank.active_members",
+    ),
+    Indicator(
+        key="timebank.coproduction_hours",
+        outcomes=(3,),
+        name="Co-production hours",
+        definition=(
+            "Hours members gave in the period in time bank categories flagged as co-production with services "
+            "(confirmed exchanges and group activities): people with lived experience shaping and running "
+            "services with them, a bridge between treatment services and recovery communities."
+        ),
+        unit="hours",
+        period="quarter",
+        source=SOURCE,
+        measure=coproduction_hours,
+        count=False,
+        caveats="Only time recorded with a co-production category counts; exchanges recorded without a category "
+        "do not.",
     ),
 )

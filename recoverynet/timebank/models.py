@@ -158,6 +158,10 @@ class Transaction(AppendOnly):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     digest = models.CharField(max_length=64, blank=True)  # of its postings, set once they are written
+    # What the time was for (an exchange's category, or a group activity's): reports group hours by it.
+    category = models.ForeignKey(
+        "timebank.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
+    )
 
     personal_data = PersonalData(
         owner="created_by",
@@ -234,6 +238,10 @@ class Exchange(models.Model):
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     transaction = models.OneToOneField(
         Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="exchange"
+    )
+    # What kind of help it was (from the agreed post, or chosen when recorded); optional.
+    category = models.ForeignKey(
+        "timebank.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="exchanges"
     )
 
     personal_data = PersonalData(

@@ -1,6 +1,6 @@
 """The time bank's emails: an exchange to confirm (to the receiver), a dispute
-(to the giver and the network's coordinators), and the reminder that an
-exchange will confirm itself (to the receiver). Plain text, display names only,
+(to the giver and the network's coordinators), the reminder that an exchange
+will confirm itself (to the receiver), and an answer to a post (to its poster). Plain text, display names only,
 a link to the page. Each is sent after the ledger's transaction commits
 (`on_commit`), and a mail server that fails is logged, never undoes the write."""
 
@@ -114,4 +114,15 @@ def auto_confirm_reminder(exchange, confirms_on) -> None:
         "timebank/email/auto_confirm_reminder.txt",
         {"exchange": exchange, "confirms_on": confirms_on, "url": link("timebank:exchange_decide", pk=exchange.pk)},
         [_member(exchange.receiver)],
+    )
+
+
+def post_answered(response) -> None:
+    """To the poster: someone answered their offer or request. Their message stays on the page, not in the email."""
+    post = response.post
+    _on_commit(
+        "Someone answered your post in the time bank",
+        "timebank/email/post_answered.txt",
+        {"response": response, "post": post, "url": link("timebank:post_detail", pk=post.pk)},
+        [_member(post.poster)],
     )

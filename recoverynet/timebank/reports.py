@@ -1,5 +1,6 @@
 """A network's time bank report for its coordinators: hours by month, people
-active, the reciprocity rate and a social value estimate. Built from the
+active, the reciprocity rate, hours by month and category, co-production hours
+and a social value estimate. Built from the
 indicators' functions (timebank.indicators), so the report and the outcomes
 dashboard count the same way. Counts of people below SUPPRESS_BELOW are never
 shown ("fewer than 5"), and nor is a rate computed from them."""
@@ -37,12 +38,30 @@ def month_start(day: datetime.date, back: int = 0) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def hours_by_category(network, period):
-    """HOOK for categories (offers and requests, another branch): when exchanges
-    carry a `category`, return [(category label, hours)] for the period here,
-    from confirmed, unreversed exchanges. Until then there is nothing to group
-    by, and the report says so rather than invent a breakdown."""
-    return
+NO_CATEGORY = "No category"
+
+
+def hours_by_category(network, period, months):
+    """Hours credited by month (`months`: their first days, in the order shown) and
+    by category, from the ledger (confirmed exchanges and group activities, less
+    reversals), in one query. Hours are not counts of people: nothing is suppressed.
+    {"columns": [category names, "No category" last], "rows": [(month label, [hours per column])],
+    "totals": [hours per column]}; None when nothing was credited in the period."""
+    found = indicators.minutes_by_month_and_category([network], period)
+    if not found:
+        return None
+    names = sorted({name for _, _, category_id, name, _ in found if category_id is not None})
+    columns = names + ([NO_CATEGORY] if any(category_id is None for _, _, category_id, _, _ in found) else [])
+    minutes = {}
+    for _, month, category_id, name, amount in found:
+        key = (month, name if category_id is not None else NO_CATEGORY)
+        minutes[key] = minutes.get(key, 0) + amount
+    rows = [
+        (month.strftime("%B %Y"), [round(minutes.get((month, column), 0) / 60, 2) for column in columns])
+        for month in months
+    ]
+    totals = [round(sum(m for (_, column_), m in minutes.items() if column_ == column) / 60, 2) for column in columns]
+    return {"columns": columns, "rows": rows, "totals": totals}
 
 
 @dataclass
@@ -95,7 +114,8 @@ def network_report(network, today: datetime.date) -> dict:
     return {
         "months": months,
         "total": total,
-        "categories": hours_by_category(network, whole),
+        "categories": hours_by_category(network, whole, [row.start for row in months]),
+        "coproduction_hours": indicators.coproduction_hours([network], whole)[network.pk],
         "social_value": social_value(total.hours),
         "hourly_rate": hourly_rate(),
         "period": whole,

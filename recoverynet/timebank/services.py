@@ -103,7 +103,9 @@ def _balances(account_ids) -> dict[int, int]:
     return {row["account_id"]: row["total"] for row in rows}
 
 
-def _post(*, actor, legs, kind, description="", reason="", reverses=None, idempotency_key=None, network) -> Transaction:
+def _post(
+    *, actor, legs, kind, description="", reason="", reverses=None, idempotency_key=None, network, category=None
+) -> Transaction:
     """Write one balanced transaction: `legs` is [(account, minutes)], locked and checked here."""
     if sum(amount for _, amount in legs) != 0:
         raise AssertionError("A transaction's postings must sum to zero")  # a programming error, not input
@@ -136,6 +138,7 @@ def _post(*, actor, legs, kind, description="", reason="", reverses=None, idempo
         reason=reason,
         reverses=reverses,
         idempotency_key=idempotency_key,
+        category=category,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         digest=Transaction.digest_of(key, [(account.pk, amount) for account, amount in legs]),
     )
@@ -304,7 +307,7 @@ def open_member_account(*, actor, user, network) -> Account:
 
 
 def record_exchange(
-    *, actor, giver: Account, receiver: Account, minutes, description, idempotency_key=None
+    *, actor, giver: Account, receiver: Account, minutes, description, idempotency_key=None, category=None
 ) -> Exchange:
     """The giver (or a coordinator, for a member without internet access) records
     time given. Nothing moves until the receiver confirms. The same
@@ -317,10 +320,30 @@ def record_exchange(
         minutes=minutes,
         description=description,
         idempotency_key=idempotency_key,
+        category=category,
     )
 
 
-def _new_exchange(*, actor, giver: Account, receiver: Account, minutes, description, idempotency_key=None) -> Exchange:
+def check_category(category, giver: Account, actor=None):
+    """An exchange's optional category: None, or an active Category; one that
+    requires vetting needs a giver whom a coordinator marked vetted in the giver's
+    network (the same check and wording as for offers)."""
+    from .models import Category
+    from .selectors import is_vetted
+
+    if category is None or category == "":
+        return None
+    if not isinstance(category, Category) or not category.is_active:
+        raise ValidationError({"category": "Choose a category from the list."}, code="invalid_choice")
+    if category.requires_vetting and giver.kind == Account.Kind.MEMBER and not is_vetted(giver.user, giver.network):
+        who = "you" if giver.user_id == getattr(actor, "pk", None) else giver.user.display_name
+        raise ValidationError({"category": _vetting_refusal(category, giver.network, who)}, code="not_vetted")
+    return category
+
+
+def _new_exchange(
+    *, actor, giver: Account, receiver: Account, minutes, description, idempotency_key=None, category=None
+) -> Exchange:
     """An exchange waiting for the receiver, once the caller has checked who may record it."""
     minutes = check_minutes(minutes)
     description = _check_text(description, "description", MAX_DESCRIPTION)
@@ -333,10 +356,11 @@ def _new_exchange(*, actor, giver: Account, receiver: Account, minutes, descript
         raise ValidationError({"receiver": "Choose a member of the same network's time bank."})
     if not (giver.is_open and receiver.is_open):
         raise ValidationError("This time bank account is closed.", code="closed")
+    category = check_category(category, giver, actor)
 
     def same(existing):
-        found = (existing.giver_id, existing.receiver_id, existing.minutes, existing.description)
-        if found != (giver.pk, receiver.pk, minutes, description):
+        found = (existing.giver_id, existing.receiver_id, existing.minutes, existing.description, existing.category_id)
+        if found != (giver.pk, receiver.pk, minutes, description, getattr(category, "pk", None)):
             raise ValidationError("This form was already sent with other details.", code="idempotency")
         return existing
 
@@ -353,6 +377,7 @@ def _new_exchange(*, actor, giver: Account, receiver: Account, minutes, descript
             description=description,
             recorded_by=actor,
             idempotency_key=idempotency_key,
+            category=category,
         )
         audit.record(
             actor=actor,
@@ -389,6 +414,7 @@ def _confirm_locked(actor, locked: Exchange, summary="Confirmed", auto=False) ->
         kind=Transaction.Kind.EXCHANGE,
         description=locked.description,
         network=locked.network,
+        category=locked.category,
     )
     locked.status, locked.transaction, locked.decided_at = Exchange.Status.CONFIRMED, record, timezone.now()
     locked.auto_confirmed = auto
@@ -610,12 +636,14 @@ def respond_to_post(*, actor, post, message) -> "Response":  # noqa: F821 - defi
         raise ValidationError("You have already answered this post.", code="duplicate")
     try:
         with transaction.atomic():
-            return create_instance(
+            answer = create_instance(
                 actor=actor,
                 instance=Response(post=post, responder=account, message=message),
                 network=post.network,
                 summary="Answered a post",
             )
+            notifications.post_answered(answer)  # sent once the answer is committed
+            return answer
     except IntegrityError:  # the same form sent twice at once
         raise ValidationError("You have already answered this post.", code="duplicate") from None
 
@@ -656,7 +684,14 @@ def agree_response(*, actor, response, minutes, description="") -> Exchange:
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.status != Response.Status.WAITING:
             raise ValidationError("You have already agreed this answer.", code="decided")
-        exchange = _new_exchange(actor=actor, giver=giver, receiver=receiver, minutes=minutes, description=description)
+        exchange = _new_exchange(
+            actor=actor,
+            giver=giver,
+            receiver=receiver,
+            minutes=minutes,
+            description=description,
+            category=post.category if post.category.is_active else None,
+        )
         locked.status, locked.exchange = Response.Status.AGREED, exchange
         locked.save(update_fields=["status", "exchange"])
         audit.record(
@@ -972,7 +1007,9 @@ def _check_key(idempotency_key):
     return _check_text(idempotency_key, "idempotency_key", MAX_IDEMPOTENCY_KEY) or None
 
 
-def record_for_members(*, actor, giver: Account, receiver: Account, minutes, description, note, idempotency_key=None):
+def record_for_members(
+    *, actor, giver: Account, receiver: Account, minutes, description, note, idempotency_key=None, category=None
+):
     """A coordinator records an exchange for two members without internet access:
     they act for both sides, so it is recorded and confirmed at once, with a note
     saying how they know (audited with the coordinator as the actor)."""
@@ -991,6 +1028,7 @@ def record_for_members(*, actor, giver: Account, receiver: Account, minutes, des
     kinds = {giver.kind, receiver.kind}
     if giver.network_id != receiver.network_id or kinds != {Account.Kind.MEMBER}:
         raise ValidationError({"receiver": "Choose two members of the same network's time bank."})
+    category = check_category(category, giver, actor)
 
     def work():
         if idempotency_key is not None:
@@ -1013,6 +1051,7 @@ def record_for_members(*, actor, giver: Account, receiver: Account, minutes, des
             description=description,
             coordinator_note=note,
             recorded_by=actor,
+            category=category,
         )
         record = _post(
             actor=actor,
@@ -1021,6 +1060,7 @@ def record_for_members(*, actor, giver: Account, receiver: Account, minutes, des
             description=description,
             idempotency_key=idempotency_key,
             network=giver.network,
+            category=category,
         )
         exchange.status, exchange.transaction, exchange.decided_at = Exchange.Status.CONFIRMED, record, timezone.now()
         exchange.save(update_fields=["status", "transaction", "decided_at"])
@@ -1085,7 +1125,9 @@ def open_holder_account(*, actor, network, organisation=None, settlement=None) -
         return Account.objects.get(network=network, **holder)
 
 
-def record_group_activity(*, actor, payer: Account, credits, description, idempotency_key=None) -> Transaction:
+def record_group_activity(
+    *, actor, payer: Account, credits, description, idempotency_key=None, category=None
+) -> Transaction:
     """A coordinator credits a group activity (12 people × 2 h at a clean-up) from
     an organisation's or settlement's account: ONE ledger transaction, all or
     nothing; the same idempotency key again returns it, applied once.
@@ -1111,6 +1153,7 @@ def record_group_activity(*, actor, payer: Account, credits, description, idempo
         if account.pk in seen:
             raise ValidationError({"members": "Each member once: add their time together."})
         require(actor, "timebank.record_for_members", account)
+        check_category(category, account, actor)  # each member who took part gave the time
         seen.add(account.pk)
         legs.append((account, minutes))
     legs.insert(0, (payer, -sum(minutes for _, minutes in legs)))
@@ -1129,6 +1172,7 @@ def record_group_activity(*, actor, payer: Account, credits, description, idempo
             description=description,
             idempotency_key=idempotency_key,
             network=payer.network,
+            category=category,
         )
 
     try:

@@ -144,9 +144,10 @@ def recovery_capital_objects(world):
 
 
 def timebank_objects(world):
-    """The member's time bank account in own_network and an exchange waiting for them (made once per world)."""
+    """The member's time bank account in own_network, an exchange waiting for them and an offer by the
+    giver (made once per world)."""
     from recoverynet.timebank.factories import MemberAccountFactory
-    from recoverynet.timebank.models import Account, Exchange
+    from recoverynet.timebank.models import Account, Category, Exchange, Post
 
     if not hasattr(world, "timebank"):
         account = Account.objects.create(
@@ -161,7 +162,15 @@ def timebank_objects(world):
             description="Lift",
             recorded_by=giver.user,
         )
-        world.timebank = {"timebank-accounts": {"id": account.pk}, "timebank-exchanges": {"id": exchange.pk}}
+        category, _ = Category.objects.get_or_create(slug="gardening", defaults={"name": "Gardening"})
+        post = Post.objects.create(
+            network=world.own_network, poster=giver, kind=Post.Kind.OFFER, category=category, title="Garden help"
+        )
+        world.timebank = {
+            "timebank-accounts": {"id": account.pk},
+            "timebank-exchanges": {"id": exchange.pk},
+            "timebank-posts": {"id": post.pk},
+        }
     return world.timebank
 
 
@@ -182,7 +191,7 @@ def test_every_operation_never_fails_and_matches_the_schema(world, api_schema, r
     Membership.objects.filter(pk=world.own_membership.pk).update(status=Membership.Status.PENDING)
 
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 58  # every method of every path (see test_api_schema.py)
+    assert len(operations) == 62  # every method of every path (see test_api_schema.py)
     for operation in operations:
         for path_parameters, examples in runs(operation, world):
             for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):

@@ -1,6 +1,7 @@
-"""The time bank API (/api/v1/timebank-…): your accounts, their statements and
-your exchanges, with the same rules and services as the pages: a member sees
-their own; a coordinator their network's; anyone else's is "not found".
+"""The time bank API (/api/v1/timebank-…): your accounts, their statements,
+your exchanges, and offers and requests (list, detail, post, answer), with
+the same rules and services as the pages: a member sees their own; a
+coordinator their network's; anyone else's is "not found".
 
 Writes carry an idempotency key (recording an exchange), or are idempotent by
 nature (confirming an exchange already confirmed, or disputing one already
@@ -14,9 +15,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from recoverynet.core.api import error_responses
+from recoverynet.core.viewsets import ReadWriteQuerysetMixin
 
 from .. import selectors, services
-from ..models import Account, Exchange
+from ..models import Account, Category, Exchange, Post
+from ..models import Response as ResponseModel
 from . import serializers
 
 _ACCOUNTS = Account.objects.select_related("network", "user", "organisation", "settlement", "counterpart")
@@ -92,7 +95,7 @@ class ExchangeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         visible = selectors.accounts_visible_to(self.request.user).values("pk")
         return (
             Exchange.objects.filter(Q(giver__in=visible) | Q(receiver__in=visible))
-            .select_related("network", "giver__user", "receiver__user")
+            .select_related("network", "giver__user", "receiver__user", "category")
             .order_by("-recorded_at", "-pk")
         )
 
@@ -112,6 +115,11 @@ class ExchangeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return Response(
                 {"receiver": ["Choose a member of the same network's time bank."]}, status=status.HTTP_400_BAD_REQUEST
             )
+        category = None
+        if data["category"]:
+            category = Category.objects.filter(slug=data["category"], is_active=True).first()
+            if category is None:
+                return Response({"category": ["Choose a category from the list."]}, status=status.HTTP_400_BAD_REQUEST)
         exchange = services.record_exchange(
             actor=request.user,
             giver=giver,
@@ -119,6 +127,7 @@ class ExchangeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             minutes=data["minutes"],
             description=data["description"],
             idempotency_key=data["idempotency_key"],
+            category=category,
         )
         return self._respond(exchange, status.HTTP_201_CREATED)
 
@@ -163,7 +172,91 @@ class ExchangeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
+# --- Offers and requests ----------------------------------------------------------
+
+_POSTS = Post.objects.select_related("category", "network", "poster__user")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Offers and requests",
+        description="Open offers and requests you may see, newest first: your networks' and federation-wide ones, "
+        "never a hidden post nor one by someone you blocked or who blocked you (as on the browse page).",
+        responses={200: serializers.PostSerializer(many=True), **error_responses(403)},
+    ),
+    retrieve=extend_schema(
+        summary="An offer or request", responses={200: serializers.PostSerializer, **error_responses(403, 404)}
+    ),
+    create=extend_schema(
+        summary="Post an offer or a request",
+        description="With one of your time bank member accounts. Categories that need vetting can be offered by "
+        "members a coordinator marked vetted only.",
+        request=serializers.CreatePostSerializer,
+        responses={201: serializers.PostSerializer, **error_responses(400, 403)},
+    ),
+)
+class PostViewSet(ReadWriteQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Offers of help and requests for it, with the same rules and services as the pages."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = serializers.PostSerializer
+
+    def read_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Post.objects.none()
+        posts = _POSTS
+        if self.action == "list":
+            posts = posts.filter(status=Post.Status.OPEN, hidden=False)
+        return selectors.posts_visible_to(self.request.user, posts).order_by("-created_at", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        body = serializers.CreatePostSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        account = visible_accounts(request.user).filter(pk=data.pop("account"), user=request.user).first()
+        if account is None:
+            return Response({"account": ["Choose one of your time bank accounts."]}, status=status.HTTP_400_BAD_REQUEST)
+        category = Category.objects.filter(slug=data["category"], is_active=True).first()
+        if category is None:
+            return Response({"category": ["Choose a category from the list."]}, status=status.HTTP_400_BAD_REQUEST)
+        post = services.create_post(actor=request.user, account=account, data=data | {"category": category})
+        post = _POSTS.get(pk=post.pk)
+        return Response(self.get_serializer(post).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Answer an offer or a request",
+        description="A short message for its poster. Answering again with the same message answers with the "
+        "answer you gave (one answer per member and post).",
+        request=serializers.RespondSerializer,
+        responses={
+            201: serializers.ResponseSerializer,
+            200: serializers.ResponseSerializer,
+            **error_responses(400, 403, 404),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        post = self.get_object()
+        body = serializers.RespondSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        message = body.validated_data["message"]
+        try:
+            answer = services.respond_to_post(actor=request.user, post=post, message=message)
+        except ValidationError as exc:
+            mine = ResponseModel.objects.filter(post=post, responder__user=request.user).select_related(
+                "responder__user"
+            )
+            existing = mine.first() if getattr(exc, "code", None) == "duplicate" else None
+            if existing is not None and existing.message == message.strip():
+                return Response(serializers.ResponseSerializer(existing).data)  # sent again: it stands
+            raise
+        answer = ResponseModel.objects.select_related("responder__user").get(pk=answer.pk)
+        return Response(serializers.ResponseSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
 def register(router):
     """Register this app's viewsets on the /api/v1/ router."""
     router.register("timebank-accounts", AccountViewSet, basename="timebank-account")
     router.register("timebank-exchanges", ExchangeViewSet, basename="timebank-exchange")
+    router.register("timebank-posts", PostViewSet, basename="timebank-post")

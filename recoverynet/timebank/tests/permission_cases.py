@@ -134,5 +134,44 @@ def build(world):  # noqa: F811 - the ledger's objects, and the offers' beside t
         report = Report.objects.create(
             network=network, reporter=answering.user, post=post, reported_member=poster.user, reason="other"
         )
-        objects[scope].update({"post": {"pk": post.pk}, "response": {"pk": response.pk}, "report": {"pk": report.pk}})
+        objects[scope].update(
+            {
+                "post": {"pk": post.pk},
+                "post_api": {"pk": post.pk},
+                "response": {"pk": response.pk},
+                "report": {"pk": report.pk},
+            }
+        )
     return objects
+
+
+# The API for offers and requests: posts are seen as on the pages ("not found" otherwise). The member
+# answered the own post already: the same message again answers with that answer. Anyone else who sees
+# it has no time bank account, so answering is a 400 that says to join first.
+API_POST_VISIBLE = roles(
+    404,
+    anonymous=403,
+    member=(200, 404),
+    professional=(200, 404),
+    settlement_host=(200, 404),
+    network_coordinator=(200, 404),
+    federation_coordinator=200,
+    admin=200,
+)
+API_ANSWER = roles(
+    404,
+    anonymous=403,
+    member=(200, 404),
+    professional=(400, 404),
+    settlement_host=(400, 404),
+    network_coordinator=(400, 404),
+    federation_coordinator=400,
+    admin=400,
+)
+API_CASES.update(
+    {
+        "timebank-post-list": Case(API_SIGNED_IN),
+        "timebank-post-detail": Case(API_POST_VISIBLE, obj="post_api"),
+        "timebank-post-respond": Case(API_ANSWER, obj="post_api", method="post", data={"message": "I would love that"}),
+    }
+)

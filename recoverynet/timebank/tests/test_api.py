@@ -81,13 +81,21 @@ ANY = st.one_of(
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-@given(giver=ANY, receiver=ANY, minutes=ANY, description=ANY, idempotency_key=ANY, drop=st.sets(st.integers(0, 4)))
+@given(
+    giver=ANY,
+    receiver=ANY,
+    minutes=ANY,
+    description=ANY,
+    idempotency_key=ANY,
+    category=st.one_of(ANY, st.sampled_from(["gardening", "home-visits", "no-such", ""])),
+    drop=st.sets(st.integers(0, 5)),
+)
 def test_any_body_when_recording_is_a_clear_400_or_a_record(
-    api_world, giver, receiver, minutes, description, idempotency_key, drop
+    api_world, giver, receiver, minutes, description, idempotency_key, category, drop
 ):
     api, mine, friend = api_world
-    values = [giver, receiver, minutes, description, idempotency_key]
-    names = ["giver", "receiver", "minutes", "description", "idempotency_key"]
+    values = [giver, receiver, minutes, description, idempotency_key, category]
+    names = ["giver", "receiver", "minutes", "description", "idempotency_key", "category"]
     body = {name: value for i, (name, value) in enumerate(zip(names, values, strict=True)) if i not in drop}
     before = Exchange.objects.count()
     response = api.post(EXCHANGES, body, format="json")
@@ -129,3 +137,17 @@ def test_lists_run_a_constant_number_of_queries(world, mine, api_as):
 
     response = assert_constant_queries(fetch, add_rows)
     assert response.json()["count"] == 30
+
+
+def test_record_with_a_category_through_the_api(world, mine, api_as):
+    services.ensure_default_categories()
+    friend = MemberAccountFactory(network=world.own_network)
+    api = api_as("member")
+    body = {"giver": mine.pk, "receiver": friend.pk, "minutes": 60, "description": "Garden", "idempotency_key": "c-1"}
+    created = api.post(EXCHANGES, body | {"category": "gardening"}, format="json")
+    assert created.status_code == 201 and created.json()["category"] == "gardening"
+    vetted_only = api.post(EXCHANGES, body | {"category": "home-visits", "idempotency_key": "c-2"}, format="json")
+    assert vetted_only.status_code == 400 and "not marked vetted" in str(vetted_only.json())
+    unknown = api.post(EXCHANGES, body | {"category": "nope", "idempotency_key": "c-3"}, format="json")
+    assert unknown.status_code == 400 and "category" in unknown.json()
+    assert Exchange.objects.count() == 1

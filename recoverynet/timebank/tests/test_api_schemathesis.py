@@ -22,7 +22,7 @@ def test_the_time_bank_operations_never_fail_and_match_the_schema(world, api_sch
     objects = timebank_objects(world)
     operations = [result.ok() for result in api_schema.get_all_operations()]
     ours = [operation for operation in operations if operation.path.startswith("/api/v1/timebank-")]
-    assert len(ours) == 8
+    assert len(ours) == 12
     for operation in ours:
         resource = operation.path.removeprefix("/api/v1/").split("/")[0]
         runs = [(None, EXAMPLES)] if "{" not in operation.path else [(None, 2), (objects[resource], EXAMPLES)]

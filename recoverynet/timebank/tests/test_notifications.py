@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from recoverynet.accounts import services as accounts_services
 from recoverynet.accounts.models import ConsentPurpose
@@ -65,4 +66,45 @@ def test_the_demo_loader_emails_nobody(pair, django_capture_on_commit_callbacks)
     giver, receiver = pair
     with django_capture_on_commit_callbacks(execute=True), notifications.suppressed():
         services.record_exchange(actor=giver.user, giver=giver, receiver=receiver, minutes=5, description="Tea")
+    assert mail.outbox == []
+
+
+def _request(account):
+    from recoverynet.timebank.models import Category
+
+    services.ensure_default_categories()
+    data = {
+        "kind": "request",
+        "category": Category.objects.get(slug="cooking"),
+        "title": "Batch cooking on Sunday",
+        "description": "",
+        "visibility": "network",
+    }
+    return services.create_post(actor=account.user, account=account, data=data)
+
+
+def test_the_poster_is_told_of_an_answer_once_it_is_committed(pair, django_capture_on_commit_callbacks):
+    poster, helper = pair
+    post = _request(poster)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.respond_to_post(actor=helper.user, post=post, message="Private: I live on Elm Street")
+    assert mail.outbox == [] and len(callbacks) == 1  # nothing sent before the answer is committed
+    callbacks[0]()
+    [message] = mail.outbox
+    assert message.to == [poster.user.email]
+    assert "Sam K. answered your request “Batch cooking on Sunday”" in message.body
+    assert message.body.count(f"http://localhost:8000/timebank/offers/{post.pk}/") == 1
+    assert helper.user.email not in message.body and "Elm Street" not in message.body and "<" not in message.body
+
+
+def test_a_refused_answer_emails_nobody_and_the_demo_is_suppressed(pair, django_capture_on_commit_callbacks):
+    from recoverynet.timebank import notifications
+
+    poster, helper = pair
+    post = _request(poster)
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(ValidationError):  # the poster cannot answer their own post
+            services.respond_to_post(actor=poster.user, post=post, message="Me")
+        with notifications.suppressed():
+            services.respond_to_post(actor=helper.user, post=post, message="Yes")
     assert mail.outbox == []

@@ -107,6 +107,7 @@ class RecordForMembers(NetworkMixin, ManageView, ServiceFormMixin, FormView):
             description=data["description"],
             note=data["note"],
             idempotency_key=data["idempotency_key"],
+            category=data.get("category"),
         )
 
     def get_success_message(self, form):
@@ -140,6 +141,7 @@ class GroupActivity(NetworkMixin, ManageView, ServiceFormMixin, FormView):
             credits=credits,
             description=data["description"],
             idempotency_key=data["idempotency_key"],
+            category=data.get("category"),
         )
 
     def get_success_message(self, form):
@@ -164,7 +166,8 @@ class ReportCsv(NetworkMixin, ManageView, DownloadOnPostMixin, View):
     download_title = "Download the time bank report"
     download_description = (
         "A CSV file of the last 12 months: hours credited, people active, givers, receivers and the reciprocity "
-        "rate, by month. Counts below 5 are shown as “fewer than 5”."
+        "rate, by month; hours by month and category; co-production hours; the social value estimate and its "
+        "assumption. Counts of people below 5 are shown as “fewer than 5”."
     )
 
     def download(self, request):
@@ -180,7 +183,21 @@ class ReportCsv(NetworkMixin, ManageView, DownloadOnPostMixin, View):
             writer.writerow(
                 [row.label, row.hours, shown["active"], shown["givers"], shown["receivers"], shown["reciprocity"]]
             )
+        categories = report["categories"]
+        if categories:
+            writer.writerow([])
+            writer.writerow(["Hours by month and category", *categories["columns"]])
+            for label, hours in categories["rows"]:
+                writer.writerow([label, *hours])
+            writer.writerow(["All 12 months", *categories["totals"]])
         writer.writerow([])
+        writer.writerow(
+            [
+                "Co-production hours",
+                report["coproduction_hours"],
+                "Hours given in categories marked as co-production with services",
+            ]
+        )
         writer.writerow(
             [
                 "Social value estimate (GBP)",

@@ -130,6 +130,7 @@ def exchange_new(request, pk):
                 minutes=form.cleaned_data["total_minutes"],
                 description=form.cleaned_data["description"],
                 idempotency_key=form.cleaned_data["idempotency_key"] or None,
+                category=form.cleaned_data.get("category"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
