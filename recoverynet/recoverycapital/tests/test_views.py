@@ -45,6 +45,13 @@ def test_the_member_starts_answers_in_two_sittings_and_sees_their_journey(login,
     assert "<svg" in html and "BARC-10 scores by date" in html and "What the BARC-10 scores mean" in html
 
 
+def test_the_scores_table_scrolls_in_its_own_region_on_a_phone(login, world, instruments, consenting_member):
+    finished(world, instruments["ons4"], consenting_member, {1: 7, 2: 4, 3: 4, 4: 7})
+    html = login("member").get(JOURNEY).content.decode()
+    region = '<div class="rn-table-scroll" role="region" aria-label="ONS4 scores by date" tabindex="0">'
+    assert region in html and html.index(region) < html.index("<caption") < html.index("</table>")
+
+
 def test_finishing_with_questions_left_shows_which_and_keeps_what_was_given(login, world, barc, consenting_member):
     client = login("member")
     a = services.start_assessment(
