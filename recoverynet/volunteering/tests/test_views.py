@@ -93,6 +93,19 @@ def test_a_full_shift_says_so(world, client_for, role):
     assert SignUp.objects.count() == 1
 
 
+def test_a_role_not_yet_open_links_to_what_the_member_can_do_about_it(world, client_for):
+    client = client_for(world.users["member"])
+    elsewhere = RoleFactory(network=world.other_network, early_recovery="yes")
+    html = client.get(elsewhere.get_absolute_url()).content.decode()
+    join = reverse("federation:network_detail", kwargs={"slug": world.other_network.slug})
+    assert "Not yet open to you" in html
+    assert f'href="{join}">Ask to join {world.other_network.name}</a>' in html
+    assert f'href="{reverse("volunteering:profile")}">Update your volunteering profile</a>' in html
+    at_home = RoleFactory(network=world.own_network, min_recovery_months=6, early_recovery="yes")
+    html = client.get(at_home.get_absolute_url()).content.decode()
+    assert "Update your volunteering profile" in html and "Ask to join" not in html
+
+
 def test_the_profile_saves_privately_and_changes_what_the_member_can_take(world, client_for):
     member = world.users["member"]
     role = RoleFactory(network=world.own_network, min_recovery_months=6, early_recovery="yes")
