@@ -128,6 +128,12 @@ def test_the_journey_page_runs_a_constant_number_of_queries(login, world, barc, 
     assert "ONS4 scores by date" in html and "Life satisfaction" in html
 
 
+def test_the_goal_form_offers_only_real_parts_of_life(login, world, consenting_member):
+    html = login("member").get(reverse("recoverycapital:goal_new")).content.decode()
+    assert "---------" not in html and 'name="domain" value=""' not in html
+    assert html.count('name="domain"') == len(Goal.Domain.choices)
+
+
 def test_the_plan_create_edit_steps_and_complete(login, world, consenting_member):
     client = login("member")
     response = client.post(reverse("recoverycapital:goal_new"), {"title": "", "domain": "nope"})
