@@ -38,6 +38,15 @@ def _form(world, **overrides):
     }
 
 
+def test_the_byline_adds_no_second_full_stop_after_an_initial(world, client_for):
+    author = world.users["member"]
+    author.display_name = "Sam K."
+    author.save(update_fields=["display_name"])
+    pitch = PitchFactory(network=world.own_network, author=author)
+    html = client_for(author).get(pitch.get_absolute_url()).content.decode()
+    assert "Pitched by Sam K.</p>" in html and "Sam K.." not in html
+
+
 def test_a_member_pitches_publishes_and_a_coordinator_decides(world, client_for):
     member = client_for(world.users["member"])
     form = member.get(NEW).content.decode()
