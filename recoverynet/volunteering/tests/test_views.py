@@ -252,3 +252,15 @@ def test_the_shift_and_dbs_pages_run_a_constant_number_of_queries(world, client_
     host.get(shift_url)
     response = assert_constant_queries(fetch, add_rows)
     assert len(response.context["signups"]) == 30
+
+
+def test_manage_links_organising_volunteering_for_those_who_organise(world, client_for, role):
+    index = reverse("federation:manage:index")
+    home = reverse("volunteering:manage:home")
+    html = client_for(world.users["network_coordinator"]).get(index).content.decode()
+    assert f'href="{home}">Organise volunteering</a>' in html
+    host = client_for(world.users["settlement_host"])  # the role is offered by their settlement
+    assert f'href="{home}">Organise volunteering</a>' in host.get(index).content.decode()
+    assert host.get(home).status_code == 200
+    role.delete()
+    assert home not in host.get(index).content.decode()
