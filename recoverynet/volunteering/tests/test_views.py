@@ -264,3 +264,16 @@ def test_manage_links_organising_volunteering_for_those_who_organise(world, clie
     assert host.get(home).status_code == 200
     role.delete()
     assert home not in host.get(index).content.decode()
+
+
+def test_a_clashing_shift_names_the_place_in_the_way_where_it_can_be_cancelled(world, client_for, role, shift):
+    client = client_for(world.users["member"])
+    assert client.post(reverse("volunteering:sign_up", kwargs={"pk": shift.pk})).status_code == 302
+    other = RoleFactory(network=world.own_network, title="Welcome desk", early_recovery="yes")
+    clashing = ShiftFactory(role=other, starts_at=shift.starts_at, ends_at=shift.ends_at)
+    response = client.post(reverse("volunteering:sign_up", kwargs={"pk": clashing.pk}), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("volunteering:mine")
+    html = response.content.decode()
+    assert f"You already have a place at that time: {role.title}," in html
+    assert reverse("volunteering:signup_cancel", kwargs={"pk": SignUp.objects.get(shift=shift).pk}) in html
+    assert not SignUp.objects.filter(shift=clashing).exists()

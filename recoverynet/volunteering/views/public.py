@@ -94,6 +94,8 @@ def shift_sign_up(request, pk):
             signup = services.sign_up(actor=request.user, shift=shift)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+            if getattr(exc, "code", None) == "overlap":  # where the place in the way can be cancelled
+                return redirect("volunteering:mine")
             return redirect(shift.role.get_absolute_url())
         if signup.status == SignUp.Status.CONFIRMED:
             messages.success(request, f"You have a place on this shift: {shift.starts_at:%-d %B, %H:%M}.")
