@@ -52,6 +52,22 @@ def test_the_scores_table_scrolls_in_its_own_region_on_a_phone(login, world, ins
     assert region in html and html.index(region) < html.index("<caption") < html.index("</table>")
 
 
+def test_starting_again_carries_on_with_the_unfinished_one(login, world, barc, consenting_member):
+    client = login("member")
+    start = {"instrument": barc.pk, "network": world.own_network.pk}
+    first = client.post(reverse("recoverycapital:assessment_new"), start)
+    assessment = Assessment.objects.get()
+    client.post(assessment.get_absolute_url(), {"item_1": "6", "action": "save"})
+    again = client.post(reverse("recoverycapital:assessment_new"), start, follow=True)
+    assert Assessment.objects.count() == 1
+    assert again.redirect_chain[0][0] == first.url == assessment.get_absolute_url()
+    assert "You started this one already" in again.content.decode()
+    answers = {f"item_{n}": str(v) for n, v in BARC_ANSWERS.items()} | {"action": "finish"}
+    client.post(assessment.get_absolute_url(), answers)  # once finished, the next start is a new one
+    client.post(reverse("recoverycapital:assessment_new"), start)
+    assert Assessment.objects.count() == 2
+
+
 def test_finishing_with_questions_left_shows_which_and_keeps_what_was_given(login, world, barc, consenting_member):
     client = login("member")
     a = services.start_assessment(
