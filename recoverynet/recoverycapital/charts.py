@@ -43,6 +43,19 @@ def _marker(shape, x, y):
     )
 
 
+LABEL_GAP = 15  # the least distance, in the chart's units, between two series' names
+
+
+def _spread_end_labels(wanted: dict, gap: int) -> dict:
+    """Each series' name where it ends, moved down just enough that no two names overlap
+    (two lines ending on the same score would otherwise print one name over the other)."""
+    placed, floor = {}, None
+    for key, y in sorted(wanted.items(), key=lambda item: (item[1], item[0])):
+        y = y if floor is None else max(y, floor + gap)
+        placed[key] = floor = y
+    return placed
+
+
 def line_chart(chart, title_id: str) -> str:
     """An <svg> of `chart` (selectors.Chart): one line per series over its dates."""
     dates = chart.dates
@@ -83,6 +96,9 @@ def line_chart(chart, title_id: str) -> str:
                 when.strftime("%b %Y"),
             )
         )
+    label_y = _spread_end_labels(
+        {i: y_of(s.points[-1][1]) + 4 for i, s in enumerate(chart.series) if s.points}, LABEL_GAP
+    )
     for index, series in enumerate(chart.series):
         if not series.points:
             continue
@@ -101,12 +117,12 @@ def line_chart(chart, title_id: str) -> str:
             format_html('<text x="{}" y="{}" fill="#0b0c0c" font-size="11" text-anchor="middle">{}</text>', x, y - 9, v)
             for x, y, v in coords
         ]
-        last_x, last_y, _ = coords[-1]
+        last_x = coords[-1][0]
         group.append(
             format_html(
                 '<text x="{}" y="{}" fill="#0b0c0c" font-size="13" font-weight="bold">{}</text>',
                 last_x + 10,
-                last_y + 4,
+                label_y[index],
                 series.name,
             )
         )
