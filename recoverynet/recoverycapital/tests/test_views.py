@@ -72,9 +72,15 @@ def test_starting_again_carries_on_with_the_unfinished_one(login, world, barc, c
 def test_lines_ending_on_the_same_score_keep_their_names_apart(login, world, instruments, consenting_member):
     finished(world, instruments["ons4"], consenting_member, {1: 7, 2: 4, 3: 4, 4: 7})
     html = login("member").get(JOURNEY).content.decode()
-    names = re.findall(r'<text x="\d+" y="(-?\d+)" fill="#0b0c0c" font-size="13" font-weight="bold">', html)
+    names = re.findall(r'<text x="\d+" y="(-?\d+)" fill="#0b0c0c" font-size="12" font-weight="bold">', html)
     ys = sorted(int(y) for y in names)
     assert len(ys) == 4 and all(b - a >= 15 for a, b in itertools.pairwise(ys))
+
+
+def test_a_long_line_name_wraps_to_fit_beside_the_chart(login, world, barc, consenting_member):
+    finished(world, barc, consenting_member, BARC_ANSWERS)
+    html = login("member").get(JOURNEY).content.decode()
+    assert '<tspan x="' in html and '">Recovery capital</tspan>' in html and '">(BARC-10 total)</tspan>' in html
 
 
 def test_finishing_with_questions_left_shows_which_and_keeps_what_was_given(login, world, barc, consenting_member):
