@@ -10,6 +10,7 @@ class TimebankConfig(AppConfig):
     demo_after = ("federation",)
     indicators = "recoverynet.timebank.indicators.INDICATORS"
     panels = {
+        "home": ["recoverynet.timebank.panels.home_time_bank"],
         "profile": ["recoverynet.timebank.panels.profile_time_bank"],
         "network_dashboard": ["recoverynet.timebank.panels.network_dashboard"],
     }
