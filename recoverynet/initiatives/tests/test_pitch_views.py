@@ -47,6 +47,11 @@ def test_the_byline_adds_no_second_full_stop_after_an_initial(world, client_for)
     assert "Pitched by Sam K.</p>" in html and "Sam K.." not in html
 
 
+def test_a_member_of_one_network_finds_it_already_chosen(world, client_for):
+    html = client_for(world.users["member"]).get(NEW).content.decode()
+    assert f'<option value="{world.own_network.pk}" selected>{world.own_network.name}</option>' in html
+
+
 def test_a_member_pitches_publishes_and_a_coordinator_decides(world, client_for):
     member = client_for(world.users["member"])
     form = member.get(NEW).content.decode()
