@@ -14,4 +14,5 @@ class InitiativesConfig(AppConfig):
     panels = {
         "home": ["recoverynet.initiatives.panels.home_pitches"],
         "network": ["recoverynet.initiatives.panels.network_pitches"],
+        "network_dashboard": ["recoverynet.initiatives.panels.network_dashboard"],
     }

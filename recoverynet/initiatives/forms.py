@@ -158,6 +158,9 @@ class PitchForm(forms.ModelForm):
         else:
             networks = Network.objects.active().filter(memberships__user=user, memberships__status="active")
             self.fields["network"].queryset = networks.order_by("name")
+            only = list(networks.values_list("pk", flat=True)[:2])
+            if not self.is_bound and len(only) == 1:  # one network: nothing to choose
+                self.initial["network"] = only[0]
         self.fields["settlement"].queryset = (
             Settlement.objects.filter(network__in=networks, is_active=True).select_related("network").order_by("name")
         )

@@ -35,3 +35,10 @@ def home_pitches(request, obj):
     """The home page: a link to the ideas."""
     total = public_pitches().filter(network__is_active=True).count()
     return render_to_string("initiatives/includes/home_panel.html", {"total": total}, request=request)
+
+
+def network_dashboard(request, network):
+    """A coordinator's network dashboard: the way to the pitch settings, review rounds and reports."""
+    if not rules.has_perm("initiatives.change_network_settings", request.user, network):
+        return None
+    return render_to_string("initiatives/includes/dashboard_section.html", {"network": network}, request=request)

@@ -5,3 +5,8 @@ class OutcomesConfig(AppConfig):
     name = "recoverynet.outcomes"
     label = "outcomes"
     verbose_name = "Outcomes: the nine outcomes, the dashboard and the commissioners' report"
+    # What this app adds elsewhere (core.registry).
+    panels = {
+        "manage": ["recoverynet.outcomes.panels.manage_index"],
+        "network_dashboard": ["recoverynet.outcomes.panels.network_dashboard"],
+    }

@@ -2,6 +2,8 @@
 series has its own marker shape and dash pattern, its name at its last point,
 and every point its value. A data table goes beside each chart (the template)."""
 
+import textwrap
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -41,6 +43,36 @@ def _marker(shape, x, y):
         x + 5,
         y - 5,
     )
+
+
+LABEL_GAP = 15  # the least distance, in the chart's units, between two series' names
+
+
+LABEL_CHARS = 18  # a name wider than this wraps, so it fits the space right of the plot
+
+
+def _spread_end_labels(wanted: dict, gap: int, lines: dict | None = None) -> dict:
+    """Each series' name where it ends, moved down just enough that no two names overlap
+    (two lines ending on the same score would otherwise print one name over the other).
+    `lines` gives how many lines each name takes (one when not given)."""
+    lines = lines or {}
+    placed, floor = {}, None
+    for key, y in sorted(wanted.items(), key=lambda item: (item[1], item[0])):
+        y = y if floor is None else max(y, floor + gap)
+        placed[key] = y
+        floor = y + gap * (lines.get(key, 1) - 1)
+    return placed
+
+
+def _end_label(x, y, name):
+    """A series' name at its last point, wrapped onto lines of at most LABEL_CHARS characters."""
+    rows = textwrap.wrap(name, LABEL_CHARS) or [name]
+    spans = format_html_join(
+        "",
+        '<tspan x="{}" dy="{}">{}</tspan>',
+        ((x, 0 if i == 0 else LABEL_GAP, row) for i, row in enumerate(rows)),
+    )
+    return format_html('<text x="{}" y="{}" fill="#0b0c0c" font-size="12" font-weight="bold">{}</text>', x, y, spans)
 
 
 def line_chart(chart, title_id: str) -> str:
@@ -83,6 +115,11 @@ def line_chart(chart, title_id: str) -> str:
                 when.strftime("%b %Y"),
             )
         )
+    label_y = _spread_end_labels(
+        {i: y_of(s.points[-1][1]) + 4 for i, s in enumerate(chart.series) if s.points},
+        LABEL_GAP,
+        {i: len(textwrap.wrap(s.name, LABEL_CHARS)) or 1 for i, s in enumerate(chart.series)},
+    )
     for index, series in enumerate(chart.series):
         if not series.points:
             continue
@@ -101,15 +138,8 @@ def line_chart(chart, title_id: str) -> str:
             format_html('<text x="{}" y="{}" fill="#0b0c0c" font-size="11" text-anchor="middle">{}</text>', x, y - 9, v)
             for x, y, v in coords
         ]
-        last_x, last_y, _ = coords[-1]
-        group.append(
-            format_html(
-                '<text x="{}" y="{}" fill="#0b0c0c" font-size="13" font-weight="bold">{}</text>',
-                last_x + 10,
-                last_y + 4,
-                series.name,
-            )
-        )
+        last_x = coords[-1][0]
+        group.append(_end_label(last_x + 10, label_y[index], series.name))
         joined = mark_safe("".join(group))  # noqa: S308 - each part is format_html output
         parts.append(format_html('<g class="rn-chart__series">{}</g>', joined))
     body = format_html_join("", "{}", ((p,) for p in parts))

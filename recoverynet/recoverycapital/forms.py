@@ -141,6 +141,11 @@ class GoalForm(forms.ModelForm):
             },
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radios need no "---------" choice: leaving them all unticked is the blank answer.
+        self.fields["domain"].choices = Goal.Domain.choices
+
 
 class StepForm(forms.Form):
     text = forms.CharField(

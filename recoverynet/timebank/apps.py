@@ -12,6 +12,7 @@ class TimebankConfig(AppConfig):
     # Run once a day by manage.py run_daily (one timer for every app).
     daily_tasks = ("recoverynet.timebank.tasks.auto_confirm_exchanges",)
     panels = {
+        "home": ["recoverynet.timebank.panels.home_time_bank"],
         "profile": ["recoverynet.timebank.panels.profile_time_bank"],
         "network_dashboard": ["recoverynet.timebank.panels.network_dashboard"],
     }

@@ -34,3 +34,8 @@ def network_dashboard(request, network):
         },
         request=request,
     )
+
+
+def home_time_bank(request, obj):
+    """The home page: what the time bank is, and the way to it (members' pages: sign in first)."""
+    return render_to_string("timebank/includes/home_panel.html", {}, request=request)

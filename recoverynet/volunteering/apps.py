@@ -16,4 +16,5 @@ class VolunteeringConfig(AppConfig):
         "network": ["recoverynet.volunteering.panels.network_roles"],
         "settlement": ["recoverynet.volunteering.panels.settlement_roles"],
         "profile": ["recoverynet.volunteering.panels.profile_volunteering"],
+        "manage": ["recoverynet.volunteering.panels.manage_index"],
     }

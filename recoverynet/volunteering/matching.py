@@ -13,6 +13,7 @@ from .models import MemberSkill
 from .selectors import public_roles
 
 EARTH_KM = 6371.0
+KM_PER_MILE = 1.609344
 
 
 @dataclass
@@ -21,6 +22,11 @@ class Match:
     verdict: Eligibility
     shared_skills: list
     km: float | None  # None: remote, or no place to measure from
+
+    @property
+    def miles(self) -> int | None:
+        """The distance in whole miles, as people in England read it (the meeting finder's default too)."""
+        return None if self.km is None else round(self.km / KM_PER_MILE)
 
 
 def _km(a, b) -> float | None:

@@ -2,8 +2,10 @@
 
 from django.template.loader import render_to_string
 
+from recoverynet.core import scoping
+
 from .models import SignUp
-from .selectors import public_roles
+from .selectors import organised_roles, public_roles
 
 
 def _roles_panel(request, roles, heading, where):
@@ -41,3 +43,11 @@ def profile_volunteering(request, user):
         user=user, attended=True, hours_recorded_at__isnull=False, hours_confirmed_at__isnull=True
     ).count()
     return render_to_string("volunteering/includes/profile_section.html", {"waiting": waiting}, request=request)
+
+
+def manage_index(request, user):
+    """/manage/: the way to organising volunteering, for those who coordinate a network or
+    organise a role (nothing for anyone else)."""
+    if not (scoping.coordinated_network_ids(user) or organised_roles(user).exists()):
+        return None
+    return render_to_string("volunteering/includes/manage_section.html", {}, request=request)

@@ -132,8 +132,14 @@ def _check_place(user, locked: Shift, *, allow_started=False) -> None:
         shift__starts_at__lt=locked.ends_at,
         shift__ends_at__gt=locked.starts_at,
     ).exclude(shift=locked)
-    if overlapping.exists():
-        raise ValidationError("You have another shift at that time. Cancel it first.", code="overlap")
+    clash = overlapping.select_related("shift__role").order_by("shift__starts_at").first()
+    if clash is not None:
+        when = timezone.localtime(clash.shift.starts_at)
+        raise ValidationError(
+            f"You already have a place at that time: {clash.shift.role.title}, {when:%-d %B, %H:%M}. "
+            "To take this one instead, cancel that place on your volunteering page first.",
+            code="overlap",
+        )
 
 
 def _place(*, actor, user, locked: Shift, status, walk_in, summary) -> SignUp:

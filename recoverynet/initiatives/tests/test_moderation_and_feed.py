@@ -191,3 +191,14 @@ def test_a_hidden_pitch_takes_no_support_or_pledges(world, pitch):
     with pytest.raises(ValidationError, match="hidden"):
         services.pledge_to_pitch(actor=world.users["network_coordinator"], pitch=pitch, kind="hours", hours=2)
     assert not pitch.supports.exists() and not pitch.pledges.exists()
+
+
+def test_the_network_dashboard_leads_to_the_moderation_queue_and_settings(world, client_for):
+    slug = world.own_network.slug
+    dashboard = reverse("federation:manage:network_dashboard", kwargs={"slug": slug})
+    html = client_for(world.users["network_coordinator"]).get(dashboard).content.decode()
+    for name in ("moderation", "round_new", "network_settings"):
+        assert f'href="{reverse(f"initiatives:{name}", kwargs={"slug": slug})}"' in html
+    other = reverse("federation:manage:network_dashboard", kwargs={"slug": world.other_network.slug})
+    html = client_for(world.users["federation_coordinator"]).get(other).content.decode()
+    assert reverse("initiatives:moderation", kwargs={"slug": world.other_network.slug}) in html

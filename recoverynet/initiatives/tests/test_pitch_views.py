@@ -38,6 +38,33 @@ def _form(world, **overrides):
     }
 
 
+def test_the_byline_adds_no_second_full_stop_after_an_initial(world, client_for):
+    author = world.users["member"]
+    author.display_name = "Sam K."
+    author.save(update_fields=["display_name"])
+    pitch = PitchFactory(network=world.own_network, author=author)
+    html = client_for(author).get(pitch.get_absolute_url()).content.decode()
+    assert "Pitched by Sam K.</p>" in html and "Sam K.." not in html
+
+
+def test_a_member_of_one_network_finds_it_already_chosen(world, client_for):
+    html = client_for(world.users["member"]).get(NEW).content.decode()
+    assert f'<option value="{world.own_network.pk}" selected>{world.own_network.name}</option>' in html
+
+
+def test_publishing_a_draft_with_no_pitch_leads_back_to_the_draft(world, client_for):
+    member = client_for(world.users["member"])
+    member.post(NEW, _form(world, pitch_text=""))
+    pitch = Pitch.objects.get()
+    state = reverse("initiatives:pitch_state", kwargs={"pk": pitch.pk})
+    edit = reverse("initiatives:pitch_edit", kwargs={"pk": pitch.pk})
+    assert f'href="{edit}">change the draft</a>' in member.get(state).content.decode()
+    html = member.post(state, {"action": "publish"}).content.decode()
+    assert "Write your pitch, or give a video link" in html and f'href="{edit}">change the draft</a>' in html
+    member.post(edit, _form(world, pitch_text="Come for tea."))
+    assert "change the draft</a>" not in member.get(state).content.decode()
+
+
 def test_a_member_pitches_publishes_and_a_coordinator_decides(world, client_for):
     member = client_for(world.users["member"])
     form = member.get(NEW).content.decode()

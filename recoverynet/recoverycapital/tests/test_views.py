@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -43,6 +44,43 @@ def test_the_member_starts_answers_in_two_sittings_and_sees_their_journey(login,
     assert "At or above the cut-off" in html and "47" in html
     html = client.get(JOURNEY).content.decode()
     assert "<svg" in html and "BARC-10 scores by date" in html and "What the BARC-10 scores mean" in html
+
+
+def test_the_scores_table_scrolls_in_its_own_region_on_a_phone(login, world, instruments, consenting_member):
+    finished(world, instruments["ons4"], consenting_member, {1: 7, 2: 4, 3: 4, 4: 7})
+    html = login("member").get(JOURNEY).content.decode()
+    region = '<div class="rn-table-scroll" role="region" aria-label="ONS4 scores by date" tabindex="0">'
+    assert region in html and html.index(region) < html.index("<caption") < html.index("</table>")
+
+
+def test_starting_again_carries_on_with_the_unfinished_one(login, world, barc, consenting_member):
+    client = login("member")
+    start = {"instrument": barc.pk, "network": world.own_network.pk}
+    first = client.post(reverse("recoverycapital:assessment_new"), start)
+    assessment = Assessment.objects.get()
+    client.post(assessment.get_absolute_url(), {"item_1": "6", "action": "save"})
+    again = client.post(reverse("recoverycapital:assessment_new"), start, follow=True)
+    assert Assessment.objects.count() == 1
+    assert again.redirect_chain[0][0] == first.url == assessment.get_absolute_url()
+    assert "You started this one already" in again.content.decode()
+    answers = {f"item_{n}": str(v) for n, v in BARC_ANSWERS.items()} | {"action": "finish"}
+    client.post(assessment.get_absolute_url(), answers)  # once finished, the next start is a new one
+    client.post(reverse("recoverycapital:assessment_new"), start)
+    assert Assessment.objects.count() == 2
+
+
+def test_lines_ending_on_the_same_score_keep_their_names_apart(login, world, instruments, consenting_member):
+    finished(world, instruments["ons4"], consenting_member, {1: 7, 2: 4, 3: 4, 4: 7})
+    html = login("member").get(JOURNEY).content.decode()
+    names = re.findall(r'<text x="\d+" y="(-?\d+)" fill="#0b0c0c" font-size="12" font-weight="bold">', html)
+    ys = sorted(int(y) for y in names)
+    assert len(ys) == 4 and all(b - a >= 15 for a, b in itertools.pairwise(ys))
+
+
+def test_a_long_line_name_wraps_to_fit_beside_the_chart(login, world, barc, consenting_member):
+    finished(world, barc, consenting_member, BARC_ANSWERS)
+    html = login("member").get(JOURNEY).content.decode()
+    assert '<tspan x="' in html and '">Recovery capital</tspan>' in html and '">(BARC-10 total)</tspan>' in html
 
 
 def test_finishing_with_questions_left_shows_which_and_keeps_what_was_given(login, world, barc, consenting_member):
@@ -119,6 +157,12 @@ def test_the_journey_page_runs_a_constant_number_of_queries(login, world, barc, 
     html = response.content.decode()
     assert len(response.context["goals"]) == 30
     assert "ONS4 scores by date" in html and "Life satisfaction" in html
+
+
+def test_the_goal_form_offers_only_real_parts_of_life(login, world, consenting_member):
+    html = login("member").get(reverse("recoverycapital:goal_new")).content.decode()
+    assert "---------" not in html and 'name="domain" value=""' not in html
+    assert html.count('name="domain"') == len(Goal.Domain.choices)
 
 
 def test_the_plan_create_edit_steps_and_complete(login, world, consenting_member):

@@ -16,7 +16,7 @@ from recoverynet.federation.models import Network
 from .. import services
 from ..charts import line_chart
 from ..forms import AnswersForm, GoalForm, ReminderForm, StartAssessmentForm, StepForm
-from ..models import DEFAULT_REMINDER_MONTHS, Goal, Instrument, ReminderPreference, Step
+from ..models import DEFAULT_REMINDER_MONTHS, Assessment, Goal, Instrument, ReminderPreference, Step
 from ..selectors import assessments_visible_to, goals_of, journey
 
 
@@ -66,6 +66,20 @@ def assessment_new(request):
         networks=networks,
     )
     if request.method == "POST" and consented and form.is_valid():
+        unfinished = (
+            Assessment.objects.filter(
+                person=user,
+                entered_by=None,
+                network=form.cleaned_data["network"],
+                instrument=form.cleaned_data["instrument"],
+                completed_at__isnull=True,
+            )
+            .order_by("-pk")
+            .first()
+        )
+        if unfinished is not None:  # one started and not finished: carry on with it, not a second
+            messages.success(request, "You started this one already: your answers so far are kept.")
+            return redirect(unfinished.get_absolute_url())
         try:
             assessment = services.start_assessment(
                 actor=user,

@@ -156,3 +156,11 @@ def test_the_same_exchange_form_sent_twice_records_one(world, client_for):
     changed = client.post(url, data | {"hours": "2"})
     assert changed.status_code == 200 and "already sent with other details" in changed.content.decode()
     assert Exchange.objects.count() == 1
+
+
+def test_the_home_page_leads_to_the_time_bank(world, client, client_for):
+    offers, mine = reverse("timebank:post_list"), reverse("timebank:home")
+    html = client_for(world.users["member"]).get(reverse("federation:home")).content.decode()
+    assert f'href="{offers}">Offers and requests</a>' in html and f'href="{mine}">Your time bank</a>' in html
+    html = client.get(reverse("federation:home")).content.decode()
+    assert f'href="{reverse("account_login")}?next={offers}">Sign in</a>' in html

@@ -44,6 +44,9 @@ def test_ranked_by_skills_then_distance_and_only_what_they_can_take(world, clien
     page = client_for(member).get(reverse("volunteering:for_you")).content.decode()
     assert page.index("Skilled") < page.index(near_role.title) < page.index(far_role.title)
     assert "Uses your skills: Gardening" in page and "Needs DBS" not in page
+    # Distances read in miles, as the meeting finder's do: Carlisle is about 80 miles from Preston.
+    assert 75 <= matches[2].miles <= 87 and f"About {matches[2].miles} miles from your settlement" in page
+    assert "Less than a mile from your settlement" in page and " km " not in page
 
 
 def test_the_profile_saves_skills_privately(world, client_for):

@@ -61,7 +61,8 @@ def test_refusals_write_nothing(world, role, shift, past_shift):
     overlapping = ShiftFactory(
         role=role, starts_at=shift.starts_at + datetime.timedelta(hours=1), ends_at=shift.ends_at
     )
-    _refused("overlap", lambda: services.sign_up(actor=member, shift=overlapping))
+    error = _refused("overlap", lambda: services.sign_up(actor=member, shift=overlapping))
+    assert f"You already have a place at that time: {role.title}," in error.message
     stranger = MembershipFactory(network=world.other_network, status="active").user
     error = _refused("ineligible", lambda: services.sign_up(actor=stranger, shift=overlapping))
     assert "Join that network first" in " ".join(error.messages)

@@ -93,6 +93,19 @@ def test_a_full_shift_says_so(world, client_for, role):
     assert SignUp.objects.count() == 1
 
 
+def test_a_role_not_yet_open_links_to_what_the_member_can_do_about_it(world, client_for):
+    client = client_for(world.users["member"])
+    elsewhere = RoleFactory(network=world.other_network, early_recovery="yes")
+    html = client.get(elsewhere.get_absolute_url()).content.decode()
+    join = reverse("federation:network_detail", kwargs={"slug": world.other_network.slug})
+    assert "Not yet open to you" in html
+    assert f'href="{join}">Ask to join {world.other_network.name}</a>' in html
+    assert f'href="{reverse("volunteering:profile")}">Update your volunteering profile</a>' in html
+    at_home = RoleFactory(network=world.own_network, min_recovery_months=6, early_recovery="yes")
+    html = client.get(at_home.get_absolute_url()).content.decode()
+    assert "Update your volunteering profile" in html and "Ask to join" not in html
+
+
 def test_the_profile_saves_privately_and_changes_what_the_member_can_take(world, client_for):
     member = world.users["member"]
     role = RoleFactory(network=world.own_network, min_recovery_months=6, early_recovery="yes")
@@ -239,3 +252,28 @@ def test_the_shift_and_dbs_pages_run_a_constant_number_of_queries(world, client_
     host.get(shift_url)
     response = assert_constant_queries(fetch, add_rows)
     assert len(response.context["signups"]) == 30
+
+
+def test_manage_links_organising_volunteering_for_those_who_organise(world, client_for, role):
+    index = reverse("federation:manage:index")
+    home = reverse("volunteering:manage:home")
+    html = client_for(world.users["network_coordinator"]).get(index).content.decode()
+    assert f'href="{home}">Organise volunteering</a>' in html
+    host = client_for(world.users["settlement_host"])  # the role is offered by their settlement
+    assert f'href="{home}">Organise volunteering</a>' in host.get(index).content.decode()
+    assert host.get(home).status_code == 200
+    role.delete()
+    assert home not in host.get(index).content.decode()
+
+
+def test_a_clashing_shift_names_the_place_in_the_way_where_it_can_be_cancelled(world, client_for, role, shift):
+    client = client_for(world.users["member"])
+    assert client.post(reverse("volunteering:sign_up", kwargs={"pk": shift.pk})).status_code == 302
+    other = RoleFactory(network=world.own_network, title="Welcome desk", early_recovery="yes")
+    clashing = ShiftFactory(role=other, starts_at=shift.starts_at, ends_at=shift.ends_at)
+    response = client.post(reverse("volunteering:sign_up", kwargs={"pk": clashing.pk}), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("volunteering:mine")
+    html = response.content.decode()
+    assert f"You already have a place at that time: {role.title}," in html
+    assert reverse("volunteering:signup_cancel", kwargs={"pk": SignUp.objects.get(shift=shift).pk}) in html
+    assert not SignUp.objects.filter(shift=clashing).exists()

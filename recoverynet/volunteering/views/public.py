@@ -66,8 +66,11 @@ def role_detail(request, slug):
     role = get_object_or_404(roles_with_next_shifts(public_roles()), slug=slug)
     verdict = None
     mine = {}
+    outside_network = False
     if request.user.is_authenticated:
-        verdict = eligibility(role, facts_for(request.user), timezone.localdate())
+        facts = facts_for(request.user)
+        verdict = eligibility(role, facts, timezone.localdate())
+        outside_network = role.network_id not in facts.network_ids
         mine = {
             s.shift_id: s
             for s in SignUp.objects.filter(user=request.user, shift__in=[shift.pk for shift in role.next_shifts])
@@ -75,7 +78,11 @@ def role_detail(request, slug):
     for shift in role.next_shifts:
         shift.left = max(shift.places - shift.taken, 0)
         shift.mine = mine.get(shift.pk)
-    return render(request, "volunteering/role_detail.html", {"role": role, "verdict": verdict})
+    return render(
+        request,
+        "volunteering/role_detail.html",
+        {"role": role, "verdict": verdict, "outside_network": outside_network},
+    )
 
 
 @login_required
@@ -87,6 +94,8 @@ def shift_sign_up(request, pk):
             signup = services.sign_up(actor=request.user, shift=shift)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+            if getattr(exc, "code", None) == "overlap":  # where the place in the way can be cancelled
+                return redirect("volunteering:mine")
             return redirect(shift.role.get_absolute_url())
         if signup.status == SignUp.Status.CONFIRMED:
             messages.success(request, f"You have a place on this shift: {shift.starts_at:%-d %B, %H:%M}.")
