@@ -2,8 +2,10 @@
 per network over a period, each one aggregate query.
 
 The change in recovery capital compares like with like: BARC-10 totals (any
-version), a member's first and latest completed in the period, in the network
-where they took them. Members with fewer than two are not in it, and the
+version), in the network where they were taken, between a member's first ever
+and their latest completed in the period. With reminders every three months a
+member rarely takes two in one quarter, so the first may come from any earlier
+period. Members whose only BARC-10 is in the period are not in it, and the
 denominator indicator counts those who are, so groups under 5 are hidden."""
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Subquery
@@ -19,8 +21,8 @@ def _completed(networks, period):
     return Assessment.objects.filter(
         network__in=networks,
         completed_at__isnull=False,
-        completed_at__date__gte=period.start,
-        completed_at__date__lt=period.end,
+        completed_at__gte=period.start_at,
+        completed_at__lt=period.end_at,
     )
 
 
@@ -29,28 +31,29 @@ def _per_network(networks, rows, key, default=0):
     return {network.pk: found.get(network.pk, default) for network in networks}
 
 
-def _first_of_pairs(networks, period):
-    """Each member's first BARC-10 of the period in a network where they took a later one,
-    annotated with that latest one's total."""
-    barc = _completed(networks, period).filter(instrument__slug=CHANGE_INSTRUMENT)
+def _latest_with_a_first(networks, period):
+    """Each member's latest BARC-10 of the period in a network where they took one before (at any
+    time), annotated with the total of their first there."""
+    barc = Assessment.objects.filter(completed_at__isnull=False, instrument__slug=CHANGE_INSTRUMENT)
     same = barc.filter(person=OuterRef("person"), network=OuterRef("network"))
+    later_in_period = same.filter(completed_at__gt=OuterRef("completed_at"), completed_at__lt=period.end_at)
     earlier = same.filter(completed_at__lt=OuterRef("completed_at"))
-    later = same.filter(completed_at__gt=OuterRef("completed_at"))
-    latest = same.order_by("-completed_at", "-pk").values("total_score")[:1]
-    return barc.filter(~Exists(earlier), Exists(later)).annotate(latest=Subquery(latest))
+    first = same.order_by("completed_at", "pk").values("total_score")[:1]
+    in_period = _completed(networks, period).filter(instrument__slug=CHANGE_INSTRUMENT)
+    return in_period.filter(~Exists(later_in_period), Exists(earlier)).annotate(first=Subquery(first))
 
 
 def members_with_repeat_assessments(networks, period):
-    rows = _first_of_pairs(networks, period).values("network_id").annotate(n=Count("person", distinct=True))
+    rows = _latest_with_a_first(networks, period).values("network_id").annotate(n=Count("person", distinct=True))
     return _per_network(networks, rows, "n")
 
 
 def recovery_capital_change(networks, period):
-    """Mean change in BARC-10 total (latest minus first), None where nobody took two."""
+    """Mean change in BARC-10 total (latest in the period minus first ever), None where nobody has two."""
     rows = (
-        _first_of_pairs(networks, period)
+        _latest_with_a_first(networks, period)
         .values("network_id")
-        .annotate(change=Avg(F("latest") - F("total_score")))
+        .annotate(change=Avg(F("total_score") - F("first")))
         .order_by()
     )
     return {
@@ -70,8 +73,10 @@ INDICATORS = (
     Indicator(
         key="recoverycapital.members_with_repeat_assessments",
         outcomes=(1, 4),
-        name="Members with two or more recovery capital assessments",
-        definition="Members who completed the BARC-10 at least twice in the period, in the network.",
+        name="Members whose recovery capital change can be measured",
+        definition=(
+            "Members who completed the BARC-10 in the period, in the network, and had completed it there before."
+        ),
         unit="people",
         period="quarter",
         source=SOURCE,
@@ -82,8 +87,8 @@ INDICATORS = (
         outcomes=(1, 4),
         name="Change in recovery capital",
         definition=(
-            "Of members who completed the BARC-10 (10 to 60) at least twice in the period, the mean of "
-            "their latest total minus their first."
+            "Of members who completed the BARC-10 (10 to 60) in the period and had completed it before, the "
+            "mean of their latest total in the period minus their first ever, in the same network."
         ),
         unit="BARC-10 points",
         period="quarter",

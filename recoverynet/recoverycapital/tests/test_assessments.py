@@ -265,6 +265,15 @@ def test_indicators_measure_change_and_coverage_per_network(world, barc, time_ma
     early = Period(datetime.date(2026, 1, 1), datetime.date(2026, 1, 20))
     assert assessments_completed(networks, early) == {own: 3, other: 0}
     assert recovery_capital_change(networks, early) == {own: None, other: None}
+    # The first may come from before the period: from February, the 41 still compares with January's 30,
+    # and the 38 with the 40 (not 41 with 35, nor leaving out the member with one in the period).
+    later = Period(datetime.date(2026, 2, 1), datetime.date(2026, 4, 1))
+    assert members_with_repeat_assessments(networks, later) == {own: 2, other: 0}
+    assert recovery_capital_change(networks, later) == {own: 4.5, other: None}
+    assert recovery_capital_change(networks, Period(datetime.date(2026, 4, 1), datetime.date(2026, 7, 1))) == {
+        own: None,
+        other: None,
+    }
 
 
 def test_each_indicator_is_one_query(world, barc, django_assert_num_queries):
