@@ -54,7 +54,9 @@ def setting(world):
         early_recovery="yes",
         confirm_automatically=False,
     )
+    mentor = RoleFactory(network=world.own_network, title="Peer mentor", dbs_level="enhanced")
     start = timezone.now() + datetime.timedelta(hours=2)
+    ShiftFactory(role=mentor, starts_at=start, ends_at=start + datetime.timedelta(hours=1))
     shift = ShiftFactory(role=cafe, starts_at=start, ends_at=start + datetime.timedelta(hours=3), places=4)
     return {"coordinator": coordinator, "member": member, "shift": shift}
 
@@ -82,8 +84,11 @@ def test_a_member_volunteers_has_hours_credited_and_downloads_a_reference(
     member_page = member_page.new_page()
     main = member_page.locator("main")
 
-    # The member finds the role and asks for a place.
+    # The member finds a role they can safely take (not one needing a DBS check) and asks for a place.
     open_page(member_page, url, "/volunteering/")
+    check(member_page, javascript=javascript)
+    member_page.get_by_role("link", name="Roles for you").click()
+    assert ROLE in main.inner_text() and "Peer mentor" not in main.inner_text()
     check(member_page, javascript=javascript)
     member_page.get_by_role("link", name=ROLE).click()
     assert "You can take this role" in main.inner_text()
