@@ -184,8 +184,15 @@ def hours_form(shift, signups, data=None):
             },
             widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
         )
+    initial = {}  # what is already recorded (waiting for the member to confirm), so sending the form again keeps it
+    for signup in signups:
+        if signup.hours_recorded_at is not None:
+            hours, minutes = divmod(signup.minutes or 0, 60)
+            initial.update(
+                {f"attended_{signup.pk}": signup.attended, f"hours_{signup.pk}": hours, f"minutes_{signup.pk}": minutes}
+            )
     form_class = type("HoursForm", (forms.Form,), fields)
-    form = form_class(data)
+    form = form_class(data, initial=initial)
     form.signups = list(signups)
     return form
 

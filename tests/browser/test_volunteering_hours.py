@@ -123,6 +123,8 @@ def test_a_member_volunteers_has_hours_credited_and_downloads_a_reference(
     organiser.get_by_role("button", name="Record attendance").click()
     text = organiser.locator("main").inner_text()
     assert "Attendance recorded for 1." in text and "2 h 30 min, waiting for them to confirm" in text
+    assert organiser.get_by_label("Member came").is_checked()  # the form shows what is recorded, to keep or correct
+    assert organiser.get_by_label("Hours for Member").input_value() == "2"
     check(organiser)
 
     # The member confirms their hours.

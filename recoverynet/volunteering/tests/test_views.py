@@ -7,6 +7,7 @@ import io
 import itertools
 
 import pytest
+from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,3 +278,37 @@ def test_a_clashing_shift_names_the_place_in_the_way_where_it_can_be_cancelled(w
     assert f"You already have a place at that time: {role.title}," in html
     assert reverse("volunteering:signup_cancel", kwargs={"pk": SignUp.objects.get(shift=shift).pk}) in html
     assert not SignUp.objects.filter(shift=clashing).exists()
+
+
+def _as_the_page_submits(form) -> dict:
+    """What a browser sends back for the hours form as rendered: ticked boxes as "on", filled numbers."""
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if isinstance(bound.field.widget, forms.CheckboxInput):
+            if value:
+                data[bound.html_name] = "on"
+        elif value not in (None, ""):
+            data[bound.html_name] = str(value)
+    return data
+
+
+def test_recording_a_latecomer_keeps_the_hours_already_recorded(world, client_for, past_shift):
+    """The hours form shows what is already recorded (waiting for the member to confirm): sending it
+    again to add a walk-in must not turn the earlier person into "did not come"."""
+    host = world.users["settlement_host"]
+    first = services.record_walk_in(actor=host, shift=past_shift, user=world.users["member"])
+    services.record_hours(actor=host, shift=past_shift, entries={first.pk: (True, 150)})
+    latecomer = MembershipFactory(network=world.own_network).user
+    second = services.record_walk_in(actor=host, shift=past_shift, user=latecomer)
+    client = client_for(host)
+    url = reverse("volunteering:manage:shift", kwargs={"pk": past_shift.pk})
+    page = client.get(url)
+    html = page.content.decode()
+    assert f'name="hours_{first.pk}" value="2"' in html and f'name="minutes_{first.pk}" value="30"' in html
+    data = {"action": "hours", **_as_the_page_submits(page.context["hours_form"])}
+    data.update({f"attended_{second.pk}": "on", f"hours_{second.pk}": "1"})
+    assert client.post(url, data).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.attended, first.minutes, second.attended, second.minutes) == (True, 150, True, 60)
