@@ -27,6 +27,15 @@ CRITERIA = ["Meets a need people have told us about", "Led by people with lived 
 REASONS = "The panel liked that people in recovery run it, and the hall is free on Sundays."
 
 
+RADAR_LABELS_OUTSIDE = """() => {
+  const svg = document.querySelector("figure svg[role=img]");
+  const box = svg.viewBox.baseVal;
+  return [...svg.querySelectorAll("text")].map((text) => [text.textContent, text.getBBox()]).filter(
+    ([, b]) => b.x < box.x || b.y < box.y || b.x + b.width > box.x + box.width || b.y + b.height > box.y + box.height
+  ).map(([name]) => name);
+}"""
+
+
 def visit(page, name, *, javascript=True):
     """The page fits the screen (no sideways scrolling), is axe-clean, and is kept as a screenshot."""
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -281,8 +290,14 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
         lines = [r.split("\t") for r in scores.locator("tbody tr").all_inner_texts()]
         assert lines[0] == ["Assets", "2.5", "2 to 3"] and lines[5] == ["Catalysts", "2.0", "1 to 3"]
         assert public.locator("figure svg[role=img] polygon").count() == 5  # four rings and the team now
+        if javascript:  # every component's name is drawn inside the chart, none cut off at its edge
+            assert public.evaluate(RADAR_LABELS_OUTSIDE) == []
+        # The decision, published with its reasons, on the initiative's own page.
+        decision = public.locator(".govuk-inset-text", has=public.locator("h2")).inner_text()
+        assert "The decision: accepted on 3 November 2026" in decision and REASONS in decision
+        assert "no decisions recorded yet." in main and "None%" not in main  # no decisions on the ladder yet
         visit(public, "18-initiative-public", javascript=javascript)
-        # The decision, published with its reasons, on the pitch it started from.
+        # ... and on the pitch it started from.
         public.get_by_role("link", name="The pitch it started from").click()
         decision = public.locator(".govuk-inset-text", has=public.locator("h2")).inner_text()
         assert "The decision: accepted" in decision and REASONS in decision
