@@ -302,4 +302,10 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
         decision = public.locator(".govuk-inset-text", has=public.locator("h2")).inner_text()
         assert "The decision: accepted" in decision and REASONS in decision
         visit(public, "19-pitch-decision-public", javascript=javascript)
+        # The closed round publishes the panel's mean scores to everyone.
+        open_page(public, url, review_round.get_absolute_url())
+        row = public.locator("table tr", has=public.get_by_role("link", name="Sunday recovery café"))
+        assert row.locator("td").all_inner_texts() == ["3.5", "4.5", "4.0"]
+        assert "The panel" not in public.locator("h2").all_inner_texts()  # its balance is for coordinators
+        visit(public, "20-round-public", javascript=javascript)
         public.context.close()
