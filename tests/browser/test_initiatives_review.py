@@ -12,6 +12,7 @@ axe-clean and no sideways scrolling on every page visited."""
 
 import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from recoverynet.accounts.factories import UserFactory
 from recoverynet.federation.factories import MembershipFactory
@@ -22,7 +23,7 @@ from .checks import PHONE, axe_violations, open_page, signed_in_context
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 SHOTS = Path("/tmp/init-e2e")  # noqa: S108 - screenshots to look at, asked for by name
-LONDON = datetime.timezone(datetime.timedelta(hours=0))  # 3 November 2026 is GMT
+LONDON = ZoneInfo("Europe/London")
 CRITERIA = ["Meets a need people have told us about", "Led by people with lived experience"]
 REASONS = "The panel liked that people in recovery run it, and the hall is free on Sundays."
 
