@@ -194,6 +194,22 @@ def test_start_manage_and_read_the_public_page(world, accepted, client_for):
     assert "<script>x" not in html and "&lt;script&gt;" in html
 
 
+def test_the_public_page_publishes_the_decision_and_says_plainly_when_none_are_recorded(
+    world, accepted, initiative, client
+):
+    Pitch.objects.filter(pk=accepted.pk).update(
+        decided_at=datetime.datetime(2026, 7, 2, 12, tzinfo=datetime.UTC), decision_explanation="Run by peers."
+    )
+    html = client.get(initiative.get_absolute_url()).content.decode()
+    assert "The decision: accepted on 2 July 2026" in html and "Run by peers." in html
+    assert "no decisions recorded yet." in html and "None%" not in html  # not "None% of 0 people"
+    Pitch.objects.filter(pk=accepted.pk).update(
+        hidden_at=datetime.datetime(2026, 7, 3, tzinfo=datetime.UTC), hidden_reason="Reported"
+    )
+    html = client.get(initiative.get_absolute_url()).content.decode()
+    assert "The decision: accepted" not in html and "Run by peers." not in html  # hidden with its pitch
+
+
 def test_the_initiative_list_runs_a_constant_number_of_queries(world, client):
     url = reverse("initiatives:initiative_list")
     client.get(url)
