@@ -15,4 +15,5 @@ class InitiativesConfig(AppConfig):
         "home": ["recoverynet.initiatives.panels.home_pitches"],
         "network": ["recoverynet.initiatives.panels.network_pitches"],
         "network_dashboard": ["recoverynet.initiatives.panels.network_dashboard"],
+        "profile": ["recoverynet.initiatives.panels.profile_pitches"],
     }

@@ -42,3 +42,11 @@ def network_dashboard(request, network):
     if not rules.has_perm("initiatives.change_network_settings", request.user, network):
         return None
     return render_to_string("initiatives/includes/dashboard_section.html", {"network": network}, request=request)
+
+
+def profile_pitches(request, user):
+    """/me/: the person's own pitches (drafts included), with a link to pitch an idea."""
+    counts = Pitch.objects.filter(author=user).aggregate(
+        total=Count("pk"), drafts=Count("pk", filter=Q(state=Pitch.State.DRAFT))
+    )
+    return render_to_string("initiatives/includes/profile_section.html", counts, request=request)

@@ -260,3 +260,13 @@ def hypothesis_member(world, client_for):
 def hypothesis_review(world, client_for):
     pitch = PublishedPitchFactory(network=world.own_network, author=world.users["member"])
     return client_for(world.users["network_coordinator"]), pitch
+
+
+def test_the_profile_links_the_persons_pitches_or_how_to_pitch(world, client_for):
+    member = world.users["member"]
+    page = client_for(member).get(reverse("accounts:profile")).content.decode()
+    assert reverse("initiatives:pitch_new") in page and "Pitch it in three minutes" in page
+    PitchFactory(network=world.own_network, author=member)
+    PublishedPitchFactory(network=world.own_network, author=member)
+    page = client_for(member).get(reverse("accounts:profile")).content.decode()
+    assert reverse("initiatives:my_pitches") in page and "2 in all, 1 still a draft." in page
