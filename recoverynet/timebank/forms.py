@@ -7,27 +7,17 @@ from django import forms
 from .models import MAX_TRANSFER_MINUTES, Account
 
 
-class ReceiverChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, account):
-        return account.user.display_name  # a display name (may be a pseudonym), never an email
-
-
-class ExchangeForm(forms.Form):
-    receiver = ReceiverChoiceField(
-        label="Who did you give time to?",
-        queryset=Account.objects.none(),
-        empty_label="Choose a member",
-        error_messages={"required": "Choose who you gave time to", "invalid_choice": "Choose a member from the list"},
-    )
+def duration_fields(prefix_label="", too_long=f"At most {MAX_TRANSFER_MINUTES // 60} hours"):
+    """Hours and minutes of one amount of time, each optional (their total is checked by the form)."""
     hours = forms.IntegerField(
-        label="Hours",
+        label=f"{prefix_label}Hours",
         min_value=0,
         max_value=MAX_TRANSFER_MINUTES // 60,
         required=False,
         error_messages={
             "invalid": "Enter hours as a whole number, like 2",
             "min_value": "Hours cannot be less than 0",
-            "max_value": f"One exchange can be at most {MAX_TRANSFER_MINUTES // 60} hours",
+            "max_value": too_long,
         },
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
     )
@@ -43,6 +33,22 @@ class ExchangeForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
     )
+    return hours, minutes
+
+
+class ReceiverChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, account):
+        return account.user.display_name  # a display name (may be a pseudonym), never an email
+
+
+class ExchangeForm(forms.Form):
+    receiver = ReceiverChoiceField(
+        label="Who did you give time to?",
+        queryset=Account.objects.none(),
+        empty_label="Choose a member",
+        error_messages={"required": "Choose who you gave time to", "invalid_choice": "Choose a member from the list"},
+    )
+    hours, minutes = duration_fields(too_long=f"One exchange can be at most {MAX_TRANSFER_MINUTES // 60} hours")
     description = forms.CharField(
         label="What was it for?",
         help_text="For example, a lift to a meeting or help with a CV. Both of you and the coordinators see this.",
@@ -300,34 +306,6 @@ class IdempotentForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def _duration_fields(prefix_label=""):
-    hours = forms.IntegerField(
-        label=f"{prefix_label}Hours",
-        min_value=0,
-        max_value=MAX_TRANSFER_MINUTES // 60,
-        required=False,
-        error_messages={
-            "invalid": "Enter hours as a whole number, like 2",
-            "min_value": "Hours cannot be less than 0",
-            "max_value": f"At most {MAX_TRANSFER_MINUTES // 60} hours",
-        },
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
-    )
-    minutes = forms.IntegerField(
-        label="Minutes",
-        min_value=0,
-        max_value=59,
-        required=False,
-        error_messages={
-            "invalid": "Enter minutes as a whole number, like 30",
-            "min_value": "Minutes cannot be less than 0",
-            "max_value": "Enter minutes from 0 to 59",
-        },
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
-    )
-    return hours, minutes
-
-
 def _total_minutes(form, cleaned, message):
     total = (cleaned.get("hours") or 0) * 60 + (cleaned.get("minutes") or 0)
     if "hours" not in form.errors and "minutes" not in form.errors and total <= 0:
@@ -351,7 +329,7 @@ class OfflineExchangeForm(IdempotentForm):
         empty_label="Choose a member",
         error_messages={"required": "Choose who received the time", "invalid_choice": "Choose a member from the list"},
     )
-    hours, minutes = _duration_fields()
+    hours, minutes = duration_fields()
     description = forms.CharField(
         label="What was it for?",
         max_length=200,
@@ -396,7 +374,7 @@ class GroupActivityForm(IdempotentForm):
         max_length=200,
         error_messages={"required": "Say what the activity was", "max_length": "Keep it to 200 characters or fewer"},
     )
-    hours, minutes = _duration_fields("Time for each person: ")
+    hours, minutes = duration_fields("Time for each person: ")
     members = MembersField(
         label="Who took part?",
         queryset=Account.objects.none(),
