@@ -7,7 +7,7 @@ from django.db.models import Q
 from recoverynet.federation.filters import network_filter, search_filter
 from recoverynet.federation.models import Sector
 
-from .models import DBS_RANK, DBSLevel, Role
+from .models import DBS_RANK, DBSLevel, Job, Role
 
 YES_NO = [("yes", "Yes")]
 
@@ -85,3 +85,26 @@ class RoleFilterSet(django_filters.FilterSet):
 
     def filter_no_alcohol(self, queryset, name, value):
         return queryset.filter(alcohol_at_venue=False)
+
+
+class JobFilterSet(django_filters.FilterSet):
+    """The jobs list's search (title or employer) and "lived experience welcomed", as on /volunteering/jobs/."""
+
+    q = search_filter()
+    lived_experience = django_filters.ChoiceFilter(
+        label="Lived experience welcomed",
+        method="filter_lived_experience",
+        choices=YES_NO,
+        empty_label="Any",
+        error_messages={"invalid_choice": "Choose yes, or leave it out"},
+    )
+
+    class Meta:
+        model = Job
+        fields = ["q", "lived_experience"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(employer__icontains=value))
+
+    def filter_lived_experience(self, queryset, name, value):
+        return queryset.filter(lived_experience_welcomed=True)

@@ -97,14 +97,18 @@ def initiatives_objects(world):
 
 
 def volunteering_objects(world):
-    """A role with a shift coming up in own_network (made once per world)."""
-    from recoverynet.volunteering.factories import RoleFactory, RoleSkillFactory, ShiftFactory
+    """A role with a shift coming up in own_network, the signed-in coordinator's place on it,
+    and an open job (made once per world), by the resource after /volunteering/."""
+    from recoverynet.volunteering.factories import JobFactory, RoleFactory, RoleSkillFactory, ShiftFactory
+    from recoverynet.volunteering.models import SignUp
 
     if not hasattr(world, "volunteering"):
         role = RoleFactory(network=world.own_network, settlement=world.own_settlement)
         RoleSkillFactory(role=role)
-        ShiftFactory(role=role)
-        world.volunteering = {"slug": role.slug}
+        shift = ShiftFactory(role=role)
+        signup = SignUp.objects.create(shift=shift, user=world.users["network_coordinator"])
+        job = JobFactory(network=world.own_network)
+        world.volunteering = {"roles": {"slug": role.slug}, "signups": {"id": signup.pk}, "jobs": {"slug": job.slug}}
     return world.volunteering
 
 
@@ -180,8 +184,9 @@ def runs(operation, world):
         yield None, EXAMPLES
         return
     yield None, EXAMPLES_WITH_GENERATED_PATH
-    resource = operation.path.removeprefix("/api/v1/").split("/")[0]
-    yield real_objects(world)[resource], EXAMPLES
+    resource, *rest = operation.path.removeprefix("/api/v1/").split("/")
+    objects = real_objects(world)[resource]
+    yield (objects[rest[0]] if resource == "volunteering" else objects), EXAMPLES
 
 
 @pytest.mark.parametrize("role", ["anonymous", "network_coordinator"])
@@ -191,7 +196,7 @@ def test_every_operation_never_fails_and_matches_the_schema(world, api_schema, r
     Membership.objects.filter(pk=world.own_membership.pk).update(status=Membership.Status.PENDING)
 
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 62  # every method of every path (see test_api_schema.py)
+    assert len(operations) == 69  # every method of every path (see test_api_schema.py)
     for operation in operations:
         for path_parameters, examples in runs(operation, world):
             for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ..models import Role, RoleSkill, Shift
+from ..models import Job, Role, RoleSkill, Shift, SignUp
 
 
 class RoleSkillSerializer(serializers.ModelSerializer):
@@ -71,3 +71,71 @@ class RoleSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         path = role.get_absolute_url()
         return request.build_absolute_uri(path) if request else path
+
+
+class MySignUpSerializer(serializers.ModelSerializer):
+    """One of the member's own places on a shift: the role, the times, and where it stands."""
+
+    role = serializers.SlugRelatedField(source="shift.role", slug_field="slug", read_only=True)
+    role_title = serializers.CharField(source="shift.role.title", read_only=True)
+    starts_at = serializers.DateTimeField(source="shift.starts_at", read_only=True)
+    ends_at = serializers.DateTimeField(source="shift.ends_at", read_only=True)
+    status = serializers.ChoiceField(choices=SignUp.Status.choices, read_only=True)
+    minutes_confirmed = serializers.SerializerMethodField(help_text="Minutes volunteered, once you confirmed them.")
+
+    class Meta:
+        model = SignUp
+        fields = [
+            "id",
+            "shift",
+            "role",
+            "role_title",
+            "starts_at",
+            "ends_at",
+            "status",
+            "decline_reason",
+            "created_at",
+            "minutes_confirmed",
+        ]
+        read_only_fields = fields
+
+    def get_minutes_confirmed(self, signup) -> int | None:
+        return signup.minutes if signup.hours_confirmed_at else None
+
+
+class SignUpRequestSerializer(serializers.Serializer):
+    """Ask for a place on a shift (a shift of a published role, by its id)."""
+
+    shift = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={"invalid": "Choose a shift by its number.", "required": "Choose a shift."},
+    )
+
+
+class JobSerializer(serializers.ModelSerializer):
+    """A paid opportunity, as on the jobs page."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="volunteering-job-detail", lookup_field="slug")
+    network = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "title",
+            "employer",
+            "network",
+            "organisation",
+            "description",
+            "hours",
+            "pay",
+            "closing_date",
+            "how_to_apply",
+            "lived_experience_welcomed",
+            "recovery_friendly",
+        ]
+        read_only_fields = fields

@@ -55,9 +55,18 @@ CASES = {
     "volunteering:manage:dbs": Case(roles(403, anonymous=LOGIN, network_coordinator=(200, 403)), obj="network"),
 }
 
+# The API: the same rules, with 403 for the signed-out and "not found" for someone else's place.
+API_OWN_SIGNUP = roles(404, anonymous=403, member=(200, 404))
+
 API_CASES = {
     "volunteering-role-list": Case(ALL),
     "volunteering-role-detail": Case(ALL, obj="role"),
+    "volunteering-role-shifts": Case(ALL, obj="role"),
+    "volunteering-signup-list": Case(signed_in(200, anonymous=403)),
+    "volunteering-signup-detail": Case(API_OWN_SIGNUP, obj="signup"),
+    "volunteering-signup-cancel": Case(API_OWN_SIGNUP, obj="signup", method="post"),
+    "volunteering-job-list": Case(ALL),
+    "volunteering-job-detail": Case(ALL, obj="job"),
 }
 
 
