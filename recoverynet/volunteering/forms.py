@@ -36,6 +36,11 @@ class ProfileForm(forms.Form):
         label="Do not offer me roles at venues where alcohol is served", required=False
     )
     shift_reminders = forms.BooleanField(label="Email me the day before each shift", required=False)
+    skills_findable = forms.BooleanField(
+        label="Let my networks' coordinators find me by my skills",
+        help_text="They would see your display name, the skill and its level: nothing else from this page.",
+        required=False,
+    )
 
     def __init__(self, *args, skills=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -377,4 +382,23 @@ class JobOutcomeForm(forms.Form):
         choices=JobOutcome.Status.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose where you are", "invalid_choice": "Choose from the list"},
+    )
+
+
+class SkillSearchForm(forms.Form):
+    """A coordinator's search for members by skill and minimum level (a GET form)."""
+
+    skill = forms.CharField(
+        label="Skill",
+        max_length=60,
+        help_text="As members write it, for example: Cooking",
+        error_messages={"required": "Enter a skill", "max_length": "Keep the skill to 60 characters"},
+    )
+    level = forms.TypedChoiceField(
+        label="At least",
+        choices=SkillLevel.choices,
+        coerce=int,
+        initial=SkillLevel.SOME,
+        help_text="A higher level counts too",
+        error_messages={"required": "Choose a level", "invalid_choice": "Choose a level from the list"},
     )

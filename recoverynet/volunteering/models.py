@@ -177,19 +177,25 @@ class RoleSkill(models.Model):
 
 
 class VolunteerProfile(models.Model):
-    """What a member tells the app about themselves, for themselves: never shown to anyone else."""
+    """What a member tells the app about themselves, for themselves: never shown to anyone else
+    (but their skills, to their networks' coordinators, where they chose `skills_findable`)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile")
     recovery_start = EncryptedDateField("When your recovery started", null=True, blank=True)
     avoid_alcohol_venues = models.BooleanField("Do not offer me roles where alcohol is served", default=False)
     shift_reminders = models.BooleanField("Email me the day before a shift", default=True)
+    skills_findable = models.BooleanField(
+        "Let my networks' coordinators find me by my skills",
+        default=False,
+        help_text="They see your display name, the skill and its level; nothing else from this profile.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     personal_data = PersonalData(
         owner="user",
         fields=("recovery_start",),
         on_erase=DELETE,
-        export=("recovery_start", "avoid_alcohol_venues", "shift_reminders", "updated_at"),
+        export=("recovery_start", "avoid_alcohol_venues", "shift_reminders", "skills_findable", "updated_at"),
         section="volunteering_profile",
         description="your volunteering profile (your recovery start date, if you gave one)",
     )
@@ -202,7 +208,8 @@ class VolunteerProfile(models.Model):
 
 
 class MemberSkill(models.Model):
-    """A skill a member says they have, with its level: for their "for you" list. Only they see it."""
+    """A skill a member says they have, with its level: for their "for you" list. Only they see it,
+    unless they let their networks' coordinators find them by it (VolunteerProfile.skills_findable)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_skills")
     name = models.CharField(max_length=60)

@@ -48,3 +48,5 @@ rules.add_perm("volunteering.cancel_signup", is_signup_owner | organiser)
 rules.add_perm("volunteering.confirm_hours", is_signup_owner)
 # DBS records: only coordinators of that very network, not even the federation's (obj: the network).
 rules.add_perm("volunteering.record_dbs", coordinates_network_of)
+# Finding members by skill (those who allowed it): the same people (obj: the network).
+rules.add_perm("volunteering.find_by_skill", coordinates_network_of)

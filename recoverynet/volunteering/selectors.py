@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from recoverynet.core import scoping
 
-from .models import Commendation, DBSCheck, Role, Shift, SignUp
+from .models import Commendation, DBSCheck, MemberSkill, Role, Shift, SignUp
 
 
 def public_roles():
@@ -79,3 +79,22 @@ def volunteering_record(user, *, role_ids=None):
     for commendation in commendations:
         by_role.setdefault(commendation.role_id, []).append(commendation)
     return [{"role": role, **totals[role.pk], "commendations": by_role.get(role.pk, [])} for role in roles]
+
+
+def members_with_skill(network, skill: str, min_level: int):
+    """Active members of `network` who let its coordinators find them by their skills and
+    listed `skill` (any case) at `min_level` or higher (levels are ordered: 2 finds 2 and 3),
+    as their skill rows with the person selected: best level first, then by display name."""
+    from recoverynet.federation.models import Membership
+
+    members = Membership.objects.filter(network=network, status=Membership.Status.ACTIVE).values("user_id")
+    return (
+        MemberSkill.objects.filter(
+            user__in=members,
+            user__volunteer_profile__skills_findable=True,
+            name__iexact=skill,
+            level__gte=min_level,
+        )
+        .select_related("user")
+        .order_by("-level", "user__display_name", "pk")
+    )

@@ -415,7 +415,7 @@ def credit_hours(*, actor, shift: Shift) -> dict:
 
 
 def save_profile(
-    *, actor, user, recovery_start, avoid_alcohol_venues, shift_reminders=True, skills=None
+    *, actor, user, recovery_start, avoid_alcohol_venues, shift_reminders=True, skills=None, skills_findable=False
 ) -> VolunteerProfile:
     """A member's own private profile: nobody else may change (or see) it. `skills`, when
     given, replaces the skills they listed: [(name, level)]."""
@@ -432,6 +432,7 @@ def save_profile(
         "recovery_start": recovery_start,
         "avoid_alcohol_venues": bool(avoid_alcohol_venues),
         "shift_reminders": bool(shift_reminders),
+        "skills_findable": bool(skills_findable),
     }
     with transaction.atomic():
         extra = {}

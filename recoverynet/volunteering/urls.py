@@ -16,6 +16,7 @@ manage_patterns = [
     path("shifts/<int:pk>/", manage.shift_manage, name="shift"),
     path("signups/<int:pk>/decline/", manage.signup_decline, name="signup_decline"),
     path("networks/<slug:slug>/dbs/", manage.dbs_checks, name="dbs"),
+    path("networks/<slug:slug>/skills/", manage.skill_search, name="skill_search"),
 ]
 
 urlpatterns = [

@@ -53,6 +53,9 @@ CASES = {
         obj="signup",
     ),
     "volunteering:manage:dbs": Case(roles(403, anonymous=LOGIN, network_coordinator=(200, 403)), obj="network"),
+    "volunteering:manage:skill_search": Case(
+        roles(403, anonymous=LOGIN, network_coordinator=(200, 403)), obj="network"
+    ),
 }
 
 # The API: the same rules, with 403 for the signed-out and "not found" for someone else's place.

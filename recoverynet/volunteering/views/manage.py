@@ -24,11 +24,18 @@ from ..forms import (
     PersonForm,
     RoleForm,
     ShiftForm,
+    SkillSearchForm,
     hours_entries,
     hours_form,
 )
 from ..models import Role, Shift, SignUp
-from ..selectors import dbs_checks_visible_to, organised_roles, signups_visible_to, upcoming_shifts
+from ..selectors import (
+    dbs_checks_visible_to,
+    members_with_skill,
+    organised_roles,
+    signups_visible_to,
+    upcoming_shifts,
+)
 
 
 def _require(request, perm, obj):
@@ -269,3 +276,16 @@ def job_new(request, slug):
             messages.success(request, f"{job.title} has been listed.")
             return redirect(job.get_absolute_url())
     return render(request, "volunteering/manage/job_form.html", {"form": form, "network": network})
+
+
+@login_required
+def skill_search(request, slug):
+    """Members of the network who let its coordinators find them, by skill and minimum level:
+    display names only, for the network's own coordinators."""
+    network = get_object_or_404(Network.objects.all(), slug=slug)
+    _require(request, "volunteering.find_by_skill", network)
+    form = SkillSearchForm(request.GET if "skill" in request.GET else None)
+    found = None
+    if form.is_valid():
+        found = list(members_with_skill(network, form.cleaned_data["skill"].strip(), form.cleaned_data["level"])[:200])
+    return render(request, "volunteering/manage/skill_search.html", {"network": network, "form": form, "found": found})

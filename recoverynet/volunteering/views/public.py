@@ -173,6 +173,7 @@ def profile(request):
             "recovery_start": existing.recovery_start,
             "avoid_alcohol_venues": existing.avoid_alcohol_venues,
             "shift_reminders": existing.shift_reminders,
+            "skills_findable": existing.skills_findable,
         }
         if existing
         else {"shift_reminders": True}
@@ -189,11 +190,12 @@ def profile(request):
                 avoid_alcohol_venues=form.cleaned_data["avoid_alcohol_venues"],
                 shift_reminders=form.cleaned_data["shift_reminders"],
                 skills=form.skills(),
+                skills_findable=form.cleaned_data["skills_findable"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Your volunteering profile is saved. Only you can see it.")
+            messages.success(request, "Your volunteering profile is saved.")
             return redirect("volunteering:role_list")
     return render(request, "volunteering/profile.html", {"form": form})
 
