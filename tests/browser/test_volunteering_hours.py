@@ -61,7 +61,14 @@ def setting(world):
     return {"coordinator": coordinator, "member": member, "shift": shift}
 
 
+def follow(page, target):
+    """Click a link or a form's button and wait for the page it leads to, so nothing reads the old one."""
+    with page.expect_navigation():
+        target.click()
+
+
 def check(page, *, javascript=True):
+    page.wait_for_load_state()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
     if javascript:
@@ -87,13 +94,13 @@ def test_a_member_volunteers_has_hours_credited_and_downloads_a_reference(
     # The member finds a role they can safely take (not one needing a DBS check) and asks for a place.
     open_page(member_page, url, "/volunteering/")
     check(member_page, javascript=javascript)
-    member_page.get_by_role("link", name="Roles for you").click()
+    follow(member_page, member_page.get_by_role("link", name="Roles for you"))
     assert ROLE in main.inner_text() and "Peer mentor" not in main.inner_text()
     check(member_page, javascript=javascript)
-    member_page.get_by_role("link", name=ROLE).click()
+    follow(member_page, member_page.get_by_role("link", name=ROLE))
     assert "You can take this role" in main.inner_text()
     check(member_page, javascript=javascript)
-    member_page.get_by_role("button", name="Sign up").click()
+    follow(member_page, member_page.get_by_role("button", name="Sign up"))
     assert member_page.url.endswith("/volunteering/mine/")
     assert "You asked for a place. The organiser will confirm it." in main.inner_text()
     check(member_page, javascript=javascript)
@@ -102,9 +109,9 @@ def test_a_member_volunteers_has_hours_credited_and_downloads_a_reference(
     organiser = signed_in_context(new_context, live_server, coordinator, PHONE).new_page()
     open_page(organiser, url, "/volunteering/manage/")
     check(organiser)
-    organiser.get_by_role("link", name=re.compile(f"^{ROLE}, ")).first.click()
+    follow(organiser, organiser.get_by_role("link", name=re.compile(f"^{ROLE}, ")).first)
     check(organiser)
-    organiser.get_by_role("button", name="Confirm Member").click()
+    follow(organiser, organiser.get_by_role("button", name="Confirm Member"))
     assert "You confirmed Member's place." in organiser.locator("main").inner_text()
     check(organiser)
 
@@ -114,13 +121,13 @@ def test_a_member_volunteers_has_hours_credited_and_downloads_a_reference(
     open_page(organiser, url, "/volunteering/manage/")
     assert "Recent shifts: record hours" in organiser.locator("main").inner_text()
     check(organiser)
-    organiser.get_by_role("link", name=re.compile(f"^{ROLE}, ")).first.click()
+    follow(organiser, organiser.get_by_role("link", name=re.compile(f"^{ROLE}, ")).first)
     shift_path = organiser.url.removeprefix(live_server.url)
     organiser.get_by_label("Member came").check()
     organiser.get_by_label("Hours for Member").fill("2")
     organiser.get_by_label("Minutes for Member").fill("30")
     check(organiser)
-    organiser.get_by_role("button", name="Record attendance").click()
+    follow(organiser, organiser.get_by_role("button", name="Record attendance"))
     text = organiser.locator("main").inner_text()
     assert "Attendance recorded for 1." in text and "2 h 30 min, waiting for them to confirm" in text
     assert organiser.get_by_label("Member came").is_checked()  # the form shows what is recorded, to keep or correct
@@ -131,9 +138,9 @@ def test_a_member_volunteers_has_hours_credited_and_downloads_a_reference(
     open_page(member_page, url, "/volunteering/mine/")
     assert "Hours to confirm" in main.inner_text()
     check(member_page, javascript=javascript)
-    member_page.get_by_role("link", name=f"2 h 30 min as {ROLE}").click()
+    follow(member_page, member_page.get_by_role("link", name=f"2 h 30 min as {ROLE}"))
     check(member_page, javascript=javascript)
-    member_page.get_by_role("button", name="Confirm 2 h 30 min").click()
+    follow(member_page, member_page.get_by_role("button", name="Confirm 2 h 30 min"))
     text = main.inner_text()
     assert "You confirmed 2 h 30 min of volunteering." in text
     assert "Hours you have confirmed: 4 h" in text  # with the 1 h 30 min gardening before
@@ -143,7 +150,7 @@ def test_a_member_volunteers_has_hours_credited_and_downloads_a_reference(
     open_page(organiser, url, shift_path)
     assert "1 confirmed place can be credited from" in organiser.locator("main").inner_text()
     check(organiser)
-    organiser.get_by_role("button", name="Credit the hours").click()
+    follow(organiser, organiser.get_by_role("button", name="Credit the hours"))
     text = organiser.locator("main").inner_text()
     assert "Credited hours to 1 in the time bank." in text and "credited to the time bank" in text
     check(organiser)
@@ -154,14 +161,14 @@ def test_a_member_volunteers_has_hours_credited_and_downloads_a_reference(
     # The member's statement shows the credit.
     open_page(member_page, url, "/timebank/")
     check(member_page, javascript=javascript)
-    member_page.get_by_role("link", name="Statement for Cumbria").click()
+    follow(member_page, member_page.get_by_role("link", name="Statement for Cumbria"))
     text = main.inner_text()
     assert "Balance: 2 h 30 min" in text and f"Volunteering: {ROLE}" in text and "+2 h 30 min" in text
     check(member_page, javascript=javascript)
 
     # The member makes a reference: the café role with its hours; not the gardening, no commendations.
     open_page(member_page, url, "/volunteering/mine/")
-    member_page.get_by_role("link", name="Make a reference from your record").click()
+    follow(member_page, member_page.get_by_role("link", name="Make a reference from your record"))
     check(member_page, javascript=javascript)
     member_page.get_by_label("Gardener").uncheck()
     member_page.get_by_label("Commendations from organisers").uncheck()
