@@ -192,6 +192,28 @@ def generate_assessments(target):
     }
 
 
+def explain():
+    """The recovery capital indicators' plans for the latest quarter, all networks (EXPLAIN ANALYZE on PostgreSQL)."""
+    from django.db import connection
+    from django.db.models import Avg, Count, F
+
+    from recoverynet.federation.models import Network
+    from recoverynet.outcomes.framework import Quarter
+    from recoverynet.recoverycapital import indicators
+
+    networks = list(Network.objects.active())
+    period = Quarter(2026, 4).period
+    change = (
+        indicators._latest_with_a_first(networks, period)
+        .values("network_id")
+        .annotate(change=Avg(F("total_score") - F("first")))
+        .order_by()
+    )
+    completed = indicators._completed(networks, period).values("network_id").annotate(n=Count("pk")).order_by()
+    options = {"analyze": True} if connection.vendor == "postgresql" else {}
+    return {"recovery_capital_change": change.explain(**options), "assessments_completed": completed.explain(**options)}
+
+
 _CLIENT = []
 
 
@@ -251,6 +273,7 @@ def measure(runs, warmup):
                 times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
         times.sort()
+        timed = sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries), reverse=True)
         results.append(
             {
                 "page": label,
@@ -258,6 +281,8 @@ def measure(runs, warmup):
                 "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
                 "queries": len(queries),
                 "kib": len(response.content) / 1024,
+                "sql_ms": sum(ms for ms, _ in timed),
+                "slowest": [(round(ms), sql[:160]) for ms, sql in timed[:5]],
             }
         )
     # The same page with the bench networks switched off: the query count must not change.
@@ -299,6 +324,7 @@ def worker(kind, members, meetings, extra_networks, assessments, runs, warmup):
             cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
             result["version"] = cursor.fetchone()[0]
         result.update(measure(runs, warmup))
+        result["explain"] = explain()
     finally:
         connection.close()
         if kind == "postgres":
@@ -351,6 +377,14 @@ def report(results, args) -> str:
             f"{result['queries_before_assessments']} before the bench's assessments were loaded; data loaded in "
             f"{result['load_seconds']} s."
         )
+    lines.append("")
+    for result in results:
+        for page in result["pages"]:
+            slowest = "; ".join(f"{ms} ms" for ms, _ in page["slowest"][:3])
+            lines.append(
+                f"{result['database']}, {page['page']} (last run): SQL {page['sql_ms']:.0f} ms in "
+                f"{page['queries']} queries; slowest {slowest}."
+            )
     return "\n".join(lines)
 
 
@@ -371,8 +405,16 @@ def main():
         worker(args.worker, args.members, args.meetings, args.extra_networks, args.assessments, args.runs, args.warmup)
         return
     kinds = [kind for kind in ("sqlite", "postgres") if getattr(args, kind)] or ["sqlite"]
-    text = report([run_worker(kind, args) for kind in kinds], args)
+    results = [run_worker(kind, args) for kind in kinds]
+    text = report(results, args)
     print(text)
+    for result in results:  # where the time goes: not recorded, for whoever runs it
+        print(f"\n== {result['database']}: slowest queries of each page's last run", file=sys.stderr)
+        for page in result["pages"]:
+            for ms, sql in page["slowest"]:
+                print(f"{page['page']}: {ms} ms  {sql}", file=sys.stderr)
+        for name, plan in result["explain"].items():
+            print(f"\n== {result['database']}: {name}, 2026 Q4, all networks\n{plan}", file=sys.stderr)
     if args.write:
         readme = README.read_text()
         if START in readme:
