@@ -335,7 +335,8 @@ def worker(kind, members, meetings, extra_networks, assessments, runs, warmup):
     try:
         call_command("migrate", verbosity=0, interactive=False, stdout=io.StringIO())
         started = time.perf_counter()
-        result = {"database": kind, "data": generate(members, meetings, extra_networks)}
+        result = {"database": kind, "runs": runs, "warmup": warmup}
+        result["data"] = generate(members, meetings, extra_networks)
         result["queries_before_assessments"] = count_queries(FEDERATION_PAGE)
         result["data"].update(generate_assessments(assessments))
         result["load_seconds"] = round(time.perf_counter() - started, 1)
@@ -364,15 +365,20 @@ def run_worker(kind, args):
     if completed.returncode != 0:
         print(completed.stderr, file=sys.stderr)
         raise SystemExit(f"{kind} worker failed")
-    line = [x for x in completed.stdout.splitlines() if x.startswith("RESULT ")][-1]
+    return saved_result(completed.stdout)
+
+
+def saved_result(stdout):
+    line = [x for x in stdout.splitlines() if x.startswith("RESULT ")][-1]
     return json.loads(line[len("RESULT ") :])
 
 
-def report(results, args) -> str:
+def report(results) -> str:
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"Measured {when} on {os.cpu_count()} CPUs, Python {platform.python_version()}; {args.runs} runs after "
-        f"{args.warmup} warm-up; times in ms. Every installed indicator is measured, recovery capital's included.",
+        f"Measured {when} on {os.cpu_count()} CPUs, Python {platform.python_version()}; {results[0]['runs']} runs "
+        f"after {results[0]['warmup']} warm-up; times in ms. Every installed indicator is measured, "
+        "recovery capital's included.",
         "",
         "| Database | Data | Page | p50 ms | p95 ms | SQL queries | HTML KiB |",
         "|---|---|---|---:|---:|---:|---:|",
@@ -420,13 +426,17 @@ def main():
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--worker", choices=("sqlite", "postgres"))
+    parser.add_argument("--results", nargs="+", help="report these saved worker outputs instead of running")
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.members, args.meetings, args.extra_networks, args.assessments, args.runs, args.warmup)
         return
     kinds = [kind for kind in ("sqlite", "postgres") if getattr(args, kind)] or ["sqlite"]
-    results = [run_worker(kind, args) for kind in kinds]
-    text = report(results, args)
+    if args.results:  # saved worker output (`--worker KIND > file`), one file per database
+        results = [saved_result(Path(name).read_text()) for name in args.results]
+    else:
+        results = [run_worker(kind, args) for kind in kinds]
+    text = report(results)
     print(text)
     for result in results:  # where the time goes: not recorded, for whoever runs it
         print(f"\n== {result['database']}: slowest queries of each page's last run", file=sys.stderr)
