@@ -8,17 +8,22 @@ For each database it builds a scratch database (a temporary SQLite file; the
 PostgreSQL database `recoverynet_bench_outcomes`, dropped and re-created, never
 the test databases), migrates it, loads the demo federation (seed_demo: five
 networks), then adds --members memberships and --meetings meetings spread over
-two years, and --extra-networks networks with a few of each, in bulk. As the
+two years, and --extra-networks networks with a few of each, in bulk. Then
+--assessments completed BARC-10 assessments (10 answers each: 100,000 make the
+issue's 1,000,000 answers), a member's every three months or so over the two
+years in the network of their membership, with the totals the app stores
+(total_score, completed_at, instrument, network, person): assessments with
+bulk_create, answers with COPY on PostgreSQL and executemany on SQLite. As the
 federation coordinator (Django's test client) it requests /manage/outcomes/
 with 4 and with 8 quarters of trend and a network's page, --runs times each
 after a warm-up, and reports p50 / p95 render time and the number of SQL
 queries; then it checks the query count is the same with the extra networks
-as without (it must not grow with networks).
+as without (it must not grow with networks) and the same before the
+assessments were loaded as after (it must not grow with rows).
 
-Only the indicators installed on this branch are measured (federation,
-directory, time bank): the recovery capital app, whose assessments the issue's
-1,000,000-answer target is about, is built on another branch; its figures show
-as "not yet measured" here. Not a test: pytest does not collect this directory.
+Every indicator installed is measured (federation, directory, time bank,
+recovery capital, and any other app's). Not a test: pytest does not collect
+this directory.
 """
 
 import argparse
@@ -117,23 +122,190 @@ def generate(members, meetings, extra_networks):
     }
 
 
-def measure(runs, warmup):
+COPY_ANSWERS = "COPY recoverycapital_answer (assessment_id, item_id, value) FROM STDIN"
+INSERT_ANSWERS = "INSERT INTO recoverycapital_answer (assessment_id, item_id, value) VALUES (%s, %s, %s)"
+
+
+def generate_assessments(target):
+    """`target` completed BARC-10 assessments with their ten answers, members taking one every 80-110 days."""
     from django.db import connection
-    from django.test import Client
+
+    from recoverynet.federation.models import Membership
+    from recoverynet.recoverycapital.models import Answer, Assessment, Instrument, Item
+    from recoverynet.recoverycapital.services import load_shipped_instruments
+
+    load_shipped_instruments()
+    barc = Instrument.objects.get(slug="barc-10", version=1)
+    items = list(Item.objects.filter(instrument=barc).order_by("number").values_list("pk", flat=True))
+    rng = random.Random(1_000_000)
+    memberships = list(
+        Membership.objects.filter(user__email__startswith="bench", status=Membership.Status.ACTIVE)
+        .order_by("pk")
+        .values_list("user_id", "network_id")
+    )
+    start = NOW - datetime.timedelta(days=TWO_YEARS)
+    planned = []  # (assessment, [ten answers])
+    while len(planned) < target:
+        for person, network in memberships:
+            level = rng.uniform(2.0, 3.8)
+            gain = rng.uniform(-0.05, 0.35)
+            when = start + datetime.timedelta(days=rng.randrange(120), minutes=rng.randrange(1440))
+            while when < NOW and len(planned) < target:
+                values = [min(6, max(1, round(rng.gauss(level, 0.9)))) for _ in items]
+                completed = when + datetime.timedelta(minutes=rng.randint(4, 20))
+                planned.append(
+                    (
+                        Assessment(
+                            person_id=person,
+                            network_id=network,
+                            instrument=barc,
+                            started_at=when,
+                            completed_at=completed,
+                            total_score=sum(values),
+                        ),
+                        values,
+                    )
+                )
+                level = min(5.8, max(1.2, level + gain + rng.gauss(0, 0.25)))
+                when += datetime.timedelta(days=rng.randint(80, 110))
+            if len(planned) >= target:
+                break
+    batch = 5000
+    for first in range(0, len(planned), batch):
+        chunk = planned[first : first + batch]
+        Assessment.objects.bulk_create([a for a, _ in chunk])
+        rows = [(a.pk, item, value) for a, values in chunk for item, value in zip(items, values, strict=True)]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(COPY_ANSWERS) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(INSERT_ANSWERS, rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {
+        "assessments": Assessment.objects.filter(completed_at__isnull=False).count(),
+        "answers": Answer.objects.count(),
+        "assessed_members": Assessment.objects.values("person").distinct().count(),
+    }
+
+
+def explain():
+    """The recovery capital indicators' plans for the latest quarter, all networks (EXPLAIN ANALYZE on PostgreSQL)."""
+    from django.db import connection
+    from django.db.models import Avg, Count, F
+
+    from recoverynet.federation.models import Network
+    from recoverynet.outcomes.framework import Quarter
+    from recoverynet.recoverycapital import indicators
+
+    networks = list(Network.objects.active())
+    period = Quarter(2026, 4).period
+    change = (
+        indicators._latest_with_a_first(networks, period)
+        .values("network_id")
+        .annotate(change=Avg(F("total_score") - F("first")))
+        .order_by()
+    )
+    completed = indicators._completed(networks, period).values("network_id").annotate(n=Count("pk")).order_by()
+    options = {"analyze": True} if connection.vendor == "postgresql" else {}
+    plans = {
+        "recovery_capital_change, 2026 Q4, all networks": change.explain(**options),
+        "assessments_completed, 2026 Q4, all networks": completed.explain(**options),
+    }
+    if connection.vendor != "postgresql":
+        return plans
+
+    def eight_quarters():
+        """The three recovery capital indicators over the federation page's 8 quarters, in ms (median of 3)."""
+        quarters = [Quarter(2025, 1), Quarter(2025, 2), Quarter(2025, 3), Quarter(2025, 4)]
+        quarters += [Quarter(2026, 1), Quarter(2026, 2), Quarter(2026, 3), Quarter(2026, 4)]
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            for quarter in quarters:
+                for measure in (
+                    indicators.members_with_repeat_assessments,
+                    indicators.recovery_capital_change,
+                    indicators.assessments_completed,
+                ):
+                    measure(networks, quarter.period)
+            times.append((time.perf_counter() - started) * 1000)
+        return round(statistics.median(times))
+
+    plans["ms for the 3 recovery capital indicators x 8 quarters, as migrated"] = str(eight_quarters())
+    with connection.cursor() as cursor:
+        for columns in ("network_id, instrument_id, completed_at",):  # (person, network, completed_at) is migrated
+            cursor.execute(f"CREATE INDEX bench_trial ON recoverycapital_assessment ({columns})")  # noqa: S608
+            cursor.execute("ANALYZE recoverycapital_assessment")
+            plans[f"ms for the same with an index on ({columns})"] = str(eight_quarters())
+            plans[f"recovery_capital_change plan with ({columns})"] = change.explain(**options)
+            cursor.execute("DROP INDEX bench_trial")
+    return plans
+
+
+def profile(url):
+    """One request under cProfile: the 20 functions with the most time of their own."""
+    import cProfile
+    import io
+    import pstats
+
+    client = coordinator_client()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    client.get(url)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(20)
+    return out.getvalue()
+
+
+_CLIENT = []
+
+
+def coordinator_client():
+    """The federation coordinator, signed in (made once)."""
+    if not _CLIENT:
+        from django.test import Client
+
+        from recoverynet.accounts.models import User
+        from recoverynet.federation.models import Federation
+        from recoverynet.testing import give_totp, sign_in
+
+        coordinator = User.objects.create_user(email="coordinator-bench@example.org", display_name="Bench")
+        Federation.objects.get().coordinators.add(coordinator)
+        give_totp(coordinator)
+        _CLIENT.append(sign_in(Client(), coordinator))
+    return _CLIENT[0]
+
+
+def count_queries(url):
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from recoverynet.accounts.models import User
-    from recoverynet.core.registry import indicators
-    from recoverynet.federation.models import Federation, Network
-    from recoverynet.testing import give_totp, sign_in
+    client = coordinator_client()
+    client.get(url)  # warm-up
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
 
-    coordinator = User.objects.create_user(email="bench-coordinator@example.org", display_name="Bench")
-    Federation.objects.get().coordinators.add(coordinator)
-    give_totp(coordinator)
-    client = sign_in(Client(), coordinator)
+
+FEDERATION_PAGE = "/manage/outcomes/?quarter=2026Q4&quarters=4"
+
+
+def measure(runs, warmup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from recoverynet.core.registry import indicators
+    from recoverynet.federation.models import Network
+
+    client = coordinator_client()
     network = Network.objects.exclude(slug__startswith="bench-").order_by("name").first()
     pages = [
-        ("Federation, 4 quarters", "/manage/outcomes/?quarter=2026Q4&quarters=4"),
+        ("Federation, 4 quarters", FEDERATION_PAGE),
         ("Federation, 8 quarters", "/manage/outcomes/?quarter=2026Q4&quarters=8"),
         (f"Network ({network.name}), 4 quarters", f"/manage/outcomes/networks/{network.slug}/?quarter=2026Q4"),
     ]
@@ -149,6 +321,7 @@ def measure(runs, warmup):
                 times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
         times.sort()
+        timed = sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries), reverse=True)
         results.append(
             {
                 "page": label,
@@ -156,6 +329,8 @@ def measure(runs, warmup):
                 "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
                 "queries": len(queries),
                 "kib": len(response.content) / 1024,
+                "sql_ms": sum(ms for ms, _ in timed),
+                "slowest": [(round(ms), sql[:160]) for ms, sql in timed[:5]],
             }
         )
     # The same page with the bench networks switched off: the query count must not change.
@@ -172,7 +347,7 @@ def measure(runs, warmup):
     }
 
 
-def worker(kind, members, meetings, extra_networks, runs, warmup):
+def worker(kind, members, meetings, extra_networks, assessments, runs, warmup):
     if kind == "postgres":
         postgres("create")
         setup_django(f"{POSTGRES_SERVER}/{POSTGRES_DB}")
@@ -189,12 +364,17 @@ def worker(kind, members, meetings, extra_networks, runs, warmup):
     try:
         call_command("migrate", verbosity=0, interactive=False, stdout=io.StringIO())
         started = time.perf_counter()
-        result = {"database": kind, "data": generate(members, meetings, extra_networks)}
+        result = {"database": kind, "runs": runs, "warmup": warmup}
+        result["data"] = generate(members, meetings, extra_networks)
+        result["queries_before_assessments"] = count_queries(FEDERATION_PAGE)
+        result["data"].update(generate_assessments(assessments))
         result["load_seconds"] = round(time.perf_counter() - started, 1)
         with connection.cursor() as cursor:
             cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
             result["version"] = cursor.fetchone()[0]
         result.update(measure(runs, warmup))
+        result["explain"] = explain()
+        result["explain"]["profile of the federation page, 4 quarters"] = profile(FEDERATION_PAGE)
     finally:
         connection.close()
         if kind == "postgres":
@@ -208,29 +388,36 @@ def worker(kind, members, meetings, extra_networks, runs, warmup):
 def run_worker(kind, args):
     command = [sys.executable, __file__, "--worker", kind, "--members", str(args.members)]
     command += ["--meetings", str(args.meetings), "--extra-networks", str(args.extra_networks)]
-    command += ["--runs", str(args.runs), "--warmup", str(args.warmup)]
+    command += ["--assessments", str(args.assessments), "--runs", str(args.runs), "--warmup", str(args.warmup)]
     print(f"… {kind}", file=sys.stderr, flush=True)
     completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if completed.returncode != 0:
         print(completed.stderr, file=sys.stderr)
         raise SystemExit(f"{kind} worker failed")
-    line = [x for x in completed.stdout.splitlines() if x.startswith("RESULT ")][-1]
+    return saved_result(completed.stdout)
+
+
+def saved_result(stdout):
+    line = [x for x in stdout.splitlines() if x.startswith("RESULT ")][-1]
     return json.loads(line[len("RESULT ") :])
 
 
-def report(results, args) -> str:
+def report(results) -> str:
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"Measured {when} on {os.cpu_count()} CPUs, Python {platform.python_version()}; {args.runs} runs after "
-        f"{args.warmup} warm-up; times in ms. Indicators measured: those installed on this branch (federation, "
-        "directory, time bank); the recovery capital app's are not on it and show as \u201cnot yet measured\u201d.",
+        f"Measured {when} on {os.cpu_count()} CPUs, Python {platform.python_version()}; {results[0]['runs']} runs "
+        f"after {results[0]['warmup']} warm-up; times in ms. Every installed indicator is measured, "
+        "recovery capital's included.",
         "",
         "| Database | Data | Page | p50 ms | p95 ms | SQL queries | HTML KiB |",
         "|---|---|---|---:|---:|---:|---:|",
     ]
     for result in results:
         data = result["data"]
-        described = f"{data['networks']} networks, {data['memberships']:,} memberships, {data['meetings']:,} meetings"
+        described = (
+            f"{data['networks']} networks, {data['memberships']:,} memberships, {data['meetings']:,} meetings, "
+            f"{data['assessments']:,} assessments ({data['assessed_members']:,} members), {data['answers']:,} answers"
+        )
         for page in result["pages"]:
             lines.append(
                 f"| {result['database']} {result['version']} | {described} | {page['page']} | {page['p50']:.0f} | "
@@ -241,8 +428,18 @@ def report(results, args) -> str:
         lines.append(
             f"{result['database']}: {result['indicators']} indicators; the federation page ran "
             f"{result['pages'][0]['queries']} queries with {result['active_networks']} active networks and "
-            f"{result['queries_with_demo_networks_only']} with the 5 demo networks only."
+            f"{result['queries_with_demo_networks_only']} with the 5 demo networks only, and "
+            f"{result['queries_before_assessments']} before the bench's assessments were loaded; data loaded in "
+            f"{result['load_seconds']} s."
         )
+    lines.append("")
+    for result in results:
+        for page in result["pages"]:
+            slowest = "; ".join(f"{ms} ms" for ms, _ in page["slowest"][:3])
+            lines.append(
+                f"{result['database']}, {page['page']} (last run): SQL {page['sql_ms']:.0f} ms in "
+                f"{page['queries']} queries; slowest {slowest}."
+            )
     return "\n".join(lines)
 
 
@@ -253,17 +450,30 @@ def main():
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--meetings", type=int, default=5_000)
     parser.add_argument("--extra-networks", type=int, default=20)
+    parser.add_argument("--assessments", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--worker", choices=("sqlite", "postgres"))
+    parser.add_argument("--results", nargs="+", help="report these saved worker outputs instead of running")
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.members, args.meetings, args.extra_networks, args.runs, args.warmup)
+        worker(args.worker, args.members, args.meetings, args.extra_networks, args.assessments, args.runs, args.warmup)
         return
     kinds = [kind for kind in ("sqlite", "postgres") if getattr(args, kind)] or ["sqlite"]
-    text = report([run_worker(kind, args) for kind in kinds], args)
+    if args.results:  # saved worker output (`--worker KIND > file`), one file per database
+        results = [saved_result(Path(name).read_text()) for name in args.results]
+    else:
+        results = [run_worker(kind, args) for kind in kinds]
+    text = report(results)
     print(text)
+    for result in results:  # where the time goes: not recorded, for whoever runs it
+        print(f"\n== {result['database']}: slowest queries of each page's last run", file=sys.stderr)
+        for page in result["pages"]:
+            for ms, sql in page["slowest"]:
+                print(f"{page['page']}: {ms} ms  {sql}", file=sys.stderr)
+        for name, plan in result["explain"].items():
+            print(f"\n== {result['database']}: {name}\n{plan}", file=sys.stderr)
     if args.write:
         readme = README.read_text()
         if START in readme:

@@ -130,7 +130,12 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-pk"]
-        indexes = [models.Index(fields=["network", "completed_at"]), models.Index(fields=["person", "completed_at"])]
+        indexes = [
+            models.Index(fields=["network", "completed_at"]),
+            models.Index(fields=["person", "completed_at"]),
+            # The change indicator's first/earlier/later look-ups per member and network (bench/README.md).
+            models.Index(fields=["person", "network", "completed_at"]),
+        ]
 
     def __str__(self):
         return f"{self.instrument.short_name} assessment #{self.pk}"
