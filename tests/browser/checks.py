@@ -78,3 +78,10 @@ def signed_in_context(new_context, live_server, user, size):
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
     return context
+
+
+def follow(page, target):
+    """Click a link or a form's button and wait for the page it leads to, so nothing reads the old one
+    (or the new one before it has a document)."""
+    with page.expect_navigation():
+        target.click()

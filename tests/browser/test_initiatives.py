@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 
 from recoverynet.initiatives.models import Pitch
 
-from .checks import PHONE, axe_violations, open_page
+from .checks import PHONE, axe_violations, follow, open_page
 
 PASSWORD = "a long browser-test password 2026"
 
@@ -44,10 +44,10 @@ def test_a_member_pitches_another_supports_and_pledges(new_context, url, world, 
     page = new_context(**PHONE, java_script_enabled=javascript).new_page()
     sign_in(page, url, author)
     open_page(page, url, "/")
-    page.get_by_role("link", name="See the ideas").click()
+    follow(page, page.get_by_role("link", name="See the ideas"))
     assert_clean(page, javascript)
-    page.get_by_role("button", name="Pitch an idea").click()  # a link styled as a button
-    page.get_by_role("button", name="Save as a draft").click()  # nothing filled in: errors, named
+    follow(page, page.get_by_role("button", name="Pitch an idea"))  # a link styled as a button
+    follow(page, page.get_by_role("button", name="Save as a draft"))  # nothing filled in: errors, named
     assert "Enter a title" in page.locator(".govuk-error-summary").inner_text()
     assert_clean(page, javascript)
     page.select_option("select[name=network]", label="Cumbria")
@@ -61,30 +61,30 @@ def test_a_member_pitches_another_supports_and_pledges(new_context, url, world, 
         counter = page.locator("#id_pitch_text-reading-time")
         assert counter.inner_text() == "450 of 600 words: about 2 minutes 15 seconds to read."
     page.fill("input[name=needs_hours]", "40")
-    page.get_by_role("button", name="Save as a draft").click()
+    follow(page, page.get_by_role("button", name="Save as a draft"))
     assert "saved as a draft" in page.locator("main").inner_text()
     assert_clean(page, javascript)
-    page.get_by_role("button", name="Publish or withdraw").click()
+    follow(page, page.get_by_role("button", name="Publish or withdraw"))
     page.get_by_label("Publish it").check()
-    page.get_by_role("button", name="Continue").click()
+    follow(page, page.get_by_role("button", name="Continue"))
     assert "The pitch is now published" in page.locator("main").inner_text()
     pitch = Pitch.objects.get()
 
     other = new_context(**PHONE, java_script_enabled=javascript).new_page()
     sign_in(other, url, supporter)
     open_page(other, url, "/initiatives/")
-    other.get_by_role("link", name="Sunday recovery café").click()
+    follow(other, other.get_by_role("link", name="Sunday recovery café"))
     assert_clean(other, javascript)
-    other.get_by_role("button", name="Support this pitch").click()
+    follow(other, other.get_by_role("button", name="Support this pitch"))
     assert "you support this pitch" in other.locator("main").inner_text()
-    other.get_by_role("link", name="Pledge time, a skill, a space or equipment").click()
+    follow(other, other.get_by_role("link", name="Pledge time, a skill, a space or equipment"))
     assert_clean(other, javascript)
     other.get_by_label("Hours of time").check()
     other.fill("input[name=hours]", "150")
-    other.get_by_role("button", name="Pledge").click()
+    follow(other, other.get_by_role("button", name="Pledge"))
     assert "at most 100 hours" in other.locator(".govuk-error-summary").inner_text()
     other.fill("input[name=hours]", "15")
-    other.get_by_role("button", name="Pledge").click()
+    follow(other, other.get_by_role("button", name="Pledge"))
     main = other.locator("main").inner_text()
     assert "1 member supports this pitch" in main and "40 needed, 15 pledged, 25 still needed" in main
     assert_clean(other, javascript)

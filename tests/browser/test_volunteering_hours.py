@@ -24,7 +24,7 @@ from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
 from recoverynet.volunteering.models import SignUp
 
-from .checks import PHONE, axe_violations, open_page, signed_in_context
+from .checks import PHONE, axe_violations, follow, open_page, signed_in_context
 
 ROLE = "Recovery café host"
 
@@ -59,12 +59,6 @@ def setting(world):
     ShiftFactory(role=mentor, starts_at=start, ends_at=start + datetime.timedelta(hours=1))
     shift = ShiftFactory(role=cafe, starts_at=start, ends_at=start + datetime.timedelta(hours=3), places=4)
     return {"coordinator": coordinator, "member": member, "shift": shift}
-
-
-def follow(page, target):
-    """Click a link or a form's button and wait for the page it leads to, so nothing reads the old one."""
-    with page.expect_navigation():
-        target.click()
 
 
 def check(page, *, javascript=True):
