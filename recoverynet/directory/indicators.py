@@ -1,6 +1,6 @@
 """The directory's figures for the outcomes framework (core.registry.Indicator):
-mutual-aid meetings, groups and fellowships per network, and meetings per
-100,000 residents (outcome 5), each one aggregate query. A meeting counts from
+mutual-aid meetings, groups and fellowships per network, and meetings and
+groups per 100,000 residents (outcome 5), each one aggregate query. A meeting counts from
 the day it was listed until it is marked inactive (the directory keeps no
 history of when, so a meeting closed since is not counted in earlier quarters)."""
 
@@ -69,9 +69,8 @@ def fellowships(networks, period):
     return {network.pk: found.get(network.pk, {}).get("fellowships", 0) for network in networks}
 
 
-def meetings_per_100k(networks, period):
-    """Meetings per 100,000 residents; None for a network with no population on file."""
-    counts = meetings(networks, period)
+def _per_100k(networks, counts):
+    """Per 100,000 residents; None for a network with no population on file."""
     population = population_by_slug()
     return {
         network.pk: (
@@ -80,6 +79,22 @@ def meetings_per_100k(networks, period):
         for network in networks
     }
 
+
+def meetings_per_100k(networks, period):
+    """Meetings per 100,000 residents; None for a network with no population on file."""
+    return _per_100k(networks, meetings(networks, period))
+
+
+def groups_per_100k(networks, period):
+    """Groups per 100,000 residents; None for a network with no population on file."""
+    return _per_100k(networks, groups(networks, period))
+
+
+POPULATION_SOURCE = " Population: Office for National Statistics, Census 2021 (Open Government Licence v3.0)."
+POPULATION_CAVEATS = (
+    "Population is the Census 2021 figure for the network's whole area, which may be larger than the area it "
+    "serves so far."
+)
 
 INDICATORS = (
     Indicator(
@@ -126,10 +141,23 @@ INDICATORS = (
         "(ONS Census 2021 usual residents; see federation/data/POPULATION.md).",
         unit="per 100,000 residents",
         period="snapshot",
-        source=SOURCE + " Population: Office for National Statistics, Census 2021 (Open Government Licence v3.0).",
+        source=SOURCE + POPULATION_SOURCE,
         measure=meetings_per_100k,
         count=False,
-        caveats="Population is the Census 2021 figure for the network's whole area, which may be larger than "
-        "the area it serves so far.",
+        caveats=POPULATION_CAVEATS,
+    ),
+    Indicator(
+        key="directory.groups_per_100k",
+        outcomes=(5,),
+        name="Mutual-aid groups per 100,000 residents",
+        definition="Groups behind the meetings listed at the end of the period (as for mutual-aid groups) for "
+        "every 100,000 people living in the network's area (ONS Census 2021 usual residents; see "
+        "federation/data/POPULATION.md).",
+        unit="per 100,000 residents",
+        period="snapshot",
+        source=SOURCE + POPULATION_SOURCE,
+        measure=groups_per_100k,
+        count=False,
+        caveats=CAVEATS + " " + POPULATION_CAVEATS,
     ),
 )

@@ -58,7 +58,12 @@ def test_framework_lists_all_nine_outcomes_and_what_is_not_yet_measured():
     framework = by_outcome()
     assert list(framework) == list(range(1, 10))
     assert framework[5]["text"] == OUTCOMES[5]
-    assert {i.key for i in framework[5]["indicators"]} >= {"directory.meetings", "directory.meetings_per_100k"}
+    assert {i.key for i in framework[5]["indicators"]} >= {
+        "directory.meetings",
+        "directory.groups",
+        "directory.meetings_per_100k",
+        "directory.groups_per_100k",
+    }
     givers = {"federation.coordinators_and_hosts", "timebank.active_givers"}
     assert {i.key for i in framework[2]["indicators"]} >= givers
     assert {i.key for i in framework[6]["indicators"]} >= {"federation.partnerships_public"}
