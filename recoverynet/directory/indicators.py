@@ -42,16 +42,30 @@ def meetings(networks, period):
     return {network.pk: found.get(network.pk, {}).get("meetings", 0) for network in networks}
 
 
-def meetings_by_settlement(settlements, period):
-    """Meetings at a location of each settlement."""
-    rows = (
+def _at_settlements(settlements, period):
+    return (
         Meeting.objects.filter(location__settlement__in=settlements, created_at__lt=period.end_at)
         .exclude(status=Meeting.Status.INACTIVE)
         .order_by()
         .values("location__settlement_id")
-        .annotate(n=Count("pk"))
     )
+
+
+def meetings_by_settlement(settlements, period):
+    """Meetings at a location of each settlement."""
+    rows = _at_settlements(settlements, period).annotate(n=Count("pk"))
     found = {row["location__settlement_id"]: row["n"] for row in rows}
+    return {settlement.pk: found.get(settlement.pk, 0) for settlement in settlements}
+
+
+def groups_by_settlement(settlements, period):
+    """Groups meeting at a location of each settlement, counted as for the network (a meeting with
+    no group name is a group of its own); a group meeting at two settlements counts at each."""
+    rows = _at_settlements(settlements, period).annotate(
+        named=Count("group_name", distinct=True, filter=~Q(group_name="")),
+        unnamed=Count("pk", filter=Q(group_name="")),
+    )
+    found = {row["location__settlement_id"]: row["named"] + row["unnamed"] for row in rows}
     return {settlement.pk: found.get(settlement.pk, 0) for settlement in settlements}
 
 
@@ -119,7 +133,8 @@ INDICATORS = (
         period="snapshot",
         source=SOURCE,
         measure=groups,
-        caveats=CAVEATS,
+        measure_settlements=groups_by_settlement,
+        caveats=CAVEATS + " By settlement, a group meeting at two settlements counts at each.",
     ),
     Indicator(
         key="directory.fellowships",

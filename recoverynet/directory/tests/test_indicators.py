@@ -76,3 +76,29 @@ def test_meetings_by_settlement(time_machine):
     MeetingFactory(network=network, location=at_hub, status=Meeting.Status.INACTIVE)
     MeetingFactory(network=network)  # at a location of no settlement
     assert indicators.meetings_by_settlement([hub, other], Q3) == {hub.pk: 2, other.pk: 0}
+
+
+def test_groups_by_settlement(time_machine, django_assert_num_queries):
+    from recoverynet.directory.factories import LocationFactory
+    from recoverynet.federation.factories import SettlementFactory
+
+    time_machine.move_to(datetime.datetime(2026, 8, 15, 12, tzinfo=datetime.UTC), tick=False)
+    network = NetworkFactory()
+    hub, other, empty = (SettlementFactory(network=network) for _ in range(3))
+    at_hub, at_other = (
+        LocationFactory(network=network, settlement=hub),
+        LocationFactory(network=network, settlement=other),
+    )
+    MeetingFactory.create_batch(3, network=network, location=at_hub, group_name="Carlisle Group")
+    MeetingFactory(network=network, location=at_hub, group_name="Penrith Group")
+    MeetingFactory.create_batch(2, network=network, location=at_hub, group_name="")
+    MeetingFactory(network=network, location=at_hub, group_name="Closed Group", status=Meeting.Status.INACTIVE)
+    MeetingFactory(network=network, location=at_other, group_name="Penrith Group")
+    MeetingFactory(network=network, group_name="Elsewhere Group")  # at a location of no settlement
+    later = MeetingFactory(network=network, location=at_other, group_name="New Group")
+    Meeting.objects.filter(pk=later.pk).update(created_at=datetime.datetime(2026, 10, 2, tzinfo=datetime.UTC))
+    # The hub: Carlisle, Penrith and two with no name; the other: Penrith (counted at both).
+    with django_assert_num_queries(1):
+        found = indicators.groups_by_settlement([hub, other, empty], Q3)
+    assert found == {hub.pk: 4, other.pk: 1, empty.pk: 0}
+    assert indicators.groups([network], Q3) == {network.pk: 5}  # Carlisle, Penrith, Elsewhere, two unnamed
