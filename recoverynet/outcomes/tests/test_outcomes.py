@@ -285,7 +285,7 @@ def test_a_settlement_cannot_be_added_up_to_a_hidden_network_figure(world, login
     assert engaged.rows[world.other_network.pk][-1].display == FEWER_THAN_FIVE
     carlisle = by_settlement(figures, world.own_network, world.own_settlement)
     assert carlisle["federation.people_engaged"][-1].display == "withheld"
-    assert "timebank.active_givers" not in carlisle  # not counted by settlement
+    assert "timebank.active_receivers" not in carlisle  # not counted by settlement
 
     client = login("network_coordinator")
     url = f"/manage/outcomes/networks/{world.own_network.slug}/?quarter=2026Q3&settlement={world.own_settlement.slug}"
