@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -308,6 +308,85 @@ def test_settlement_figures_against_hand_counts(small_world):
     assert at_carlisle["federation.people_engaged"][0].display == FEWER_THAN_FIVE  # 2
     assert at_carlisle["federation.coordinators_and_hosts"][0].display == FEWER_THAN_FIVE  # the host
     assert by_settlement(figures, small_world.own_network, SettlementFactory()) == {}
+
+
+def _groups_at(network, settlement, count):
+    from recoverynet.directory.factories import LocationFactory, MeetingFactory
+
+    location = LocationFactory(network=network, settlement=settlement)
+    for number in range(count):
+        MeetingFactory(network=network, location=location, group_name=f"{location.name} group {number}")
+
+
+def _volunteers_at(network, settlement, count):
+    from recoverynet.volunteering.factories import RoleFactory, ShiftFactory, SignUpFactory
+
+    yesterday = NOW - datetime.timedelta(days=1)
+    shift = ShiftFactory(role=RoleFactory(network=network, settlement=settlement), starts_at=yesterday, places=20)
+    for _ in range(count):
+        person = MembershipFactory(network=network, settlement=settlement).user
+        SignUpFactory(
+            shift=shift, user=person, status="confirmed", attended=True, minutes=60, hours_confirmed_at=yesterday
+        )
+
+
+def _givers_at(network, settlement, count):
+    from recoverynet.timebank import services as timebank
+    from recoverynet.timebank.factories import MemberAccountFactory
+    from recoverynet.timebank.models import Account
+
+    payer = MemberAccountFactory(network=network)
+    for _ in range(count):
+        person = MembershipFactory(network=network, settlement=settlement).user
+        account = Account.objects.create(network=network, kind=Account.Kind.MEMBER, user=person)
+        timebank.transfer(actor=payer.user, source=payer, destination=account, minutes=30)
+
+
+def _assessments_at(network, settlement, count):
+    from recoverynet.recoverycapital.factories import AssessmentFactory
+
+    for _ in range(count):
+        person = MembershipFactory(network=network, settlement=settlement).user
+        AssessmentFactory(person=person, network=network, completed_at=NOW)
+
+
+SETTLEMENT_COUNTS = {
+    "directory.groups": _groups_at,
+    "volunteering.volunteers_active": _volunteers_at,
+    "timebank.active_givers": _givers_at,
+    "recoverycapital.assessments_completed": _assessments_at,
+}
+
+
+@pytest.mark.parametrize("key", SETTLEMENT_COUNTS)
+def test_each_apps_settlement_count_against_hand_counts_and_hidden_totals(world, time_machine, key):
+    """By hand: Carlisle 6 and Penrith 5 make Cumbria's 11, beside Merseyside's 7, all shown.
+    Then Carlisle alone holds Cumbria's 8 beside Merseyside's 1: the federation's table withholds
+    Cumbria's 8 to protect the 1, so Carlisle's 8, which would give it away, is withheld too."""
+    time_machine.move_to(NOW, tick=False)
+    build = SETTLEMENT_COUNTS[key]
+    cumbria, merseyside = world.own_network, world.other_network
+    carlisle, bootle = world.own_settlement, world.other_settlement
+    penrith = SettlementFactory(network=cumbria, name="Penrith")
+    Settlement.objects.update(created_at=NOW)
+    with transaction.atomic():
+        build(cumbria, carlisle, 6)
+        build(cumbria, penrith, 5)
+        build(merseyside, bootle, 7)
+        figures = compute(quarters_ending(Q3, 1), networks=[cumbria, merseyside])
+        assert [figures.indicators[key].rows[n.pk][0].display for n in (cumbria, merseyside)] == ["11", "7"]
+        assert by_settlement(figures, cumbria, carlisle)[key][0].display == "6"
+        assert by_settlement(figures, cumbria, penrith)[key][0].display == "5"
+        assert by_settlement(figures, merseyside, bootle)[key][0].display == "7"
+        transaction.set_rollback(True)
+
+    build(cumbria, carlisle, 8)
+    build(merseyside, bootle, 1)
+    figures = compute(quarters_ending(Q3, 1), networks=[cumbria, merseyside])
+    rows = figures.indicators[key].rows
+    assert (rows[cumbria.pk][0].display, rows[merseyside.pk][0].display) == ("withheld", FEWER_THAN_FIVE)
+    assert by_settlement(figures, cumbria, carlisle)[key][0].display == "withheld"
+    assert by_settlement(figures, cumbria, penrith)[key][0].display == "0"
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

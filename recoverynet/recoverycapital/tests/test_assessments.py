@@ -284,6 +284,50 @@ def test_each_indicator_is_one_query(world, barc, django_assert_num_queries):
             measure(networks, period)
 
 
+def test_assessments_completed_by_the_members_settlement(world, barc, django_assert_num_queries):
+    """Cumbria: the member (Carlisle) completes 2 in the quarter, one more after it and one left
+    unfinished; the host (Carlisle) 1; P (Penrith, left since) 1; N (no settlement) 1; Q (asked to
+    join Penrith, still pending) 1. X belongs to Carlisle in Cumbria and to Bootle in Merseyside
+    and completes 1 in Merseyside. By hand: Carlisle 3, Penrith 1, Bootle 1, Quiet 0; Cumbria 6."""
+    from recoverynet.federation.factories import MembershipFactory, SettlementFactory
+    from recoverynet.federation.models import Membership
+    from recoverynet.recoverycapital.factories import AssessmentFactory
+    from recoverynet.recoverycapital.indicators import INDICATORS
+    from recoverynet.recoverycapital.indicators_settlement import assessments_completed_by_settlement
+
+    own, other = world.own_network, world.other_network
+    carlisle, bootle = world.own_settlement, world.other_settlement
+    penrith, quiet = SettlementFactory(network=own, name="Penrith"), SettlementFactory(network=own, name="Quiet")
+    p = MembershipFactory(network=own, settlement=penrith, status=Membership.Status.LEFT).user
+    n = MembershipFactory(network=own).user
+    q = MembershipFactory(network=own, settlement=penrith, status=Membership.Status.PENDING).user
+    x = MembershipFactory(network=own, settlement=carlisle).user
+    MembershipFactory(user=x, network=other, settlement=bootle)
+    in_quarter = datetime.datetime(2026, 2, 10, 10, 0, tzinfo=LONDON)
+    after = datetime.datetime(2026, 4, 1, 0, 30, tzinfo=LONDON)
+    member, host = world.users["member"], world.users["settlement_host"]
+    for person, network, completed_at in [
+        (member, own, in_quarter),
+        (member, own, in_quarter),
+        (member, own, after),
+        (member, own, None),
+        (host, own, in_quarter),
+        (p, own, in_quarter),
+        (n, own, in_quarter),
+        (q, own, in_quarter),
+        (x, other, in_quarter),
+    ]:
+        assessment = AssessmentFactory(person=person, network=network, instrument=barc)
+        Assessment.objects.filter(pk=assessment.pk).update(completed_at=completed_at)
+    period = Period(datetime.date(2026, 1, 1), datetime.date(2026, 4, 1))
+    with django_assert_num_queries(1):
+        found = assessments_completed_by_settlement([carlisle, penrith, quiet, bootle], period)
+    assert found == {carlisle.pk: 3, penrith.pk: 1, quiet.pk: 0, bootle.pk: 1}
+    assert assessments_completed([own, other], period) == {own.pk: 6, other.pk: 1}
+    registered = next(i for i in INDICATORS if i.key == "recoverycapital.assessments_completed")
+    assert registered.measure_settlements is assessments_completed_by_settlement
+
+
 def test_the_demo_loads_two_years_quickly_and_once(db):
     from recoverynet.core.registry import DemoContext
     from recoverynet.federation.demo.loader import load_federation_demo
