@@ -328,11 +328,14 @@ def test_assessments_completed_by_the_members_settlement(world, barc, django_ass
     assert registered.measure_settlements is assessments_completed_by_settlement
 
 
-def test_the_demo_loads_two_years_quickly_and_once(db):
+def test_the_demo_loads_two_years_quickly_and_once(db, time_machine):
+    """The demo tells a story: two years, most members improving, some dropping out."""
     from recoverynet.core.registry import DemoContext
     from recoverynet.federation.demo.loader import load_federation_demo
-    from recoverynet.recoverycapital.demo import load_recoverycapital_demo
+    from recoverynet.recoverycapital.demo import QUARTERS, load_recoverycapital_demo
 
+    now = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=LONDON)
+    time_machine.move_to(now, tick=False)
     demo = DemoContext()
     load_federation_demo(demo)
     load_recoverycapital_demo(demo)
@@ -340,6 +343,27 @@ def test_the_demo_loads_two_years_quickly_and_once(db):
     assert completed.values("person").distinct().count() > 50
     dates = completed.values_list("completed_at", flat=True)
     assert (max(dates) - min(dates)).days > 500
+
+    barc_totals, latest = {}, {}  # person -> BARC-10 totals, oldest first; when they took their last
+    barc = completed.filter(instrument__slug="barc-10").order_by("completed_at", "pk")
+    for person, total, completed_at in barc.values_list("person", "total_score", "completed_at"):
+        barc_totals.setdefault(person, []).append(total)
+        latest[person] = completed_at
+    repeat = [totals for totals in barc_totals.values() if len(totals) >= 2]
+    changes = [totals[-1] - totals[0] for totals in repeat]
+    assert len(repeat) > 50
+    assert sum(changes) / len(changes) > 0  # on average, recovery capital grows between first and latest
+    assert any(change < 0 for change in changes)  # and not for everyone
+    # Drop-out: fewer BARC-10s than the eight quarters, and none in the last four months (the demo
+    # leaves 80 to 110 days between sittings, so someone still taking part would have had one since).
+    dropped = [
+        person
+        for person, totals in barc_totals.items()
+        if len(totals) < QUARTERS and now - latest[person] > datetime.timedelta(days=120)
+    ]
+    still_taking_part = [person for person in barc_totals if now - latest[person] <= datetime.timedelta(days=120)]
+    assert len(dropped) >= len(barc_totals) // 5  # at 12% a quarter, about half drop out over two years
+    assert still_taking_part and len(dropped) < len(barc_totals)
     assert (
         Answer.objects.count()
         == 10 * completed.filter(instrument__slug="barc-10").count()
