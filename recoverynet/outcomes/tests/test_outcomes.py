@@ -192,8 +192,26 @@ def _pdf_strings(pdf: bytes) -> list[str]:
             data = base64.a85decode(data, adobe=True)
         if b"FlateDecode" in dictionary:
             data = zlib.decompressobj().decompress(data)
-        found.extend(raw.decode("cp1252", "replace") for raw in TEXT_TOKEN.findall(data))
+        found.extend(_unescape(raw).decode("cp1252", "replace") for raw in TEXT_TOKEN.findall(data))
     return found
+
+
+PDF_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r?\n|.)", re.S)
+PDF_ESCAPED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _unescape(raw: bytes) -> bytes:
+    """A PDF literal string's bytes: octal codes (£ is \\243) and escaped characters as themselves."""
+
+    def one(match):
+        code = match.group(1)
+        if code[:1] in b"01234567":
+            return bytes([int(code, 8) & 0xFF])
+        if code in (b"\n", b"\r\n"):
+            return b""  # a line continued
+        return PDF_ESCAPED.get(code, code)
+
+    return PDF_ESCAPE.sub(one, raw)
 
 
 def test_pdf_report_is_protected(small_world, login):
@@ -262,6 +280,30 @@ def test_savings_assumptions_are_set_by_the_federation_coordinator_and_audited(w
     assert saved.people_sustaining_recovery == 50
     page = login("network_coordinator").get(f"/manage/outcomes/networks/{world.own_network.slug}/")
     assert "£437,500" in page.content.decode()
+
+
+def test_edited_assumptions_are_printed_beside_the_saving_in_the_csv_and_pdf(world, login):
+    """37 people × £4,125.50 × £2.75 = £419,769.625, so £419,770, each assumption beside it."""
+    url = f"/manage/outcomes/networks/{world.own_network.slug}/savings/"
+    basis = "Cumbria treatment audit 2025-26"
+    data = {"people_sustaining_recovery": "40", "cost_per_episode": "3500", "return_per_pound": "2.50", "basis": "x"}
+    client = login("federation_coordinator")
+    assert client.post(url, data).status_code == 302
+    edited = {"people_sustaining_recovery": "37", "cost_per_episode": "4125.50", "return_per_pound": "2.75"}
+    assert client.post(url, {**edited, "basis": basis}).status_code == 302
+    sentence = "£419,770 = 37 people sustaining recovery × £4,125.50 per treatment episode × £2.75 saved per £1"
+    report = f"/manage/outcomes/networks/{world.own_network.slug}/report/"
+
+    rows = list(csv.reader(io.StringIO(client.post(report, {"format": "csv", "quarter": "2026Q3"}).content.decode())))
+    saving = [row for row in rows if row and row[0] == "Illustrative treatment saving"]
+    assert len(saving) == 1 and saving[0][1].startswith(sentence)
+    assert f"Basis: {basis}" in saving[0][1] and "£350,000" not in saving[0][1]
+
+    pdf = client.post(report, {"format": "pdf", "quarter": "2026Q3"}).content
+    text = " ".join(" ".join(_pdf_strings(pdf)).split())  # the paragraph's lines, joined again
+    after = text[text.index("Illustrative treatment saving") :]
+    assert after.split("Illustrative treatment saving", 1)[1].strip().startswith(sentence)
+    assert f"Basis: {basis}" in after and "£350,000" not in text
 
 
 def test_unset_assumptions_say_so():
