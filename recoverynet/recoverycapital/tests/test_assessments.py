@@ -98,11 +98,25 @@ def test_finishing_needs_every_answer_and_a_finished_one_is_closed(world, barc, 
 
 def test_nobody_else_answers_anothers_assessment(world, barc, consenting_member):
     assessment = start(world, barc)
+    services.save_answers(actor=consenting_member, assessment=assessment, answers={1: 5})
+
+    def written():
+        return (
+            list(Answer.objects.order_by("pk").values_list("assessment_id", "item__number", "value")),
+            list(Assessment.objects.order_by("pk").values_list("pk", "person", "completed_at", "total_score")),
+            AuditEntry.objects.count(),
+        )
+
+    before = written()
+    assert before[0] == [(assessment.pk, 1, 5)]
     for role in ("professional", "network_coordinator", "federation_coordinator"):
         with pytest.raises(PermissionDenied):
-            services.save_answers(actor=world.users[role], assessment=assessment, answers={1: 3})
+            services.save_answers(actor=world.users[role], assessment=assessment, answers={1: 3, 2: 4})
+        with pytest.raises(PermissionDenied):
+            services.complete_assessment(actor=world.users[role], assessment=assessment)
     with pytest.raises(PermissionDenied):  # nor starts one in their name without supporting them
         start(world, barc, actor=world.users["professional"], person=consenting_member)
+    assert written() == before  # not an answer, an assessment or an audit entry more
 
 
 def test_a_peer_worker_enters_one_with_a_member_and_it_is_recorded_as_such(world, barc, consenting_member):
