@@ -22,7 +22,7 @@ from recoverynet.federation.factories import MembershipFactory, NetworkFactory, 
 from recoverynet.federation.models import Membership, Settlement
 from recoverynet.outcomes import services
 from recoverynet.outcomes.figures import NOT_YET_MEASURED, by_settlement, compute
-from recoverynet.outcomes.framework import OUTCOMES, Quarter, by_outcome, quarters_ending
+from recoverynet.outcomes.framework import COVERAGE, GIVER_SOURCES, OUTCOMES, Quarter, by_outcome, quarters_ending
 from recoverynet.outcomes.models import SavingsAssumptions
 from recoverynet.testing import assert_constant_queries
 
@@ -64,7 +64,7 @@ def test_framework_lists_all_nine_outcomes_and_what_is_not_yet_measured():
         "directory.meetings_per_100k",
         "directory.groups_per_100k",
     }
-    givers = {"federation.coordinators_and_hosts", "timebank.active_givers"}
+    givers = {"federation.coordinators_and_hosts", "timebank.active_givers", "volunteering.volunteers_active"}
     assert {i.key for i in framework[2]["indicators"]} >= givers
     assert {i.key for i in framework[6]["indicators"]} >= {"federation.partnerships_public"}
     # Recovery capital is registered by its app; what no app records yet is listed as not yet measured.
@@ -84,6 +84,50 @@ def test_figures_are_suppressed_over_all_networks(small_world):
     coverage = {row["network"].pk: row["cells"] for row in figures.coverage()}
     assert coverage[own][3]["answer"] == "No"  # no recovery capital assessments in this world
     assert coverage[own][0]["answer"] == "Yes"  # Carlisle Hub
+
+
+# Outcome 2's counts of people that are not people giving back, and why.
+NOT_GIVERS = {
+    "timebank.active_receivers": "received help",
+    "timebank.active_members": "gave or received",
+    "volunteering.volunteers_measured": "a denominator: volunteers who agreed to be counted",
+    "initiatives.people_in_roles": "includes professionals working in initiatives",
+    "initiatives.people_in_recovery_in_roles": "a subset of the above, measured only with consent",
+}
+
+
+def test_every_giver_source_counts_for_coverage():
+    """Each registered count of people for outcome 2 is a giver source for outcome 9's coverage
+    or is named above as not one: a new giver indicator cannot be left out unnoticed."""
+    registered_keys = {i.key for i in by_outcome()[2]["indicators"] if i.count and i.unit == "people"}
+    assert set(GIVER_SOURCES) <= registered_keys
+    unclassified = registered_keys - set(GIVER_SOURCES) - set(NOT_GIVERS)
+    assert not unclassified, f"Add to framework.GIVER_SOURCES, or to NOT_GIVERS with a reason: {unclassified}"
+    assert dict(COVERAGE)["Members who give back"] == GIVER_SOURCES
+
+
+def test_volunteers_alone_cover_members_who_give_back(small_world):
+    """Merseyside has no coordinator, host or time bank giver: its one volunteer is enough."""
+    from recoverynet.volunteering.factories import RoleFactory, ShiftFactory, SignUpFactory
+
+    merseyside = small_world.other_network.pk
+    givers = [label for label, _ in COVERAGE].index("Members who give back")
+
+    def answer():
+        return {row["network"].pk: row["cells"] for row in compute(quarters_ending(Q3, 1)).coverage()}[merseyside]
+
+    assert answer()[givers]["answer"] == "No"
+    yesterday = NOW - datetime.timedelta(days=1)
+    role = RoleFactory(network=small_world.other_network, settlement=small_world.other_settlement)
+    SignUpFactory(
+        shift=ShiftFactory(role=role, starts_at=yesterday),
+        user=small_world.other_membership.user,
+        status="confirmed",
+        attended=True,
+        minutes=90,
+        hours_confirmed_at=yesterday,
+    )
+    assert answer()[givers] == {"label": "Members who give back", "answer": "Yes", "covered": True}
 
 
 def test_coverage_says_not_yet_measured_when_no_app_records_it(small_world, monkeypatch):
