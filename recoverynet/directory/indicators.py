@@ -1,6 +1,6 @@
 """The directory's figures for the outcomes framework (core.registry.Indicator):
-mutual-aid meetings, groups and fellowships per network, and meetings per
-100,000 residents (outcome 5), each one aggregate query. A meeting counts from
+mutual-aid meetings, groups and fellowships per network, and meetings and
+groups per 100,000 residents (outcome 5), each one aggregate query. A meeting counts from
 the day it was listed until it is marked inactive (the directory keeps no
 history of when, so a meeting closed since is not counted in earlier quarters)."""
 
@@ -42,16 +42,30 @@ def meetings(networks, period):
     return {network.pk: found.get(network.pk, {}).get("meetings", 0) for network in networks}
 
 
-def meetings_by_settlement(settlements, period):
-    """Meetings at a location of each settlement."""
-    rows = (
+def _at_settlements(settlements, period):
+    return (
         Meeting.objects.filter(location__settlement__in=settlements, created_at__lt=period.end_at)
         .exclude(status=Meeting.Status.INACTIVE)
         .order_by()
         .values("location__settlement_id")
-        .annotate(n=Count("pk"))
     )
+
+
+def meetings_by_settlement(settlements, period):
+    """Meetings at a location of each settlement."""
+    rows = _at_settlements(settlements, period).annotate(n=Count("pk"))
     found = {row["location__settlement_id"]: row["n"] for row in rows}
+    return {settlement.pk: found.get(settlement.pk, 0) for settlement in settlements}
+
+
+def groups_by_settlement(settlements, period):
+    """Groups meeting at a location of each settlement, counted as for the network (a meeting with
+    no group name is a group of its own); a group meeting at two settlements counts at each."""
+    rows = _at_settlements(settlements, period).annotate(
+        named=Count("group_name", distinct=True, filter=~Q(group_name="")),
+        unnamed=Count("pk", filter=Q(group_name="")),
+    )
+    found = {row["location__settlement_id"]: row["named"] + row["unnamed"] for row in rows}
     return {settlement.pk: found.get(settlement.pk, 0) for settlement in settlements}
 
 
@@ -69,9 +83,8 @@ def fellowships(networks, period):
     return {network.pk: found.get(network.pk, {}).get("fellowships", 0) for network in networks}
 
 
-def meetings_per_100k(networks, period):
-    """Meetings per 100,000 residents; None for a network with no population on file."""
-    counts = meetings(networks, period)
+def _per_100k(networks, counts):
+    """Per 100,000 residents; None for a network with no population on file."""
     population = population_by_slug()
     return {
         network.pk: (
@@ -80,6 +93,22 @@ def meetings_per_100k(networks, period):
         for network in networks
     }
 
+
+def meetings_per_100k(networks, period):
+    """Meetings per 100,000 residents; None for a network with no population on file."""
+    return _per_100k(networks, meetings(networks, period))
+
+
+def groups_per_100k(networks, period):
+    """Groups per 100,000 residents; None for a network with no population on file."""
+    return _per_100k(networks, groups(networks, period))
+
+
+POPULATION_SOURCE = " Population: Office for National Statistics, Census 2021 (Open Government Licence v3.0)."
+POPULATION_CAVEATS = (
+    "Population is the Census 2021 figure for the network's whole area, which may be larger than the area it "
+    "serves so far."
+)
 
 INDICATORS = (
     Indicator(
@@ -104,7 +133,8 @@ INDICATORS = (
         period="snapshot",
         source=SOURCE,
         measure=groups,
-        caveats=CAVEATS,
+        measure_settlements=groups_by_settlement,
+        caveats=CAVEATS + " By settlement, a group meeting at two settlements counts at each.",
     ),
     Indicator(
         key="directory.fellowships",
@@ -126,10 +156,23 @@ INDICATORS = (
         "(ONS Census 2021 usual residents; see federation/data/POPULATION.md).",
         unit="per 100,000 residents",
         period="snapshot",
-        source=SOURCE + " Population: Office for National Statistics, Census 2021 (Open Government Licence v3.0).",
+        source=SOURCE + POPULATION_SOURCE,
         measure=meetings_per_100k,
         count=False,
-        caveats="Population is the Census 2021 figure for the network's whole area, which may be larger than "
-        "the area it serves so far.",
+        caveats=POPULATION_CAVEATS,
+    ),
+    Indicator(
+        key="directory.groups_per_100k",
+        outcomes=(5,),
+        name="Mutual-aid groups per 100,000 residents",
+        definition="Groups behind the meetings listed at the end of the period (as for mutual-aid groups) for "
+        "every 100,000 people living in the network's area (ONS Census 2021 usual residents; see "
+        "federation/data/POPULATION.md).",
+        unit="per 100,000 residents",
+        period="snapshot",
+        source=SOURCE + POPULATION_SOURCE,
+        measure=groups_per_100k,
+        count=False,
+        caveats=CAVEATS + " " + POPULATION_CAVEATS,
     ),
 )

@@ -64,11 +64,19 @@ EXPECTED = (
     ),
 )
 
+# Every registered count of members who give back (outcome 2): a network has givers when any is above
+# zero. A new giver indicator belongs here (test_every_giver_source_counts_for_coverage says so).
+GIVER_SOURCES = (
+    "federation.coordinators_and_hosts",  # settlement hosts and network coordinators
+    "timebank.active_givers",  # members who gave help in the time bank
+    "volunteering.volunteers_active",  # volunteers with a confirmed shift
+)
+
 # Outcome 9's coverage: a network is covered when each of these has something in it.
 COVERAGE = (
     ("Settlements", ("federation.settlements",)),
     ("Mutual-aid meetings", ("directory.meetings",)),
-    ("Members who give back", ("federation.coordinators_and_hosts", "timebank.active_givers")),
+    ("Members who give back", GIVER_SOURCES),
     ("Recovery capital assessments", ("recoverycapital.assessments_completed",)),
 )
 

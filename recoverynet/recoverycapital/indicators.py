@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Subquery
 
 from recoverynet.core.registry import Indicator
 
+from .indicators_settlement import assessments_completed_by_settlement
 from .models import Assessment
 
 CHANGE_INSTRUMENT = "barc-10"
@@ -106,5 +107,6 @@ INDICATORS = (
         period="quarter",
         source=SOURCE,
         measure=assessments_completed,
+        measure_settlements=assessments_completed_by_settlement,
     ),
 )

@@ -1,11 +1,15 @@
 """The time bank's figures for the outcomes framework (core.registry.Indicator),
 per network over a period, each one aggregate query. Reversed transactions and
-their reversals count for nothing; clearing accounts are bookkeeping, not people."""
+their reversals count for nothing; clearing accounts are bookkeeping, not people.
+Givers and active members can also be counted by the settlement of the account
+holder's membership of the account's network (the outcomes dashboard's settlement
+filter), one aggregate query each."""
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from recoverynet.core.registry import Indicator
+from recoverynet.federation.models import Membership
 
 from .models import Account, Posting, Transaction
 
@@ -14,12 +18,16 @@ PEOPLE = Q(account__kind=Account.Kind.MEMBER)
 
 def _postings(networks, period):
     """Postings of the period that stand: not a reversal, not reversed."""
+    return _standing(period, account__network__in=networks)
+
+
+def _standing(period, **where):
     reversed_ = Transaction.objects.filter(reverses=OuterRef("transaction_id"))
     return (
         Posting.objects.filter(
-            account__network__in=networks,
             transaction__created_at__gte=period.start_at,
             transaction__created_at__lt=period.end_at,
+            **where,
         )
         .exclude(transaction__kind=Transaction.Kind.REVERSAL)
         .exclude(Exists(reversed_))
@@ -46,6 +54,37 @@ def active_givers(networks, period):
         .annotate(n=Count("account", distinct=True))
     )
     return _per_network(networks, rows, "n")
+
+
+# The holder's membership of the account's network (one per person and network), accepted
+# whether or not they have left since, so earlier quarters keep the people who gave then.
+AT_SETTLEMENT = "account__user__memberships__settlement_id"
+
+
+def _by_settlement(settlements, period, *conditions):
+    rows = (
+        _standing(
+            period,
+            account__kind=Account.Kind.MEMBER,
+            account__user__memberships__settlement__in=settlements,
+            account__user__memberships__network=F("account__network"),
+            account__user__memberships__status__in=(Membership.Status.ACTIVE, Membership.Status.LEFT),
+        )
+        .filter(*conditions)
+        .order_by()
+        .values(AT_SETTLEMENT)
+        .annotate(n=Count("account", distinct=True))
+    )
+    found = {row[AT_SETTLEMENT]: row["n"] for row in rows}
+    return {settlement.pk: found.get(settlement.pk, 0) for settlement in settlements}
+
+
+def active_givers_by_settlement(settlements, period):
+    return _by_settlement(settlements, period, Q(amount__gt=0))
+
+
+def active_members_by_settlement(settlements, period):
+    return _by_settlement(settlements, period)
 
 
 def active_receivers(networks, period):
@@ -123,6 +162,10 @@ def minutes_by_month_and_category(networks, period):
 
 
 SOURCE = "The time bank's ledger: confirmed exchanges and transfers, less reversals."
+SETTLEMENT_CAVEATS = (
+    "By settlement: the settlement the member belongs to in the network now (a member who moved is counted "
+    "at their present settlement in earlier quarters too; one who belongs to none is at no settlement)."
+)
 
 INDICATORS = (
     Indicator(
@@ -148,6 +191,8 @@ INDICATORS = (
         period="quarter",
         source=SOURCE,
         measure=active_givers,
+        measure_settlements=active_givers_by_settlement,
+        caveats=SETTLEMENT_CAVEATS,
     ),
     Indicator(
         key="timebank.active_receivers",
@@ -170,6 +215,8 @@ INDICATORS = (
         period="quarter",
         source=SOURCE,
         measure=active_members,
+        measure_settlements=active_members_by_settlement,
+        caveats=SETTLEMENT_CAVEATS,
     ),
     Indicator(
         key="timebank.reciprocity_rate",

@@ -1,6 +1,8 @@
 """Volunteering's figures for the outcomes framework (outcome 2: people in
 recovery giving back), per network and quarter, each one aggregate query.
-Only hours the organiser recorded and the member confirmed count."""
+Only hours the organiser recorded and the member confirmed count. Volunteers
+can also be counted by the settlement offering the role (the outcomes
+dashboard's settlement filter); roles an organisation offers are at none."""
 
 from django.db.models import Count, Sum
 
@@ -11,14 +13,18 @@ from recoverynet.core.registry import Indicator
 from .models import JobOutcome, SignUp
 
 
-def _confirmed(networks, period):
+def _confirmed_signups(period, **where):
     return SignUp.objects.filter(
-        shift__role__network__in=networks,
         attended=True,
         hours_confirmed_at__isnull=False,
-        shift__starts_at__date__gte=period.start,
-        shift__starts_at__date__lt=period.end,
-    ).values("shift__role__network_id")
+        shift__starts_at__gte=period.start_at,
+        shift__starts_at__lt=period.end_at,
+        **where,
+    ).order_by()
+
+
+def _confirmed(networks, period):
+    return _confirmed_signups(period, shift__role__network__in=networks).values("shift__role__network_id")
 
 
 def volunteers_active(networks, period):
@@ -27,6 +33,18 @@ def volunteers_active(networks, period):
         for r in _confirmed(networks, period).annotate(n=Count("user", distinct=True))
     }
     return {network.pk: rows.get(network.pk, 0) for network in networks}
+
+
+def volunteers_active_by_settlement(settlements, period):
+    """Volunteers with a confirmed shift in a role each settlement offers; someone who volunteered
+    for two settlements counts at each."""
+    rows = (
+        _confirmed_signups(period, shift__role__settlement__in=settlements)
+        .values("shift__role__settlement_id")
+        .annotate(n=Count("user", distinct=True))
+    )
+    found = {row["shift__role__settlement_id"]: row["n"] for row in rows}
+    return {settlement.pk: found.get(settlement.pk, 0) for settlement in settlements}
 
 
 def hours_volunteered(networks, period):
@@ -94,6 +112,9 @@ INDICATORS = (
         period="quarter",
         source=SOURCE,
         measure=volunteers_active,
+        measure_settlements=volunteers_active_by_settlement,
+        caveats="By settlement: the settlement offering the role. Roles an organisation offers are at no "
+        "settlement, and someone who volunteered for two settlements counts at each.",
     ),
     Indicator(
         key="volunteering.hours_volunteered",

@@ -38,6 +38,23 @@ def test_meetings_groups_fellowships_and_rate(time_machine):
     assert indicators.fellowships(networks, Q3) == {cumbria.pk: 2, unknown.pk: 1}
     # 5 meetings for Cumbria's 499,846 residents: 1.0 per 100,000; no population, no rate.
     assert indicators.meetings_per_100k(networks, Q3) == {cumbria.pk: 1.0, unknown.pk: None}
+    # 4 groups for the same 499,846: 0.80025, so 0.8 per 100,000.
+    assert indicators.groups_per_100k(networks, Q3) == {cumbria.pk: 0.8, unknown.pk: None}
+
+
+def test_groups_per_100k_from_the_census_population(time_machine):
+    """Greater Manchester's 2,867,765 residents (ONS Census 2021) and 43 groups: 4,300,000 / 2,867,765
+    = 1.4994..., so 1.5 per 100,000; 3 more meetings of an existing group change nothing."""
+    time_machine.move_to(datetime.datetime(2026, 8, 15, 12, tzinfo=datetime.UTC), tick=False)
+    manchester = NetworkFactory(slug="greater-manchester")
+    fellowship = FellowshipFactory()
+    for number in range(40):
+        MeetingFactory(network=manchester, fellowship=fellowship, group_name=f"Group {number}")
+    MeetingFactory.create_batch(3, network=manchester, fellowship=fellowship, group_name="Group 0")
+    MeetingFactory.create_batch(3, network=manchester, fellowship=fellowship, group_name="")
+    assert indicators.groups([manchester], Q3) == {manchester.pk: 43}
+    assert indicators.groups_per_100k([manchester], Q3) == {manchester.pk: 1.5}
+    assert indicators.meetings_per_100k([manchester], Q3) == {manchester.pk: 1.6}  # 46 meetings: 1.604
 
 
 def test_each_indicator_is_one_query(django_assert_num_queries):
@@ -59,3 +76,29 @@ def test_meetings_by_settlement(time_machine):
     MeetingFactory(network=network, location=at_hub, status=Meeting.Status.INACTIVE)
     MeetingFactory(network=network)  # at a location of no settlement
     assert indicators.meetings_by_settlement([hub, other], Q3) == {hub.pk: 2, other.pk: 0}
+
+
+def test_groups_by_settlement(time_machine, django_assert_num_queries):
+    from recoverynet.directory.factories import LocationFactory
+    from recoverynet.federation.factories import SettlementFactory
+
+    time_machine.move_to(datetime.datetime(2026, 8, 15, 12, tzinfo=datetime.UTC), tick=False)
+    network = NetworkFactory()
+    hub, other, empty = (SettlementFactory(network=network) for _ in range(3))
+    at_hub, at_other = (
+        LocationFactory(network=network, settlement=hub),
+        LocationFactory(network=network, settlement=other),
+    )
+    MeetingFactory.create_batch(3, network=network, location=at_hub, group_name="Carlisle Group")
+    MeetingFactory(network=network, location=at_hub, group_name="Penrith Group")
+    MeetingFactory.create_batch(2, network=network, location=at_hub, group_name="")
+    MeetingFactory(network=network, location=at_hub, group_name="Closed Group", status=Meeting.Status.INACTIVE)
+    MeetingFactory(network=network, location=at_other, group_name="Penrith Group")
+    MeetingFactory(network=network, group_name="Elsewhere Group")  # at a location of no settlement
+    later = MeetingFactory(network=network, location=at_other, group_name="New Group")
+    Meeting.objects.filter(pk=later.pk).update(created_at=datetime.datetime(2026, 10, 2, tzinfo=datetime.UTC))
+    # The hub: Carlisle, Penrith and two with no name; the other: Penrith (counted at both).
+    with django_assert_num_queries(1):
+        found = indicators.groups_by_settlement([hub, other, empty], Q3)
+    assert found == {hub.pk: 4, other.pk: 1, empty.pk: 0}
+    assert indicators.groups([network], Q3) == {network.pk: 5}  # Carlisle, Penrith, Elsewhere, two unnamed

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +22,7 @@ from recoverynet.federation.factories import MembershipFactory, NetworkFactory, 
 from recoverynet.federation.models import Membership, Settlement
 from recoverynet.outcomes import services
 from recoverynet.outcomes.figures import NOT_YET_MEASURED, by_settlement, compute
-from recoverynet.outcomes.framework import OUTCOMES, Quarter, by_outcome, quarters_ending
+from recoverynet.outcomes.framework import COVERAGE, GIVER_SOURCES, OUTCOMES, Quarter, by_outcome, quarters_ending
 from recoverynet.outcomes.models import SavingsAssumptions
 from recoverynet.testing import assert_constant_queries
 
@@ -58,8 +58,13 @@ def test_framework_lists_all_nine_outcomes_and_what_is_not_yet_measured():
     framework = by_outcome()
     assert list(framework) == list(range(1, 10))
     assert framework[5]["text"] == OUTCOMES[5]
-    assert {i.key for i in framework[5]["indicators"]} >= {"directory.meetings", "directory.meetings_per_100k"}
-    givers = {"federation.coordinators_and_hosts", "timebank.active_givers"}
+    assert {i.key for i in framework[5]["indicators"]} >= {
+        "directory.meetings",
+        "directory.groups",
+        "directory.meetings_per_100k",
+        "directory.groups_per_100k",
+    }
+    givers = {"federation.coordinators_and_hosts", "timebank.active_givers", "volunteering.volunteers_active"}
     assert {i.key for i in framework[2]["indicators"]} >= givers
     assert {i.key for i in framework[6]["indicators"]} >= {"federation.partnerships_public"}
     # Recovery capital is registered by its app; what no app records yet is listed as not yet measured.
@@ -79,6 +84,50 @@ def test_figures_are_suppressed_over_all_networks(small_world):
     coverage = {row["network"].pk: row["cells"] for row in figures.coverage()}
     assert coverage[own][3]["answer"] == "No"  # no recovery capital assessments in this world
     assert coverage[own][0]["answer"] == "Yes"  # Carlisle Hub
+
+
+# Outcome 2's counts of people that are not people giving back, and why.
+NOT_GIVERS = {
+    "timebank.active_receivers": "received help",
+    "timebank.active_members": "gave or received",
+    "volunteering.volunteers_measured": "a denominator: volunteers who agreed to be counted",
+    "initiatives.people_in_roles": "includes professionals working in initiatives",
+    "initiatives.people_in_recovery_in_roles": "a subset of the above, measured only with consent",
+}
+
+
+def test_every_giver_source_counts_for_coverage():
+    """Each registered count of people for outcome 2 is a giver source for outcome 9's coverage
+    or is named above as not one: a new giver indicator cannot be left out unnoticed."""
+    registered_keys = {i.key for i in by_outcome()[2]["indicators"] if i.count and i.unit == "people"}
+    assert set(GIVER_SOURCES) <= registered_keys
+    unclassified = registered_keys - set(GIVER_SOURCES) - set(NOT_GIVERS)
+    assert not unclassified, f"Add to framework.GIVER_SOURCES, or to NOT_GIVERS with a reason: {unclassified}"
+    assert dict(COVERAGE)["Members who give back"] == GIVER_SOURCES
+
+
+def test_volunteers_alone_cover_members_who_give_back(small_world):
+    """Merseyside has no coordinator, host or time bank giver: its one volunteer is enough."""
+    from recoverynet.volunteering.factories import RoleFactory, ShiftFactory, SignUpFactory
+
+    merseyside = small_world.other_network.pk
+    givers = [label for label, _ in COVERAGE].index("Members who give back")
+
+    def answer():
+        return {row["network"].pk: row["cells"] for row in compute(quarters_ending(Q3, 1)).coverage()}[merseyside]
+
+    assert answer()[givers]["answer"] == "No"
+    yesterday = NOW - datetime.timedelta(days=1)
+    role = RoleFactory(network=small_world.other_network, settlement=small_world.other_settlement)
+    SignUpFactory(
+        shift=ShiftFactory(role=role, starts_at=yesterday),
+        user=small_world.other_membership.user,
+        status="confirmed",
+        attended=True,
+        minutes=90,
+        hours_confirmed_at=yesterday,
+    )
+    assert answer()[givers] == {"label": "Members who give back", "answer": "Yes", "covered": True}
 
 
 def test_coverage_says_not_yet_measured_when_no_app_records_it(small_world, monkeypatch):
@@ -187,8 +236,26 @@ def _pdf_strings(pdf: bytes) -> list[str]:
             data = base64.a85decode(data, adobe=True)
         if b"FlateDecode" in dictionary:
             data = zlib.decompressobj().decompress(data)
-        found.extend(raw.decode("cp1252", "replace") for raw in TEXT_TOKEN.findall(data))
+        found.extend(_unescape(raw).decode("cp1252", "replace") for raw in TEXT_TOKEN.findall(data))
     return found
+
+
+PDF_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r?\n|.)", re.S)
+PDF_ESCAPED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _unescape(raw: bytes) -> bytes:
+    """A PDF literal string's bytes: octal codes (£ is \\243) and escaped characters as themselves."""
+
+    def one(match):
+        code = match.group(1)
+        if code[:1] in b"01234567":
+            return bytes([int(code, 8) & 0xFF])
+        if code in (b"\n", b"\r\n"):
+            return b""  # a line continued
+        return PDF_ESCAPED.get(code, code)
+
+    return PDF_ESCAPE.sub(one, raw)
 
 
 def test_pdf_report_is_protected(small_world, login):
@@ -259,6 +326,30 @@ def test_savings_assumptions_are_set_by_the_federation_coordinator_and_audited(w
     assert "£437,500" in page.content.decode()
 
 
+def test_edited_assumptions_are_printed_beside_the_saving_in_the_csv_and_pdf(world, login):
+    """37 people × £4,125.50 × £2.75 = £419,769.625, so £419,770, each assumption beside it."""
+    url = f"/manage/outcomes/networks/{world.own_network.slug}/savings/"
+    basis = "Cumbria treatment audit 2025-26"
+    data = {"people_sustaining_recovery": "40", "cost_per_episode": "3500", "return_per_pound": "2.50", "basis": "x"}
+    client = login("federation_coordinator")
+    assert client.post(url, data).status_code == 302
+    edited = {"people_sustaining_recovery": "37", "cost_per_episode": "4125.50", "return_per_pound": "2.75"}
+    assert client.post(url, {**edited, "basis": basis}).status_code == 302
+    sentence = "£419,770 = 37 people sustaining recovery × £4,125.50 per treatment episode × £2.75 saved per £1"
+    report = f"/manage/outcomes/networks/{world.own_network.slug}/report/"
+
+    rows = list(csv.reader(io.StringIO(client.post(report, {"format": "csv", "quarter": "2026Q3"}).content.decode())))
+    saving = [row for row in rows if row and row[0] == "Illustrative treatment saving"]
+    assert len(saving) == 1 and saving[0][1].startswith(sentence)
+    assert f"Basis: {basis}" in saving[0][1] and "£350,000" not in saving[0][1]
+
+    pdf = client.post(report, {"format": "pdf", "quarter": "2026Q3"}).content
+    text = " ".join(" ".join(_pdf_strings(pdf)).split())  # the paragraph's lines, joined again
+    after = text[text.index("Illustrative treatment saving") :]
+    assert after.split("Illustrative treatment saving", 1)[1].strip().startswith(sentence)
+    assert f"Basis: {basis}" in after and "£350,000" not in text
+
+
 def test_unset_assumptions_say_so():
     assert "not set" in SavingsAssumptions(network=NetworkFactory()).explanation()
     with pytest.raises(Exception, match="permission|Permission"):
@@ -280,7 +371,7 @@ def test_a_settlement_cannot_be_added_up_to_a_hidden_network_figure(world, login
     assert engaged.rows[world.other_network.pk][-1].display == FEWER_THAN_FIVE
     carlisle = by_settlement(figures, world.own_network, world.own_settlement)
     assert carlisle["federation.people_engaged"][-1].display == "withheld"
-    assert "timebank.active_givers" not in carlisle  # not counted by settlement
+    assert "timebank.active_receivers" not in carlisle  # not counted by settlement
 
     client = login("network_coordinator")
     url = f"/manage/outcomes/networks/{world.own_network.slug}/?quarter=2026Q3&settlement={world.own_settlement.slug}"
@@ -303,6 +394,85 @@ def test_settlement_figures_against_hand_counts(small_world):
     assert at_carlisle["federation.people_engaged"][0].display == FEWER_THAN_FIVE  # 2
     assert at_carlisle["federation.coordinators_and_hosts"][0].display == FEWER_THAN_FIVE  # the host
     assert by_settlement(figures, small_world.own_network, SettlementFactory()) == {}
+
+
+def _groups_at(network, settlement, count):
+    from recoverynet.directory.factories import LocationFactory, MeetingFactory
+
+    location = LocationFactory(network=network, settlement=settlement)
+    for number in range(count):
+        MeetingFactory(network=network, location=location, group_name=f"{location.name} group {number}")
+
+
+def _volunteers_at(network, settlement, count):
+    from recoverynet.volunteering.factories import RoleFactory, ShiftFactory, SignUpFactory
+
+    yesterday = NOW - datetime.timedelta(days=1)
+    shift = ShiftFactory(role=RoleFactory(network=network, settlement=settlement), starts_at=yesterday, places=20)
+    for _ in range(count):
+        person = MembershipFactory(network=network, settlement=settlement).user
+        SignUpFactory(
+            shift=shift, user=person, status="confirmed", attended=True, minutes=60, hours_confirmed_at=yesterday
+        )
+
+
+def _givers_at(network, settlement, count):
+    from recoverynet.timebank import services as timebank
+    from recoverynet.timebank.factories import MemberAccountFactory
+    from recoverynet.timebank.models import Account
+
+    payer = MemberAccountFactory(network=network)
+    for _ in range(count):
+        person = MembershipFactory(network=network, settlement=settlement).user
+        account = Account.objects.create(network=network, kind=Account.Kind.MEMBER, user=person)
+        timebank.transfer(actor=payer.user, source=payer, destination=account, minutes=30)
+
+
+def _assessments_at(network, settlement, count):
+    from recoverynet.recoverycapital.factories import AssessmentFactory
+
+    for _ in range(count):
+        person = MembershipFactory(network=network, settlement=settlement).user
+        AssessmentFactory(person=person, network=network, completed_at=NOW)
+
+
+SETTLEMENT_COUNTS = {
+    "directory.groups": _groups_at,
+    "volunteering.volunteers_active": _volunteers_at,
+    "timebank.active_givers": _givers_at,
+    "recoverycapital.assessments_completed": _assessments_at,
+}
+
+
+@pytest.mark.parametrize("key", SETTLEMENT_COUNTS)
+def test_each_apps_settlement_count_against_hand_counts_and_hidden_totals(world, time_machine, key):
+    """By hand: Carlisle 6 and Penrith 5 make Cumbria's 11, beside Merseyside's 7, all shown.
+    Then Carlisle alone holds Cumbria's 8 beside Merseyside's 1: the federation's table withholds
+    Cumbria's 8 to protect the 1, so Carlisle's 8, which would give it away, is withheld too."""
+    time_machine.move_to(NOW, tick=False)
+    build = SETTLEMENT_COUNTS[key]
+    cumbria, merseyside = world.own_network, world.other_network
+    carlisle, bootle = world.own_settlement, world.other_settlement
+    penrith = SettlementFactory(network=cumbria, name="Penrith")
+    Settlement.objects.update(created_at=NOW)
+    with transaction.atomic():
+        build(cumbria, carlisle, 6)
+        build(cumbria, penrith, 5)
+        build(merseyside, bootle, 7)
+        figures = compute(quarters_ending(Q3, 1), networks=[cumbria, merseyside])
+        assert [figures.indicators[key].rows[n.pk][0].display for n in (cumbria, merseyside)] == ["11", "7"]
+        assert by_settlement(figures, cumbria, carlisle)[key][0].display == "6"
+        assert by_settlement(figures, cumbria, penrith)[key][0].display == "5"
+        assert by_settlement(figures, merseyside, bootle)[key][0].display == "7"
+        transaction.set_rollback(True)
+
+    build(cumbria, carlisle, 8)
+    build(merseyside, bootle, 1)
+    figures = compute(quarters_ending(Q3, 1), networks=[cumbria, merseyside])
+    rows = figures.indicators[key].rows
+    assert (rows[cumbria.pk][0].display, rows[merseyside.pk][0].display) == ("withheld", FEWER_THAN_FIVE)
+    assert by_settlement(figures, cumbria, carlisle)[key][0].display == "withheld"
+    assert by_settlement(figures, cumbria, penrith)[key][0].display == "0"
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -98,11 +98,25 @@ def test_finishing_needs_every_answer_and_a_finished_one_is_closed(world, barc, 
 
 def test_nobody_else_answers_anothers_assessment(world, barc, consenting_member):
     assessment = start(world, barc)
+    services.save_answers(actor=consenting_member, assessment=assessment, answers={1: 5})
+
+    def written():
+        return (
+            list(Answer.objects.order_by("pk").values_list("assessment_id", "item__number", "value")),
+            list(Assessment.objects.order_by("pk").values_list("pk", "person", "completed_at", "total_score")),
+            AuditEntry.objects.count(),
+        )
+
+    before = written()
+    assert before[0] == [(assessment.pk, 1, 5)]
     for role in ("professional", "network_coordinator", "federation_coordinator"):
         with pytest.raises(PermissionDenied):
-            services.save_answers(actor=world.users[role], assessment=assessment, answers={1: 3})
+            services.save_answers(actor=world.users[role], assessment=assessment, answers={1: 3, 2: 4})
+        with pytest.raises(PermissionDenied):
+            services.complete_assessment(actor=world.users[role], assessment=assessment)
     with pytest.raises(PermissionDenied):  # nor starts one in their name without supporting them
         start(world, barc, actor=world.users["professional"], person=consenting_member)
+    assert written() == before  # not an answer, an assessment or an audit entry more
 
 
 def test_a_peer_worker_enters_one_with_a_member_and_it_is_recorded_as_such(world, barc, consenting_member):
@@ -284,11 +298,58 @@ def test_each_indicator_is_one_query(world, barc, django_assert_num_queries):
             measure(networks, period)
 
 
-def test_the_demo_loads_two_years_quickly_and_once(db):
+def test_assessments_completed_by_the_members_settlement(world, barc, django_assert_num_queries):
+    """Cumbria: the member (Carlisle) completes 2 in the quarter, one more after it and one left
+    unfinished; the host (Carlisle) 1; P (Penrith, left since) 1; N (no settlement) 1; Q (asked to
+    join Penrith, still pending) 1. X belongs to Carlisle in Cumbria and to Bootle in Merseyside
+    and completes 1 in Merseyside. By hand: Carlisle 3, Penrith 1, Bootle 1, Quiet 0; Cumbria 6."""
+    from recoverynet.federation.factories import MembershipFactory, SettlementFactory
+    from recoverynet.federation.models import Membership
+    from recoverynet.recoverycapital.factories import AssessmentFactory
+    from recoverynet.recoverycapital.indicators import INDICATORS
+    from recoverynet.recoverycapital.indicators_settlement import assessments_completed_by_settlement
+
+    own, other = world.own_network, world.other_network
+    carlisle, bootle = world.own_settlement, world.other_settlement
+    penrith, quiet = SettlementFactory(network=own, name="Penrith"), SettlementFactory(network=own, name="Quiet")
+    p = MembershipFactory(network=own, settlement=penrith, status=Membership.Status.LEFT).user
+    n = MembershipFactory(network=own).user
+    q = MembershipFactory(network=own, settlement=penrith, status=Membership.Status.PENDING).user
+    x = MembershipFactory(network=own, settlement=carlisle).user
+    MembershipFactory(user=x, network=other, settlement=bootle)
+    in_quarter = datetime.datetime(2026, 2, 10, 10, 0, tzinfo=LONDON)
+    after = datetime.datetime(2026, 4, 1, 0, 30, tzinfo=LONDON)
+    member, host = world.users["member"], world.users["settlement_host"]
+    for person, network, completed_at in [
+        (member, own, in_quarter),
+        (member, own, in_quarter),
+        (member, own, after),
+        (member, own, None),
+        (host, own, in_quarter),
+        (p, own, in_quarter),
+        (n, own, in_quarter),
+        (q, own, in_quarter),
+        (x, other, in_quarter),
+    ]:
+        assessment = AssessmentFactory(person=person, network=network, instrument=barc)
+        Assessment.objects.filter(pk=assessment.pk).update(completed_at=completed_at)
+    period = Period(datetime.date(2026, 1, 1), datetime.date(2026, 4, 1))
+    with django_assert_num_queries(1):
+        found = assessments_completed_by_settlement([carlisle, penrith, quiet, bootle], period)
+    assert found == {carlisle.pk: 3, penrith.pk: 1, quiet.pk: 0, bootle.pk: 1}
+    assert assessments_completed([own, other], period) == {own.pk: 6, other.pk: 1}
+    registered = next(i for i in INDICATORS if i.key == "recoverycapital.assessments_completed")
+    assert registered.measure_settlements is assessments_completed_by_settlement
+
+
+def test_the_demo_loads_two_years_quickly_and_once(db, time_machine):
+    """The demo tells a story: two years, most members improving, some dropping out."""
     from recoverynet.core.registry import DemoContext
     from recoverynet.federation.demo.loader import load_federation_demo
-    from recoverynet.recoverycapital.demo import load_recoverycapital_demo
+    from recoverynet.recoverycapital.demo import QUARTERS, load_recoverycapital_demo
 
+    now = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=LONDON)
+    time_machine.move_to(now, tick=False)
     demo = DemoContext()
     load_federation_demo(demo)
     load_recoverycapital_demo(demo)
@@ -296,6 +357,27 @@ def test_the_demo_loads_two_years_quickly_and_once(db):
     assert completed.values("person").distinct().count() > 50
     dates = completed.values_list("completed_at", flat=True)
     assert (max(dates) - min(dates)).days > 500
+
+    barc_totals, latest = {}, {}  # person -> BARC-10 totals, oldest first; when they took their last
+    barc = completed.filter(instrument__slug="barc-10").order_by("completed_at", "pk")
+    for person, total, completed_at in barc.values_list("person", "total_score", "completed_at"):
+        barc_totals.setdefault(person, []).append(total)
+        latest[person] = completed_at
+    repeat = [totals for totals in barc_totals.values() if len(totals) >= 2]
+    changes = [totals[-1] - totals[0] for totals in repeat]
+    assert len(repeat) > 50
+    assert sum(changes) / len(changes) > 0  # on average, recovery capital grows between first and latest
+    assert any(change < 0 for change in changes)  # and not for everyone
+    # Drop-out: fewer BARC-10s than the eight quarters, and none in the last four months (the demo
+    # leaves 80 to 110 days between sittings, so someone still taking part would have had one since).
+    dropped = [
+        person
+        for person, totals in barc_totals.items()
+        if len(totals) < QUARTERS and now - latest[person] > datetime.timedelta(days=120)
+    ]
+    still_taking_part = [person for person in barc_totals if now - latest[person] <= datetime.timedelta(days=120)]
+    assert len(dropped) >= len(barc_totals) // 5  # at 12% a quarter, about half drop out over two years
+    assert still_taking_part and len(dropped) < len(barc_totals)
     assert (
         Answer.objects.count()
         == 10 * completed.filter(instrument__slug="barc-10").count()

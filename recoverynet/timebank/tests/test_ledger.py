@@ -226,6 +226,70 @@ def test_indicators_count_what_stands_per_network_computed_by_hand(world, accoun
     }
 
 
+def test_givers_and_active_members_by_settlement_computed_by_hand(world, accounts, time_machine):
+    """Cumbria: the member (own) at Carlisle, the host at Carlisle, neighbour at Penrith (left
+    since), third at no settlement; elsewhere at Bootle in Merseyside, and also a member at
+    Carlisle in Cumbria, where they hold no account. own pays neighbour 60 and elsewhere 30,
+    neighbour pays own 15, third pays own 20, the host pays neighbour 10, and own's 45 to
+    third is reversed. Credited (gave): neighbour, own, elsewhere; active: those and third,
+    the host. By hand: Carlisle gave 1 (own), active 2 (own, host); Penrith 1 and 1;
+    Bootle 1 and 1 (elsewhere's Carlisle membership is of another network); Cumbria
+    gave 2 (own, neighbour) and active 4 (own, neighbour, third, host)."""
+    import datetime
+    import zoneinfo
+
+    from recoverynet.core.registry import Period
+    from recoverynet.federation.factories import MembershipFactory, SettlementFactory
+    from recoverynet.federation.models import Membership
+    from recoverynet.timebank import indicators
+
+    time_machine.move_to(datetime.datetime(2026, 11, 10, 12, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London")))
+    carlisle, bootle = world.own_settlement, world.other_settlement
+    penrith = SettlementFactory(network=world.own_network, name="Penrith")
+    quiet = SettlementFactory(network=world.own_network, name="Quiet")
+    member, host = world.users["member"], world.users["settlement_host"]
+    neighbour, third, elsewhere = (accounts[name].user for name in ("neighbour", "third", "elsewhere"))
+    Membership.objects.filter(user=neighbour).update(settlement=penrith)
+    Membership.objects.filter(user=elsewhere).update(settlement=bootle)
+    MembershipFactory(user=elsewhere, network=world.own_network, settlement=carlisle)
+    hosts = Account.objects.create(network=world.own_network, kind=Account.Kind.MEMBER, user=host)
+    services.transfer(actor=member, source=accounts["own"], destination=accounts["neighbour"], minutes=60)
+    services.transfer(actor=member, source=accounts["own"], destination=accounts["elsewhere"], minutes=30)
+    services.transfer(actor=neighbour, source=accounts["neighbour"], destination=accounts["own"], minutes=15)
+    services.transfer(actor=third, source=accounts["third"], destination=accounts["own"], minutes=20)
+    services.transfer(actor=host, source=hosts, destination=accounts["neighbour"], minutes=10)
+    mistake = services.transfer(actor=member, source=accounts["own"], destination=accounts["third"], minutes=45)
+    services.reverse_transaction(actor=world.users["network_coordinator"], original=mistake, reason="Not given")
+    Membership.objects.filter(user=neighbour).update(status=Membership.Status.LEFT)
+
+    settlements = [carlisle, penrith, quiet, bootle]
+    quarter = Period(datetime.date(2026, 10, 1), datetime.date(2027, 1, 1))
+    gave = indicators.active_givers_by_settlement(settlements, quarter)
+    assert gave == {carlisle.pk: 1, penrith.pk: 1, quiet.pk: 0, bootle.pk: 1}
+    active = indicators.active_members_by_settlement(settlements, quarter)
+    assert active == {carlisle.pk: 2, penrith.pk: 1, quiet.pk: 0, bootle.pk: 1}
+    networks = [world.own_network, world.other_network]
+    assert indicators.active_givers(networks, quarter) == {world.own_network.pk: 2, world.other_network.pk: 1}
+    assert indicators.active_members(networks, quarter) == {world.own_network.pk: 4, world.other_network.pk: 1}
+    earlier = Period(datetime.date(2026, 7, 1), datetime.date(2026, 10, 1))
+    assert set(indicators.active_givers_by_settlement(settlements, earlier).values()) == {0}
+
+
+def test_settlement_figures_are_one_query_each(world, accounts, django_assert_num_queries):
+    import datetime
+
+    from recoverynet.core.registry import Period
+    from recoverynet.timebank import indicators
+
+    quarter = Period(datetime.date(2026, 10, 1), datetime.date(2027, 1, 1))
+    for measure in (indicators.active_givers_by_settlement, indicators.active_members_by_settlement):
+        with django_assert_num_queries(1):
+            assert measure([world.own_settlement, world.other_settlement], quarter) == {
+                world.own_settlement.pk: 0,
+                world.other_settlement.pk: 0,
+            }
+
+
 # --- Exchanges ------------------------------------------------------------------
 
 

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from recoverynet.accounts import services as account_services
 from recoverynet.core.registry import Period, indicators
-from recoverynet.federation.factories import MembershipFactory
+from recoverynet.federation.factories import MembershipFactory, NetworkFactory, OrganisationFactory, SettlementFactory
 from recoverynet.federation.models import Network, Sector
+from recoverynet.volunteering import indicators as volunteering
 from recoverynet.volunteering import services
-from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
+from recoverynet.volunteering.factories import RoleFactory, ShiftFactory, SignUpFactory
 from recoverynet.volunteering.models import Job, JobOutcome, Role, Shift, SignUp
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,37 @@ def test_volunteers_and_hours_per_network_and_quarter(world):
     # Both volunteers of the quarter agreed to be counted: one in recovery, one an ally.
     assert figures["volunteering.volunteers_measured"] == {own: 2, other: 0}
     assert figures["volunteering.share_in_recovery"] == {own: 50.0, other: None}
+
+
+def test_volunteers_active_by_the_settlement_offering_the_role(django_assert_num_queries):
+    """Café (settlement): A, B, C confirmed, D unconfirmed, E absent; garden (settlement): C and F;
+    an organisation's role: G; the café again in the next quarter: H. So café 3, garden 2,
+    the network 5 (A, B, C once, F, G), a quiet settlement 0."""
+    network = NetworkFactory()
+    cafe, garden, quiet = (SettlementFactory(network=network) for _ in range(3))
+    charity = OrganisationFactory()
+    charity.networks.add(network)
+    q3 = Period(datetime.date(2026, 7, 1), datetime.date(2026, 10, 1))
+    august = datetime.datetime(2026, 8, 3, 10, tzinfo=datetime.UTC)
+    october = datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)
+    confirmed = {"status": "confirmed", "attended": True, "minutes": 120, "hours_confirmed_at": august}
+
+    def shift(starts_at=august, **role):
+        return ShiftFactory(role=RoleFactory(network=network, **role), starts_at=starts_at, places=10)
+
+    at_cafe, at_garden = shift(settlement=cafe), shift(settlement=garden)
+    at_charity = shift(settlement=None, organisation=charity)
+    people = {name: MembershipFactory(network=network, status="active").user for name in "ABCDEFGH"}
+    for name in "ABC":
+        SignUpFactory(shift=at_cafe, user=people[name], **confirmed)
+    SignUpFactory(shift=at_cafe, user=people["D"], **{**confirmed, "hours_confirmed_at": None})
+    SignUpFactory(shift=at_cafe, user=people["E"], **{**confirmed, "attended": False})
+    for name in "CF":
+        SignUpFactory(shift=at_garden, user=people[name], **confirmed)
+    SignUpFactory(shift=at_charity, user=people["G"], **confirmed)
+    SignUpFactory(shift=shift(october, settlement=cafe), user=people["H"], **confirmed)
+
+    with django_assert_num_queries(1):
+        found = volunteering.volunteers_active_by_settlement([cafe, garden, quiet], q3)
+    assert found == {cafe.pk: 3, garden.pk: 2, quiet.pk: 0}
+    assert volunteering.volunteers_active([network], q3) == {network.pk: 5}
