@@ -240,8 +240,7 @@ def _report(request, *, network, post, member, about_post, back, heading):
     context = {
         "form": form,
         "heading": heading,
-        "intro": "Your report goes to the network's coordinators. "
-        "The member you report is not told who reported them.",
+        "intro": "Your report goes to the network's coordinators. The member you report is not told who reported them.",
         "back_url": back.get_absolute_url(),
         "breadcrumbs": "timebank/_breadcrumbs.html",
     }
