@@ -18,7 +18,8 @@ idea in every app, written once here:
   validation, a rate limit per reporter, one open report per reporter and
   thing, the audit entry (details and notes are free text, recorded as
   "(text, not recorded)"), the app's own side effects through hooks, in one
-  transaction.
+  transaction; once it commits, the reporter is emailed that their report was
+  looked at (never what was done).
 * :class:`ReportForm` and :class:`CloseReportForm`, the shared forms, worded
   by the model; the templates under ``core/moderation/``.
 * :func:`reports_visible_to`: a network's reports are for its coordinators
@@ -26,22 +27,26 @@ idea in every app, written once here:
 """
 
 import datetime
-from functools import reduce
+import logging
+from functools import partial, reduce
 from operator import or_
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import audit, scoping
 from .models import AuditEntry
 from .services import create_instance, require, update_instance
 
+logger = logging.getLogger(__name__)
 OPEN = "open"
 DETAILS_MAX = 1000
 NOTE_MAX = 1000
@@ -245,6 +250,7 @@ def close_report(*, actor, report: ReportBase, outcome, note="", check=None, aft
         update_instance(actor=actor, instance=locked, data=data, network=locked.get_network(), summary="Closed")
         if after is not None:
             after(actor, locked)
+        tell_reporter(locked)
     report.refresh_from_db()
     return report
 
@@ -267,8 +273,34 @@ def close_alongside(*, actor, report: ReportBase, reports) -> int:
             changes=changes,
             summary=f"Closed with report #{report.pk}",
         )
+        tell_reporter(other)
         closed += 1
     return closed
+
+
+def _send_report_closed(model, pk) -> int:
+    try:
+        report = model.objects.select_related("reporter").get(pk=pk)
+        reporter = report.reporter
+        if reporter is None or not reporter.is_active or not reporter.email:
+            return 0
+        body = render_to_string(
+            "core/moderation/email/report_closed.txt",
+            {"report": report, "reporter": reporter, "network": report.get_network()},
+        )
+        message = EmailMessage(
+            "[RecoveryNet] Your report has been looked at", body, settings.DEFAULT_FROM_EMAIL, [reporter.email]
+        )
+        return message.send()
+    except Exception:  # a mail server that is down never undoes the coordinator's decision
+        logger.exception("The email about %s #%s could not be sent", model._meta.label, pk)
+        return 0
+
+
+def tell_reporter(report: ReportBase) -> None:
+    """After the transaction commits: tell the reporter their report was looked at and closed (not
+    what was done: that is between the coordinators and the people involved)."""
+    transaction.on_commit(partial(_send_report_closed, type(report), report.pk))
 
 
 # --- Reads -------------------------------------------------------------------------

@@ -244,3 +244,43 @@ def queue_client(world, client_for):
 def reporting(world, settings):
     settings.MODERATION_REPORTS_PER_HOUR = 10**6
     return world, member_of(world.own_network)
+
+
+def test_the_reporter_is_told_once_the_report_is_closed_but_not_what_was_done(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    reporter = member_of(world.own_network)
+    pitch = PublishedPitchFactory(network=world.own_network, title="Sunday café")
+    first = initiatives.report_content(actor=reporter, pitch=pitch, reason="identifies", details="Names my sister")
+    second = initiatives.report_content(actor=world.users["professional"], pitch=pitch, reason="spam")
+    with django_capture_on_commit_callbacks(execute=True):
+        initiatives.hide_reported(actor=world.users["network_coordinator"], report=first, reason="Names a person")
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([reporter.email, world.users["professional"].email])
+    body = mailoutbox[0].body
+    assert "have looked at it and closed it" in body and world.own_network.name in body
+    for private in ("Names a person", "Names my sister", "Sunday café", "hidden", "@"):
+        assert private not in body
+    second.refresh_from_db()
+    assert second.status == "hidden"
+
+
+def test_a_mail_server_that_fails_never_undoes_the_decision(world, django_capture_on_commit_callbacks, monkeypatch):
+    report = report_member(world.own_network)
+
+    def fail(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", fail)
+    with django_capture_on_commit_callbacks(execute=True):
+        timebank.close_report(actor=world.users["network_coordinator"], report=report, outcome="no_action")
+    report.refresh_from_db()
+    assert report.status == "closed"
+
+
+def test_a_former_member_is_not_emailed(world, mailoutbox, django_capture_on_commit_callbacks):
+    report = report_member(world.own_network)
+    TimebankReport.objects.filter(pk=report.pk).update(reporter=None)
+    report.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        timebank.close_report(actor=world.users["network_coordinator"], report=report, outcome="no_action")
+    assert mailoutbox == []
