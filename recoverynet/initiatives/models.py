@@ -733,8 +733,8 @@ class Report(ReportBase):
         DISMISSED = "dismissed", "Dismissed"
 
     class Outcome(models.TextChoices):
-        HIDDEN = "hidden", "Hide it pending review"
-        DISMISSED = "dismissed", "Leave it up: dismiss the report"
+        HIDDEN = "hidden", "Hidden pending review"
+        DISMISSED = "dismissed", "Left up: the report was dismissed"
 
     pitch = models.ForeignKey(Pitch, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     update = models.ForeignKey(Update, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
