@@ -251,6 +251,8 @@ FEED_IMPORT_MAX_REMOVAL_SHARE = env.float("FEED_IMPORT_MAX_REMOVAL_SHARE", defau
 # reminded 3 days before); and the hourly rate its reports value an hour of time at (the UK
 # National Living Wage for people 21 and over from April 2026), printed beside the estimate.
 TIMEBANK_AUTO_CONFIRM_DAYS = env.int("TIMEBANK_AUTO_CONFIRM_DAYS", default=14)
+# How many reports (core.moderation) one person may send in an hour, over every app.
+MODERATION_REPORTS_PER_HOUR = env.int("MODERATION_REPORTS_PER_HOUR", default=10)
 TIMEBANK_SOCIAL_VALUE_HOURLY_RATE_GBP = env.str("TIMEBANK_SOCIAL_VALUE_HOURLY_RATE_GBP", default="12.71")
 # The site's address as people reach it, for links in emails sent outside a request (tasks).
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")

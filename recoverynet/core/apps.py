@@ -5,6 +5,8 @@ class CoreConfig(AppConfig):
     name = "recoverynet.core"
     label = "core"
     verbose_name = "Core: audit and privacy"
+    # What core adds elsewhere (core.registry): the way to the queue of members' reports on /manage/.
+    panels = {"manage": ["recoverynet.core.moderation_views.manage_panel"]}
 
     def ready(self):
         from django.utils.module_loading import autodiscover_modules

@@ -20,6 +20,10 @@ An app's AppConfig may set:
   that must run once a day — reminders, automatic confirmations.
   ``manage.py run_daily`` enqueues every app's, so one timer serves them all
   and a new app's jobs cannot be left out of the deployment.
+* ``report_models``: ``("events.Report",)`` — the app's models of members'
+  reports (each a ``core.moderation.ReportBase``), for the coordinators'
+  shared queue of reports (``/manage/reports/``) and the reporting rate limit
+  counted over every app.
 
 Audited models need no declaration: every model written through
 core.services is audited, and the audit log's filters read the log itself.
@@ -165,3 +169,15 @@ def indicators() -> tuple[Indicator, ...]:
 def daily_tasks() -> list[tuple[str, object]]:
     """(app label, task) for every app's declared daily task, in INSTALLED_APPS order."""
     return [(label, import_string(path)) for label, paths in _declared("daily_tasks") for path in paths]
+
+
+# --- Members' reports ------------------------------------------------------------------
+
+
+def report_models() -> tuple:
+    """Every app's report models (core.moderation.ReportBase), in INSTALLED_APPS order."""
+    found = tuple(apps.get_model(label) for _, labels in _declared("report_models") for label in labels)
+    for model in found:
+        if not hasattr(model, "in_networks"):  # (core.moderation imports this module, not the other way)
+            raise TypeError(f"{model._meta.label} is declared in report_models but is not a ReportBase")
+    return found

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api_docs, audit_views, views
+from . import api_docs, audit_views, moderation_views, views
 
 app_name = "core"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     # The audit log, in the coordinators' Manage area.
     path("manage/audit/", audit_views.AuditListView.as_view(), name="audit_list"),
     path("manage/audit.csv", audit_views.AuditCsvView.as_view(), name="audit_csv"),
+    # Members' reports from every app (core.moderation), each closed on its app's own page.
+    path("manage/reports/", moderation_views.ReportQueueView.as_view(), name="reports"),
 ]

@@ -78,6 +78,8 @@ rules.add_perm("federation.leave_membership", is_own_membership)
 
 # The audit log list: each coordinator sees their own scope (see AuditEntryQuerySet.visible_to).
 rules.add_perm("core.view_auditentry", is_federation_coordinator | is_any_network_coordinator)
+# The queue of members' reports from every app (core.moderation): each coordinator sees their own scope.
+rules.add_perm("core.review_reports", is_federation_coordinator | is_any_network_coordinator)
 
 # The Django admin: coordinators work in it within their scope.
 rules.add_perm("federation", is_federation_coordinator | is_any_network_coordinator)

@@ -11,6 +11,8 @@ class InitiativesConfig(AppConfig):
     indicators = "recoverynet.initiatives.indicators.INDICATORS"
     # Run once a day by manage.py run_daily (one timer for every app).
     daily_tasks = ("recoverynet.initiatives.tasks.email_milestones_due",)
+    # Members' reports, for the coordinators' shared queue (core.moderation).
+    report_models = ("initiatives.Report",)
     panels = {
         "home": ["recoverynet.initiatives.panels.home_pitches"],
         "network": ["recoverynet.initiatives.panels.network_pitches"],

@@ -3,7 +3,7 @@
 from django import forms
 
 from recoverynet.accounts.models import User
-from recoverynet.core import scoping
+from recoverynet.core import moderation, scoping
 from recoverynet.federation.filters import active_network_choices
 from recoverynet.federation.models import Network, Organisation, Settlement
 
@@ -641,21 +641,9 @@ class InitiativeFilterForm(forms.Form):
         self.fields["network"].choices = [("", "All networks"), *active_network_choices()]
 
 
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(
-        label="What is wrong with it?",
-        choices=Report.Reason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose what is wrong with it", "invalid_choice": "Choose one of the options"},
-    )
-    details = forms.CharField(
-        label="Anything the coordinators should know (optional)",
-        help_text="Only the network's coordinators see this.",
-        max_length=HIDE_REASON_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": _too_long(HIDE_REASON_MAX)},
-    )
+class ReportForm(moderation.ReportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, model=Report, **kwargs)
 
 
 class ModerationForm(forms.Form):

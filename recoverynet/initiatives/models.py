@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from encrypted_fields.fields import EncryptedBooleanField
 
+from recoverynet.core.moderation import ReportBase
 from recoverynet.core.personal_data import ANONYMISE, DELETE, NoPersonalData, PersonalData
 from recoverynet.core.suppression import protect_count
 
@@ -716,8 +717,9 @@ class Update(models.Model):
         return f"Update #{self.pk}"
 
 
-class Report(models.Model):
-    """A member's report of a pitch or an update; a coordinator hides it pending review, or dismisses the report."""
+class Report(ReportBase):
+    """A member's report of a pitch or an update; a coordinator hides it pending review, or dismisses the
+    report (core.moderation)."""
 
     class Reason(models.TextChoices):
         SPAM = "spam", "Spam or advertising"
@@ -730,36 +732,61 @@ class Report(models.Model):
         HIDDEN = "hidden", "Hidden"
         DISMISSED = "dismissed", "Dismissed"
 
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiative_reports"
-    )
+    class Outcome(models.TextChoices):
+        HIDDEN = "hidden", "Hidden pending review"
+        DISMISSED = "dismissed", "Left up: the report was dismissed"
+
     pitch = models.ForeignKey(Pitch, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     update = models.ForeignKey(Update, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     details = models.CharField(max_length=HIDE_REASON_MAX, blank=True, validators=[validate_no_control_characters])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
 
-    personal_data = PersonalData(
-        owner="reporter",
-        fields=("reporter", "details"),
-        on_erase=ANONYMISE,  # the report stays for the coordinators' record, no longer linked or in the person's words
-        export=("reason", "details", "status", "created_at"),
-        section="initiatives_reports",
-        description="the pitches and updates you reported",
-        free_text=("details",),
-    )
+    target_fields = ("pitch", "update")
+    network_lookups = ("pitch__network", "update__initiative__network")
+    moderate_permission = "initiatives.moderate"
+    area = "Initiatives"
+    queue_related = ("pitch__network", "update__initiative__network")
+    reason_label = "What is wrong with it?"
+    reason_required = "Choose what is wrong with it"
+    details_label = "Anything the coordinators should know (optional)"
+    details_hint = "Only the network's coordinators see this."
+    outcome_label = "Decision"
+    outcome_required = "Choose what to do"
+    note_label = "Why it is hidden"
+    already_closed = "This report has been dealt with already."
 
-    class Meta:
+    personal_data = [
+        PersonalData(
+            owner="reporter",
+            fields=("reporter", "details"),
+            on_erase=ANONYMISE,  # the report stays for the coordinators' record, no longer linked or in their words
+            export=("reason", "details", "status", "created_at"),
+            section="initiatives_reports",
+            description="the pitches and updates you reported",
+            free_text=("details", "outcome_note"),
+        ),
+        PersonalData(
+            owner="closed_by",
+            fields=("closed_by",),
+            on_erase=ANONYMISE,
+            export=("reason", "outcome", "closed_at"),
+            section="initiatives_reports_closed",
+            description="reports of pitches and updates you closed as a coordinator",
+        ),
+    ]
+
+    class Meta(ReportBase.Meta):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["status"])]
         constraints = [
+            *ReportBase.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(pitch__isnull=False, update__isnull=True)
                 | models.Q(pitch__isnull=True, update__isnull=False),
                 name="initiatives_report_one_thing",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -772,6 +799,23 @@ class Report(models.Model):
     @property
     def network_id(self):
         return self.pitch.network_id if self.pitch_id else self.update.initiative.network_id
+
+    def get_network(self):
+        return self.pitch.network if self.pitch_id else self.update.initiative.network
+
+    def target_label(self) -> str:
+        return f"Pitch: {self.pitch.title}" if self.pitch_id else f"Update on {self.update.initiative.name}"
+
+    def get_review_url(self) -> str:
+        url = reverse("initiatives:moderation", kwargs={"slug": self.get_network().slug})
+        return f"{url}#report-{self.pk}"
+
+    def check_reportable(self) -> None:
+        if self.target is not None and self.target.hidden_at is not None:
+            raise ValidationError("This has been hidden already while a coordinator looks at it.", code="hidden")
+
+    def closed_status(self, outcome: str) -> str:
+        return outcome  # hidden or dismissed
 
 
 # --- Co-production self-assessment ------------------------------------------------------

@@ -6,12 +6,12 @@ the change and its audit entry together, or nothing."""
 import math
 
 import rules
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
-from recoverynet.core import audit, scoping
+from recoverynet.core import audit, moderation, scoping
 from recoverynet.core.models import AuditEntry
 from recoverynet.core.services import create_instance, require, update_instance
 from recoverynet.federation.models import Membership
@@ -676,72 +676,53 @@ def results_of(initiative: Initiative):
 
 
 def report_content(*, actor, reason: str, details: str = "", pitch=None, update=None) -> Report:
-    """Anyone signed in reports a pitch or an update they can see (once each while it is open)."""
-    if actor is None or not actor.is_authenticated or not actor.is_active:
-        raise PermissionDenied("Sign in to report something.")
+    """Anyone signed in reports a pitch or an update they can see (once each while it is open;
+    core.moderation: the reason, details, rate limit, audit)."""
+    moderation.check_reporter(actor)
     if (pitch is None) == (update is None):
         raise ValidationError("Report one pitch or one update.")
-    target = pitch or update
-    if target.hidden_at is not None:
-        raise ValidationError("This has been hidden already while a coordinator looks at it.", code="hidden")
-    if not isinstance(details, str):
-        raise ValidationError({"details": "Enter text."})
-    if Report.objects.filter(reporter=actor, pitch=pitch, update=update, status=Report.Status.OPEN).exists():
-        raise ValidationError("You have reported this already: a coordinator will look at it.", code="twice")
-    network = pitch.network if pitch else update.initiative.network
-    report = Report(reporter=actor, pitch=pitch, update=update, reason=reason, details=details.strip())
-    return create_instance(actor=actor, instance=report, network=network, summary="Reported")
+    instance = Report(pitch=pitch, update=update)
+    return moderation.report(actor=actor, instance=instance, reason=reason, details=details)
+
+
+def _needs_a_hiding_reason(outcome, note):
+    if outcome == Report.Outcome.HIDDEN:
+        if not note:
+            raise ValidationError({"outcome_note": "Say why it is hidden: the person who wrote it can ask."})
+        if len(note) > HIDE_REASON_MAX:
+            raise ValidationError({"outcome_note": f"Keep the reason to {HIDE_REASON_MAX} characters or fewer."})
+
+
+def _hide_the_reported(actor, report: Report) -> None:
+    """Inside the closing transaction: hide the item with the reason, and settle every other open report of it."""
+    if report.outcome != Report.Outcome.HIDDEN:
+        return
+    update_instance(
+        actor=actor,
+        instance=report.target,
+        data={"hidden_at": timezone.now(), "hidden_reason": report.outcome_note},
+        network=report.get_network(),
+        summary="Hidden after a report, pending review",
+    )
+    same = Report.objects.filter(pitch=report.pitch_id, update=report.update_id)
+    moderation.close_alongside(actor=actor, report=report, reports=same)
+
+
+def close_report(*, actor, report: Report, outcome: str, note: str = "") -> Report:
+    """A coordinator hides the reported item pending review, with the reason recorded (every open report
+    of the same item is settled with it), or leaves it up and dismisses the report."""
+    return moderation.close_report(
+        actor=actor, report=report, outcome=outcome, note=note, check=_needs_a_hiding_reason, after=_hide_the_reported
+    )
 
 
 def hide_reported(*, actor, report: Report, reason: str) -> Report:
-    """A coordinator hides the reported item pending review, with the reason recorded;
-    every open report of the same item is settled with it."""
-    require(actor, "initiatives.moderate", report)
-    if not isinstance(reason, str) or not reason.strip():
-        raise ValidationError({"reason": "Say why it is hidden: the person who wrote it can ask."})
-    reason = reason.strip()
-    if len(reason) > HIDE_REASON_MAX:
-        raise ValidationError({"reason": f"Keep the reason to {HIDE_REASON_MAX} characters or fewer."})
-    with transaction.atomic():
-        locked = Report.objects.select_for_update().get(pk=report.pk)
-        if locked.status != Report.Status.OPEN:
-            raise ValidationError("This report has been dealt with already.", code="decided")
-        target = locked.target
-        network = target.network if locked.pitch_id else target.initiative.network
-        update_instance(
-            actor=actor,
-            instance=target,
-            data={"hidden_at": timezone.now(), "hidden_reason": reason},
-            network=network,
-            summary="Hidden after a report, pending review",
-        )
-        same = Report.objects.filter(pitch=locked.pitch, update=locked.update, status=Report.Status.OPEN)
-        same.update(status=Report.Status.HIDDEN, decided_at=timezone.now())
-        audit.record(
-            actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            instance=locked,
-            network=network,
-            changes={"status": [Report.Status.OPEN, Report.Status.HIDDEN]},
-        )
-    report.refresh_from_db()
-    return report
+    """A coordinator hides the reported item pending review, with the reason recorded."""
+    return close_report(actor=actor, report=report, outcome=Report.Outcome.HIDDEN, note=reason)
 
 
 def dismiss_report(*, actor, report: Report) -> Report:
-    require(actor, "initiatives.moderate", report)
-    with transaction.atomic():
-        locked = Report.objects.select_for_update().get(pk=report.pk)
-        if locked.status != Report.Status.OPEN:
-            raise ValidationError("This report has been dealt with already.", code="decided")
-        update_instance(
-            actor=actor,
-            instance=locked,
-            data={"status": Report.Status.DISMISSED, "decided_at": timezone.now()},
-            network=None,
-        )
-    report.refresh_from_db()
-    return report
+    return close_report(actor=actor, report=report, outcome=Report.Outcome.DISMISSED)
 
 
 # --- Co-production --------------------------------------------------------------------

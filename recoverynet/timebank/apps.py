@@ -11,6 +11,8 @@ class TimebankConfig(AppConfig):
     indicators = "recoverynet.timebank.indicators.INDICATORS"
     # Run once a day by manage.py run_daily (one timer for every app).
     daily_tasks = ("recoverynet.timebank.tasks.auto_confirm_exchanges",)
+    # Members' reports, for the coordinators' shared queue (core.moderation).
+    report_models = ("timebank.Report",)
     panels = {
         "home": ["recoverynet.timebank.panels.home_time_bank"],
         "profile": ["recoverynet.timebank.panels.profile_time_bank"],

@@ -4,6 +4,8 @@ import uuid
 
 from django import forms
 
+from recoverynet.core import moderation
+
 from .models import MAX_TRANSFER_MINUTES, Account
 
 
@@ -196,27 +198,13 @@ class AgreeForm(forms.Form):
         return cleaned
 
 
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(
-        label="Why are you reporting this?",
-        choices=[],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose why you are reporting this"},
-    )
-    details = forms.CharField(
-        label="What happened? (optional)",
-        help_text="Only the network's coordinators see this. If someone is in danger now, call 999.",
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": "Keep it to 1,000 characters or fewer"},
-    )
+class ReportForm(moderation.ReportForm):
+    """core.moderation's form for a time bank report; about a post, it asks whether the post or its poster."""
 
     def __init__(self, *args, about_post=False, **kwargs):
         from .models import Report
 
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = Report.Reason.choices
+        super().__init__(*args, model=Report, **kwargs)
         if about_post:
             self.fields["about"] = forms.ChoiceField(
                 label="What are you reporting?",
@@ -228,26 +216,11 @@ class ReportForm(forms.Form):
             self.order_fields(["about", "reason", "details"])
 
 
-class CloseReportForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="What was done?",
-        choices=[],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose what was done"},
-    )
-    note = forms.CharField(
-        label="Note for the coordinators (optional)",
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep it to 1,000 characters or fewer"},
-    )
-
+class CloseReportForm(moderation.CloseReportForm):
     def __init__(self, *args, **kwargs):
         from .models import Report
 
-        super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = Report.Outcome.choices
+        super().__init__(*args, model=Report, **kwargs)
 
 
 class JoinForm(forms.Form):

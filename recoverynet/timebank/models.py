@@ -18,7 +18,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
+from django.urls import reverse
 
+from recoverynet.core.moderation import ReportBase
 from recoverynet.core.personal_data import ANONYMISE, DELETE, KEEP, PersonalData
 
 MAX_TRANSFER_MINUTES = 100 * 60  # no single exchange records more than 100 hours
@@ -495,8 +497,8 @@ class Block(models.Model):
         return f"Time bank block #{self.pk}"
 
 
-class Report(models.Model):
-    """A member tells the network's coordinators about another member or a post."""
+class Report(ReportBase):
+    """A member tells the network's coordinators about another member or a post (core.moderation)."""
 
     class Reason(models.TextChoices):
         UNSAFE = "unsafe", "I felt unsafe, or someone else could be at risk"
@@ -517,9 +519,6 @@ class Report(models.Model):
         SAFEGUARDING = "safeguarding", "Passed to the safeguarding lead"
 
     network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="timebank_reports")
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="timebank_reports_made"
-    )
     reported_member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -529,15 +528,14 @@ class Report(models.Model):
     )
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     reason = models.CharField(max_length=20, choices=Reason.choices)
-    details = models.TextField(max_length=1000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    outcome_note = models.TextField(max_length=1000, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+
+    target_fields = ("post", "reported_member")
+    network_lookups = ("network",)
+    moderate_permission = "timebank.moderate"
+    area = "Time bank"
+    queue_related = ("network", "post", "reported_member")
 
     personal_data = [
         PersonalData(
@@ -567,7 +565,7 @@ class Report(models.Model):
         ),
     ]
 
-    class Meta:
+    class Meta(ReportBase.Meta):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["network", "status"])]
 
@@ -576,3 +574,16 @@ class Report(models.Model):
 
     def audit_repr(self) -> str:
         return f"Time bank report #{self.pk}"
+
+    def get_network(self):
+        return self.network
+
+    def target_label(self) -> str:
+        if self.post_id and self.post:
+            return f"Post: {self.post.title}"
+        if self.reported_member_id and self.reported_member:
+            return self.reported_member.display_name
+        return "A former member"
+
+    def get_review_url(self) -> str:
+        return reverse("timebank:manage:report_detail", kwargs={"pk": self.pk})

@@ -2,7 +2,7 @@
 
 from django.db.models import F, Sum, Window
 
-from recoverynet.core import scoping
+from recoverynet.core import moderation, scoping
 
 from .models import Account, Posting
 
@@ -88,9 +88,4 @@ def reports_visible_to(user, queryset=None):
     """Reports are for the coordinators of the network they were made in (and the federation's)."""
     from .models import Report
 
-    queryset = Report.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if scoping.is_federation_coordinator(user):
-        return queryset
-    return queryset.filter(network_id__in=scoping.coordinated_network_ids(user))
+    return moderation.reports_visible_to(user, Report, queryset)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from recoverynet.accounts import services as accounts_services
 from recoverynet.accounts.consent import current_wording
 from recoverynet.accounts.models import ConsentPurpose, ConsentRecord
-from recoverynet.core import audit
+from recoverynet.core import audit, moderation
 from recoverynet.core.models import AuditEntry
 from recoverynet.core.services import require
 from recoverynet.federation.models import Membership
@@ -467,7 +467,6 @@ def dispute_exchange(*, actor, exchange: Exchange, reason) -> Exchange:
 MAX_TITLE = 120
 MAX_POST_TEXT = 2000
 MAX_MESSAGE = 500
-MAX_REPORT_TEXT = 1000
 
 
 def ensure_default_categories() -> int:
@@ -827,44 +826,26 @@ def unblock_member(*, actor, block) -> None:
 
 
 def report_to_coordinators(*, actor, network, reason, details="", post=None, member=None) -> "Report":  # noqa: F821
-    """A member reports a post, or a member, to the coordinators of the network it happened in."""
-    from recoverynet.core.services import create_instance
-
+    """A member reports a post, or a member, to the coordinators of the network it happened in
+    (core.moderation: the reason, details, rate limit, one open report per thing, audit)."""
     from .models import Report
 
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        raise PermissionDenied("Sign in to report something.")
+    moderation.check_reporter(actor)
     if post is None and member is None:
         raise ValidationError("Say which post or member you are reporting.", code="required")
     if post is not None and post.network_id != network.pk:
         raise ValidationError("Report a post to its own network's coordinators.", code="network")
     if member is not None and member.pk == actor.pk:
         raise ValidationError("You cannot report yourself.", code="self")
-    reason = _choice(reason, Report.Reason, "reason", "Choose why you are reporting this.")
-    details = _check_text(details, "details", MAX_REPORT_TEXT)
-    report = Report(network=network, reporter=actor, reported_member=member, post=post, reason=reason, details=details)
-    return create_instance(actor=actor, instance=report, network=network, summary="Reported to coordinators")
+    instance = Report(network=network, reported_member=member, post=post)
+    return moderation.report(
+        actor=actor, instance=instance, reason=reason, details=details, summary="Reported to coordinators"
+    )
 
 
-def close_report(*, actor, report, outcome, note="") -> dict:
-    """A coordinator closes a report with what was done."""
-    from recoverynet.core.services import update_instance
-
-    from .models import Report
-
-    require(actor, "timebank.moderate", report)
-    if report.status != Report.Status.OPEN:
-        raise ValidationError("This report is already closed.", code="closed")
-    outcome = _choice(outcome, Report.Outcome, "outcome", "Choose what was done.")
-    note = _check_text(note, "outcome_note", MAX_REPORT_TEXT)
-    data = {
-        "status": Report.Status.CLOSED,
-        "outcome": outcome,
-        "outcome_note": note,
-        "closed_by": actor,
-        "closed_at": timezone.now(),
-    }
-    return update_instance(actor=actor, instance=report, data=data, network=report.network, summary="Closed")
+def close_report(*, actor, report, outcome, note="") -> "Report":  # noqa: F821
+    """A coordinator closes a report with what was done (core.moderation)."""
+    return moderation.close_report(actor=actor, report=report, outcome=outcome, note=note)
 
 
 def _close(actor, account, summary) -> Account:

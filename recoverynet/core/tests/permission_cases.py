@@ -1,5 +1,5 @@
 """Who may use core's pages: the statements every site has, the API's
-description, and the audit log."""
+description, the audit log, and the queue of members' reports from every app."""
 
 from recoverynet.testing.permissions import ALL, COORDINATORS, Case
 
@@ -12,6 +12,8 @@ CASES = {
     "api-redoc": Case(ALL),
     "core:audit_list": Case(COORDINATORS),
     "core:audit_csv": Case(COORDINATORS, post=COORDINATORS),
+    # Every coordinator has a queue: their own networks' reports (the federation's: all of them).
+    "core:reports": Case(COORDINATORS),
 }
 
 API_CASES = {

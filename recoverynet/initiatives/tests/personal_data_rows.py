@@ -17,6 +17,12 @@ def add(person, world):
         actor=person, pitch=others_pitch, kind="skills", description=f"Cooking, ask {person.display_name}"
     )
     services.report_content(actor=person, pitch=others_pitch, reason="spam", details=f"{person.display_name} says")
+    # A report the person closed as a coordinator, with a note in their words.
+    someone = world.users["member"] if world.users["member"] != person else world.users["professional"]
+    closed = services.report_content(
+        actor=someone, pitch=PublishedPitchFactory(network=world.own_network), reason="spam"
+    )
+    services.dismiss_report(actor=person, report=closed)
     review_round = services.create_review_round(
         actor=world.users["network_coordinator"], network=world.own_network, title="R", criteria=["N"], members=[person]
     )

@@ -616,9 +616,18 @@ def _report(request, *, pitch=None, update=None, back):
         else:
             messages.success(request, "Thank you. The network's coordinators will look at it.")
             return redirect(back)
-    return render(
-        request, "initiatives/report_form.html", {"form": form, "pitch": pitch, "update": update, "back": back}
-    )
+    context = {
+        "form": form,
+        "heading": "Report this pitch" if pitch else "Report this update",
+        "caption": pitch.title if pitch else update.initiative.name,
+        "intro": "A coordinator of the network looks at every report and can hide it while they review it. "
+        "The person who wrote it is not told who reported it.",
+        "back_url": back,
+        "breadcrumbs": "initiatives/_breadcrumbs.html",
+        "pitch": pitch,
+        "warning": True,
+    }
+    return render(request, "core/moderation/report_form.html", context)
 
 
 @login_required
@@ -650,7 +659,7 @@ def moderation(request, slug):
     reports = (
         Report.objects.filter(status=Report.Status.OPEN)
         .filter(Q(pitch__network=network) | Q(update__initiative__network=network))
-        .select_related("pitch", "update__initiative")
+        .select_related("pitch", "update__initiative", "reporter")
         .order_by("created_at", "pk")
     )
     form = ModerationForm(_posted(request), reports=reports)

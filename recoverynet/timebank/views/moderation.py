@@ -100,7 +100,7 @@ class ReportDetailView(ManageView, TemplateView):
         visible = reports_visible_to(
             self.request.user,
             Report.objects.select_related(
-                "network", "post__category", "post__poster__user", "reported_member", "reporter"
+                "network", "post__category", "post__poster__user", "reported_member", "reporter", "closed_by"
             ),
         )
         return get_object_or_404(visible, pk=self.kwargs["pk"])

@@ -237,7 +237,14 @@ def _report(request, *, network, post, member, about_post, back, heading):
                 "If you do not want to hear from this member, you can also block them.",
             )
             return redirect(back)
-    return render(request, "timebank/offers/report_form.html", {"form": form, "heading": heading, "back": back})
+    context = {
+        "form": form,
+        "heading": heading,
+        "intro": "Your report goes to the network's coordinators. The member you report is not told who reported them.",
+        "back_url": back.get_absolute_url(),
+        "breadcrumbs": "timebank/_breadcrumbs.html",
+    }
+    return render(request, "core/moderation/report_form.html", context)
 
 
 @login_required
