@@ -22,6 +22,7 @@ from ..filters import JobFilterSet, RoleFilterSet
 from ..models import Job, Shift, SignUp
 from ..selectors import public_roles, roles_with_next_shifts, signups_visible_to, upcoming_shifts
 from . import serializers
+from .manage import register as register_organisers
 
 
 @extend_schema_view(
@@ -155,3 +156,4 @@ def register(router):
     router.register("volunteering/roles", RoleViewSet, basename="volunteering-role")
     router.register("volunteering/signups", SignUpViewSet, basename="volunteering-signup")
     router.register("volunteering/jobs", JobViewSet, basename="volunteering-job")
+    register_organisers(router)
