@@ -166,7 +166,7 @@ class CommendationCreateSerializer(serializers.Serializer):
 
 class CommendationSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    role = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    role = serializers.CharField(source="role.slug", read_only=True)
     member = serializers.CharField(source="user.display_name", read_only=True)
     text = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
