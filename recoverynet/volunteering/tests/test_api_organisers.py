@@ -350,6 +350,20 @@ def test_any_value_of_any_role_field_is_a_clear_answer(world, api_as, field, val
 
 
 @EXAMPLES
+@given(field=st.sampled_from(["name", "level"]), value=json_values, count=st.integers(min_value=1, max_value=14))
+def test_any_skill_of_a_role_is_a_clear_answer(world, api_as, field, value, count):
+    skills = [{"name": f"Skill {i}", "level": 2} for i in range(count)]
+    skills[-1][field] = value
+    before = _written()
+    response = api_as("network_coordinator").post(ROLES, _role_body(world, skills=skills), format="json")
+    assert response.status_code in (201, 400), response.content
+    if response.status_code == 400:
+        assert response.json() and _written() == before
+    else:
+        assert count <= 12
+
+
+@EXAMPLES
 @given(field=st.sampled_from([f for f in ROLE_FIELDS if f not in ("network", "idempotency_key")]), value=json_values)
 def test_any_change_to_a_role_is_a_clear_answer(world, api_as, role, field, value):
     before = _written()
