@@ -4,8 +4,8 @@ distance from their own settlement, then safety fit (fewer things to weigh up).
 
 A fixed number of queries and little memory, whatever the number of roles: every
 published role of the member's networks is read as a plain row of the few fields
-ranking needs (streamed, never all held at once), and only the member's skills are
-kept from the roles' skills; the best `limit` are kept as they go (heapq.nsmallest,
+ranking needs (streamed, never all held at once); of the roles' skills only a score
+is kept, for the roles that share one of the member's; the best `limit` are kept as they go (heapq.nsmallest,
 which ranks exactly as sorting all of them would), and only those are then read as
 roles. See bench/volunteering_for_you.py."""
 
@@ -51,9 +51,13 @@ def shared_skills(role_skills, member_levels: dict) -> tuple[int, list]:
     for skill in role_skills:
         have = member_levels.get(skill.name.casefold())
         if have is not None:
-            score += 2 if have >= skill.level else 1
+            score += _points(have, skill.level)
             names.append(skill.name)
     return score, names
+
+
+def _points(have: int, asked: int) -> int:
+    return 2 if have >= asked else 1
 
 
 # What ranking reads of a role: eligibility's fields and where it is.
@@ -104,12 +108,13 @@ def for_you(user, today, *, limit=50) -> list[Match]:
         .first()
     )
     candidates = Role.objects.published().filter(network_id__in=facts.network_ids)
-    wanted = {}  # role id -> [(name, level)] of the skills the member listed: all ranking needs of skills
+    scores = {}  # role id -> its skills score (shared_skills'), for the roles sharing any: all ranking keeps of skills
     if levels:
         skills = RoleSkill.objects.filter(role__in=candidates.values("pk")).values_list("role_id", "name", "level")
         for role_id, name, level in skills.iterator(chunk_size=CHUNK):
-            if name.casefold() in levels:
-                wanted.setdefault(role_id, []).append(SimpleNamespace(name=name, level=level))
+            have = levels.get(name.casefold())
+            if have is not None:
+                scores[role_id] = scores.get(role_id, 0) + _points(have, level)
 
     def ranked():
         for row in candidates.order_by("pk").values_list(*ROW_FIELDS).iterator(chunk_size=CHUNK):
@@ -117,7 +122,7 @@ def for_you(user, today, *, limit=50) -> list[Match]:
             verdict = eligibility(role, facts, today)
             if not verdict.can_take:
                 continue
-            score, _ = shared_skills(wanted.get(role.pk, ()), levels)
+            score = scores.get(role.pk, 0)
             _, distance_rank = _distance(home, role)
             yield (-score, distance_rank, len(verdict.notes), role.title), role.pk
 
