@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "TeamMemberRoleEnum": "recoverynet.initiatives.models.TeamMember.Role",
         "RoleEnum": "recoverynet.federation.models.Membership.Role",
         "TimebankPostKindEnum": "recoverynet.timebank.models.Post.Kind",
+        "VolunteeringSignUpStatusEnum": "recoverynet.volunteering.models.SignUp.Status",
     },
 }
 

@@ -1,15 +1,23 @@
 """A member's "for you" list: the roles they can take, ranked by the skills they
 share with the role (a member's higher level meets a lower one asked for), then
 distance from their own settlement, then safety fit (fewer things to weigh up).
-A fixed number of queries, whatever the number of roles; ranked in Python."""
 
+A fixed number of queries and little memory, whatever the number of roles: every
+published role of the member's networks is read as a plain row of the few fields
+ranking needs (streamed, never all held at once); of the roles' skills only a score
+is kept, for the roles that share one of the member's; the best `limit` are kept as they go (heapq.nsmallest,
+which ranks exactly as sorting all of them would), and only those are then read as
+roles. See bench/volunteering_for_you.py."""
+
+import heapq
 import math
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from recoverynet.federation.models import Membership
 
 from .eligibility import Eligibility, eligibility, facts_for
-from .models import MemberSkill
+from .models import MemberSkill, Role, RoleSkill
 from .selectors import public_roles
 
 EARTH_KM = 6371.0
@@ -43,9 +51,51 @@ def shared_skills(role_skills, member_levels: dict) -> tuple[int, list]:
     for skill in role_skills:
         have = member_levels.get(skill.name.casefold())
         if have is not None:
-            score += 2 if have >= skill.level else 1
+            score += _points(have, skill.level)
             names.append(skill.name)
     return score, names
+
+
+def _points(have: int, asked: int) -> int:
+    return 2 if have >= asked else 1
+
+
+# What ranking reads of a role: eligibility's fields and where it is.
+ROW_FIELDS = (
+    "pk",
+    "title",
+    "network_id",
+    "network__name",
+    "settlement_id",
+    "settlement__latitude",
+    "settlement__longitude",
+    "is_remote",
+    "dbs_level",
+    "min_recovery_months",
+    "early_recovery",
+    "alcohol_at_venue",
+    "lone_working",
+    "supervision_available",
+)
+CHUNK = 2000  # rows fetched at a time while streaming
+
+
+def _candidate(row) -> SimpleNamespace:
+    """A role as eligibility() and the distance read it, from a plain row."""
+    fields = dict(zip(ROW_FIELDS, row, strict=True))
+    return SimpleNamespace(
+        **{name: value for name, value in fields.items() if "__" not in name},
+        network=SimpleNamespace(name=fields["network__name"]),
+        settlement=SimpleNamespace(latitude=fields["settlement__latitude"], longitude=fields["settlement__longitude"]),
+    )
+
+
+def _distance(home, role) -> tuple[float | None, float]:
+    """(km or None, the distance's place in the ranking): remote first, then nearest, then unknown."""
+    km = None
+    if home is not None and role.settlement_id and not role.is_remote:
+        km = _km(home.settlement, role.settlement)
+    return km, 0 if role.is_remote else (km if km is not None else 10_000)
 
 
 def for_you(user, today, *, limit=50) -> list[Match]:
@@ -57,17 +107,33 @@ def for_you(user, today, *, limit=50) -> list[Match]:
         .order_by("pk")
         .first()
     )
-    roles = public_roles().filter(network_id__in=facts.network_ids).order_by("pk")
-    ranked = []
-    for role in roles:
-        verdict = eligibility(role, facts, today)
-        if not verdict.can_take:
+    candidates = Role.objects.published().filter(network_id__in=facts.network_ids)
+    scores = {}  # role id -> its skills score (shared_skills'), for the roles sharing any: all ranking keeps of skills
+    if levels:
+        skills = RoleSkill.objects.filter(role__in=candidates.values("pk")).values_list("role_id", "name", "level")
+        for role_id, name, level in skills.iterator(chunk_size=CHUNK):
+            have = levels.get(name.casefold())
+            if have is not None:
+                scores[role_id] = scores.get(role_id, 0) + _points(have, level)
+
+    def ranked():
+        for row in candidates.order_by("pk").values_list(*ROW_FIELDS).iterator(chunk_size=CHUNK):
+            role = _candidate(row)
+            verdict = eligibility(role, facts, today)
+            if not verdict.can_take:
+                continue
+            score = scores.get(role.pk, 0)
+            _, distance_rank = _distance(home, role)
+            yield (-score, distance_rank, len(verdict.notes), role.title), role.pk
+
+    best = [pk for _, pk in heapq.nsmallest(limit, ranked(), key=lambda item: item[0])]
+    roles = {role.pk: role for role in public_roles().filter(pk__in=best)}
+    matches = []
+    for pk in best:
+        role = roles.get(pk)
+        if role is None:  # unpublished in between
             continue
-        score, names = shared_skills(role.skills.all(), levels)
-        km = None
-        if home is not None and role.settlement_id and not role.is_remote:
-            km = _km(home.settlement, role.settlement)
-        distance_rank = 0 if role.is_remote else (km if km is not None else 10_000)
-        ranked.append(((-score, distance_rank, len(verdict.notes), role.title), Match(role, verdict, names, km)))
-    ranked.sort(key=lambda item: item[0])
-    return [match for _, match in ranked[:limit]]
+        _, names = shared_skills(role.skills.all(), levels)
+        km, _ = _distance(home, role)
+        matches.append(Match(role, eligibility(role, facts, today), names, km))
+    return matches

@@ -1,5 +1,6 @@
 """The volunteering API's shapes: roles as the public sees them (requirements, never anything about a person)."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from ..models import Job, Role, RoleSkill, Shift, SignUp
@@ -139,3 +140,29 @@ class JobSerializer(serializers.ModelSerializer):
             "recovery_friendly",
         ]
         read_only_fields = fields
+
+
+class ForYouSerializer(serializers.Serializer):
+    """One role on a member's "for you" list: what the page shows, for them alone."""
+
+    role = serializers.CharField(source="role.slug", read_only=True)
+    title = serializers.CharField(source="role.title", read_only=True)
+    url = serializers.SerializerMethodField()
+    network = serializers.CharField(source="role.network.slug", read_only=True)
+    offered_by = serializers.CharField(source="role.offered_by.name", read_only=True)
+    location = serializers.CharField(source="role.location", read_only=True)
+    is_remote = serializers.BooleanField(source="role.is_remote", read_only=True)
+    shared_skills = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="The role's skills you listed."
+    )
+    miles = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="From your settlement, in whole miles (none when remote)."
+    )
+    notes = serializers.ListField(
+        source="verdict.notes", child=serializers.CharField(), read_only=True, help_text="Worth talking about first."
+    )
+
+    def get_url(self, match) -> str:
+        request = self.context.get("request")
+        path = reverse("volunteering-role-detail", kwargs={"slug": match.role.slug})
+        return request.build_absolute_uri(path) if request else path

@@ -1,6 +1,7 @@
 """The volunteering API, with the same services and rules as the pages: public reads of
 roles (filters as on /volunteering/) and their shifts, and of open jobs (as on
-/volunteering/jobs/), by slug; a member's own places on shifts (list, sign up, cancel).
+/volunteering/jobs/), by slug; a member's own places on shifts (list, sign up, cancel) and their "for you" list.
+The organisers' side is in manage.py.
 
 Signing up has no idempotency key (the page has none either): the same shift twice is
 refused ("You already have a place"), and cancelling a place already cancelled answers
@@ -19,9 +20,11 @@ from recoverynet.core.viewsets import PublicReadOnlyViewSet
 
 from .. import services
 from ..filters import JobFilterSet, RoleFilterSet
+from ..matching import for_you as rank_for_you
 from ..models import Job, Shift, SignUp
 from ..selectors import public_roles, roles_with_next_shifts, signups_visible_to, upcoming_shifts
 from . import serializers
+from .manage import register as register_organisers
 
 
 @extend_schema_view(
@@ -151,7 +154,31 @@ class JobViewSet(PublicReadOnlyViewSet):
         return jobs.select_related("network", "organisation").order_by("closing_date", "title", "pk")
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="Roles for you",
+        description="The roles you can take in your networks, best fit first (as on /volunteering/for-you/): "
+        "those that use your skills, then the nearest to your settlement, then those with fewer things to "
+        "weigh up. At most 50.",
+        responses={200: serializers.ForYouSerializer(many=True), **error_responses(403)},
+    ),
+)
+class ForYouViewSet(viewsets.GenericViewSet):
+    """A member's own "for you" list: only they see it (it weighs their private profile)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = serializers.ForYouSerializer
+    filter_backends = []
+    pagination_class = None
+
+    def list(self, request):
+        matches = rank_for_you(request.user, timezone.localdate())
+        return Response(self.get_serializer(matches, many=True).data)
+
+
 def register(router):
     router.register("volunteering/roles", RoleViewSet, basename="volunteering-role")
     router.register("volunteering/signups", SignUpViewSet, basename="volunteering-signup")
     router.register("volunteering/jobs", JobViewSet, basename="volunteering-job")
+    router.register("volunteering/for-you", ForYouViewSet, basename="volunteering-for-you")
+    register_organisers(router)

@@ -70,6 +70,56 @@ API_CASES = {
     "volunteering-signup-cancel": Case(API_OWN_SIGNUP, obj="signup", method="post"),
     "volunteering-job-list": Case(ALL),
     "volunteering-job-detail": Case(ALL, obj="job"),
+    "volunteering-for-you-list": Case(signed_in(200, anonymous=403)),
+}
+
+# The organisers' API: the organisers' pages' rules. A role or shift someone may see but not
+# organise is "forbidden"; a place they may not see "not found". Writes without a body are
+# refused (400) once the permission holds, so the 400 shows who may.
+API_ORGANISER = roles(
+    403, settlement_host=(200, 403), network_coordinator=(200, 403), federation_coordinator=200, admin=200
+)
+API_ORGANISER_BODY = roles(
+    403, settlement_host=(400, 403), network_coordinator=(400, 403), federation_coordinator=400, admin=400
+)
+API_DECIDE = roles(
+    404,
+    anonymous=403,
+    member=(403, 404),
+    settlement_host=(200, 404),
+    network_coordinator=(200, 404),
+    federation_coordinator=200,
+    admin=200,
+)
+NEW_ROLE = {
+    "network": "cumbria",  # the test world's own network: its coordinators (and the federation's) add roles
+    "settlement": "carlisle-hub",
+    "title": "Greeter",
+    "description": "Welcome people.",
+    "involves": "Saying hello.",
+    "time_commitment": "Weekly",
+    "idempotency_key": "permission-matrix",
+}
+
+API_CASES |= {
+    "volunteering-organised-role-list": Case(
+        signed_in(200, anonymous=403),
+        data=NEW_ROLE,
+        post=roles(403, network_coordinator=201, federation_coordinator=201, admin=201),
+    ),
+    "volunteering-organised-role-detail": Case(API_ORGANISER, obj="role"),
+    "volunteering-organised-role-shifts": Case(API_ORGANISER, obj="role"),
+    "volunteering-organised-role-commendations": Case(API_ORGANISER_BODY, obj="role", method="post"),
+    "volunteering-organised-shift-detail": Case(API_ORGANISER, obj="shift"),
+    "volunteering-organised-shift-signups": Case(API_ORGANISER, obj="shift"),
+    "volunteering-organised-shift-walk-ins": Case(API_ORGANISER_BODY, obj="shift", method="post"),
+    "volunteering-organised-shift-hours": Case(API_ORGANISER_BODY, obj="shift", method="post"),
+    # No time bank account pays for the test world's roles: a 400 saying so, once allowed.
+    "volunteering-organised-shift-credit": Case(API_ORGANISER_BODY, obj="shift", method="post"),
+    "volunteering-organised-signup-confirm": Case(API_DECIDE, obj="signup", method="post"),
+    "volunteering-organised-signup-decline": Case(
+        API_DECIDE, obj="signup", method="post", data={"reason": "The café is full"}
+    ),
 }
 
 
