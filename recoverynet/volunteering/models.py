@@ -401,13 +401,16 @@ class Shift(models.Model):
             return f"{start:%A %-d %B %Y, %H:%M} to {end:%H:%M}" + (
                 "" if start.date() == end.date() else f" on {end:%A %-d %B}"
             )
-        days = (
-            f"on {self.first_day:%A %-d %B %Y}"
-            if self.first_day == self.last_day
-            else f"between {self.first_day:%A %-d %B} and {self.last_day:%A %-d %B %Y}"
-        )
-        hours = f", {self.day_starts:%H:%M} to {self.day_ends:%H:%M}" if self.day_starts and self.day_ends else ""
-        return f"Any {self.expected} {days}{hours}, at times you choose"
+        first, last = self.first_day, self.last_day
+        if first == last:
+            days = f"on {first:%A %-d %B %Y}"
+        else:
+            year = f" {first.year}" if first.year != last.year else ""
+            days = f"between {first:%A %-d %B}{year} and {last:%A %-d %B %Y}"
+        hours = ""
+        if self.day_starts and self.day_ends:
+            hours = f", {self.day_starts:%H:%M} to {self.day_ends:%H:%M} each day"
+        return f"Any {self.expected} {days}{hours}"
 
     def contains(self, starts_at, ends_at) -> bool:
         """Whether a chosen time lies in this flexible shift's window (and its daily hours, if any)."""

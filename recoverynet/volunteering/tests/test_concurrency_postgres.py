@@ -1,11 +1,13 @@
 """Fifty members, each with their own PostgreSQL connection, press "Sign up" at
 once for a shift with ten places: exactly ten get a place, every other one is
-told the shift is full, and nobody sees a 500.
+told the shift is full, and nobody sees a 500. The same for a flexible shift,
+each member choosing their time in the window as they sign up.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/recoverynet \\
         .venv/bin/python -m pytest recoverynet/volunteering/tests/test_concurrency_postgres.py
 """
 
+import datetime
 import threading
 
 import pytest
@@ -13,6 +15,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.testing import build_world, run_concurrently, sign_in
@@ -32,8 +35,9 @@ THREADS = 50
 PLACES = 10
 
 
+@pytest.mark.parametrize("kind", ["fixed", "flexible"])
 @pytest.mark.parametrize("confirm_automatically", [True, False])
-def test_fifty_sign_ups_for_ten_places(confirm_automatically):
+def test_fifty_sign_ups_for_ten_places(confirm_automatically, kind):
     world = build_world()
     role = RoleFactory(
         network=world.own_network,
@@ -41,7 +45,22 @@ def test_fifty_sign_ups_for_ten_places(confirm_automatically):
         early_recovery="yes",
         confirm_automatically=confirm_automatically,
     )
-    shift = ShiftFactory(role=role, places=PLACES)
+    data = {}
+    if kind == "fixed":
+        shift = ShiftFactory(role=role, places=PLACES)
+    else:
+        opens = timezone.localtime() + datetime.timedelta(days=7)
+        opens = opens.replace(hour=0, minute=0, second=0, microsecond=0)
+        shift = ShiftFactory(
+            role=role,
+            places=PLACES,
+            kind="flexible",
+            starts_at=opens,
+            ends_at=opens + datetime.timedelta(days=5),
+            expected_minutes=120,
+            expected_per="total",
+        )
+        data = {"date": f"{opens + datetime.timedelta(days=1):%d %m %Y}", "start": "10:00", "end": "12:00"}
     clients = [
         sign_in(Client(), MembershipFactory(network=world.own_network, status="active").user) for _ in range(THREADS)
     ]
@@ -50,7 +69,7 @@ def test_fifty_sign_ups_for_ten_places(confirm_automatically):
 
     def press(client):
         start.wait()
-        response = client.post(url)
+        response = client.post(url, data)
         return response.status_code, response["Location"], [str(m) for m in get_messages(response.wsgi_request)]
 
     results = run_concurrently(*(lambda c=c: press(c) for c in clients))
@@ -64,3 +83,5 @@ def test_fifty_sign_ups_for_ten_places(confirm_automatically):
     expected = SignUp.Status.CONFIRMED if confirm_automatically else SignUp.Status.REQUESTED
     assert SignUp.objects.filter(shift=shift).count() == PLACES
     assert set(SignUp.objects.filter(shift=shift).values_list("status", flat=True)) == {expected}
+    if kind == "flexible":
+        assert SignUp.objects.filter(shift=shift, chosen_starts_at__isnull=False).count() == PLACES

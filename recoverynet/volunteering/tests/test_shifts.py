@@ -66,7 +66,7 @@ def _refused(code, call):
 
 def test_a_flexible_shift_reads_plainly_and_is_audited(world, flexible):
     assert flexible.when == (
-        "Any 2 h in total between Tuesday 1 December and Saturday 5 December 2026, 09:00 to 17:00, at times you choose"
+        "Any 2 h in total between Tuesday 1 December and Saturday 5 December 2026, 09:00 to 17:00 each day"
     )
     entry = AuditEntry.objects.get(object_id=str(flexible.pk), action="create")
     assert entry.changes["kind"] == [None, "flexible"] and entry.actor == world.users["settlement_host"]
