@@ -51,6 +51,7 @@ def setting(world, client_for):
         "signup": signup,
         "member": client_for(world.users["member"]),
         "host": client_for(host),
+        "host_user": host,
         "coordinator": client_for(world.users["network_coordinator"]),
         "network": world.own_network,
     }
@@ -294,3 +295,36 @@ def test_any_chosen_time(setting, flexible, date, start, end):
         if signup.chosen_starts_at:
             assert flexible.contains(signup.chosen_starts_at, signup.chosen_ends_at)
         signup.delete()
+
+
+@EXAMPLES
+@given(attended=text, hours=numberish, minutes=numberish)
+def test_any_hours_for_a_flexible_shift(setting, attended, hours, minutes):
+    start = timezone.now() - datetime.timedelta(days=2)
+    window = ShiftFactory(
+        role=setting["role"],
+        kind="flexible",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(days=4),
+        expected_minutes=120,
+        expected_per="total",
+        places=5,
+    )
+    signup = services.record_walk_in(actor=setting["host_user"], shift=window, user=setting["signup"].user)
+    before = _written()
+    response = setting["host"].post(
+        reverse("volunteering:manage:shift", kwargs={"pk": window.pk}),
+        {
+            "action": "hours",
+            f"attended_{signup.pk}": attended,
+            f"hours_{signup.pk}": hours,
+            f"minutes_{signup.pk}": minutes,
+        },
+    )
+    assert response.status_code in (200, 302)
+    signup.refresh_from_db()
+    if response.status_code == 200:
+        assert _written() == before and signup.hours_recorded_at is None
+    else:
+        assert signup.minutes is not None and 0 <= signup.minutes <= window.max_minutes
+    window.delete()

@@ -204,3 +204,31 @@ def test_a_shift_nobody_signed_up_for_is_deleted(world, client_for, shift):
     response = client.post(url, {})
     assert response["Location"] == reverse("volunteering:manage:home")
     assert not Shift.objects.filter(pk=shift.pk).exists()
+
+
+def test_the_organiser_records_hours_for_a_window_in_one_batch(world, client_for, time_machine, flexible):
+    host = world.users["settlement_host"]
+    signups = []
+    for _ in range(2):
+        signup = services.sign_up(
+            actor=MembershipFactory(network=world.own_network, status="active").user, shift=flexible
+        )
+        services.confirm_signup(actor=host, signup=signup)
+        signups.append(signup)
+    client = client_for(host)
+    url = reverse("volunteering:manage:shift", kwargs={"pk": flexible.pk})
+    assert "Record attendance" not in client.get(url).content.decode()  # the window has not opened
+    time_machine.move_to(at(5, 9), tick=False)
+    page = client.get(url).content.decode()
+    assert "record the time each gave in the whole window (2 h in total expected), up to 80 h" in page
+    first, second = signups
+    data = {"action": "hours", f"attended_{first.pk}": "on", f"hours_{first.pk}": "81", f"attended_{second.pk}": "on"}
+    data[f"hours_{second.pk}"] = "3"
+    too_long = client.post(url, data)
+    assert too_long.status_code == 200
+    assert "Enter at most the window&#x27;s length, 80 h." in too_long.content.decode()
+    assert not SignUp.objects.filter(hours_recorded_at__isnull=False).exists()  # all or nothing
+    data[f"hours_{first.pk}"] = "2"
+    data[f"minutes_{first.pk}"] = "15"
+    assert client.post(url, data).status_code == 302
+    assert sorted(SignUp.objects.filter(shift=flexible).values_list("minutes", flat=True)) == [135, 180]
