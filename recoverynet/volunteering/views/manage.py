@@ -179,8 +179,7 @@ def _shift_context(shift, *, walk_in=None, hours=None):
         "walk_in_form": walk_in or PersonForm(network=shift.role.network, prefix="walk_in"),
         "hours_form": hours or hours_form(shift, [s for s in confirmed if not s.hours_confirmed_at]),
         "started": shift.starts_at <= timezone.now(),
-        "can_move": shift.cancelled_at is None
-        and (shift.ends_at if shift.is_flexible else shift.starts_at) > timezone.now(),
+        "can_move": shift.cancelled_at is None and shift.closes_at > timezone.now(),
         "can_cancel": shift.cancelled_at is None and not any(s.hours_recorded_at for s in signups),
         "to_credit": [s for s in confirmed if s.hours_confirmed_at and s.attended and not s.credit_id and s.minutes],
         "paying_account": services.paying_account(shift.role),
