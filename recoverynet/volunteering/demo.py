@@ -157,6 +157,7 @@ def load_volunteering_demo(demo) -> None:
             offset = datetime.timedelta(weeks=6 * (week - PAST_SHIFTS) + 1, days=rng.randint(0, 4))
             start = (now + offset).replace(hour=rng.choice([9, 10, 13, 18]))
             shifts.append(Shift(role=role, starts_at=start, ends_at=start + datetime.timedelta(hours=3), places=4))
+    shifts += _flexible_shifts([role for role, _ in roles], now)
     Shift.objects.bulk_create(shifts)
     signups = []
     for shift in shifts:
@@ -170,7 +171,7 @@ def load_volunteering_demo(demo) -> None:
                     status=SignUp.Status.CONFIRMED,
                     decided_at=shift.starts_at - datetime.timedelta(days=2),
                     attended=True if past else None,
-                    minutes=rng.choice([120, 150, 180]) if past else None,
+                    minutes=min(rng.choice([120, 150, 180]), shift.max_minutes) if past else None,
                     hours_recorded_at=shift.ends_at if past else None,
                     hours_confirmed_at=shift.ends_at + datetime.timedelta(days=1) if past else None,
                 )
@@ -181,6 +182,42 @@ def load_volunteering_demo(demo) -> None:
         f"Volunteering: {len(roles)} roles, {len(shifts)} shifts, {len(signups)} sign-ups, "
         f"{len(jobs)} jobs, {len(outcomes)} job outcomes."
     )
+
+
+def _flexible_shifts(roles, now) -> list:
+    """For every third role, flexible windows: any 2 hours in a week some weeks ago (9am to 5pm),
+    and 3 hours a week during four weeks starting next week."""
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate(now)
+    windows = []
+    for role in roles[::3]:
+        first = today - datetime.timedelta(weeks=8)
+        windows.append(
+            Shift(
+                role=role,
+                kind=Shift.Kind.FLEXIBLE,
+                starts_at=datetime.datetime.combine(first, datetime.time(9), tzinfo=zone),
+                ends_at=datetime.datetime.combine(first + datetime.timedelta(days=4), datetime.time(17), tzinfo=zone),
+                day_starts=datetime.time(9),
+                day_ends=datetime.time(17),
+                expected_minutes=120,
+                expected_per=Shift.Per.TOTAL,
+                places=6,
+            )
+        )
+        first = today + datetime.timedelta(weeks=1)
+        windows.append(
+            Shift(
+                role=role,
+                kind=Shift.Kind.FLEXIBLE,
+                starts_at=datetime.datetime.combine(first, datetime.time.min, tzinfo=zone),
+                ends_at=datetime.datetime.combine(first + datetime.timedelta(weeks=4), datetime.time.min, tzinfo=zone),
+                expected_minutes=180,
+                expected_per=Shift.Per.WEEK,
+                places=8,
+            )
+        )
+    return windows
 
 
 JOBS = [

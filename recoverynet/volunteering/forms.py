@@ -3,24 +3,26 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
+from recoverynet.core.manage_pages import add_service_errors
 from recoverynet.federation.models import Membership, Organisation, Settlement
 
-from .models import MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Job, JobOutcome, Role, SkillLevel
+from .models import MAX_FLEXIBLE_HOURS, MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Job, JobOutcome, Role, Shift, SkillLevel
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
 DATE_HELP = "For example, 27 3 2026"
 SKILL_ROWS = 3
 
 
-def date_field(label, **kwargs):
+def date_field(label, *, required_message="Enter a date", **kwargs):
     return forms.DateField(
         label=label,
         help_text=kwargs.pop("help_text", DATE_HELP),
         input_formats=DATE_INPUT_FORMATS,
-        error_messages={"invalid": "Enter a real date, for example 27 3 2026", "required": "Enter a date"},
+        error_messages={"invalid": "Enter a real date, for example 27 3 2026", "required": required_message},
         **kwargs,
     )
 
@@ -103,21 +105,21 @@ class DeclineForm(forms.Form):
     )
 
 
-class ShiftForm(forms.Form):
-    date = date_field("Date")
-    start = forms.TimeField(
-        label="Starts at",
-        help_text="For example, 09:30",
-        input_formats=["%H:%M", "%H.%M"],
-        error_messages={"required": "Enter a start time", "invalid": "Enter a time like 09:30"},
+TIME_FORMATS = ["%H:%M", "%H.%M"]
+
+
+def time_field(label, example, *, required=True, required_message="Enter a time"):
+    return forms.TimeField(
+        label=label,
+        help_text=f"For example, {example}",
+        input_formats=TIME_FORMATS,
+        required=required,
+        error_messages={"required": required_message, "invalid": f"Enter a time like {example}"},
     )
-    end = forms.TimeField(
-        label="Ends at",
-        help_text="For example, 13:00",
-        input_formats=["%H:%M", "%H.%M"],
-        error_messages={"required": "Enter an end time", "invalid": "Enter a time like 13:00"},
-    )
-    places = forms.IntegerField(
+
+
+def places_field():
+    return forms.IntegerField(
         label="Places",
         min_value=1,
         max_value=MAX_PLACES,
@@ -130,12 +132,45 @@ class ShiftForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
     )
 
+
+def _day(value) -> str:
+    """A date as the form asks for it (27 3 2026), to show what is saved."""
+    return f"{value.day} {value.month} {value.year}"
+
+
+def _time(value) -> str:
+    return f"{value:%H:%M}" if value else ""
+
+
+def _sane_year(form, name, day) -> bool:
+    if day.year < 2000 or day.year > 9000:
+        form.add_error(name, "Enter a date in the next few years")
+        return False
+    return True
+
+
+class ShiftForm(forms.Form):
+    """A shift at fixed times. Its cleaned data: starts_at, ends_at, places."""
+
+    # The service's field names, and the form's fields that show their errors.
+    SERVICE_FIELDS = {"starts_at": "start", "ends_at": "end"}
+
+    date = date_field("Date")
+    start = time_field("Starts at", "09:30", required_message="Enter a start time")
+    end = time_field("Ends at", "13:00", required_message="Enter an end time")
+    places = places_field()
+
+    def __init__(self, *args, shift=None, **kwargs):
+        if shift is not None:
+            start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+            kwargs["initial"] = {"date": _day(start), "start": _time(start), "end": _time(end), "places": shift.places}
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         cleaned = super().clean()
         day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
         if day and start and end:
-            if day.year < 2000 or day.year > 9000:
-                self.add_error("date", "Enter a date in the next few years")
+            if not _sane_year(self, "date", day):
                 return cleaned
             zone = timezone.get_current_timezone()
             starts_at = datetime.datetime.combine(day, start, tzinfo=zone)
@@ -144,6 +179,194 @@ class ShiftForm(forms.Form):
                 self.add_error("end", "The shift must end after it starts")
             cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
         return cleaned
+
+    def shift_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("starts_at", "ends_at", "places")}
+
+
+class FlexibleShiftForm(forms.Form):
+    """A flexible window: from a first to a last day (optionally only between daily times), the
+    time each volunteer gives (in total, or a week) and the places. Its cleaned data: starts_at,
+    ends_at (the window), day_starts, day_ends, expected_minutes, expected_per, places."""
+
+    SERVICE_FIELDS = {
+        "starts_at": "first_day",
+        "ends_at": "last_day",
+        "day_ends": "day_end",
+        "day_starts": "day_start",
+        "expected_minutes": "expected_hours",
+    }
+
+    first_day = date_field("First day", required_message="Enter the first day")
+    last_day = date_field(
+        "Last day",
+        required_message="Enter the last day",
+        help_text="The same as the first day for a single day. For example, 5 12 2026",
+    )
+    day_start = time_field(
+        "Each day from (optional)", "09:00", required=False, required_message="Enter a time, or leave both empty"
+    )
+    day_end = time_field(
+        "Each day until (optional)", "17:00", required=False, required_message="Enter a time, or leave both empty"
+    )
+    expected_hours = forms.IntegerField(
+        label="Hours each volunteer gives",
+        min_value=0,
+        max_value=MAX_FLEXIBLE_HOURS,
+        error_messages={
+            "required": "Enter how many hours each volunteer gives",
+            "invalid": "Enter hours as a whole number, like 2",
+            "min_value": "Hours cannot be negative",
+            "max_value": f"Enter at most {MAX_FLEXIBLE_HOURS} hours",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+    expected_extra_minutes = forms.IntegerField(
+        label="And minutes (optional)",
+        min_value=0,
+        max_value=59,
+        required=False,
+        error_messages={
+            "invalid": "Enter minutes as a whole number",
+            "min_value": "Minutes cannot be negative",
+            "max_value": "Enter minutes from 0 to 59",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+    expected_per = forms.ChoiceField(
+        label="Is that in total, or each week?",
+        choices=[(Shift.Per.TOTAL, "In total"), (Shift.Per.WEEK, "Each week")],
+        initial=Shift.Per.TOTAL,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose in total or a week", "invalid_choice": "Choose in total or a week"},
+    )
+    places = places_field()
+
+    def __init__(self, *args, shift=None, **kwargs):
+        if shift is not None:
+            hours, minutes = divmod(shift.expected_minutes or 0, 60)
+            kwargs["initial"] = {
+                "first_day": _day(shift.first_day),
+                "last_day": _day(shift.last_day),
+                "day_start": _time(shift.day_starts),
+                "day_end": _time(shift.day_ends),
+                "expected_hours": hours,
+                "expected_extra_minutes": minutes,
+                "expected_per": shift.expected_per,
+                "places": shift.places,
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        day_start, day_end = cleaned.get("day_start"), cleaned.get("day_end")
+        if (day_start is None) != (day_end is None) and not (self.has_error("day_start") or self.has_error("day_end")):
+            self.add_error("day_end" if day_start else "day_start", "Enter both daily times, or leave both empty")
+            return cleaned
+        if day_start and day_end and day_end <= day_start:
+            self.add_error("day_end", "The daily hours must end after they start")
+            return cleaned
+        hours = cleaned.get("expected_hours")
+        if hours is not None:
+            cleaned["expected_minutes"] = hours * 60 + (cleaned.get("expected_extra_minutes") or 0)
+            if cleaned["expected_minutes"] == 0:
+                self.add_error("expected_hours", "Enter how much time each volunteer gives")
+            elif cleaned["expected_minutes"] > MAX_FLEXIBLE_HOURS * 60:
+                self.add_error("expected_hours", f"Enter at most {MAX_FLEXIBLE_HOURS} hours")
+        if first and last:
+            if not (_sane_year(self, "first_day", first) and _sane_year(self, "last_day", last)):
+                return cleaned
+            if last < first:
+                self.add_error("last_day", "The last day must be the same as the first day or after it")
+                return cleaned
+            zone = timezone.get_current_timezone()
+            cleaned["starts_at"] = datetime.datetime.combine(first, day_start or datetime.time.min, tzinfo=zone)
+            if day_end:
+                cleaned["ends_at"] = datetime.datetime.combine(last, day_end, tzinfo=zone)
+            else:
+                cleaned["ends_at"] = datetime.datetime.combine(
+                    last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+                )
+        return cleaned
+
+    def shift_data(self) -> dict:
+        names = ("starts_at", "ends_at", "places", "expected_minutes", "expected_per")
+        data = {name: self.cleaned_data[name] for name in names}
+        data["day_starts"], data["day_ends"] = self.cleaned_data.get("day_start"), self.cleaned_data.get("day_end")
+        return data
+
+
+def show_service_errors(form, exc) -> None:
+    """A service's errors on the form's own fields (its SERVICE_FIELDS name them), or at the top."""
+    mapping = getattr(form, "SERVICE_FIELDS", {})
+    if hasattr(exc, "error_dict"):
+        exc = ValidationError({mapping.get(name, name): errors for name, errors in exc.error_dict.items()})
+    add_service_errors(form, exc)
+
+
+def shift_form_class(shift):
+    return FlexibleShiftForm if shift.is_flexible else ShiftForm
+
+
+class ChosenTimeForm(forms.Form):
+    """On a flexible shift, the time a member picks within the window: all three fields, or none
+    (they agree their time with the organiser). Its cleaned data: chosen, (start, end) or None."""
+
+    SERVICE_FIELDS = {"chosen_start": "start", "chosen_end": "end"}
+
+    def __init__(self, *args, shift, **kwargs):
+        super().__init__(*args, **kwargs)
+        first, last = shift.first_day, shift.last_day
+        within = f"On {first:%-d %B %Y}" if first == last else f"From {first:%-d %B} to {last:%-d %B %Y}"
+        self.fields["date"].help_text = f"{within}. For example, {first.day} {first.month} {first.year}"
+        if shift.day_starts and shift.day_ends:
+            self.fields["start"].help_text = f"From {shift.day_starts:%H:%M}. For example, {shift.day_starts:%H:%M}"
+            self.fields["end"].help_text = f"Until {shift.day_ends:%H:%M} at the latest"
+
+    date = date_field("Day (optional)", required=False)
+    start = time_field("From (optional)", "10:00", required=False)
+    end = time_field("Until (optional)", "12:00", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
+        given = [value is not None for value in (day, start, end)]
+        cleaned["chosen"] = None
+        if any(given) and not all(given):
+            missing = {
+                "date": "Enter the day, or leave from and until empty too",
+                "start": "Enter when you start, or leave the day and until empty too",
+                "end": "Enter when you finish, or leave the day and from empty too",
+            }
+            for name, value in (("date", day), ("start", start), ("end", end)):
+                if value is None:
+                    self.add_error(name, missing[name])
+            return cleaned
+        if all(given):
+            if not _sane_year(self, "date", day):
+                return cleaned
+            zone = timezone.get_current_timezone()
+            starts_at = datetime.datetime.combine(day, start, tzinfo=zone)
+            ends_at = datetime.datetime.combine(day, end, tzinfo=zone)
+            if ends_at <= starts_at:
+                self.add_error("end", "Your time must end after it starts")
+                return cleaned
+            cleaned["chosen"] = (starts_at, ends_at)
+        return cleaned
+
+
+class ShiftCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Tell the volunteers why (optional)",
+        help_text="Everyone with a place is emailed that the shift is cancelled, with this.",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep it to 300 characters"},
+    )
 
 
 class CommendationForm(PersonForm):
@@ -162,18 +385,19 @@ def hours_form(shift, signups, data=None):
     """One batch: for each confirmed place, whether they came and for how long (hours and minutes)."""
 
     fields = {}
+    max_hours = MAX_FLEXIBLE_HOURS if shift.is_flexible else MAX_SHIFT_HOURS  # the service checks the exact bound
     for signup in signups:
         name = signup.user.display_name
         fields[f"attended_{signup.pk}"] = forms.BooleanField(label=f"{name} came", required=False)
         fields[f"hours_{signup.pk}"] = forms.IntegerField(
             label=f"Hours for {name}",
             min_value=0,
-            max_value=MAX_SHIFT_HOURS,
+            max_value=max_hours,
             required=False,
             error_messages={
                 "invalid": "Enter hours as a whole number",
                 "min_value": "Hours cannot be negative",
-                "max_value": f"Enter at most {MAX_SHIFT_HOURS} hours",
+                "max_value": f"Enter at most {max_hours} hours",
             },
             widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
         )

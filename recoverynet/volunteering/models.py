@@ -10,17 +10,23 @@ that network. Whether a member may take a role is decided in one place:
 `eligibility.eligibility`.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from encrypted_fields.fields import EncryptedDateField
 
 from recoverynet.core.personal_data import ANONYMISE, DELETE, KEEP, PersonalData
 
 MAX_SHIFT_HOURS = 24
 MAX_PLACES = 500
+# A flexible shift: a window of at most this many days, and at most this many hours recorded per place.
+MAX_WINDOW_DAYS = 92
+MAX_FLEXIBLE_HOURS = 100
 
 
 def format_minutes(minutes: int) -> str:
@@ -283,12 +289,43 @@ class ShiftQuerySet(models.QuerySet):
             taken=models.Count("signups", filter=Q(signups__status__in=SignUp.HOLDS_PLACE), distinct=True)
         )
 
+    def open(self):
+        """Not cancelled by the organiser."""
+        return self.filter(cancelled_at__isnull=True)
+
 
 class Shift(models.Model):
+    """A shift of a role, with a number of places. Two kinds:
+
+    * fixed: the volunteer comes from `starts_at` to `ends_at`;
+    * flexible: a window (`starts_at` to `ends_at`, optionally only between
+      `day_starts` and `day_ends` each day) in which the volunteer gives
+      `expected_minutes`, in total or each week ("any 2 hours between Mon 1 and
+      Fri 5 December, 9am to 5pm"; "3 hours a week during December"). Each
+      volunteer picks their own time within the window when signing up, or
+      leaves it to agree with the organiser. Places are capped just the same.
+
+    A cancelled shift (`cancelled_at`) keeps its sign-ups (cancelled with it) for the record."""
+
+    class Kind(models.TextChoices):
+        FIXED = "fixed", "Fixed times"
+        FLEXIBLE = "flexible", "Flexible window"
+
+    class Per(models.TextChoices):
+        TOTAL = "total", "in total"
+        WEEK = "week", "a week"
+
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="shifts")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FIXED)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     places = models.PositiveSmallIntegerField(default=1)
+    # Flexible shifts only:
+    day_starts = models.TimeField(null=True, blank=True)
+    day_ends = models.TimeField(null=True, blank=True)
+    expected_minutes = models.PositiveIntegerField(null=True, blank=True)
+    expected_per = models.CharField(max_length=5, choices=Per.choices, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ShiftQuerySet.as_manager()
@@ -299,6 +336,11 @@ class Shift(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="volunteering_shift_ends"),
             models.CheckConstraint(condition=Q(places__gte=1), name="volunteering_shift_places"),
+            models.CheckConstraint(
+                condition=Q(kind="fixed", expected_minutes__isnull=True, day_starts__isnull=True)
+                | Q(kind="flexible", expected_minutes__gte=1, expected_minutes__lte=MAX_FLEXIBLE_HOURS * 60),
+                name="volunteering_shift_kind",
+            ),
         ]
 
     def __str__(self):
@@ -312,17 +354,99 @@ class Shift(models.Model):
         return self.role.network_id
 
     @property
+    def is_flexible(self) -> bool:
+        return self.kind == self.Kind.FLEXIBLE
+
+    @property
     def length_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def max_minutes(self) -> int:
+        """The most time an organiser may record for one place: a fixed shift's length; a flexible
+        window's length, and never more than MAX_FLEXIBLE_HOURS."""
+        if self.is_flexible:
+            return min(self.length_minutes, MAX_FLEXIBLE_HOURS * 60)
+        return self.length_minutes
+
+    @property
+    def shown_max(self) -> str:
+        return format_minutes(self.max_minutes)
+
+    @property
+    def first_day(self):
+        return timezone.localtime(self.starts_at).date()
+
+    @property
+    def last_day(self):
+        """The window's last day (a window to midnight ends on the day before)."""
+        return timezone.localtime(self.ends_at - datetime.timedelta(microseconds=1)).date()
+
+    @property
+    def closes_at(self):
+        """Until when a member may sign up: a fixed shift's start, a flexible window's end."""
+        return self.ends_at if self.is_flexible else self.starts_at
+
+    @property
+    def expected(self) -> str:
+        if not self.is_flexible:
+            return ""
+        return f"{format_minutes(self.expected_minutes)} {self.get_expected_per_display()}"
+
+    @property
+    def when(self) -> str:
+        """The shift's time in plain English, for pages, emails and calendars."""
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        if not self.is_flexible:
+            return f"{start:%A %-d %B %Y, %H:%M} to {end:%H:%M}" + (
+                "" if start.date() == end.date() else f" on {end:%A %-d %B}"
+            )
+        first, last = self.first_day, self.last_day
+        if first == last:
+            days = f"on {first:%A %-d %B %Y}"
+        else:
+            year = f" {first.year}" if first.year != last.year else ""
+            days = f"between {first:%A %-d %B}{year} and {last:%A %-d %B %Y}"
+        hours = ""
+        if self.day_starts and self.day_ends:
+            hours = f", {self.day_starts:%H:%M} to {self.day_ends:%H:%M} each day"
+        return f"Any {self.expected} {days}{hours}"
+
+    def contains(self, starts_at, ends_at) -> bool:
+        """Whether a chosen time lies in this flexible shift's window (and its daily hours, if any)."""
+        if starts_at < self.starts_at or ends_at > self.ends_at:
+            return False
+        if self.day_starts and self.day_ends:
+            start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+            if start.date() != end.date() or start.time() < self.day_starts or end.time() > self.day_ends:
+                return False
+        return True
 
     def clean(self):
         if self.starts_at and self.ends_at:
             if self.ends_at <= self.starts_at:
                 raise ValidationError({"ends_at": "The shift must end after it starts."})
-            if (self.ends_at - self.starts_at).total_seconds() > MAX_SHIFT_HOURS * 3600:
+            if not self.is_flexible and (self.ends_at - self.starts_at).total_seconds() > MAX_SHIFT_HOURS * 3600:
                 raise ValidationError({"ends_at": f"A shift can last at most {MAX_SHIFT_HOURS} hours."})
+            if self.is_flexible and self.ends_at - self.starts_at > datetime.timedelta(days=MAX_WINDOW_DAYS):
+                raise ValidationError({"ends_at": f"A flexible window can last at most {MAX_WINDOW_DAYS} days."})
         if self.places is not None and not 1 <= self.places <= MAX_PLACES:
             raise ValidationError({"places": f"Offer between 1 and {MAX_PLACES} places."})
+        if self.is_flexible:
+            if not self.expected_minutes or not 1 <= self.expected_minutes <= MAX_FLEXIBLE_HOURS * 60:
+                raise ValidationError({"expected_minutes": f"Expect between 1 minute and {MAX_FLEXIBLE_HOURS} hours."})
+            if self.expected_per not in self.Per.values:
+                raise ValidationError({"expected_per": "Choose in total or a week."})
+            if bool(self.day_starts) != bool(self.day_ends):
+                raise ValidationError({"day_ends": "Give both daily times, or neither."})
+            if self.day_starts and self.day_ends and self.day_ends <= self.day_starts:
+                raise ValidationError({"day_ends": "The daily hours must end after they start."})
+            window = self.starts_at and self.ends_at
+            if self.expected_per == self.Per.TOTAL and window and self.expected_minutes > self.max_minutes:
+                raise ValidationError({"expected_minutes": "Expect no more time than the window lasts."})
+        else:
+            self.day_starts = self.day_ends = self.expected_minutes = None
+            self.expected_per = ""
 
 
 class SignUp(models.Model):
@@ -340,6 +464,9 @@ class SignUp(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteering_signups")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     walk_in = models.BooleanField(default=False)
+    # On a flexible shift, the time the member chose within the window (empty: agreed with the organiser).
+    chosen_starts_at = models.DateTimeField(null=True, blank=True)
+    chosen_ends_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -359,7 +486,17 @@ class SignUp(models.Model):
         # Hours given stay in the network's figures and the time bank; what an organiser wrote goes.
         on_erase=ANONYMISE,
         fields=("decline_reason",),
-        export=("shift", "status", "walk_in", "decline_reason", "created_at", "attended", "minutes"),
+        export=(
+            "shift",
+            "status",
+            "walk_in",
+            "chosen_starts_at",
+            "chosen_ends_at",
+            "decline_reason",
+            "created_at",
+            "attended",
+            "minutes",
+        ),
         section="volunteering_signups",
         description="the volunteering shifts you signed up for, and your hours",
         free_text=("decline_reason",),
@@ -371,8 +508,13 @@ class SignUp(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["shift", "user"], name="volunteering_one_signup_per_shift"),
             models.CheckConstraint(
-                condition=Q(minutes__isnull=True) | Q(minutes__lte=MAX_SHIFT_HOURS * 60),
+                condition=Q(minutes__isnull=True) | Q(minutes__lte=MAX_FLEXIBLE_HOURS * 60),
                 name="volunteering_minutes_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(chosen_starts_at__isnull=True, chosen_ends_at__isnull=True)
+                | Q(chosen_ends_at__gt=models.F("chosen_starts_at")),
+                name="volunteering_chosen_time",
             ),
         ]
 
@@ -389,6 +531,13 @@ class SignUp(models.Model):
     @property
     def shown_minutes(self) -> str:
         return format_minutes(self.minutes or 0)
+
+    @property
+    def chosen_time(self) -> str:
+        if not self.chosen_starts_at:
+            return ""
+        start, end = timezone.localtime(self.chosen_starts_at), timezone.localtime(self.chosen_ends_at)
+        return f"{start:%A %-d %B, %H:%M} to {end:%H:%M}"
 
 
 class Commendation(models.Model):

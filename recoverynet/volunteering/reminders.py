@@ -1,6 +1,6 @@
-"""Reminders the day before a shift: one email per confirmed place, at most once
-(the sign-up is claimed before the message goes), never to someone who turned
-reminders off, has no email address or was erased. Run daily:
+"""Reminders the day before a shift (a flexible window: the day before it opens):
+one email per confirmed place, at most once (the sign-up is claimed before the
+message goes), never to someone who turned reminders off, has no email address or was erased. Run daily:
 `manage.py volunteering_reminders` (cron or a systemd timer, like reimport_feeds)."""
 
 import datetime
@@ -27,6 +27,7 @@ def due_tomorrow(now=None):
         SignUp.objects.filter(
             status=SignUp.Status.CONFIRMED,
             reminder_sent_at__isnull=True,
+            shift__cancelled_at__isnull=True,
             shift__starts_at__gte=start,
             shift__starts_at__lt=end,
             user__is_active=True,
@@ -53,7 +54,9 @@ def send_reminders(*, now=None, site_url="") -> int:
             "volunteering/email/reminder.txt", {"signup": signup, "role": role, "site_url": site_url}
         )
         message = EmailMessage(
-            "Your volunteering shift tomorrow",
+            "Your volunteering window opens tomorrow"
+            if signup.shift.is_flexible
+            else "Your volunteering shift tomorrow",
             body,
             settings.DEFAULT_FROM_EMAIL,
             [signup.user.email],

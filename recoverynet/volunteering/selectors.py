@@ -13,15 +13,25 @@ def public_roles():
 
 
 def upcoming_shifts(now=None):
-    """Shifts still to start, each with how many places are taken."""
+    """Shifts still to start (flexible windows: still open), not cancelled, each with how many places are taken."""
     now = now or timezone.now()
-    return Shift.objects.filter(starts_at__gt=now).with_taken().order_by("starts_at", "pk")
+    return Shift.objects.open().filter(_still_open(now)).with_taken().order_by("starts_at", "pk")
+
+
+def _still_open(now, prefix=""):
+    """A fixed shift not yet started, or a flexible window not yet closed."""
+    return Q(**{f"{prefix}kind": Shift.Kind.FIXED, f"{prefix}starts_at__gt": now}) | Q(
+        **{f"{prefix}kind": Shift.Kind.FLEXIBLE, f"{prefix}ends_at__gt": now}
+    )
 
 
 def roles_with_next_shifts(queryset, now=None):
     """Roles with `next_shifts` (upcoming, places taken counted) prefetched: two queries for any number of roles."""
+    now = now or timezone.now()
     return queryset.annotate(
-        upcoming=Count("shifts", filter=Q(shifts__starts_at__gt=now or timezone.now()), distinct=True)
+        upcoming=Count(
+            "shifts", filter=_still_open(now, "shifts__") & Q(shifts__cancelled_at__isnull=True), distinct=True
+        )
     ).prefetch_related(Prefetch("shifts", queryset=upcoming_shifts(now), to_attr="next_shifts"))
 
 

@@ -13,6 +13,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from recoverynet.core import audit
@@ -23,8 +24,10 @@ from recoverynet.federation.services import unique_slug
 from recoverynet.timebank import services as timebank_services
 from recoverynet.timebank.models import Account
 
+from . import notifications
 from .eligibility import eligibility, facts_for
 from .models import (
+    MAX_SHIFT_HOURS,
     Commendation,
     DBSCheck,
     Job,
@@ -98,12 +101,150 @@ def update_role(*, actor, role, data: dict, skills=None) -> dict:
         return update_instance(actor=actor, instance=role, data=data, network=role.network, extra_changes=extra)
 
 
-def create_shift(*, actor, role, starts_at, ends_at, places) -> Shift:
-    require(actor, "volunteering.manage_role", role)
-    shift = Shift(role=role, starts_at=starts_at, ends_at=ends_at, places=places)
-    if starts_at and starts_at <= timezone.now():
+SHIFT_TIME_FIELDS = ("starts_at", "ends_at", "day_starts", "day_ends")
+
+
+def _check_not_past(shift: Shift) -> None:
+    """A fixed shift starts in the future; a flexible window starts today or later."""
+    now = timezone.now()
+    if shift.is_flexible:
+        if shift.starts_at and shift.starts_at.date() < timezone.localdate() and shift.starts_at < now:
+            raise ValidationError({"starts_at": "Choose a first day today or later."})
+    elif shift.starts_at and shift.starts_at <= now:
         raise ValidationError({"starts_at": "Choose a start time in the future."})
+
+
+def create_shift(
+    *,
+    actor,
+    role,
+    starts_at,
+    ends_at,
+    places,
+    kind=Shift.Kind.FIXED,
+    expected_minutes=None,
+    expected_per="",
+    day_starts=None,
+    day_ends=None,
+) -> Shift:
+    """An organiser adds a shift: fixed times, or a flexible window (with the time each
+    volunteer is expected to give, in total or a week, and optional daily hours)."""
+    require(actor, "volunteering.manage_role", role)
+    if kind not in Shift.Kind.values:
+        raise ValidationError({"kind": "Choose fixed times or a flexible window."})
+    shift = Shift(role=role, kind=kind, starts_at=starts_at, ends_at=ends_at, places=places)
+    if kind == Shift.Kind.FLEXIBLE:
+        shift.expected_minutes, shift.expected_per = expected_minutes, expected_per
+        shift.day_starts, shift.day_ends = day_starts, day_ends
+    _check_not_past(shift)
     return create_instance(actor=actor, instance=shift, network=role.network)
+
+
+def update_shift(*, actor, shift: Shift, data: dict) -> dict:
+    """An organiser changes a shift's times, places (or a flexible shift's expected time).
+    Never fewer places than people holding one; never a start in the past; a shift that has
+    started keeps its times; a flexible window keeps every time a member chose. Members
+    with a place are emailed the new time (after the change commits) and reminded again."""
+    require(actor, "volunteering.manage_role", shift)
+    allowed = {"starts_at", "ends_at", "places"}
+    if shift.is_flexible:
+        allowed |= {"expected_minutes", "expected_per", "day_starts", "day_ends"}
+    if set(data) - allowed:
+        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(set(data) - allowed))}.")
+    with transaction.atomic():
+        locked = Shift.objects.select_for_update().select_related("role__network").get(pk=shift.pk)
+        if locked.cancelled_at is not None:
+            raise ValidationError("This shift is cancelled: it can no longer change.", code="cancelled")
+        holding = list(
+            SignUp.objects.filter(shift=locked, status__in=SignUp.HOLDS_PLACE).select_related("user").order_by("pk")
+        )
+        places = data.get("places", locked.places)
+        if isinstance(places, int) and places < len(holding):
+            raise ValidationError(
+                {
+                    "places": f"{len(holding)} people have a place on this shift: offer at least {len(holding)} "
+                    "places, or decline places first."
+                },
+                code="below_taken",
+            )
+        before_when = locked.when
+        moved = any(name in data and data[name] != getattr(locked, name) for name in SHIFT_TIME_FIELDS)
+        if moved:
+            now = timezone.now()
+            if locked.closes_at <= now:
+                what = "window has closed" if locked.is_flexible else "shift has started"
+                raise ValidationError(f"This {what}: its times can no longer change.", code="started")
+            candidate = Shift(**{**{n: getattr(locked, n) for n in (*SHIFT_TIME_FIELDS, "kind")}, **data})
+            if candidate.starts_at != locked.starts_at:
+                _check_not_past(candidate)
+            if candidate.ends_at and candidate.ends_at <= now:
+                raise ValidationError({"ends_at": "Choose an end in the future."})
+            if locked.is_flexible and candidate.starts_at and candidate.ends_at:
+                outside = [
+                    s
+                    for s in holding
+                    if s.chosen_starts_at and not candidate.contains(s.chosen_starts_at, s.chosen_ends_at)
+                ]
+                if outside:
+                    raise ValidationError(
+                        f"{len(outside)} of the people with a place chose a time outside the new window. "
+                        "Keep the window around their times, or agree new times with them first.",
+                        code="chosen_outside",
+                    )
+        changes = update_instance(actor=actor, instance=locked, data=data, network=locked.role.network)
+        if moved and changes.keys() & set(SHIFT_TIME_FIELDS) and holding:
+            SignUp.objects.filter(pk__in=[s.pk for s in holding]).update(reminder_sent_at=None)
+            notifications.shift_moved(locked, holding, before_when)
+    for name in data:
+        setattr(shift, name, getattr(locked, name))
+    return changes
+
+
+def cancel_shift(*, actor, shift: Shift, reason="") -> str:
+    """An organiser withdraws a shift. With nobody ever signed up it is deleted; otherwise it
+    is kept, marked cancelled, every place on it cancelled, and each member who held a
+    place is emailed (after the change commits). Returns "deleted" or "cancelled"."""
+    require(actor, "volunteering.manage_role", shift)
+    reason = _text(reason, "reason", MAX_REASON)
+    with transaction.atomic():
+        locked = Shift.objects.select_for_update().select_related("role__network").get(pk=shift.pk)
+        if locked.cancelled_at is not None:
+            raise ValidationError("This shift is already cancelled.", code="cancelled")
+        if SignUp.objects.filter(shift=locked, hours_recorded_at__isnull=False).exists():
+            raise ValidationError("Hours are already recorded for this shift: it cannot be cancelled.", code="hours")
+        if not SignUp.objects.filter(shift=locked).exists():
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.DELETE,
+                instance=locked,
+                network=locked.role.network,
+                summary="Shift deleted",
+            )
+            locked.delete()
+            return "deleted"
+        holding = list(
+            SignUp.objects.select_for_update()
+            .filter(shift=locked, status__in=SignUp.HOLDS_PLACE)
+            .select_related("user")
+            .order_by("pk")
+        )
+        now = timezone.now()
+        SignUp.objects.filter(pk__in=[s.pk for s in holding]).update(
+            status=SignUp.Status.CANCELLED, decided_at=now, decline_reason=reason
+        )
+        locked.cancelled_at = now
+        locked.save(update_fields=["cancelled_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            instance=locked,
+            network=locked.role.network,
+            changes={"cancelled_at": [None, now.isoformat()], "places_cancelled": [None, len(holding)]},
+            summary=f"Shift cancelled; {len(holding)} places cancelled",
+        )
+        notifications.shift_cancelled(locked, holding, reason)
+    shift.cancelled_at = now
+    return "cancelled"
 
 
 # --- Sign-ups ---------------------------------------------------------------------
@@ -115,9 +256,32 @@ def _lock_person_and_shift(user, shift) -> Shift:
     return Shift.objects.select_for_update().get(pk=shift.pk)
 
 
-def _check_place(user, locked: Shift, *, allow_started=False) -> None:
-    if not allow_started and locked.starts_at <= timezone.now():
-        raise ValidationError("This shift has already started. Choose a later one.", code="past")
+def _check_chosen(locked: Shift, chosen):
+    """A time a member chose in a flexible window: (start, end) or None (agreed with the organiser later)."""
+    if chosen is None:
+        return None
+    if not locked.is_flexible:
+        raise ValidationError("This shift has fixed times: there is no time to choose.", code="fixed")
+    start, end = chosen
+    if end <= start:
+        raise ValidationError({"chosen_end": "Your time must end after it starts."}, code="chosen")
+    if end - start > datetime.timedelta(hours=MAX_SHIFT_HOURS):
+        raise ValidationError({"chosen_end": f"Choose at most {MAX_SHIFT_HOURS} hours at a time."}, code="chosen")
+    if start <= timezone.now():
+        raise ValidationError({"chosen_start": "Choose a time in the future."}, code="chosen")
+    if not locked.contains(start, end):
+        raise ValidationError(
+            {"chosen_start": f"Choose a time within the window: {locked.when.removeprefix('Any ')}."}, code="chosen"
+        )
+    return start, end
+
+
+def _check_place(user, locked: Shift, *, allow_started=False, chosen=None) -> None:
+    if locked.cancelled_at is not None:
+        raise ValidationError("This shift was cancelled. Choose another shift.", code="cancelled")
+    if not allow_started and locked.closes_at <= timezone.now():
+        message = "This window has closed." if locked.is_flexible else "This shift has already started."
+        raise ValidationError(f"{message} Choose a later one.", code="past")
     existing = SignUp.objects.filter(shift=locked, user=user).first()
     if existing is not None and existing.status in SignUp.HOLDS_PLACE:
         raise ValidationError("You already have a place on this shift (or asked for one).", code="duplicate")
@@ -126,15 +290,19 @@ def _check_place(user, locked: Shift, *, allow_started=False) -> None:
     taken = SignUp.objects.filter(shift=locked, status__in=SignUp.HOLDS_PLACE).count()
     if taken >= locked.places:
         raise ValidationError("This shift is full. Choose another shift.", code="full")
-    overlapping = SignUp.objects.filter(
-        user=user,
-        status__in=SignUp.HOLDS_PLACE,
-        shift__starts_at__lt=locked.ends_at,
-        shift__ends_at__gt=locked.starts_at,
-    ).exclude(shift=locked)
-    clash = overlapping.select_related("shift__role").order_by("shift__starts_at").first()
+    # The time this place keeps the member busy: a fixed shift's times, or the time they chose in a
+    # flexible window. A flexible place without a chosen time blocks nothing (and is blocked by nothing).
+    busy = (locked.starts_at, locked.ends_at) if not locked.is_flexible else chosen
+    if busy is None:
+        return
+    start, end = busy
+    overlapping = SignUp.objects.filter(user=user, status__in=SignUp.HOLDS_PLACE).filter(
+        Q(shift__kind=Shift.Kind.FIXED, shift__starts_at__lt=end, shift__ends_at__gt=start)
+        | Q(chosen_starts_at__lt=end, chosen_ends_at__gt=start)
+    )
+    clash = overlapping.exclude(shift=locked).select_related("shift__role").order_by("shift__starts_at").first()
     if clash is not None:
-        when = timezone.localtime(clash.shift.starts_at)
+        when = timezone.localtime(clash.chosen_starts_at or clash.shift.starts_at)
         raise ValidationError(
             f"You already have a place at that time: {clash.shift.role.title}, {when:%-d %B, %H:%M}. "
             "To take this one instead, cancel that place on your volunteering page first.",
@@ -142,20 +310,30 @@ def _check_place(user, locked: Shift, *, allow_started=False) -> None:
         )
 
 
-def _place(*, actor, user, locked: Shift, status, walk_in, summary) -> SignUp:
+def _place(*, actor, user, locked: Shift, status, walk_in, summary, chosen=None) -> SignUp:
     decided_at = timezone.now() if status == SignUp.Status.CONFIRMED else None
-    signup, created = SignUp.objects.get_or_create(
-        shift=locked, user=user, defaults={"status": status, "walk_in": walk_in, "decided_at": decided_at}
-    )
+    chosen_starts_at, chosen_ends_at = chosen or (None, None)
+    values = {
+        "status": status,
+        "walk_in": walk_in,
+        "decided_at": decided_at,
+        "chosen_starts_at": chosen_starts_at,
+        "chosen_ends_at": chosen_ends_at,
+    }
+    signup, created = SignUp.objects.get_or_create(shift=locked, user=user, defaults=values)
     if not created:  # a cancelled place taken again
-        signup.status, signup.walk_in, signup.decided_at = status, walk_in, decided_at
-        signup.save(update_fields=["status", "walk_in", "decided_at"])
+        for name, value in values.items():
+            setattr(signup, name, value)
+        signup.save(update_fields=list(values))
+    changes = {"status": [None, status]}
+    if chosen:
+        changes["chosen"] = [None, [chosen_starts_at.isoformat(), chosen_ends_at.isoformat()]]
     audit.record(
         actor=actor,
         action=AuditEntry.Action.CREATE,
         instance=signup,
         network=locked.role.network,
-        changes={"status": [None, status]},
+        changes=changes,
         summary=summary,
     )
     return signup
@@ -167,11 +345,13 @@ def _refuse_ineligible(role, user) -> None:
         raise ValidationError(" ".join(verdict.reasons), code="ineligible")
 
 
-def sign_up(*, actor, shift: Shift) -> SignUp:
+def sign_up(*, actor, shift: Shift, chosen=None) -> SignUp:
     """A member asks for a place on a shift: confirmed at once where the role allows,
-    otherwise waiting for the organiser. Refused (nothing written) when the shift is
-    full, started or past, the member cannot take the role, has an overlapping
-    shift, or already asked."""
+    otherwise waiting for the organiser. On a flexible shift, `chosen` is the
+    (start, end) they picked within the window, or None to agree it with the
+    organiser. Refused (nothing written) when the shift is full, cancelled, started
+    (a flexible window: closed) or past, the member cannot take the role, has an
+    overlapping place, already asked, or chose a time outside the window."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied("Sign in to volunteer.")
     role = Role.objects.select_related("network").get(pk=shift.role_id)
@@ -183,8 +363,11 @@ def sign_up(*, actor, shift: Shift) -> SignUp:
         with transaction.atomic():
             locked = _lock_person_and_shift(actor, shift)
             locked.role = role
-            _check_place(actor, locked)
-            return _place(actor=actor, user=actor, locked=locked, status=status, walk_in=False, summary="Signed up")
+            chosen = _check_chosen(locked, chosen)
+            _check_place(actor, locked, chosen=chosen)
+            return _place(
+                actor=actor, user=actor, locked=locked, status=status, walk_in=False, summary="Signed up", chosen=chosen
+            )
     except IntegrityError:  # the same form sent twice at once: the other one won
         raise ValidationError("You already have a place on this shift (or asked for one).", code="duplicate") from None
 
@@ -259,7 +442,10 @@ def decline_signup(*, actor, signup: SignUp, reason) -> SignUp:
 
 
 def cancel_signup(*, actor, signup: SignUp) -> SignUp:
-    if signup.shift.starts_at <= timezone.now():
+    """Before the shift starts (a flexible place: before the time chosen, or before the window closes)."""
+    shift = signup.shift
+    starts = signup.chosen_starts_at or shift.closes_at if shift.is_flexible else shift.starts_at
+    if starts <= timezone.now():
         raise ValidationError("This shift has already started: it can no longer be cancelled.", code="past")
     return _decide(
         actor,
@@ -280,10 +466,15 @@ def _check_minutes(value, shift: Shift, name) -> int:
         raise ValidationError({name: "Enter the time as a whole number of minutes."}, code="invalid")
     if value < 0:
         raise ValidationError({name: "Time cannot be negative."}, code="min_value")
-    if value > shift.length_minutes:
-        raise ValidationError(
-            {name: f"Enter at most the shift's length, {format_minutes(shift.length_minutes)}."}, code="max_value"
-        )
+    if value > shift.max_minutes:
+        most = format_minutes(shift.max_minutes)
+        if not shift.is_flexible:
+            message = f"Enter at most the shift's length, {most}."
+        elif shift.max_minutes == shift.length_minutes:
+            message = f"Enter at most the window's length, {most}."
+        else:
+            message = f"Enter at most {most}, the most one place on a flexible shift can record."
+        raise ValidationError({name: message}, code="max_value")
     return value
 
 
@@ -293,7 +484,8 @@ def record_hours(*, actor, shift: Shift, entries: dict) -> list[SignUp]:
     entry refuses the whole batch. Hours a member has confirmed never change."""
     require(actor, "volunteering.manage_role", shift)
     if shift.starts_at > timezone.now():
-        raise ValidationError("Record hours once the shift has started.", code="future")
+        what = "window has opened" if shift.is_flexible else "shift has started"
+        raise ValidationError(f"Record hours once the {what}.", code="future")
     if not entries:
         raise ValidationError("Record at least one person's attendance.", code="empty")
     with transaction.atomic():

@@ -38,6 +38,9 @@ CASES = {
     "volunteering:manage:role_new": Case(COORDINATOR_OF_NETWORK, obj="network"),
     "volunteering:manage:role_edit": Case(ORGANISER, obj="role"),
     "volunteering:manage:shift_new": Case(ORGANISER, obj="role"),
+    "volunteering:manage:shift_new_flexible": Case(ORGANISER, obj="role"),
+    "volunteering:manage:shift_edit": Case(ORGANISER, obj="shift"),
+    "volunteering:manage:shift_cancel": Case(ORGANISER, obj="shift"),
     "volunteering:manage:commend": Case(ORGANISER, obj="role"),
     "volunteering:manage:shift": Case(ORGANISER, obj="shift"),
     "volunteering:manage:signup_decline": Case(

@@ -51,6 +51,7 @@ def setting(world, client_for):
         "signup": signup,
         "member": client_for(world.users["member"]),
         "host": client_for(host),
+        "host_user": host,
         "coordinator": client_for(world.users["network_coordinator"]),
         "network": world.own_network,
     }
@@ -166,3 +167,164 @@ def test_any_post_to_the_shift_page(setting, action, signup, person, attended, h
     if response.status_code == 200:
         assert _written() == before
     SignUp.objects.filter(pk=pk).update(attended=None, minutes=None, hours_recorded_at=None)
+
+
+@pytest.fixture
+def flexible(setting):
+    start = timezone.now() + datetime.timedelta(days=3)
+    return ShiftFactory(
+        role=setting["role"],
+        kind="flexible",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(days=4),
+        expected_minutes=120,
+        expected_per="total",
+        places=50,
+    )
+
+
+@EXAMPLES
+@given(
+    first_day=dateish,
+    last_day=dateish,
+    day_start=timeish,
+    day_end=timeish,
+    hours=numberish,
+    minutes=numberish,
+    per=st.one_of(text, st.sampled_from(["total", "week"])),
+    places=numberish,
+)
+def test_any_flexible_shift(setting, first_day, last_day, day_start, day_end, hours, minutes, per, places):
+    before = _written()
+    response = setting["host"].post(
+        reverse("volunteering:manage:shift_new_flexible", kwargs={"slug": setting["role"].slug}),
+        {
+            "first_day": first_day,
+            "last_day": last_day,
+            "day_start": day_start,
+            "day_end": day_end,
+            "expected_hours": hours,
+            "expected_extra_minutes": minutes,
+            "expected_per": per,
+            "places": places,
+        },
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert _written() == before
+    else:
+        assert Shift.objects.count() == before[1] + 1
+        Shift.objects.filter(kind="flexible").exclude(pk__in=Shift.objects.filter(signups__isnull=False)).delete()
+
+
+@EXAMPLES
+@given(date=dateish, start=timeish, end=timeish, places=numberish)
+def test_any_change_to_a_shift(setting, date, start, end, places):
+    shift = ShiftFactory(role=setting["role"], places=3)
+    services.sign_up(actor=setting["signup"].user, shift=shift)
+    before, entries = (shift.starts_at, shift.ends_at, shift.places), AuditEntry.objects.count()
+    response = setting["host"].post(
+        reverse("volunteering:manage:shift_edit", kwargs={"pk": shift.pk}),
+        {"date": date, "start": start, "end": end, "places": places},
+    )
+    assert response.status_code in (200, 302)
+    shift.refresh_from_db()
+    if response.status_code == 200:
+        assert (shift.starts_at, shift.ends_at, shift.places) == before
+        assert AuditEntry.objects.count() == entries
+    else:
+        assert shift.places >= 1 and shift.starts_at > timezone.now()
+    shift.delete()  # its place would overlap the next example's
+
+
+@EXAMPLES
+@given(first_day=dateish, last_day=dateish, day_start=timeish, day_end=timeish, hours=numberish, places=numberish)
+def test_any_change_to_a_flexible_shift(setting, flexible, first_day, last_day, day_start, day_end, hours, places):
+    snapshot = lambda: Shift.objects.filter(pk=flexible.pk).values().get()  # noqa: E731
+    before, entries = snapshot(), AuditEntry.objects.count()
+    response = setting["host"].post(
+        reverse("volunteering:manage:shift_edit", kwargs={"pk": flexible.pk}),
+        {
+            "first_day": first_day,
+            "last_day": last_day,
+            "day_start": day_start,
+            "day_end": day_end,
+            "expected_hours": hours,
+            "expected_per": "week",
+            "places": places,
+        },
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert snapshot() == before and AuditEntry.objects.count() == entries
+    else:
+        Shift.objects.filter(pk=flexible.pk).update(**{k: v for k, v in before.items() if k != "id"})
+
+
+@EXAMPLES
+@given(reason=st.text(max_size=320))
+def test_any_cancellation_reason(setting, reason):
+    shift = ShiftFactory(role=setting["role"], places=3)
+    services.sign_up(actor=setting["signup"].user, shift=shift)
+    before = _written()
+    response = setting["host"].post(
+        reverse("volunteering:manage:shift_cancel", kwargs={"pk": shift.pk}), {"reason": reason}
+    )
+    assert response.status_code in (200, 302)
+    shift.refresh_from_db()
+    if response.status_code == 200:
+        assert _written() == before and shift.cancelled_at is None
+    else:
+        assert shift.cancelled_at is not None and SignUp.objects.get(shift=shift).status == SignUp.Status.CANCELLED
+    shift.delete()  # its place would overlap the next example's
+
+
+@EXAMPLES
+@given(date=dateish, start=timeish, end=timeish)
+def test_any_chosen_time(setting, flexible, date, start, end):
+    before = _written()
+    client = setting["member"]
+    response = client.post(
+        reverse("volunteering:sign_up", kwargs={"pk": flexible.pk}), {"date": date, "start": start, "end": end}
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert _written() == before
+    signup = SignUp.objects.filter(shift=flexible, status__in=SignUp.HOLDS_PLACE).first()
+    if signup is not None:
+        if signup.chosen_starts_at:
+            assert flexible.contains(signup.chosen_starts_at, signup.chosen_ends_at)
+        signup.delete()
+
+
+@EXAMPLES
+@given(attended=text, hours=numberish, minutes=numberish)
+def test_any_hours_for_a_flexible_shift(setting, attended, hours, minutes):
+    start = timezone.now() - datetime.timedelta(days=2)
+    window = ShiftFactory(
+        role=setting["role"],
+        kind="flexible",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(days=4),
+        expected_minutes=120,
+        expected_per="total",
+        places=5,
+    )
+    signup = services.record_walk_in(actor=setting["host_user"], shift=window, user=setting["signup"].user)
+    before = _written()
+    response = setting["host"].post(
+        reverse("volunteering:manage:shift", kwargs={"pk": window.pk}),
+        {
+            "action": "hours",
+            f"attended_{signup.pk}": attended,
+            f"hours_{signup.pk}": hours,
+            f"minutes_{signup.pk}": minutes,
+        },
+    )
+    assert response.status_code in (200, 302)
+    signup.refresh_from_db()
+    if response.status_code == 200:
+        assert _written() == before and signup.hours_recorded_at is None
+    else:
+        assert signup.minutes is not None and 0 <= signup.minutes <= window.max_minutes
+    window.delete()

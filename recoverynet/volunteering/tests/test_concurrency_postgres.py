@@ -1,23 +1,29 @@
 """Fifty members, each with their own PostgreSQL connection, press "Sign up" at
 once for a shift with ten places: exactly ten get a place, every other one is
-told the shift is full, and nobody sees a 500.
+told the shift is full, and nobody sees a 500. The same for a flexible shift,
+each member choosing their time in the window as they sign up. And an organiser
+cutting a shift's places while members sign up never leaves it over-filled.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/recoverynet \\
         .venv/bin/python -m pytest recoverynet/volunteering/tests/test_concurrency_postgres.py
 """
 
+import datetime
 import threading
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.testing import build_world, run_concurrently, sign_in
+from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
-from recoverynet.volunteering.models import SignUp
+from recoverynet.volunteering.models import Shift, SignUp
 
 pytestmark = [
     pytest.mark.postgres,
@@ -32,8 +38,9 @@ THREADS = 50
 PLACES = 10
 
 
+@pytest.mark.parametrize("kind", ["fixed", "flexible"])
 @pytest.mark.parametrize("confirm_automatically", [True, False])
-def test_fifty_sign_ups_for_ten_places(confirm_automatically):
+def test_fifty_sign_ups_for_ten_places(confirm_automatically, kind):
     world = build_world()
     role = RoleFactory(
         network=world.own_network,
@@ -41,7 +48,22 @@ def test_fifty_sign_ups_for_ten_places(confirm_automatically):
         early_recovery="yes",
         confirm_automatically=confirm_automatically,
     )
-    shift = ShiftFactory(role=role, places=PLACES)
+    data = {}
+    if kind == "fixed":
+        shift = ShiftFactory(role=role, places=PLACES)
+    else:
+        opens = timezone.localtime() + datetime.timedelta(days=7)
+        opens = opens.replace(hour=0, minute=0, second=0, microsecond=0)
+        shift = ShiftFactory(
+            role=role,
+            places=PLACES,
+            kind="flexible",
+            starts_at=opens,
+            ends_at=opens + datetime.timedelta(days=5),
+            expected_minutes=120,
+            expected_per="total",
+        )
+        data = {"date": f"{opens + datetime.timedelta(days=1):%d %m %Y}", "start": "10:00", "end": "12:00"}
     clients = [
         sign_in(Client(), MembershipFactory(network=world.own_network, status="active").user) for _ in range(THREADS)
     ]
@@ -50,7 +72,7 @@ def test_fifty_sign_ups_for_ten_places(confirm_automatically):
 
     def press(client):
         start.wait()
-        response = client.post(url)
+        response = client.post(url, data)
         return response.status_code, response["Location"], [str(m) for m in get_messages(response.wsgi_request)]
 
     results = run_concurrently(*(lambda c=c: press(c) for c in clients))
@@ -64,3 +86,44 @@ def test_fifty_sign_ups_for_ten_places(confirm_automatically):
     expected = SignUp.Status.CONFIRMED if confirm_automatically else SignUp.Status.REQUESTED
     assert SignUp.objects.filter(shift=shift).count() == PLACES
     assert set(SignUp.objects.filter(shift=shift).values_list("status", flat=True)) == {expected}
+    if kind == "flexible":
+        assert SignUp.objects.filter(shift=shift, chosen_starts_at__isnull=False).count() == PLACES
+
+
+def test_cutting_places_while_members_sign_up_never_over_fills():
+    """Thirty members sign up for a shift with twenty places while the organiser, at the same moment,
+    cuts it to ten places (a service call on its own connection): whichever wins the shift's row lock,
+    the places held never exceed the places offered, and the organiser's refusal writes nothing."""
+    world = build_world()
+    role = RoleFactory(
+        network=world.own_network, settlement=world.own_settlement, early_recovery="yes", confirm_automatically=True
+    )
+    shift = ShiftFactory(role=role, places=20)
+    members = [MembershipFactory(network=world.own_network, status="active").user for _ in range(30)]
+    host = world.users["settlement_host"]
+    start = threading.Barrier(len(members) + 1)
+
+    def join(member):
+        start.wait()
+        try:
+            return services.sign_up(actor=member, shift=shift).status
+        except ValidationError as exc:
+            return exc.code
+
+    def cut():
+        start.wait()
+        try:
+            return services.update_shift(actor=host, shift=Shift.objects.get(pk=shift.pk), data={"places": 10})
+        except ValidationError as exc:
+            return exc.messages
+
+    results = run_concurrently(cut, *(lambda m=m: join(m) for m in members))
+    assert not [value for outcome, value in results if outcome == "error"], results
+    shift.refresh_from_db()
+    held = SignUp.objects.filter(shift=shift, status__in=SignUp.HOLDS_PLACE).count()
+    assert held <= shift.places
+    assert {value for _, value in results[1:]} <= {"confirmed", "full"}
+    if shift.places == 10:  # the cut came first: ten places, ten people
+        assert held == 10 and results[0][1] == {"places": [20, 10]}
+    else:  # more than ten had a place when the organiser's turn came: refused, nothing written
+        assert shift.places == 20 and held == 20 and "offer at least" in results[0][1][0]

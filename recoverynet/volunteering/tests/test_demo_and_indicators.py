@@ -31,6 +31,11 @@ def test_the_demo_offers_roles_from_every_sector_with_a_year_of_hours():
     now = timezone.now()
     assert Shift.objects.filter(starts_at__gt=now).exists() and Shift.objects.filter(starts_at__lt=now).exists()
     assert SignUp.objects.filter(hours_confirmed_at__isnull=False).exists()
+    flexible = Shift.objects.filter(kind="flexible")
+    assert flexible.filter(ends_at__lt=now, signups__hours_confirmed_at__isnull=False).exists()
+    assert flexible.filter(starts_at__gt=now).exists()
+    for shift in flexible.select_related("role"):
+        shift.clean()  # every demo window keeps the model's rules
     assert Job.objects.filter(closing_date__gte=timezone.localdate()).exists()
     assert JobOutcome.objects.filter(status="started", started_on__isnull=False).exists()
     for role in Role.objects.all():

@@ -1,5 +1,5 @@
 """Organisers' and coordinators' volunteering pages (/volunteering/manage/):
-the roles they organise, adding shifts, confirming or declining places,
+the roles they organise, adding (fixed or flexible), changing and cancelling shifts, confirming or declining places,
 walk-ins, hours in one batch, crediting hours to the time bank, commendations,
 and (coordinators of the network only) DBS records."""
 
@@ -20,13 +20,17 @@ from ..forms import (
     CommendationForm,
     DBSForm,
     DeclineForm,
+    FlexibleShiftForm,
     JobForm,
     PersonForm,
     RoleForm,
+    ShiftCancelForm,
     ShiftForm,
     SkillSearchForm,
     hours_entries,
     hours_form,
+    shift_form_class,
+    show_service_errors,
 )
 from ..models import Role, Shift, SignUp
 from ..selectors import (
@@ -50,7 +54,8 @@ def manage_home(request):
     roles = list(organised_roles(request.user, Role.objects.for_lists()).order_by("title", "pk"))
     shifts = list(upcoming_shifts().filter(role__in=[r.pk for r in roles]).select_related("role")[:50])
     recent = list(
-        Shift.objects.filter(role__in=[r.pk for r in roles], starts_at__lte=timezone.now())
+        Shift.objects.open()
+        .filter(role__in=[r.pk for r in roles], starts_at__lte=timezone.now())
         .select_related("role")
         .order_by("-starts_at")[:20]
     )
@@ -62,27 +67,105 @@ def manage_home(request):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def shift_new(request, slug):
+def _shift_new(request, slug, kind):
     role = get_object_or_404(Role.objects.select_related("network"), slug=slug)
     _require(request, "volunteering.manage_role", role)
-    form = ShiftForm(request.POST or None)
+    form_class = FlexibleShiftForm if kind == Shift.Kind.FLEXIBLE else ShiftForm
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            shift = services.create_shift(
-                actor=request.user,
-                role=role,
-                starts_at=form.cleaned_data["starts_at"],
-                ends_at=form.cleaned_data["ends_at"],
-                places=form.cleaned_data["places"],
-            )
+            shift = services.create_shift(actor=request.user, role=role, kind=kind, **form.shift_data())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, "The shift has been added.")
             return redirect("volunteering:manage:shift", pk=shift.pk)
-    return render(request, "volunteering/manage/shift_form.html", {"form": form, "role": role})
+    return render(
+        request, "volunteering/manage/shift_form.html", {"form": form, "role": role, "kind": kind, "shift": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shift_new(request, slug):
+    return _shift_new(request, slug, Shift.Kind.FIXED)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shift_new_flexible(request, slug):
+    return _shift_new(request, slug, Shift.Kind.FLEXIBLE)
+
+
+def _people(count, who) -> str:
+    return f"The person {who} has" if count == 1 else f"The {count} people {who} have"
+
+
+def _organised_shift(request, pk) -> Shift:
+    shift = get_object_or_404(
+        Shift.objects.select_related("role__network", "role__organisation", "role__settlement"), pk=pk
+    )
+    _require(request, "volunteering.manage_role", shift)
+    return shift
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shift_edit(request, pk):
+    """Change a shift's times or places: never below the places taken; the people on it are told."""
+    shift = _organised_shift(request, pk)
+    if shift.cancelled_at:
+        messages.error(request, "This shift is cancelled: it can no longer change.")
+        return redirect("volunteering:manage:shift", pk=shift.pk)
+    form = shift_form_class(shift)(request.POST or None, shift=shift)
+    taken = shift.signups.filter(status__in=SignUp.HOLDS_PLACE).count()
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.update_shift(actor=request.user, shift=shift, data=form.shift_data())
+        except ValidationError as exc:
+            show_service_errors(form, exc)
+        else:
+            text = saved_message(changes)
+            if changes.keys() & set(services.SHIFT_TIME_FIELDS) and taken:
+                text += f" {_people(taken, 'with a place')} been emailed the new time."
+            messages.success(request, text)
+            return redirect("volunteering:manage:shift", pk=shift.pk)
+    return render(
+        request,
+        "volunteering/manage/shift_form.html",
+        {"form": form, "role": shift.role, "kind": shift.kind, "shift": shift, "taken": taken},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shift_cancel(request, pk):
+    """Withdraw a shift: deleted when nobody signed up, otherwise cancelled and everyone on it emailed."""
+    shift = _organised_shift(request, pk)
+    if shift.cancelled_at:
+        messages.error(request, "This shift is already cancelled.")
+        return redirect("volunteering:manage:shift", pk=shift.pk)
+    form = ShiftCancelForm(request.POST if request.method == "POST" else None)  # the reason is optional
+    holding = list(shift.signups.filter(status__in=SignUp.HOLDS_PLACE).select_related("user").order_by("pk"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.cancel_shift(actor=request.user, shift=shift, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            show_service_errors(form, exc)
+        else:
+            if outcome == "deleted":
+                messages.success(request, "The shift has been deleted.")
+                return redirect("volunteering:manage:home")
+            text = "The shift is cancelled."
+            if holding:
+                text += f" {_people(len(holding), 'who had a place')} been emailed."
+            messages.success(request, text)
+            return redirect("volunteering:manage:shift", pk=shift.pk)
+    return render(
+        request,
+        "volunteering/manage/shift_cancel.html",
+        {"form": form, "shift": shift, "role": shift.role, "holding": holding},
+    )
 
 
 def _shift_context(shift, *, walk_in=None, hours=None):
@@ -96,6 +179,8 @@ def _shift_context(shift, *, walk_in=None, hours=None):
         "walk_in_form": walk_in or PersonForm(network=shift.role.network, prefix="walk_in"),
         "hours_form": hours or hours_form(shift, [s for s in confirmed if not s.hours_confirmed_at]),
         "started": shift.starts_at <= timezone.now(),
+        "can_move": shift.cancelled_at is None and shift.closes_at > timezone.now(),
+        "can_cancel": shift.cancelled_at is None and not any(s.hours_recorded_at for s in signups),
         "to_credit": [s for s in confirmed if s.hours_confirmed_at and s.attended and not s.credit_id and s.minutes],
         "paying_account": services.paying_account(shift.role),
     }
@@ -104,10 +189,7 @@ def _shift_context(shift, *, walk_in=None, hours=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def shift_manage(request, pk):
-    shift = get_object_or_404(
-        Shift.objects.select_related("role__network", "role__organisation", "role__settlement"), pk=pk
-    )
-    _require(request, "volunteering.manage_role", shift)
+    shift = _organised_shift(request, pk)
     walk_in = hours = None
     if request.method == "POST":
         action = request.POST.get("action")

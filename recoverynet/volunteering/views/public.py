@@ -23,7 +23,7 @@ from ..eligibility import eligibility, facts_for
 from ..filters import RoleFilterSet
 from ..formats.ics import shifts_calendar
 from ..formats.reference_pdf import reference_pdf
-from ..forms import JobOutcomeForm, ProfileForm, ReferenceForm
+from ..forms import ChosenTimeForm, JobOutcomeForm, ProfileForm, ReferenceForm, show_service_errors
 from ..matching import for_you as rank_for_you
 from ..models import Job, JobOutcome, MemberSkill, Role, Shift, SignUp, VolunteerProfile, format_minutes
 from ..selectors import public_roles, roles_with_next_shifts, signups_visible_to, volunteering_record
@@ -88,21 +88,30 @@ def role_detail(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def shift_sign_up(request, pk):
+    """Sign up for a shift; on a flexible shift, optionally with the time the member picks in the window."""
     shift = get_object_or_404(Shift.objects.select_related("role__network").filter(role__in=public_roles()), pk=pk)
-    if request.method == "POST":
+    data = request.POST if request.method == "POST" else None  # an empty POST still binds: no time chosen
+    form = ChosenTimeForm(data, shift=shift) if shift.is_flexible else None
+    if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            signup = services.sign_up(actor=request.user, shift=shift)
+            signup = services.sign_up(
+                actor=request.user, shift=shift, chosen=form.cleaned_data["chosen"] if form is not None else None
+            )
         except ValidationError as exc:
+            if form is not None and hasattr(exc, "error_dict"):  # the chosen time: show it on the form
+                show_service_errors(form, exc)
+                return render(request, "volunteering/sign_up.html", {"shift": shift, "role": shift.role, "form": form})
             messages.error(request, " ".join(exc.messages))
             if getattr(exc, "code", None) == "overlap":  # where the place in the way can be cancelled
                 return redirect("volunteering:mine")
             return redirect(shift.role.get_absolute_url())
         if signup.status == SignUp.Status.CONFIRMED:
-            messages.success(request, f"You have a place on this shift: {shift.starts_at:%-d %B, %H:%M}.")
+            when = signup.chosen_time or shift.when
+            messages.success(request, f"You have a place on this shift: {when}.")
         else:
             messages.success(request, "You asked for a place. The organiser will confirm it.")
         return redirect("volunteering:mine")
-    return render(request, "volunteering/sign_up.html", {"shift": shift, "role": shift.role})
+    return render(request, "volunteering/sign_up.html", {"shift": shift, "role": shift.role, "form": form})
 
 
 @login_required
