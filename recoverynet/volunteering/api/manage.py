@@ -33,10 +33,10 @@ from .idempotency import once
 ID_PATTERN = r"[0-9]+"
 
 
-def _require(user, perm, obj):
+def _require(user, perm, obj, message="Only the role's organisers can do this."):
     """The rules themselves, as on the pages (not user.has_perm, which lets a superuser through)."""
     if not rules.has_perm(perm, user, obj):
-        raise PermissionDenied("You do not organise this role.")
+        raise PermissionDenied(message)
 
 
 def _bad(field, message):
@@ -146,7 +146,7 @@ class OrganisedRoleViewSet(viewsets.GenericViewSet):
         network = Network.objects.filter(slug=body.validated_data["network"]).first()
         if network is None:
             return _bad("network", "Choose a network by its slug.")
-        _require(request.user, "volunteering.add_role", network)
+        _require(request.user, "volunteering.add_role", network, "Only the network's coordinators add its roles.")
         data, skills, refused = _role_data(network, body.validated_data)
         if refused:
             return refused

@@ -481,3 +481,35 @@ def test_the_organisers_lists_run_a_constant_number_of_queries(world, api_as, ro
 
     url = f"{SHIFTS}{shift.pk}/signups/"
     assert assert_constant_queries(lambda: client.get(url), add_places).json()["count"] == 30
+
+
+def test_confirmed_hours_are_credited_once_through_the_api(world, api_as, role, past_shift):
+    from recoverynet.timebank import services as timebank_services
+    from recoverynet.timebank.models import Account, Transaction
+
+    member = world.users["member"]
+    signup = services.record_walk_in(actor=world.users["settlement_host"], shift=past_shift, user=member)
+    services.record_hours(actor=world.users["settlement_host"], shift=past_shift, entries={signup.pk: (True, 90)})
+    services.confirm_hours(actor=member, signup=signup)
+    Account.objects.create(
+        network=world.own_network, kind=Account.Kind.SETTLEMENT, settlement=role.settlement, floor=-100 * 60
+    )
+    timebank_services.open_member_account(actor=member, user=member, network=world.own_network)
+    url = f"{SHIFTS}{past_shift.pk}/credit/"
+    refused = api_as("settlement_host").post(url)  # the time bank's rule: coordinators move a settlement's time
+    assert refused.status_code == 403 and Transaction.objects.count() == 0
+    credited = api_as("network_coordinator").post(url)
+    assert credited.status_code == 200 and credited.json() == {"credited": [signup.pk], "no_account": []}
+    again = api_as("network_coordinator").post(url)
+    assert again.json() == {"credited": [], "no_account": []} and Transaction.objects.count() == 1
+    places = api_as("network_coordinator").get(f"{SHIFTS}{past_shift.pk}/signups/").json()["results"]
+    assert places[0]["credited"] is True
+
+
+def test_an_organisations_professionals_organise_its_roles(world, api_as):
+    offered = RoleFactory(network=world.own_network, organisation=world.own_organisation, settlement=None)
+    client = api_as("professional")
+    assert [r["slug"] for r in client.get(ROLES).json()["results"]] == [offered.slug]
+    changed = client.patch(f"{ROLES}{offered.slug}/", {"time_commitment": "Fortnightly"}, format="json")
+    assert changed.status_code == 200 and changed.json()["time_commitment"] == "Fortnightly"
+    assert api_as("settlement_host").get(f"{ROLES}{offered.slug}/").status_code == 403
