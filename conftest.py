@@ -1,3 +1,7 @@
+import io
+import time
+from dataclasses import dataclass
+
 import pytest
 import time_machine
 
@@ -10,6 +14,56 @@ time_machine.naive_mode = time_machine.NaiveMode.ERROR
 @pytest.fixture
 def world(db):
     return build_world()
+
+
+@dataclass(frozen=True)
+class SeededDemo:
+    output: str  # what `manage.py seed_demo` printed
+    seconds: float  # how long loading the demo into an empty database took
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker):
+    """The whole demo federation (`manage.py seed_demo --force`), loaded once for the test
+    module: it takes seconds, so every test reading it shares one load. It is loaded inside
+    a transaction rolled back after the module's last test; each test runs in a savepoint
+    inside it (as usual with `db`), so a test that changes demo rows or reruns the loader
+    changes nothing for the next test. Tests using it must be marked `django_db`; in a
+    parallel run the module's tests go to one worker (see `pytest_collection_modifyitems`)."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    outer = transaction.atomic()
+    outer._from_testcase = True  # as Django's TestCase marks its own: durable blocks inside are allowed
+
+    def roll_back():
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            out = io.StringIO()
+            started = time.monotonic()
+            call_command("seed_demo", force=True, stdout=out)
+            seconds = time.monotonic() - started
+        except BaseException:
+            roll_back()
+            raise
+    try:
+        yield SeededDemo(output=out.getvalue(), seconds=seconds)
+    finally:
+        roll_back()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep a module's `seeded_demo` tests on one pytest-xdist worker (dev.py runs
+    `--dist loadgroup`), so the demo is loaded once per module, not once per worker."""
+    for item in items:
+        if "seeded_demo" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group(f"seeded_demo:{item.module.__name__}"))
 
 
 @pytest.fixture(autouse=True)

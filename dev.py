@@ -100,7 +100,9 @@ def test(extra):
     args = ["-rfEs", "-o", "faulthandler_timeout=300", *extra]
     workers = pytest_workers(extra)
     if workers > 1:
-        args = ["-n", str(workers), *args]
+        # loadgroup: tests sharing an expensive module fixture (the root conftest's
+        # `seeded_demo`) stay on one worker; every other test is balanced as usual.
+        args = ["-n", str(workers), "--dist", "loadgroup", *args]
     database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     print(f"Running the tests on {database}{f' with {workers} workers' if workers > 1 else ''}.", flush=True)
     sh(PYTHON, "-m", "pytest", *args, env=env)
