@@ -28,8 +28,8 @@ def seeded_demo(django_db_setup, django_db_blocker):
     module: it takes seconds, so every test reading it shares one load. It is loaded inside
     a transaction rolled back after the module's last test; each test runs in a savepoint
     inside it (as usual with `db`), so a test that changes demo rows or reruns the loader
-    changes nothing for the next test. Tests using it must be marked `django_db`; in a
-    parallel run the module's tests go to one worker (see `pytest_collection_modifyitems`)."""
+    changes nothing for the next test. Tests using it must be marked `django_db` and live in a
+    test_seed_*.py module, which a parallel run keeps on one worker (`pytest_xdist_make_scheduler`)."""
     from django.core.management import call_command
     from django.db import transaction
 
@@ -57,13 +57,38 @@ def seeded_demo(django_db_setup, django_db_blocker):
         roll_back()
 
 
-@pytest.hookimpl(tryfirst=True)
+SEEDED_MODULE_PREFIX = "test_seed_"
+
+
 def pytest_collection_modifyitems(config, items):
-    """Keep a module's `seeded_demo` tests on one pytest-xdist worker (dev.py runs
-    `--dist loadgroup`), so the demo is loaded once per module, not once per worker."""
+    """A test using `seeded_demo` lives in a module named test_seed_*.py, so that a parallel
+    run keeps the module on one worker (below)."""
     for item in items:
-        if "seeded_demo" in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group(f"seeded_demo:{item.module.__name__}"))
+        if "seeded_demo" in item.fixturenames and not item.path.name.startswith(SEEDED_MODULE_PREFIX):
+            raise pytest.UsageError(
+                f"{item.nodeid} uses seeded_demo: put it in a module named {SEEDED_MODULE_PREFIX}*.py "
+                "(see docs/development.md, 'The demo, loaded once')."
+            )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's `load` distribution, except that each test_seed_*.py module goes to one
+    worker as a whole, so its `seeded_demo` is loaded once, not once per worker (or more: `load`
+    can hand a worker a module's tests in several runs, each loading the demo again). Each
+    other test is a unit of its own, balanced as with `load`. (`--dist loadgroup` with an
+    `xdist_group` mark would do the same, but pytest-xdist 3.8 loses the groups on pytest 9.2:
+    pytest-dev/pytest-xdist#1386.) Another --dist mode asked for by name is left alone."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SeededModulesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return module if module.rsplit("/", 1)[-1].startswith(SEEDED_MODULE_PREFIX) else nodeid
+
+    return SeededModulesTogether(config, log)
 
 
 @pytest.fixture(autouse=True)

@@ -100,9 +100,7 @@ def test(extra):
     args = ["-rfEs", "-o", "faulthandler_timeout=300", *extra]
     workers = pytest_workers(extra)
     if workers > 1:
-        # loadgroup: tests sharing an expensive module fixture (the root conftest's
-        # `seeded_demo`) stay on one worker; every other test is balanced as usual.
-        args = ["-n", str(workers), "--dist", "loadgroup", *args]
+        args = ["-n", str(workers), *args]
     database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     print(f"Running the tests on {database}{f' with {workers} workers' if workers > 1 else ''}.", flush=True)
     sh(PYTHON, "-m", "pytest", *args, env=env)
