@@ -1,3 +1,7 @@
+import io
+import time
+from dataclasses import dataclass
+
 import pytest
 import time_machine
 
@@ -10,6 +14,81 @@ time_machine.naive_mode = time_machine.NaiveMode.ERROR
 @pytest.fixture
 def world(db):
     return build_world()
+
+
+@dataclass(frozen=True)
+class SeededDemo:
+    output: str  # what `manage.py seed_demo` printed
+    seconds: float  # how long loading the demo into an empty database took
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker):
+    """The whole demo federation (`manage.py seed_demo --force`), loaded once for the test
+    module: it takes seconds, so every test reading it shares one load. It is loaded inside
+    a transaction rolled back after the module's last test; each test runs in a savepoint
+    inside it (as usual with `db`), so a test that changes demo rows or reruns the loader
+    changes nothing for the next test. Tests using it must be marked `django_db` and live in a
+    test_seed_*.py module, which a parallel run keeps on one worker (`pytest_xdist_make_scheduler`)."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    outer = transaction.atomic()
+    outer._from_testcase = True  # as Django's TestCase marks its own: durable blocks inside are allowed
+
+    def roll_back():
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            out = io.StringIO()
+            started = time.monotonic()
+            call_command("seed_demo", force=True, stdout=out)
+            seconds = time.monotonic() - started
+        except BaseException:
+            roll_back()
+            raise
+    try:
+        yield SeededDemo(output=out.getvalue(), seconds=seconds)
+    finally:
+        roll_back()
+
+
+SEEDED_MODULE_PREFIX = "test_seed_"
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test using `seeded_demo` lives in a module named test_seed_*.py, so that a parallel
+    run keeps the module on one worker (below)."""
+    for item in items:
+        if "seeded_demo" in item.fixturenames and not item.path.name.startswith(SEEDED_MODULE_PREFIX):
+            raise pytest.UsageError(
+                f"{item.nodeid} uses seeded_demo: put it in a module named {SEEDED_MODULE_PREFIX}*.py "
+                "(see docs/development.md, 'The demo, loaded once')."
+            )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's `load` distribution, except that each test_seed_*.py module goes to one
+    worker as a whole, so its `seeded_demo` is loaded once, not once per worker (or more: `load`
+    can hand a worker a module's tests in several runs, each loading the demo again). Each
+    other test is a unit of its own, balanced as with `load`. (`--dist loadgroup` with an
+    `xdist_group` mark would do the same, but pytest-xdist 3.8 loses the groups on pytest 9.2:
+    pytest-dev/pytest-xdist#1386.) Another --dist mode asked for by name is left alone."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SeededModulesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return module if module.rsplit("/", 1)[-1].startswith(SEEDED_MODULE_PREFIX) else nodeid
+
+    return SeededModulesTogether(config, log)
 
 
 @pytest.fixture(autouse=True)

@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from recoverynet import testing
 from recoverynet.directory.factories import FellowshipFactory, LocationFactory, MeetingFactory, ServiceFactory
 from recoverynet.directory.models import Meeting, ServiceAtLocation
 from recoverynet.federation.factories import NetworkFactory
+
+from .checks import follow, signed_in_context
 
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA (as in test_public_pages.py).
 AXE_OPTIONS = {
@@ -154,8 +153,7 @@ def search_preston(page, url):
     open_page(page, url, reverse("directory:finder"))
     form = page.locator("main form[data-finder-form]")
     form.get_by_label("Town or postcode").fill("Preston")
-    form.get_by_role("button", name="Search", exact=True).click()
-    page.wait_for_load_state()
+    follow(page, form.get_by_role("button", name="Search", exact=True))
     assert "where=Preston" in page.url
     return page.locator("main ul.rn-results > li")
 
@@ -175,8 +173,7 @@ def find_and_add_to_calendar(page, url, directory, tmp_path):
     assert re.search(r"meetings? within \d+ (?:miles?|km) of Preston", main.inner_text()), main.inner_text()
     first = results.first
     assert directory.tonight.name in first.inner_text(), main.inner_text()
-    first.get_by_role("link", name=directory.tonight.name).click()
-    page.wait_for_load_state()
+    follow(page, first.get_by_role("link", name=directory.tonight.name))
     assert page.url.endswith(directory.tonight.get_absolute_url())
     assert page.locator("main h1").inner_text().strip() == directory.tonight.name
     with page.expect_download() as download_info:
@@ -320,8 +317,7 @@ def test_use_my_location_fills_the_search(new_context, url, directory):
     open_page(page, url, reverse("directory:finder"))
     button = page.get_by_role("button", name="Use my location")
     assert button.is_visible()
-    with page.expect_navigation():
-        button.click()
+    follow(page, button)
     assert "lat=53.76282" in page.url and "lng=-2.70452" in page.url, page.url
     main = page.locator("main#main-content")
     assert "of your location" in main.inner_text()
@@ -462,19 +458,9 @@ def test_public_directory_page_works_without_javascript(new_context, url, direct
     assert page.title().endswith("RecoveryNet")
 
 
-def sign_in_browser(context, live_server, user):
-    """Force-login: a real session for `user`, handed to the browser as its cookie."""
-    client = Client()
-    testing.sign_in(client, user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-
-
 @pytest.mark.parametrize("path_for", [p for _, p in COORDINATOR_PAGES], ids=[n for n, _ in COORDINATOR_PAGES])
 def test_coordinator_directory_page_has_no_axe_violations(new_context, live_server, url, directory, path_for):
-    context = new_context()
-    sign_in_browser(context, live_server, directory.world.users["network_coordinator"])
-    page = context.new_page()
+    page = signed_in_context(new_context, live_server, directory.world.users["network_coordinator"], {}).new_page()
     path = path_for(directory)
     open_page(page, url, path)
     assert "/accounts/" not in page.url, page.url
@@ -503,9 +489,9 @@ def test_coordinator_page_fits_a_phone(new_context, live_server, url, directory,
         network=directory.own_meeting.network,
         changes={"conference_url": ["", long_link], "notes": ["(changed)", "(changed)"]},
     )
-    context = new_context(viewport=PHONE)
-    sign_in_browser(context, live_server, directory.world.users["network_coordinator"])
-    page = context.new_page()
+    page = signed_in_context(
+        new_context, live_server, directory.world.users["network_coordinator"], {"viewport": PHONE}
+    ).new_page()
     path = path_for(directory)
     open_page(page, url, path)
     assert "/accounts/" not in page.url, page.url
@@ -522,8 +508,7 @@ def upload_feed(page, url, directory, content: bytes):
     form.locator("input[type=file]").set_input_files(
         files=[{"name": "feed.json", "mimeType": "application/json", "buffer": content}]
     )
-    form.get_by_role("button", name="Check the feed").click()
-    page.wait_for_load_state()
+    follow(page, form.get_by_role("button", name="Check the feed"))
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -532,9 +517,9 @@ def test_coordinator_import_dry_run_report_works_and_has_no_axe_violations(
 ):
     import json
 
-    context = new_context(java_script_enabled=javascript)
-    sign_in_browser(context, live_server, directory.world.users["network_coordinator"])
-    page = context.new_page()
+    page = signed_in_context(
+        new_context, live_server, directory.world.users["network_coordinator"], {"java_script_enabled": javascript}
+    ).new_page()
     upload_feed(page, url, directory, json.dumps(FEED).encode())
     main = page.locator("main#main-content")
     text = main.inner_text()
@@ -552,12 +537,9 @@ def test_coordinator_import_dry_run_report_works_and_has_no_axe_violations(
 
 
 def test_coordinator_meeting_form_errors_have_no_axe_violations(new_context, live_server, url, directory):
-    context = new_context()
-    sign_in_browser(context, live_server, directory.world.users["network_coordinator"])
-    page = context.new_page()
+    page = signed_in_context(new_context, live_server, directory.world.users["network_coordinator"], {}).new_page()
     path = reverse("directory:manage:meeting_create", kwargs={"slug": directory.world.own_network.slug})
     open_page(page, url, path)
-    page.locator("main form[method=post] button[type=submit]").first.click()
-    page.wait_for_load_state()
+    follow(page, page.locator("main form[method=post] button[type=submit]").first)
     assert page.locator(".govuk-error-summary").is_visible()
     assert_no_axe_violations(page, path + " (with errors)")

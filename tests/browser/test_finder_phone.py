@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
+from .checks import follow
 from .test_directory import AXE_OPTIONS, PHONE, directory, open_page  # noqa: F401 (the fixture)
 
 SHOTS = Path(os.environ.get("FINDER_SHOTS", "/tmp/finder-shots"))  # noqa: S108 (screenshots, for people to look at)
@@ -49,9 +50,8 @@ def test_phone_journey_home_to_tonights_meeting_near_a_postcode(new_context, url
     where.fill("pr1 3bq")  # typed, not tapped: any case and spacing
     search = page.locator("main form[data-home-finder]").get_by_role("button", name="Search")
     assert_on_first_screen(page, search, "the home page's Search button")
-    search.click()
+    follow(page, search)
     taps += 1
-    page.wait_for_load_state()
     assert "/meetings/" in page.url and "where=pr1" in page.url, page.url
     shot(page, f"{label}-2-results")
     first = page.locator("main ul.rn-results > li").first
@@ -59,9 +59,8 @@ def test_phone_journey_home_to_tonights_meeting_near_a_postcode(new_context, url
     link = first.get_by_role("link", name=directory.tonight.name)
     assert_on_first_screen(page, link, "tonight's first meeting")
     assert re.search(r"within \d+ (miles|km) of PR1", page.locator("main").inner_text())
-    link.click()
+    follow(page, link)
     taps += 1
-    page.wait_for_load_state()
     assert page.url.endswith(directory.tonight.get_absolute_url()), page.url
     assert page.locator("main h1").inner_text().strip() == directory.tonight.name
     shot(page, f"{label}-3-meeting")

@@ -4,29 +4,10 @@ pledges time; the public page shows the pledge against what it needs.
 axe-clean on every page of the journey, and the same without JavaScript."""
 
 import pytest
-from allauth.account.models import EmailAddress
 
 from recoverynet.initiatives.models import Pitch
 
-from .checks import PHONE, axe_violations, follow, open_page
-
-PASSWORD = "a long browser-test password 2026"
-
-
-def _can_sign_in(user):
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def sign_in(page, url, user):
-    page.goto(url("/accounts/login/"))
-    form = page.locator("main form", has=page.locator("input[type=password]"))
-    form.locator("input[name=login]").fill(user.email)
-    form.locator("input[type=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").click()
-    assert "/accounts/login/" not in page.url
+from .checks import PHONE, axe_violations, follow, open_page, signed_in_context
 
 
 def assert_clean(page, javascript):
@@ -37,12 +18,11 @@ def assert_clean(page, javascript):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_a_member_pitches_another_supports_and_pledges(new_context, url, world, javascript):
-    author = _can_sign_in(world.users["member"])
-    supporter = _can_sign_in(world.users["professional"])
+def test_a_member_pitches_another_supports_and_pledges(new_context, live_server, url, world, javascript):
+    author, supporter = world.users["member"], world.users["professional"]
+    size = {**PHONE, "java_script_enabled": javascript}
 
-    page = new_context(**PHONE, java_script_enabled=javascript).new_page()
-    sign_in(page, url, author)
+    page = signed_in_context(new_context, live_server, author, size).new_page()
     open_page(page, url, "/")
     follow(page, page.get_by_role("link", name="See the ideas"))
     assert_clean(page, javascript)
@@ -70,8 +50,7 @@ def test_a_member_pitches_another_supports_and_pledges(new_context, url, world, 
     assert "The pitch is now published" in page.locator("main").inner_text()
     pitch = Pitch.objects.get()
 
-    other = new_context(**PHONE, java_script_enabled=javascript).new_page()
-    sign_in(other, url, supporter)
+    other = signed_in_context(new_context, live_server, supporter, size).new_page()
     open_page(other, url, "/initiatives/")
     follow(other, other.get_by_role("link", name="Sunday recovery café"))
     assert_clean(other, javascript)
@@ -91,13 +70,13 @@ def test_a_member_pitches_another_supports_and_pledges(new_context, url, world, 
     assert pitch.pledges.get().hours == 15
 
 
-def test_an_initiatives_public_page_and_its_management_page_on_a_phone(new_context, url, world):
+def test_an_initiatives_public_page_and_its_management_page_on_a_phone(new_context, live_server, url, world):
     import datetime
 
     from recoverynet.initiatives import services
     from recoverynet.initiatives.models import Initiative, TeamMember
 
-    lead = _can_sign_in(world.users["member"])
+    lead = world.users["member"]
     initiative = Initiative.objects.create(
         network=world.own_network,
         name="Sunday café",
@@ -124,9 +103,9 @@ def test_an_initiatives_public_page_and_its_management_page_on_a_phone(new_conte
     assert "25%" in page.locator("main").inner_text()
     assert page.locator("svg[role=img] polygon").count() == 6  # four rings, first and latest
     assert_clean(page, True)
-    sign_in(page, url, lead)
+    page = signed_in_context(new_context, live_server, lead, PHONE).new_page()
     open_page(page, url, f"/initiatives/projects/{initiative.pk}/manage/")
     assert_clean(page, True)
-    page.locator("form", has=page.locator("input[value=update]")).get_by_role("button").click()
+    follow(page, page.locator("form", has=page.locator("input[value=update]")).get_by_role("button"))
     assert "Write the update" in page.locator(".govuk-error-summary").inner_text()
     assert_clean(page, True)

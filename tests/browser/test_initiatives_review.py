@@ -19,7 +19,7 @@ from recoverynet.federation.factories import MembershipFactory
 from recoverynet.initiatives import services
 from recoverynet.initiatives.models import COMPONENT_NAMES, ConflictOfInterest, Initiative, Pitch, ReviewRound, Score
 
-from .checks import PHONE, axe_violations, open_page, signed_in_context
+from .checks import PHONE, axe_violations, follow, open_page, signed_in_context
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 SHOTS = Path("/tmp/init-e2e")  # noqa: S108 - screenshots to look at, asked for by name
@@ -84,22 +84,22 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
     # The coordinator, from the network's page, sets the support threshold to one supporter.
     boss = as_user(new_context, live_server, coordinator)
     open_page(boss, url, network.get_absolute_url())
-    boss.get_by_role("link", name=f"Pitch settings for {network.name}").first.click()
+    follow(boss, boss.get_by_role("link", name=f"Pitch settings for {network.name}").first)
     visit(boss, "01-pitch-settings")
     boss.fill("input[name=support_threshold]", "1")
-    boss.get_by_role("button", name="Save").click()
+    follow(boss, boss.get_by_role("button", name="Save"))
     assert "The support threshold is saved" in main_text(boss)
 
     # A member supports the pitch and pledges hours: the support reaches the threshold, so it goes to review.
     other = as_user(new_context, live_server, supporter)
     open_page(other, url, pitch.get_absolute_url())
     visit(other, "02-pitch-published")
-    other.get_by_role("button", name="Support this pitch").click()
+    follow(other, other.get_by_role("button", name="Support this pitch"))
     assert "you support this pitch" in main_text(other)
-    other.get_by_role("link", name="Pledge time, a skill, a space or equipment").click()
+    follow(other, other.get_by_role("link", name="Pledge time, a skill, a space or equipment"))
     other.get_by_label("Hours of time").check()
     other.fill("input[name=hours]", "15")
-    other.get_by_role("button", name="Pledge").click()
+    follow(other, other.get_by_role("button", name="Pledge"))
     assert "40 needed, 15 pledged, 25 still needed" in main_text(other)
     pitch.refresh_from_db()
     assert pitch.state == Pitch.State.UNDER_REVIEW
@@ -107,9 +107,9 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
 
     # The coordinator sets up a review round: a panel of three, each to declare lived experience.
     open_page(boss, url, network.get_absolute_url())
-    boss.get_by_role("link", name=f"Start a review round in {network.name}").first.click()
+    follow(boss, boss.get_by_role("link", name=f"Start a review round in {network.name}").first)
     visit(boss, "04-round-new")
-    boss.get_by_role("button", name="Set up the round").click()  # no name, no panel: errors, named
+    follow(boss, boss.get_by_role("button", name="Set up the round"))  # no name, no panel: errors, named
     summary = boss.locator(".govuk-error-summary").inner_text()
     assert "Enter a name for the round" in summary and "Choose at least one panel member" in summary
     visit(boss, "04-round-new-errors")
@@ -117,7 +117,7 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
     boss.fill("textarea[name=criteria]", "\n".join(CRITERIA))
     for person in (host, peer, supporter):
         boss.get_by_label(person.display_name, exact=True).check()
-    boss.get_by_role("button", name="Set up the round").click()
+    follow(boss, boss.get_by_role("button", name="Set up the round"))
     assert "The round is set up" in main_text(boss)
     review_round = ReviewRound.objects.get()
     assert "have not answered yet" in main_text(boss)
@@ -125,39 +125,39 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
 
     # Each panel member answers for themselves. After the first "no", scoring cannot start.
     other.goto(url(review_round.get_absolute_url()))
-    other.get_by_role("link", name="Answer one question about lived experience").click()
+    follow(other, other.get_by_role("link", name="Answer one question about lived experience"))
     visit(other, "06-round-declare")
     other.get_by_label("No").check()
-    other.get_by_role("button", name="Save my answer").click()
+    follow(other, other.get_by_role("button", name="Save my answer"))
     assert "Nobody else sees your answer" in main_text(other)
     boss.goto(url(review_round.get_absolute_url()))
-    boss.get_by_role("link", name="Start scoring").click()
+    follow(boss, boss.get_by_role("link", name="Start scoring"))
     visit(boss, "07-round-start-scoring")
-    boss.get_by_role("button", name="Start scoring").click()
+    follow(boss, boss.get_by_role("button", name="Start scoring"))
     assert "Not yet balanced: 0 of 3" in main_text(boss)
     assert ReviewRound.objects.get().state == ReviewRound.State.FORMING
     panel = {}
     for person in (host, peer):
         panel[person] = as_user(new_context, live_server, person)
         open_page(panel[person], url, review_round.get_absolute_url())
-        panel[person].get_by_role("link", name="Answer one question about lived experience").click()
+        follow(panel[person], panel[person].get_by_role("link", name="Answer one question about lived experience"))
         panel[person].get_by_label("Yes").check()
-        panel[person].get_by_role("button", name="Save my answer").click()
+        follow(panel[person], panel[person].get_by_role("button", name="Save my answer"))
         assert "Scoring has not started yet" in main_text(panel[person])
     boss.goto(url(review_round.get_absolute_url()))
     assert "The panel is balanced" in main_text(boss)
-    boss.get_by_role("link", name="Start scoring").click()
-    boss.get_by_role("button", name="Start scoring").click()
+    follow(boss, boss.get_by_role("link", name="Start scoring"))
+    follow(boss, boss.get_by_role("button", name="Start scoring"))
     assert "Scoring has started" in main_text(boss)
 
     # The supporter declares an interest in the pitch, and then cannot score it.
     other.goto(url(review_round.get_absolute_url()))
-    other.get_by_role("link", name="Score Sunday recovery café").click()
+    follow(other, other.get_by_role("link", name="Score Sunday recovery café"))
     visit(other, "08-round-score")
     other.fill("input[name=description]", "I pledged hours to it.")
-    other.get_by_role("button", name="Declare an interest").click()
+    follow(other, other.get_by_role("button", name="Declare an interest"))
     assert "You will not score this pitch" in main_text(other)
-    other.get_by_role("link", name="Score Sunday recovery café").click()
+    follow(other, other.get_by_role("link", name="Score Sunday recovery café"))
     assert "You declared an interest in this pitch, so you do not score it" in main_text(other)
     assert other.locator("input[name=action][value=score]").count() == 0
     visit(other, "09-round-score-conflicted")
@@ -175,21 +175,21 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
     for person, marks in ((host, ("4", "5")), (peer, ("3", "4"))):
         page = panel[person]
         page.goto(url(review_round.get_absolute_url()))
-        page.get_by_role("link", name="Score Sunday recovery café").click()
+        follow(page, page.get_by_role("link", name="Score Sunday recovery café"))
         page.locator("input[name=criterion_0][value='1']").check()
-        page.get_by_role("button", name="Save my scores").click()
+        follow(page, page.get_by_role("button", name="Save my scores"))
         assert f"Score “{CRITERIA[1]}” from 1 to 5" in page.locator(".govuk-error-summary").inner_text()
         visit(page, f"10-round-score-errors-{person.pk}")
         for index, mark in enumerate(marks):
             page.locator(f"input[name=criterion_{index}][value='{mark}']").check()
-        page.get_by_role("button", name="Save my scores").click()
+        follow(page, page.get_by_role("button", name="Save my scores"))
         assert "Your scores are saved" in main_text(page)
     assert Score.objects.count() == 4
 
     # The coordinator closes the round: its mean scores are published.
     boss.goto(url(review_round.get_absolute_url()))
-    boss.get_by_role("link", name="Close the round and publish its scores").click()
-    boss.get_by_role("button", name="Close the round").click()
+    follow(boss, boss.get_by_role("link", name="Close the round and publish its scores"))
+    follow(boss, boss.get_by_role("button", name="Close the round"))
     assert "its scores are published" in main_text(boss)
     row = boss.locator("table tr", has=boss.get_by_role("link", name="Sunday recovery café"))
     assert row.locator("td").all_inner_texts() == ["3.5", "4.5", "4.0"]
@@ -197,17 +197,17 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
 
     # The coordinator records the decision: accepted, with the panel's reasons.
     boss.goto(url(pitch.get_absolute_url()))
-    boss.get_by_role("button", name="Change its stage").click()  # a link styled as a button
+    follow(boss, boss.get_by_role("button", name="Change its stage"))  # a link styled as a button
     visit(boss, "12-pitch-decide")
     boss.get_by_label("Accept it").check()
     boss.fill("textarea[name=explanation]", REASONS)
-    boss.get_by_role("button", name="Continue").click()
+    follow(boss, boss.get_by_role("button", name="Continue"))
     assert "The pitch is now accepted" in main_text(boss)
     assert REASONS in main_text(boss)
     visit(boss, "13-pitch-accepted")
 
     # ... and starts an initiative from it: a social enterprise, a CIC, with a partner.
-    boss.get_by_role("link", name="Start an initiative from this pitch").click()
+    follow(boss, boss.get_by_role("link", name="Start an initiative from this pitch"))
     visit(boss, "14-initiative-start")
     boss.fill("textarea[name=summary]", "A Sunday café run by people in recovery, in the Carlisle hub.")
     boss.get_by_role("radio", name="Social enterprise").check()
@@ -215,7 +215,7 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
     boss.select_option("select[name=settlement]", label=world.own_settlement.name)
     boss.fill("input[name=started_on]", "2026-11-01")
     boss.get_by_label(world.own_organisation.name).check()
-    boss.get_by_role("button", name="Start the initiative").click()
+    follow(boss, boss.get_by_role("button", name="Start the initiative"))
     assert "The initiative is started" in main_text(boss)
     initiative = Initiative.objects.get()
     assert initiative.pitch == pitch and initiative.team.get().user == author
@@ -223,11 +223,13 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
     # The lead manages it: the team, a milestone, a results tree of two weighted parts.
     lead = as_user(new_context, live_server, author)
     open_page(lead, url, initiative.get_absolute_url())
-    lead.get_by_role("link", name="Manage the team, milestones and results").click()
+    follow(lead, lead.get_by_role("link", name="Manage the team, milestones and results"))
     visit(lead, "15-initiative-manage")
 
     def save(action):
-        lead.locator("form", has=lead.locator(f"input[name=action][value={action}]")).get_by_role("button").click()
+        follow(
+            lead, lead.locator("form", has=lead.locator(f"input[name=action][value={action}]")).get_by_role("button")
+        )
         assert "Saved." in main_text(lead), lead.locator(".govuk-error-summary").all_inner_texts()
 
     for person, role in ((peer, "member"), (supporter, "professional")):
@@ -253,13 +255,13 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
     # Two team members each complete the co-production self-assessment on their own.
     for person, page, levels in ((author, lead, (2, 3, 3, 2, 4, 1)), (peer, panel[peer], (3, 3, 4, 2, 2, 3))):
         page.goto(url(initiative.get_absolute_url()))
-        page.get_by_role("link", name="Score the initiative's co-production").click()
-        page.get_by_role("button", name="Save my scores").click()
+        follow(page, page.get_by_role("link", name="Score the initiative's co-production"))
+        follow(page, page.get_by_role("button", name="Save my scores"))
         assert "Choose a level for assets" in page.locator(".govuk-error-summary").inner_text()
         visit(page, f"17-coproduction-errors-{person.pk}")
         for name, level in zip(COMPONENT_NAMES, levels, strict=True):
             page.locator(f"input[name={name}][value='{level}']").check()
-        page.get_by_role("button", name="Save my scores").click()
+        follow(page, page.get_by_role("button", name="Save my scores"))
         assert "your scores are added to the team's" in main_text(page)
     assert initiative.assessments.count() == 2
 
@@ -267,7 +269,7 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
     for size, javascript in ((PHONE, True), (DESKTOP, True), (PHONE, False)):
         public = new_context(**size, java_script_enabled=javascript).new_page()
         open_page(public, url, "/initiatives/projects/")
-        public.get_by_role("link", name="Sunday recovery café").click()
+        follow(public, public.get_by_role("link", name="Sunday recovery café"))
         main = main_text(public)
         assert "Social enterprise: Community interest company (CIC)" in main
         team = public.locator("h2:text-is('Team') + ul").inner_text()
@@ -299,7 +301,7 @@ def test_a_pitch_is_reviewed_accepted_and_becomes_a_public_initiative(
         assert "no decisions recorded yet." in main and "None%" not in main  # no decisions on the ladder yet
         visit(public, "18-initiative-public", javascript=javascript)
         # ... and on the pitch it started from.
-        public.get_by_role("link", name="The pitch it started from").click()
+        follow(public, public.get_by_role("link", name="The pitch it started from"))
         decision = public.locator(".govuk-inset-text", has=public.locator("h2")).inner_text()
         assert "The decision: accepted" in decision and REASONS in decision
         visit(public, "19-pitch-decision-public", javascript=javascript)

@@ -9,7 +9,7 @@ import pytest
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.federation.models import Membership
 
-from .checks import PHONE, axe_violations, open_page, signed_in_context
+from .checks import PHONE, axe_violations, follow, open_page, signed_in_context
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
@@ -30,10 +30,10 @@ def test_dashboards_are_readable_and_accessible(new_context, live_server, url, w
     main = page.locator("main").inner_text()
     assert "Federation outcomes" in main and "fewer than 5" in main and "not yet measured" in main
     assert_clean(page)
-    page.get_by_role("link", name="Cumbria: outcomes and report").click()
+    follow(page, page.get_by_role("link", name="Cumbria: outcomes and report"))
     assert page.locator("h1").inner_text() == "Cumbria: outcomes"
     assert_clean(page)
-    page.get_by_role("link", name="Download the quarterly report for commissioners (CSV or PDF)").click()
+    follow(page, page.get_by_role("link", name="Download the quarterly report for commissioners (CSV or PDF)"))
     assert_clean(page)
 
     page = signed_in_context(new_context, live_server, world.users["network_coordinator"], size).new_page()

@@ -3,13 +3,11 @@ JavaScript: BARC-10 answered in two sittings, scored, then the journey page
 with its chart and table; axe-clean on every page."""
 
 import pytest
-from allauth.account.models import EmailAddress
 
 from recoverynet.accounts.models import ConsentPurpose, ConsentRecord
 from recoverynet.recoverycapital.services import load_shipped_instruments
 
-from .checks import PHONE, axe_violations, open_page
-from .test_timebank import PASSWORD, sign_in
+from .checks import PHONE, axe_violations, follow, open_page, signed_in_context
 
 ANSWERS = [6, 5, 4, 5, 6, 3, 4, 5, 5, 4]  # 47: at the cut-off
 
@@ -18,9 +16,6 @@ ANSWERS = [6, 5, 4, 5, 6, 3, 4, 5, 5, 4]  # 47: at the cut-off
 def member(world):
     load_shipped_instruments()
     user = world.users["member"]
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     ConsentRecord.objects.create(
         user=user, purpose=ConsentPurpose.OUTCOME_MEASUREMENT, granted=True, wording_version="test"
     )
@@ -35,30 +30,29 @@ def assert_axe_clean(page, javascript):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_member_completes_barc10_and_sees_their_journey(new_context, url, member, javascript):
-    page = new_context(**PHONE, java_script_enabled=javascript).new_page()
-    sign_in(page, url, member)
+def test_member_completes_barc10_and_sees_their_journey(new_context, live_server, url, member, javascript):
+    page = signed_in_context(new_context, live_server, member, {**PHONE, "java_script_enabled": javascript}).new_page()
     open_page(page, url, "/recovery-capital/")
     assert_axe_clean(page, javascript)
-    page.get_by_role("link", name="Take a questionnaire").click()
+    follow(page, page.get_by_role("link", name="Take a questionnaire"))
     page.get_by_label("BARC-10: Brief Assessment of Recovery Capital").check()
     assert_axe_clean(page, javascript)
-    page.get_by_role("button", name="Start").click()
+    follow(page, page.get_by_role("button", name="Start"))
     for number, value in enumerate(ANSWERS[:4], start=1):
         page.locator(f"input[name=item_{number}][value='{value}']").check()
-    page.get_by_role("button", name="Save and finish later").click()
+    follow(page, page.get_by_role("button", name="Save and finish later"))
     assert "Your answers are saved" in page.locator("main").inner_text()
-    page.get_by_role("link", name="Finish your BARC-10").click()
-    page.get_by_role("button", name="Finish and see scores").click()  # six left: errors, named
+    follow(page, page.get_by_role("link", name="Finish your BARC-10"))
+    follow(page, page.get_by_role("button", name="Finish and see scores"))  # six left: errors, named
     assert "Answer this question" in page.locator(".govuk-error-summary").inner_text()
     assert_axe_clean(page, javascript)
     for number, value in enumerate(ANSWERS, start=1):
         page.locator(f"input[name=item_{number}][value='{value}']").check()
-    page.get_by_role("button", name="Finish and see scores").click()
+    follow(page, page.get_by_role("button", name="Finish and see scores"))
     main = page.locator("main").inner_text()
     assert "47" in main and "At or above the cut-off" in main
     assert_axe_clean(page, javascript)
-    page.get_by_role("link", name="See your journey").click()
+    follow(page, page.get_by_role("link", name="See your journey"))
     assert page.locator("main svg").count() == 1
     assert "BARC-10 scores by date" in page.locator("main table").inner_text()
     assert_axe_clean(page, javascript)

@@ -11,6 +11,7 @@ from urllib.parse import quote, quote_plus
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
+from .checks import follow
 from .test_directory import AXE_OPTIONS, PHONE, directory, open_page  # noqa: F401 (the fixture)
 
 SHOTS = Path(os.environ.get("FINDER_PHONE_SHOTS", "/tmp/finder-phone-shots"))  # noqa: S108 (for people to look at)
@@ -59,8 +60,7 @@ def test_save_a_meeting_see_it_and_remove_it_in_this_browser_only(new_context, u
     assert actions.locator("[data-share]").is_visible() == has_share
     assert_axe_clean(page)
 
-    actions.get_by_role("link", name="See my meetings").click()
-    page.wait_for_load_state()
+    follow(page, actions.get_by_role("link", name="See my meetings"))
     assert page.url.endswith(reverse("directory:saved_meetings"))
     main = page.locator("main")
     assert not main.get_by_text("Saving meetings needs JavaScript").is_visible()

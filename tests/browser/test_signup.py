@@ -7,13 +7,15 @@ from django.urls import reverse
 
 from recoverynet.accounts.models import User
 
+from .checks import follow
+
 EMAIL = "river@example.org"
 PASSWORD = "lantern-orchard-47"
 PSEUDONYM = "River"
 
 
-def submit(form):
-    form.locator("button[type=submit], input[type=submit]").first.click()
+def submit(page, form):
+    follow(page, form.locator("button[type=submit], input[type=submit]").first)
 
 
 def test_sign_up_verify_and_sign_in(page, new_context, url, world):
@@ -23,8 +25,7 @@ def test_sign_up_verify_and_sign_in(page, new_context, url, world):
     form.locator("input[name=display_name]").fill(PSEUDONYM)
     form.locator("input[name=password1]").fill(PASSWORD)
     form.locator("input[name=password2]").fill(PASSWORD)
-    submit(form)
-    page.wait_for_load_state()
+    submit(page, form)
     assert "/accounts/confirm-email/" in page.url, page.url
 
     user = User.objects.get(email=EMAIL)
@@ -39,8 +40,7 @@ def test_sign_up_verify_and_sign_in(page, new_context, url, world):
     assert link, message.body
     page.goto(link.group(0))
     confirm = page.locator("main form", has=page.locator("button[type=submit], input[type=submit]"))
-    submit(confirm)
-    page.wait_for_load_state()
+    submit(page, confirm)
     assert user.emailaddress_set.get(email=EMAIL).verified
 
     # Later, on another device: sign in.
@@ -49,8 +49,7 @@ def test_sign_up_verify_and_sign_in(page, new_context, url, world):
     login = later.locator("main form", has=later.locator("input[type=password]"))
     login.locator("input[name=login]").fill(EMAIL)
     login.locator("input[type=password]").fill(PASSWORD)
-    submit(login)
-    later.wait_for_load_state()
+    submit(later, login)
     assert "/accounts/login/" not in later.url, later.locator("main").inner_text()
     # Signed in: they land on their own page, which greets them by their pseudonym,
     # and the navigation offers to sign out (and never shows their email address).
@@ -68,8 +67,7 @@ def test_sign_up_with_mismatched_passwords_shows_errors(page, url, world):
     form.locator("input[name=display_name]").fill(PSEUDONYM)
     form.locator("input[name=password1]").fill(PASSWORD)
     form.locator("input[name=password2]").fill(PASSWORD + "x")
-    submit(form)
-    page.wait_for_load_state()
+    submit(page, form)
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
     assert summary.locator("a").count() >= 1

@@ -5,23 +5,11 @@ a role they cannot take yet says why. Axe-clean on every page of the journey."""
 import datetime
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from recoverynet.volunteering.factories import RoleFactory, RoleSkillFactory, ShiftFactory
 
-from .checks import PHONE, axe_violations, open_page
-
-PASSWORD = "a long browser-test password 2026"
-
-
-@pytest.fixture
-def member(world):
-    user = world.users["member"]
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+from .checks import PHONE, axe_violations, follow, open_page, signed_in_context
 
 
 @pytest.fixture
@@ -43,39 +31,29 @@ def roles(world):
     return cafe, mentor
 
 
-def sign_in(page, url, user):
-    page.goto(url("/accounts/login/"))
-    form = page.locator("main form", has=page.locator("input[type=password]"))
-    form.locator("input[name=login]").fill(user.email)
-    form.locator("input[type=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").click()
-    assert "/accounts/login/" not in page.url
-
-
 def assert_clean(page):
     results = axe_violations(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
-def test_a_member_finds_a_role_they_can_take_and_signs_up_on_a_phone(new_context, url, member, roles):
-    page = new_context(**PHONE).new_page()
-    sign_in(page, url, member)
+def test_a_member_finds_a_role_they_can_take_and_signs_up_on_a_phone(new_context, live_server, url, world, roles):
+    page = signed_in_context(new_context, live_server, world.users["member"], PHONE).new_page()
     open_page(page, url, "/")
-    page.get_by_role("link", name="See all volunteering roles").click()
+    follow(page, page.get_by_role("link", name="See all volunteering roles"))
     assert page.url.endswith("/volunteering/")
     assert_clean(page)
     main = page.locator("main")
     assert "needs an enhanced DBS check" in main.inner_text()
-    page.get_by_role("link", name="Peer mentor").click()
+    follow(page, page.get_by_role("link", name="Peer mentor"))
     assert "Not yet open to you" in main.inner_text()
     assert page.get_by_role("button", name="Sign up").count() == 0
     assert_clean(page)
     page.go_back()
-    page.get_by_role("link", name="Recovery café host").click()
+    follow(page, page.get_by_role("link", name="Recovery café host"))
     assert "You can take this role" in main.inner_text() and "Listening (some experience)" in main.inner_text()
     assert_clean(page)
-    page.get_by_role("button", name="Sign up").click()
+    follow(page, page.get_by_role("button", name="Sign up"))
     assert page.url.endswith("/volunteering/mine/")
     assert "You have a place on this shift" in main.inner_text()
     assert "Recovery café host" in main.inner_text() and "Confirmed" in main.inner_text()
