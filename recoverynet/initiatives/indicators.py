@@ -5,7 +5,7 @@ from django.db.models import Avg, Count, F, Q
 
 from recoverynet.accounts.models import ConsentPurpose, SelfDescription, User
 from recoverynet.accounts.privacy import consented_user_ids
-from recoverynet.core.registry import Indicator
+from recoverynet.core.registry import Indicator, shared_measurement
 
 from .models import (
     COMPONENTS,
@@ -25,7 +25,7 @@ def _per_network(networks, rows, key="n"):
 
 def _published_in(networks, period):
     return Pitch.objects.public().filter(
-        network__in=networks, published_at__date__gte=period.start, published_at__date__lt=period.end
+        network__in=networks, published_at__gte=period.start_at, published_at__lt=period.end_at
     )
 
 
@@ -46,7 +46,7 @@ def _pitches_in_state(state):
 def pitches_decided(networks, period):
     """Pitches decided (accepted or not taken forward) in the period."""
     rows = (
-        Pitch.objects.filter(network__in=networks, decided_at__date__gte=period.start, decided_at__date__lt=period.end)
+        Pitch.objects.filter(network__in=networks, decided_at__gte=period.start_at, decided_at__lt=period.end_at)
         .values("network_id")
         .annotate(
             n=Count("pk", filter=Q(state__in=[Pitch.State.ACCEPTED, Pitch.State.NOT_TAKEN_FORWARD])),
@@ -127,9 +127,15 @@ def _coproduction_mean(component):
 
 def _decision_makers(networks, period):
     """{network_id: (with lived experience, people)} over decisions taken in the period.
-    The flag is encrypted, so it is read in Python: one query."""
+    The flag is encrypted, so it is read in Python: one query (once for both indicators
+    below while the outcomes framework measures them together)."""
+    return _decision_makers_once(tuple(network.pk for network in networks), period)
+
+
+@shared_measurement
+def _decision_makers_once(network_ids, period):
     rows = DecisionParticipant.objects.filter(
-        decision__initiative__network__in=networks,
+        decision__initiative__network__in=network_ids,
         decision__decided_on__gte=period.start,
         decision__decided_on__lt=period.end,
     ).values_list(
@@ -138,7 +144,7 @@ def _decision_makers(networks, period):
     by_network: dict = {}
     for network_id, *row in rows:
         by_network.setdefault(network_id, []).append(row)
-    return {network.pk: lived_experience_share(by_network.get(network.pk, [])) for network in networks}
+    return {network_id: lived_experience_share(by_network.get(network_id, [])) for network_id in network_ids}
 
 
 def decision_makers(networks, period):
