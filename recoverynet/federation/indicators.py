@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db.models import Count, Q
 
-from recoverynet.core.registry import Indicator
+from recoverynet.core.registry import Indicator, shared_measurement
 
 from .models import Membership, Partnership, Sector, Settlement
 
@@ -133,14 +133,22 @@ def partnerships(networks, period):
     return _per_network(networks, rows, key="networks")
 
 
+@shared_measurement
+def _partnerships_by_sector(network_ids, period):
+    """{sector: {network id: partnerships with an organisation of that sector}}, one query for
+    every sector (once for all the sector indicators while the outcomes framework measures them)."""
+    counts = {
+        f"n_{sector.value}": Count("pk", distinct=True, filter=Q(organisations__sector=sector.value))
+        for sector in Sector
+    }
+    rows = list(_partnerships(network_ids, period).values("networks").annotate(**counts).order_by())
+    return {sector.value: {row["networks"]: row[f"n_{sector.value}"] or 0 for row in rows} for sector in Sector}
+
+
 def _partnerships_with(sector):
     def measure(networks, period):
-        rows = (
-            _partnerships(networks, period)
-            .values("networks")
-            .annotate(n=Count("pk", distinct=True, filter=Q(organisations__sector=sector)))
-        )
-        return _per_network(networks, rows, key="networks")
+        found = _partnerships_by_sector(tuple(network.pk for network in networks), period)[sector]
+        return {network.pk: found.get(network.pk, 0) for network in networks}
 
     measure.__name__ = f"partnerships_with_{sector}"
     return measure

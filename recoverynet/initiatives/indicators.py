@@ -34,11 +34,19 @@ def pitches_published(networks, period):
     return _per_network(networks, rows)
 
 
+@shared_measurement
+def _pitches_by_state(network_ids, period):
+    """{(network id, state): pitches published in the period now in that state}, one query for
+    every state (once for all the state indicators while the outcomes framework measures them)."""
+    rows = _published_in(network_ids, period).values("network_id", "state").annotate(n=Count("pk")).order_by()
+    return {(row["network_id"], row["state"]): row["n"] for row in rows}
+
+
 def _pitches_in_state(state):
     def measure(networks, period):
         """Pitches published in the period that are now in `state`."""
-        rows = _published_in(networks, period).filter(state=state).values("network_id").annotate(n=Count("pk"))
-        return _per_network(networks, rows)
+        found = _pitches_by_state(tuple(network.pk for network in networks), period)
+        return {network.pk: found.get((network.pk, state), 0) for network in networks}
 
     return measure
 
@@ -109,18 +117,31 @@ def people_in_recovery_in_roles(networks, period):
 MIN_RESPONSES = 5
 
 
+@shared_measurement
+def _coproduction_means(network_ids, period):
+    """{network id: (responses, {component: mean})} over the period's self-assessments, one query
+    for every component (once for all of them while the outcomes framework measures them)."""
+    rows = (
+        CoproductionAssessment.objects.filter(
+            initiative__network__in=network_ids, taken_on__gte=period.start, taken_on__lt=period.end
+        )
+        .values(network_id=F("initiative__network_id"))
+        .annotate(n=Count("pk"), **{f"mean_{name}": Avg(name) for name, _, _ in COMPONENTS})
+        .order_by()
+    )
+    return {row["network_id"]: (row["n"], {name: row[f"mean_{name}"] for name, _, _ in COMPONENTS}) for row in rows}
+
+
 def _coproduction_mean(component):
     def measure(networks, period):
         """Mean of the component over the period's self-assessments; None below five responses."""
-        rows = (
-            CoproductionAssessment.objects.filter(
-                initiative__network__in=networks, taken_on__gte=period.start, taken_on__lt=period.end
-            )
-            .values(network_id=F("initiative__network_id"))
-            .annotate(n=Count("pk"), mean=Avg(component))
-        )
-        found = {row["network_id"]: round(row["mean"], 2) if row["n"] >= MIN_RESPONSES else None for row in rows}
-        return {network.pk: found.get(network.pk) for network in networks}
+        found = _coproduction_means(tuple(network.pk for network in networks), period)
+        return {
+            network.pk: (round(found[network.pk][1][component], 2) if found[network.pk][0] >= MIN_RESPONSES else None)
+            if network.pk in found
+            else None
+            for network in networks
+        }
 
     return measure
 
