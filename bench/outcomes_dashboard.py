@@ -257,9 +257,11 @@ def coordinator_client():
         from recoverynet.federation.models import Federation
         from recoverynet.testing import give_totp, sign_in
 
-        coordinator = User.objects.create_user(email="coordinator-bench@example.org", display_name="Bench")
-        Federation.objects.get().coordinators.add(coordinator)
-        give_totp(coordinator)
+        coordinator = User.objects.filter(email="coordinator-bench@example.org").first()  # kept (--reuse)
+        if coordinator is None:
+            coordinator = User.objects.create_user(email="coordinator-bench@example.org", display_name="Bench")
+            Federation.objects.get().coordinators.add(coordinator)
+            give_totp(coordinator)
         _CLIENT.append(sign_in(Client(), coordinator))
     return _CLIENT[0]
 
@@ -370,7 +372,9 @@ def worker(kind, args):
         with connection.cursor() as cursor:
             cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
             result["version"] = cursor.fetchone()[0]
+        result["load_before"] = round(os.getloadavg()[0], 1)
         result.update(measure(args.runs, args.warmup))
+        result["load_after"] = round(os.getloadavg()[0], 1)
         result["explain"] = explain()
         result["explain"]["profile of the federation page, 4 quarters"] = profile(FEDERATION_PAGE)
     finally:
@@ -454,6 +458,8 @@ def report(results) -> str:
                 f"and {result['queries_before_assessments']} before the bench's assessments were loaded; "
                 f"data loaded in {result['load_seconds']} s."
             )
+        if "load_before" in result:
+            loading += f" Load average (1 min) before/after timing: {result['load_before']} / {result['load_after']}."
         lines.append(
             f"{result['database']}: {result['indicators']} indicators; the federation page ran "
             f"{result['pages'][0]['queries']} queries with {result['active_networks']} active networks and "
