@@ -45,8 +45,9 @@ WITH barc AS (
            FIRST_VALUE(a.completed_at) OVER mine AS first_at,
            FIRST_VALUE(a.total_score) OVER mine AS first_total,
            CASE {period} END AS period
-    FROM {assessment} a JOIN {instrument} i ON i.id = a.instrument_id
-    WHERE i.slug = %s AND a.completed_at IS NOT NULL AND a.completed_at < %s AND a.network_id IN ({networks})
+    FROM {assessment} a
+    WHERE a.instrument_id IN (SELECT i.id FROM {instrument} i WHERE i.slug = %s)
+      AND a.completed_at IS NOT NULL AND a.completed_at < %s AND a.network_id IN ({networks})
     WINDOW mine AS (PARTITION BY a.person_id, a.network_id ORDER BY a.completed_at, a.id)
 ),
 dated AS (
