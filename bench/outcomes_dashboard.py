@@ -431,9 +431,9 @@ def saved_result(stdout):
 def report(results) -> str:
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"Measured {when} on {os.cpu_count()} CPUs, Python {platform.python_version()}; {results[0]['runs']} runs "
-        f"after {results[0]['warmup']} warm-up; times in ms. Every installed indicator is measured, "
-        "recovery capital's included.",
+        f"Measured {when} on {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+        + ", ".join(f"{r['database']} {r['runs']} runs after {r['warmup']} warm-up" for r in results)
+        + "; times in ms. Every installed indicator is measured, recovery capital's included.",
         "",
         "| Database | Data | Page | p50 ms | p95 ms | SQL queries | HTML KiB |",
         "|---|---|---|---:|---:|---:|---:|",
