@@ -60,13 +60,13 @@ def setup_django(database_url: str):
     django.setup()
 
 
-def postgres(action):
+def postgres(action, name=POSTGRES_DB):
     import psycopg
 
     with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_DB}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         if action == "create":
-            conn.execute(f'CREATE DATABASE "{POSTGRES_DB}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def generate(members, meetings, extra_networks):
@@ -128,7 +128,7 @@ INSERT_ANSWERS = "INSERT INTO recoverycapital_answer (assessment_id, item_id, va
 
 def generate_assessments(target):
     """`target` completed BARC-10 assessments with their ten answers, members taking one every 80-110 days."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     from recoverynet.federation.models import Membership
     from recoverynet.recoverycapital.models import Answer, Assessment, Instrument, Item
@@ -173,18 +173,19 @@ def generate_assessments(target):
     batch = 5000
     for first in range(0, len(planned), batch):
         chunk = planned[first : first + batch]
-        Assessment.objects.bulk_create([a for a, _ in chunk])
-        rows = [(a.pk, item, value) for a, values in chunk for item, value in zip(items, values, strict=True)]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(COPY_ANSWERS) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(INSERT_ANSWERS, rows)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        # One transaction a batch: in autocommit SQLite would commit (and sync) every answer row.
+        with transaction.atomic():
+            Assessment.objects.bulk_create([a for a, _ in chunk])
+            rows = [(a.pk, item, value) for a, values in chunk for item, value in zip(items, values, strict=True)]
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(COPY_ANSWERS) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(INSERT_ANSWERS, rows)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # both databases: the statistics a live one keeps
     return {
         "assessments": Assessment.objects.filter(completed_at__isnull=False).count(),
         "answers": Answer.objects.count(),
@@ -193,56 +194,38 @@ def generate_assessments(target):
 
 
 def explain():
-    """The recovery capital indicators' plans for the latest quarter, all networks (EXPLAIN ANALYZE on PostgreSQL)."""
+    """The recovery capital indicators' plans for 4 quarters, all networks (EXPLAIN ANALYZE on PostgreSQL),
+    and the time of the three over the federation page's 8 quarters."""
     from django.db import connection
-    from django.db.models import Avg, Count, F
+    from django.db.models import Count
 
+    from recoverynet.core.registry import measuring
     from recoverynet.federation.models import Network
-    from recoverynet.outcomes.framework import Quarter
+    from recoverynet.outcomes.framework import Quarter, quarters_ending
     from recoverynet.recoverycapital import indicators
 
     networks = list(Network.objects.active())
-    period = Quarter(2026, 4).period
-    change = (
-        indicators._latest_with_a_first(networks, period)
-        .values("network_id")
-        .annotate(change=Avg(F("total_score") - F("first")))
-        .order_by()
-    )
-    completed = indicators._completed(networks, period).values("network_id").annotate(n=Count("pk")).order_by()
+    periods = [quarter.period for quarter in quarters_ending(Quarter(2026, 4), 4)]
+    sql, params = indicators.change_query([network.pk for network in networks], periods)
+    prefix = "EXPLAIN ANALYZE " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql, params)
+        change = "\n".join(" ".join(str(column) for column in row) for row in cursor.fetchall())
+    completed = indicators._completed(networks, periods[-1]).values("network_id").annotate(n=Count("pk")).order_by()
     options = {"analyze": True} if connection.vendor == "postgresql" else {}
     plans = {
-        "recovery_capital_change, 2026 Q4, all networks": change.explain(**options),
+        "recovery capital change (and members with a change), 2026 Q1-Q4, all networks": change,
         "assessments_completed, 2026 Q4, all networks": completed.explain(**options),
     }
-    if connection.vendor != "postgresql":
-        return plans
-
-    def eight_quarters():
-        """The three recovery capital indicators over the federation page's 8 quarters, in ms (median of 3)."""
-        quarters = [Quarter(2025, 1), Quarter(2025, 2), Quarter(2025, 3), Quarter(2025, 4)]
-        quarters += [Quarter(2026, 1), Quarter(2026, 2), Quarter(2026, 3), Quarter(2026, 4)]
-        times = []
-        for _ in range(3):
-            started = time.perf_counter()
-            for quarter in quarters:
-                for measure in (
-                    indicators.members_with_repeat_assessments,
-                    indicators.recovery_capital_change,
-                    indicators.assessments_completed,
-                ):
-                    measure(networks, quarter.period)
-            times.append((time.perf_counter() - started) * 1000)
-        return round(statistics.median(times))
-
-    plans["ms for the 3 recovery capital indicators x 8 quarters, as migrated"] = str(eight_quarters())
-    with connection.cursor() as cursor:
-        for columns in ("network_id, instrument_id, completed_at",):  # (person, network, completed_at) is migrated
-            cursor.execute(f"CREATE INDEX bench_trial ON recoverycapital_assessment ({columns})")  # noqa: S608
-            cursor.execute("ANALYZE recoverycapital_assessment")
-            plans[f"ms for the same with an index on ({columns})"] = str(eight_quarters())
-            plans[f"recovery_capital_change plan with ({columns})"] = change.explain(**options)
-            cursor.execute("DROP INDEX bench_trial")
+    eight = [quarter.period for quarter in quarters_ending(Quarter(2026, 4), 8)]
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        with measuring():
+            for indicator in indicators.INDICATORS:
+                indicator.measure_over(networks, eight)
+        times.append((time.perf_counter() - started) * 1000)
+    plans["ms for the 3 recovery capital indicators x 8 quarters (median of 3)"] = str(round(statistics.median(times)))
     return plans
 
 
@@ -274,9 +257,11 @@ def coordinator_client():
         from recoverynet.federation.models import Federation
         from recoverynet.testing import give_totp, sign_in
 
-        coordinator = User.objects.create_user(email="coordinator-bench@example.org", display_name="Bench")
-        Federation.objects.get().coordinators.add(coordinator)
-        give_totp(coordinator)
+        coordinator = User.objects.filter(email="coordinator-bench@example.org").first()  # kept (--reuse)
+        if coordinator is None:
+            coordinator = User.objects.create_user(email="coordinator-bench@example.org", display_name="Bench")
+            Federation.objects.get().coordinators.add(coordinator)
+            give_totp(coordinator)
         _CLIENT.append(sign_in(Client(), coordinator))
     return _CLIENT[0]
 
@@ -347,14 +332,23 @@ def measure(runs, warmup):
     }
 
 
-def worker(kind, members, meetings, extra_networks, assessments, runs, warmup):
+def worker(kind, args):
+    """Build (or, with --reuse, reopen) the database, measure, and print the result as one JSON line."""
+    reuse = args.reuse
     if kind == "postgres":
-        postgres("create")
-        setup_django(f"{POSTGRES_SERVER}/{POSTGRES_DB}")
+        if not reuse:
+            postgres("create", args.postgres_db)
+        setup_django(f"{POSTGRES_SERVER}/{args.postgres_db}")
         scratch = None
     else:
-        handle, scratch = tempfile.mkstemp(prefix="recoverynet-bench-", suffix=".sqlite3")
-        os.close(handle)
+        if args.sqlite_file:
+            scratch = args.sqlite_file
+            if not reuse:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(scratch + suffix).unlink(missing_ok=True)
+        else:
+            handle, scratch = tempfile.mkstemp(prefix="recoverynet-bench-", suffix=".sqlite3")
+            os.close(handle)
         setup_django(f"sqlite:///{scratch}")
     import io
 
@@ -362,33 +356,65 @@ def worker(kind, members, meetings, extra_networks, assessments, runs, warmup):
     from django.db import connection
 
     try:
-        call_command("migrate", verbosity=0, interactive=False, stdout=io.StringIO())
-        started = time.perf_counter()
-        result = {"database": kind, "runs": runs, "warmup": warmup}
-        result["data"] = generate(members, meetings, extra_networks)
-        result["queries_before_assessments"] = count_queries(FEDERATION_PAGE)
-        result["data"].update(generate_assessments(assessments))
-        result["load_seconds"] = round(time.perf_counter() - started, 1)
+        result = {"database": kind, "runs": args.runs, "warmup": args.warmup, "reused": reuse}
+        if reuse:
+            call_command("migrate", verbosity=0, interactive=False, stdout=io.StringIO())  # any new migration
+            result["data"] = loaded()
+            result["queries_before_assessments"] = None
+            result["load_seconds"] = None
+        else:
+            call_command("migrate", verbosity=0, interactive=False, stdout=io.StringIO())
+            started = time.perf_counter()
+            result["data"] = generate(args.members, args.meetings, args.extra_networks)
+            result["queries_before_assessments"] = count_queries(FEDERATION_PAGE)
+            result["data"].update(generate_assessments(args.assessments))
+            result["load_seconds"] = round(time.perf_counter() - started, 1)
         with connection.cursor() as cursor:
             cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
             result["version"] = cursor.fetchone()[0]
-        result.update(measure(runs, warmup))
+        result["load_before"] = round(os.getloadavg()[0], 1)
+        result.update(measure(args.runs, args.warmup))
+        result["load_after"] = round(os.getloadavg()[0], 1)
         result["explain"] = explain()
         result["explain"]["profile of the federation page, 4 quarters"] = profile(FEDERATION_PAGE)
     finally:
         connection.close()
-        if kind == "postgres":
-            postgres("drop")
+        if args.keep:
+            print(f"kept: {args.postgres_db if kind == 'postgres' else scratch}", file=sys.stderr)
+        elif kind == "postgres":
+            postgres("drop", args.postgres_db)
         elif scratch is not None:
             for suffix in ("", "-wal", "-shm"):
                 Path(scratch + suffix).unlink(missing_ok=True)
     print("RESULT " + json.dumps(result, default=str))
 
 
+def loaded():
+    """What a kept database (--reuse) holds, as generate() and generate_assessments() report it."""
+    from recoverynet.directory.models import Meeting
+    from recoverynet.federation.models import Membership, Network
+    from recoverynet.recoverycapital.models import Answer, Assessment
+
+    return {
+        "networks": Network.objects.count(),
+        "memberships": Membership.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "assessments": Assessment.objects.filter(completed_at__isnull=False).count(),
+        "answers": Answer.objects.count(),
+        "assessed_members": Assessment.objects.values("person").distinct().count(),
+    }
+
+
+WORKER_OPTIONS = ("members", "meetings", "extra_networks", "assessments", "runs", "warmup", "postgres_db")
+
+
 def run_worker(kind, args):
-    command = [sys.executable, __file__, "--worker", kind, "--members", str(args.members)]
-    command += ["--meetings", str(args.meetings), "--extra-networks", str(args.extra_networks)]
-    command += ["--assessments", str(args.assessments), "--runs", str(args.runs), "--warmup", str(args.warmup)]
+    command = [sys.executable, __file__, "--worker", kind]
+    for name in WORKER_OPTIONS:
+        command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    if args.sqlite_file:
+        command += ["--sqlite-file", args.sqlite_file]
+    command += [flag for flag in ("--keep", "--reuse") if getattr(args, flag[2:])]
     print(f"… {kind}", file=sys.stderr, flush=True)
     completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if completed.returncode != 0:
@@ -405,9 +431,9 @@ def saved_result(stdout):
 def report(results) -> str:
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"Measured {when} on {os.cpu_count()} CPUs, Python {platform.python_version()}; {results[0]['runs']} runs "
-        f"after {results[0]['warmup']} warm-up; times in ms. Every installed indicator is measured, "
-        "recovery capital's included.",
+        f"Measured {when} on {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+        + ", ".join(f"{r['database']} {r['runs']} runs after {r['warmup']} warm-up" for r in results)
+        + "; times in ms. Every installed indicator is measured, recovery capital's included.",
         "",
         "| Database | Data | Page | p50 ms | p95 ms | SQL queries | HTML KiB |",
         "|---|---|---|---:|---:|---:|---:|",
@@ -425,12 +451,19 @@ def report(results) -> str:
             )
     lines.append("")
     for result in results:
+        if result.get("reused"):
+            loading = "measured on a database kept from an earlier run (--reuse)."
+        else:
+            loading = (
+                f"and {result['queries_before_assessments']} before the bench's assessments were loaded; "
+                f"data loaded in {result['load_seconds']} s."
+            )
+        if "load_before" in result:
+            loading += f" Load average (1 min) before/after timing: {result['load_before']} / {result['load_after']}."
         lines.append(
             f"{result['database']}: {result['indicators']} indicators; the federation page ran "
             f"{result['pages'][0]['queries']} queries with {result['active_networks']} active networks and "
-            f"{result['queries_with_demo_networks_only']} with the 5 demo networks only, and "
-            f"{result['queries_before_assessments']} before the bench's assessments were loaded; data loaded in "
-            f"{result['load_seconds']} s."
+            f"{result['queries_with_demo_networks_only']} with the 5 demo networks only, {loading}"
         )
     lines.append("")
     for result in results:
@@ -454,11 +487,15 @@ def main():
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--postgres-db", default=POSTGRES_DB, help="the scratch PostgreSQL database's name")
+    parser.add_argument("--sqlite-file", help="the scratch SQLite file (default: a temporary file)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="measure a database kept by --keep, without loading")
     parser.add_argument("--worker", choices=("sqlite", "postgres"))
     parser.add_argument("--results", nargs="+", help="report these saved worker outputs instead of running")
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.members, args.meetings, args.extra_networks, args.assessments, args.runs, args.warmup)
+        worker(args.worker, args)
         return
     kinds = [kind for kind in ("sqlite", "postgres") if getattr(args, kind)] or ["sqlite"]
     if args.results:  # saved worker output (`--worker KIND > file`), one file per database

@@ -33,8 +33,10 @@ code from the URL patterns.
 
 import datetime
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, wraps
 
 from django.apps import apps
 from django.utils.module_loading import import_string
@@ -147,6 +149,50 @@ class Indicator:
     # Optional: measure_settlements(settlements, period) -> {settlement_id: value}, one aggregate
     # query, for indicators that can be broken down by settlement (the dashboard's settlement filter).
     measure_settlements: Callable | None = None
+    # Optional: measure_periods(networks, periods) -> [{network_id: value}, ...], one per period in
+    # order, the same figures as measure() gives for each, in a fixed number of queries for all the
+    # periods together (a dashboard shows 4 or 8 quarters). Without it, measure() runs per period.
+    measure_periods: Callable | None = None
+
+    def measure_over(self, networks, periods) -> list[dict]:
+        """One ``{network_id: value}`` per period, in order: `measure_periods` where the app gives
+        it, else `measure` once per period."""
+        periods = list(periods)
+        if self.measure_periods is not None:
+            return list(self.measure_periods(networks, periods))
+        return [self.measure(networks, period) for period in periods]
+
+
+_shared: ContextVar[dict | None] = ContextVar("shared_measurements", default=None)
+
+
+@contextmanager
+def measuring():
+    """While measuring indicators together (the outcomes framework's compute()): a function
+    decorated with ``shared_measurement`` runs once for the same arguments, so two indicators
+    read from one query (a count and its mean) cost one query, not two."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared_measurement(function):
+    """Run `function` (of hashable arguments) once per arguments inside ``measuring()``; outside
+    it, every call runs (no result outlives the measurement that asked for it)."""
+
+    @wraps(function)
+    def wrapper(*args):
+        memo = _shared.get()
+        if memo is None:
+            return function(*args)
+        key = (function, args)
+        if key not in memo:
+            memo[key] = function(*args)
+        return memo[key]
+
+    return wrapper
 
 
 @cache

@@ -6,7 +6,7 @@ history of when, so a meeting closed since is not counted in earlier quarters)."
 
 from django.db.models import Count, Q
 
-from recoverynet.core.registry import Indicator
+from recoverynet.core.registry import Indicator, shared_measurement
 from recoverynet.federation.indicators import population_by_slug
 
 from .models import Meeting
@@ -22,9 +22,15 @@ def _listed_at_end(networks, period):
 
 
 def _counts(networks, period):
-    """{network_id: row} of meetings, groups and fellowships, in one query."""
+    """{network_id: row} of meetings, groups and fellowships, in one query (once for all four
+    indicators while the outcomes framework measures them together)."""
+    return _counts_once(tuple(network.pk for network in networks), period)
+
+
+@shared_measurement
+def _counts_once(network_ids, period):
     rows = (
-        _listed_at_end(networks, period)
+        _listed_at_end(network_ids, period)
         .order_by()
         .values("network_id")
         .annotate(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db.models import Count, Q
 
-from recoverynet.core.registry import Indicator
+from recoverynet.core.registry import Indicator, shared_measurement
 
 from .models import Membership, Partnership, Sector, Settlement
 
@@ -80,9 +80,25 @@ def coordinators_and_hosts_by_settlement(settlements, period):
     return _per_settlement(settlements, rows)
 
 
+@shared_measurement
+def _engaged_and_giving(network_ids, period):
+    """{network id: row with people engaged and those of them who give back as coordinators or
+    hosts}, one query (once for both indicators while the outcomes framework measures them)."""
+    rows = (
+        _active_at_end(network_ids, period)
+        .values("network_id")
+        .annotate(
+            n=Count("user_id", distinct=True),
+            giving=Count("user_id", distinct=True, filter=Q(role__in=GIVING_ROLES)),
+        )
+        .order_by()
+    )
+    return {row["network_id"]: row for row in rows}
+
+
 def people_engaged(networks, period):
-    rows = _active_at_end(networks, period).values("network_id").annotate(n=Count("user_id", distinct=True))
-    return _per_network(networks, rows)
+    found = _engaged_and_giving(tuple(network.pk for network in networks), period)
+    return {network.pk: found[network.pk]["n"] if network.pk in found else 0 for network in networks}
 
 
 def new_joiners(networks, period):
@@ -101,13 +117,8 @@ def new_joiners(networks, period):
 
 
 def coordinators_and_hosts(networks, period):
-    rows = (
-        _active_at_end(networks, period)
-        .filter(role__in=GIVING_ROLES)
-        .values("network_id")
-        .annotate(n=Count("user_id", distinct=True))
-    )
-    return _per_network(networks, rows)
+    found = _engaged_and_giving(tuple(network.pk for network in networks), period)
+    return {network.pk: found[network.pk]["giving"] if network.pk in found else 0 for network in networks}
 
 
 def settlements(networks, period):
@@ -129,18 +140,31 @@ def _partnerships(networks, period):
 
 
 def partnerships(networks, period):
-    rows = _partnerships(networks, period).values("networks").annotate(n=Count("pk", distinct=True))
-    return _per_network(networks, rows, key="networks")
+    found = _partnerships_by_sector(tuple(network.pk for network in networks), period)[ALL_SECTORS]
+    return {network.pk: found.get(network.pk, 0) for network in networks}
+
+
+ALL_SECTORS = "all"
+
+
+@shared_measurement
+def _partnerships_by_sector(network_ids, period):
+    """{sector: {network id: partnerships with an organisation of that sector}} and, under
+    ALL_SECTORS, every partnership: one query (once for all the partnership indicators while
+    the outcomes framework measures them together)."""
+    counts = {
+        f"n_{sector.value}": Count("pk", distinct=True, filter=Q(organisations__sector=sector.value))
+        for sector in Sector
+    }
+    counts[f"n_{ALL_SECTORS}"] = Count("pk", distinct=True)
+    rows = list(_partnerships(network_ids, period).values("networks").annotate(**counts).order_by())
+    return {key: {row["networks"]: row[f"n_{key}"] or 0 for row in rows} for key in (*Sector.values, ALL_SECTORS)}
 
 
 def _partnerships_with(sector):
     def measure(networks, period):
-        rows = (
-            _partnerships(networks, period)
-            .values("networks")
-            .annotate(n=Count("pk", distinct=True, filter=Q(organisations__sector=sector)))
-        )
-        return _per_network(networks, rows, key="networks")
+        found = _partnerships_by_sector(tuple(network.pk for network in networks), period)[sector]
+        return {network.pk: found.get(network.pk, 0) for network in networks}
 
     measure.__name__ = f"partnerships_with_{sector}"
     return measure

@@ -5,7 +5,7 @@ from django.db.models import Avg, Count, F, Q
 
 from recoverynet.accounts.models import ConsentPurpose, SelfDescription, User
 from recoverynet.accounts.privacy import consented_user_ids
-from recoverynet.core.registry import Indicator
+from recoverynet.core.registry import Indicator, shared_measurement
 
 from .models import (
     COMPONENTS,
@@ -25,7 +25,7 @@ def _per_network(networks, rows, key="n"):
 
 def _published_in(networks, period):
     return Pitch.objects.public().filter(
-        network__in=networks, published_at__date__gte=period.start, published_at__date__lt=period.end
+        network__in=networks, published_at__gte=period.start_at, published_at__lt=period.end_at
     )
 
 
@@ -34,11 +34,19 @@ def pitches_published(networks, period):
     return _per_network(networks, rows)
 
 
+@shared_measurement
+def _pitches_by_state(network_ids, period):
+    """{(network id, state): pitches published in the period now in that state}, one query for
+    every state (once for all the state indicators while the outcomes framework measures them)."""
+    rows = _published_in(network_ids, period).values("network_id", "state").annotate(n=Count("pk")).order_by()
+    return {(row["network_id"], row["state"]): row["n"] for row in rows}
+
+
 def _pitches_in_state(state):
     def measure(networks, period):
         """Pitches published in the period that are now in `state`."""
-        rows = _published_in(networks, period).filter(state=state).values("network_id").annotate(n=Count("pk"))
-        return _per_network(networks, rows)
+        found = _pitches_by_state(tuple(network.pk for network in networks), period)
+        return {network.pk: found.get((network.pk, state), 0) for network in networks}
 
     return measure
 
@@ -46,7 +54,7 @@ def _pitches_in_state(state):
 def pitches_decided(networks, period):
     """Pitches decided (accepted or not taken forward) in the period."""
     rows = (
-        Pitch.objects.filter(network__in=networks, decided_at__date__gte=period.start, decided_at__date__lt=period.end)
+        Pitch.objects.filter(network__in=networks, decided_at__gte=period.start_at, decided_at__lt=period.end_at)
         .values("network_id")
         .annotate(
             n=Count("pk", filter=Q(state__in=[Pitch.State.ACCEPTED, Pitch.State.NOT_TAKEN_FORWARD])),
@@ -109,27 +117,46 @@ def people_in_recovery_in_roles(networks, period):
 MIN_RESPONSES = 5
 
 
+@shared_measurement
+def _coproduction_means(network_ids, period):
+    """{network id: (responses, {component: mean})} over the period's self-assessments, one query
+    for every component (once for all of them while the outcomes framework measures them)."""
+    rows = (
+        CoproductionAssessment.objects.filter(
+            initiative__network__in=network_ids, taken_on__gte=period.start, taken_on__lt=period.end
+        )
+        .values(network_id=F("initiative__network_id"))
+        .annotate(n=Count("pk"), **{f"mean_{name}": Avg(name) for name, _, _ in COMPONENTS})
+        .order_by()
+    )
+    return {row["network_id"]: (row["n"], {name: row[f"mean_{name}"] for name, _, _ in COMPONENTS}) for row in rows}
+
+
 def _coproduction_mean(component):
     def measure(networks, period):
         """Mean of the component over the period's self-assessments; None below five responses."""
-        rows = (
-            CoproductionAssessment.objects.filter(
-                initiative__network__in=networks, taken_on__gte=period.start, taken_on__lt=period.end
-            )
-            .values(network_id=F("initiative__network_id"))
-            .annotate(n=Count("pk"), mean=Avg(component))
-        )
-        found = {row["network_id"]: round(row["mean"], 2) if row["n"] >= MIN_RESPONSES else None for row in rows}
-        return {network.pk: found.get(network.pk) for network in networks}
+        found = _coproduction_means(tuple(network.pk for network in networks), period)
+        return {
+            network.pk: (round(found[network.pk][1][component], 2) if found[network.pk][0] >= MIN_RESPONSES else None)
+            if network.pk in found
+            else None
+            for network in networks
+        }
 
     return measure
 
 
 def _decision_makers(networks, period):
     """{network_id: (with lived experience, people)} over decisions taken in the period.
-    The flag is encrypted, so it is read in Python: one query."""
+    The flag is encrypted, so it is read in Python: one query (once for both indicators
+    below while the outcomes framework measures them together)."""
+    return _decision_makers_once(tuple(network.pk for network in networks), period)
+
+
+@shared_measurement
+def _decision_makers_once(network_ids, period):
     rows = DecisionParticipant.objects.filter(
-        decision__initiative__network__in=networks,
+        decision__initiative__network__in=network_ids,
         decision__decided_on__gte=period.start,
         decision__decided_on__lt=period.end,
     ).values_list(
@@ -138,7 +165,7 @@ def _decision_makers(networks, period):
     by_network: dict = {}
     for network_id, *row in rows:
         by_network.setdefault(network_id, []).append(row)
-    return {network.pk: lived_experience_share(by_network.get(network.pk, [])) for network in networks}
+    return {network_id: lived_experience_share(by_network.get(network_id, [])) for network_id in network_ids}
 
 
 def decision_makers(networks, period):

@@ -1,9 +1,10 @@
 """Every indicator for every network and quarter, suppressed once, for the
 dashboard, the report, the CSV, the PDF and the API alike.
 
-Each indicator's ``measure(networks, period)`` is called once per quarter for
-all active networks together, so the number of queries depends on the number
-of indicators and quarters, never on the number of networks. Suppression
+Each indicator is measured for all active networks together, over all the
+quarters at once where its app gives ``measure_periods`` and once per quarter
+otherwise (``Indicator.measure_over``), so the number of queries depends on the
+number of indicators and quarters, never on the number of networks or rows. Suppression
 (core.suppression) is decided over the whole table of networks by quarter,
 with the federation's total for each quarter as the column total, so every
 page shows the same figure hidden whoever reads it and whatever it filters:
@@ -11,7 +12,7 @@ a network's own page cannot be set against the federation's to undo it."""
 
 from dataclasses import dataclass, field
 
-from recoverynet.core.registry import Indicator
+from recoverynet.core.registry import Indicator, measuring
 from recoverynet.core.suppression import Figure, Status, protect_rate, protect_table
 from recoverynet.federation.models import Network, Settlement
 
@@ -68,10 +69,9 @@ class Figures:
 
 
 def _measure_all(indicator_list, networks, quarters):
-    return {
-        indicator.key: [indicator.measure(networks, quarter.period) for quarter in quarters]
-        for indicator in indicator_list
-    }
+    periods = [quarter.period for quarter in quarters]
+    with measuring():  # indicators reading one query (core.registry.shared_measurement) share it
+        return {indicator.key: indicator.measure_over(networks, periods) for indicator in indicator_list}
 
 
 def compute(quarters: list[Quarter], *, networks=None) -> Figures:

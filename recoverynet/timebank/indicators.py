@@ -8,7 +8,7 @@ filter), one aggregate query each."""
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from recoverynet.core.registry import Indicator
+from recoverynet.core.registry import Indicator, shared_measurement
 from recoverynet.federation.models import Membership
 
 from .models import Account, Posting, Transaction
@@ -99,14 +99,20 @@ def active_receivers(networks, period):
 
 
 def _gave_and_received(networks, period):
-    """{network: (members active, members who both gave and received)}, in one query."""
+    """{network: (members active, members who both gave and received)}, in one query (once for
+    both indicators below while the outcomes framework measures them together)."""
+    return _gave_and_received_once(tuple(network.pk for network in networks), period)
+
+
+@shared_measurement
+def _gave_and_received_once(network_ids, period):
     per_account = (
-        _postings(networks, period)
+        _postings(network_ids, period)
         .filter(PEOPLE)
         .values("account__network_id", "account_id")
         .annotate(gave=Count("pk", filter=Q(amount__lt=0)), received=Count("pk", filter=Q(amount__gt=0)))
     )
-    totals = {network.pk: [0, 0] for network in networks}
+    totals = {network_id: [0, 0] for network_id in network_ids}
     for row in per_account:
         counts = totals[row["account__network_id"]]
         counts[0] += 1

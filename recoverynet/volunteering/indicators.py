@@ -8,7 +8,7 @@ from django.db.models import Count, Sum
 
 from recoverynet.accounts.models import ConsentPurpose, SelfDescription, User
 from recoverynet.accounts.privacy import consented_user_ids
-from recoverynet.core.registry import Indicator
+from recoverynet.core.registry import Indicator, shared_measurement
 
 from .models import JobOutcome, SignUp
 
@@ -56,15 +56,21 @@ IN_RECOVERY = {SelfDescription.IN_RECOVERY, SelfDescription.RECOVERING}
 
 
 def _measured(networks, period):
-    """{network: (volunteers who agreed to outcome measurement, of them in recovery)}, in three queries.
+    """{network: (volunteers who agreed to outcome measurement, of them in recovery)}, in three queries
+    (once for both indicators below while the outcomes framework measures them together).
     The self-descriptions are encrypted, so they are read per person, never grouped in the database."""
-    pairs = set(_confirmed(networks, period).values_list("shift__role__network_id", "user_id"))
+    return _measured_once(tuple(network.pk for network in networks), period)
+
+
+@shared_measurement
+def _measured_once(network_ids, period):
+    pairs = set(_confirmed(network_ids, period).values_list("shift__role__network_id", "user_id"))
     agreed = consented_user_ids(ConsentPurpose.OUTCOME_MEASUREMENT, {user for _, user in pairs})
     described = {
         user.pk: bool(IN_RECOVERY & set(user.self_descriptions or []))
         for user in User.objects.filter(pk__in=agreed).only("pk", "self_descriptions")
     }
-    totals = {network.pk: [0, 0] for network in networks}
+    totals = {network_id: [0, 0] for network_id in network_ids}
     for network_id, user_id in pairs:
         if user_id in described:
             totals[network_id][0] += 1

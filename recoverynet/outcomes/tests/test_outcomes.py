@@ -178,6 +178,40 @@ def test_query_count_does_not_grow_with_networks(small_world):
     assert few <= len(indicators()) * len(quarters) + 1
 
 
+def test_query_count_does_not_grow_with_assessments_and_periods_share_queries(small_world, login):
+    from recoverynet.core.registry import indicators
+    from recoverynet.recoverycapital.factories import AssessmentFactory
+    from recoverynet.recoverycapital.models import Assessment
+
+    people = [m.user for m in Membership.objects.filter(network=small_world.own_network)]
+    start = datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.UTC)
+
+    def add_assessments(n):
+        made = Assessment.objects.count()
+        for index in range(made, made + n):  # everyone every 45 days: changes in every quarter
+            when = start + datetime.timedelta(days=45 * index // len(people))
+            AssessmentFactory(
+                person=people[index % len(people)],
+                network=small_world.own_network,
+                started_at=when,
+                completed_at=when,
+                total_score=20 + index % 30,
+            )
+
+    client = login("federation_coordinator")
+    assert_constant_queries(lambda: client.get("/manage/outcomes/?quarter=2026Q3&quarters=8"), add_assessments)
+
+    def count(quarters):
+        with CaptureQueriesContext(connection) as queries:
+            compute(quarters_ending(Q3, quarters))
+        return len(queries)
+
+    # Indicators with measure_periods cost the same for 8 quarters as for 4; the others one query a quarter.
+    once = [i for i in indicators() if i.measure_periods]
+    assert {i.key for i in once} >= {"recoverycapital.recovery_capital_change", "recoverycapital.assessments_completed"}
+    assert count(8) - count(4) <= 4 * (len(indicators()) - len(once))
+
+
 def _numeric_cells(html: str) -> list[str]:
     return [cell.strip() for cell in re.findall(r'govuk-table__cell--numeric">([^<]*)<', html)]
 
