@@ -1,7 +1,6 @@
 """The demo's year of pitches, and the figures the app gives the outcomes framework."""
 
 import datetime
-import time
 
 import pytest
 from django.core import mail
@@ -23,11 +22,9 @@ def test_the_demo_has_pitches_in_every_state_in_every_network_and_runs_once(
 ):
     time_machine.move_to(datetime.datetime(2026, 12, 1, 12, tzinfo=UTC), tick=False)
     demo = DemoContext(objects={"networks": {n.slug: n for n in (world.own_network, world.other_network)}})
-    started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         load_initiatives_demo(demo)
     assert not mail.outbox  # demo people get no emails
-    assert time.monotonic() - started < 20
     for network in (world.own_network, world.other_network):
         pitches = Pitch.objects.filter(network=network)
         assert pitches.count() == PITCHES_PER_NETWORK
