@@ -55,20 +55,13 @@ EXPECTED = (
         "Change in recovery capital between first and latest assessment",
         "Recorded by the recovery capital app once it is installed.",
     ),
-    Expected(
-        "federation.givers_in_recovery_share",
-        (2,),
-        "Share of members who give back who are people in recovery",
-        "A person's profile may say they are in recovery, but it is encrypted and given for their own profile; no "
-        "consented, aggregate record of it exists yet.",
-    ),
 )
 
 # Outcome 9's coverage: a network is covered when each of these has something in it.
 COVERAGE = (
     ("Settlements", ("federation.settlements",)),
     ("Mutual-aid meetings", ("directory.meetings",)),
-    ("Members who give back", ("federation.coordinators_and_hosts", "timebank.active_givers")),
+    ("Members who give back", ("federation.people_giving_back",)),
     ("Recovery capital assessments", ("recoverycapital.assessments_completed",)),
 )
 

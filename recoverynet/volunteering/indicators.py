@@ -4,8 +4,7 @@ Only hours the organiser recorded and the member confirmed count."""
 
 from django.db.models import Count, Sum
 
-from recoverynet.accounts.models import ConsentPurpose, SelfDescription, User
-from recoverynet.accounts.privacy import consented_user_ids
+from recoverynet.accounts.privacy import in_recovery_among_measured
 from recoverynet.core.registry import Indicator
 
 from .models import JobOutcome, SignUp
@@ -34,24 +33,19 @@ def hours_volunteered(networks, period):
     return {network.pk: round(rows.get(network.pk, 0) / 60, 2) for network in networks}
 
 
-IN_RECOVERY = {SelfDescription.IN_RECOVERY, SelfDescription.RECOVERING}
+def givers(networks, period) -> dict:
+    """{network id: ids of the people who volunteered a confirmed shift in the period}
+    (declared on VolunteeringConfig.givers: the federation's "people giving back")."""
+    found = {network.pk: set() for network in networks}
+    for network_id, user_id in _confirmed(networks, period).values_list("shift__role__network_id", "user_id"):
+        found[network_id].add(user_id)
+    return found
 
 
 def _measured(networks, period):
-    """{network: (volunteers who agreed to outcome measurement, of them in recovery)}, in three queries.
-    The self-descriptions are encrypted, so they are read per person, never grouped in the database."""
-    pairs = set(_confirmed(networks, period).values_list("shift__role__network_id", "user_id"))
-    agreed = consented_user_ids(ConsentPurpose.OUTCOME_MEASUREMENT, {user for _, user in pairs})
-    described = {
-        user.pk: bool(IN_RECOVERY & set(user.self_descriptions or []))
-        for user in User.objects.filter(pk__in=agreed).only("pk", "self_descriptions")
-    }
-    totals = {network.pk: [0, 0] for network in networks}
-    for network_id, user_id in pairs:
-        if user_id in described:
-            totals[network_id][0] += 1
-            totals[network_id][1] += described[user_id]
-    return totals
+    """{network: (volunteers who agreed to outcome measurement, of them in recovery)}, in two queries
+    (accounts.privacy.in_recovery_among_measured)."""
+    return in_recovery_among_measured(givers(networks, period))
 
 
 def volunteers_measured(networks, period):

@@ -64,7 +64,12 @@ def test_framework_lists_all_nine_outcomes_and_what_is_not_yet_measured():
     assert {i.key for i in framework[6]["indicators"]} >= {"federation.partnerships_public"}
     # Recovery capital is registered by its app; what no app records yet is listed as not yet measured.
     assert {i.key for i in framework[1]["indicators"]} >= {"recoverycapital.recovery_capital_change"}
-    assert "federation.givers_in_recovery_share" in {m.key for m in framework[2]["missing"]}
+    # People giving back, and the share of them in recovery, from every app's declared givers.
+    assert {i.key for i in framework[2]["indicators"]} >= {
+        "federation.people_giving_back",
+        "federation.givers_share_in_recovery",
+    }
+    assert not framework[2]["missing"]
     assert "recoverycapital.assessments_completed" not in {m.key for o in framework.values() for m in o["missing"]}
 
 
@@ -123,10 +128,14 @@ def test_query_count_does_not_grow_with_networks(small_world):
     few = count()
     NetworkFactory.create_batch(6, federation=small_world.federation)
     assert count() == few
-    # At most one query per indicator per quarter, plus the networks.
-    from recoverynet.core.registry import indicators
+    # At most one query per indicator per quarter, plus the networks; the three figures merged
+    # from every app's declared givers take one query per source, plus one for who agreed.
+    from recoverynet.core.registry import giver_sources, indicators
 
-    assert few <= len(indicators()) * len(quarters) + 1
+    over_givers = {"federation.people_giving_back", "federation.givers_measured", "federation.givers_share_in_recovery"}
+    one_each = len([i for i in indicators() if i.key not in over_givers])
+    giving = len(over_givers) * (len(giver_sources()) + 1)
+    assert few <= (one_each + giving) * len(quarters) + 1
 
 
 def _numeric_cells(html: str) -> list[str]:
