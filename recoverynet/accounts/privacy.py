@@ -5,7 +5,7 @@ erased person never consents to anything."""
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 
-from .models import ConsentPurpose, ConsentRecord
+from .models import ConsentPurpose, ConsentRecord, SelfDescription
 
 
 class ConsentRequired(PermissionDenied):
@@ -55,3 +55,38 @@ def consented_user_ids(purpose, user_ids) -> set:
         .filter(latest_granted=True)
         .values_list("pk", flat=True)
     )
+
+
+# How people describe themselves that counts as "a person in recovery" in the outcomes.
+IN_RECOVERY_DESCRIPTIONS = frozenset({SelfDescription.IN_RECOVERY, SelfDescription.RECOVERING})
+
+
+def in_recovery_among_measured(groups: dict) -> dict:
+    """For outcome figures about people: {key: (measured, in recovery)} for `groups`
+    ({key: set of user ids}, e.g. a network's volunteers). Only people whose latest
+    decision for outcome measurement is yes are measured; of them, those whose profile
+    describes them as in recovery or recovering. One query whatever the groups (none
+    when they are empty): the self-descriptions are encrypted, so they are read per
+    person, never grouped in the database, and only for people who agreed."""
+    from .models import User
+
+    everyone = set().union(*groups.values()) if groups else set()
+    in_recovery = {}
+    if everyone:
+        latest = ConsentRecord.objects.filter(
+            user_id=OuterRef("pk"), purpose=ConsentPurpose.OUTCOME_MEASUREMENT
+        ).order_by("-recorded_at", "-id")
+        agreed = (
+            User.objects.filter(pk__in=everyone, erased_at__isnull=True)
+            .annotate(latest_granted=Subquery(latest.values("granted")[:1]))
+            .filter(latest_granted=True)
+            .only("pk", "self_descriptions")
+        )
+        in_recovery = {user.pk: bool(IN_RECOVERY_DESCRIPTIONS & set(user.self_descriptions or [])) for user in agreed}
+    return {
+        key: (
+            sum(1 for user_id in user_ids if user_id in in_recovery),
+            sum(1 for user_id in user_ids if in_recovery.get(user_id)),
+        )
+        for key, user_ids in groups.items()
+    }

@@ -1,6 +1,6 @@
 """Which sessions completed two-factor authentication, and how long privileged sessions last.
 
-A coordinator's or admin's account reads special-category data, so having a
+A coordinator's, commissioner's or admin's account reads special-category data, so having a
 TOTP device is not enough: the session in use must itself have passed the
 second factor. allauth tells us when an authenticator is used (at sign-in or
 when the code is asked for again) or added (enrolment proves the new device),
@@ -57,9 +57,10 @@ def privileged_session_expired(session) -> str | None:
 
 
 def needs_second_factor(user) -> bool:
-    from recoverynet.federation.scoping import is_coordinator
+    from recoverynet.federation.scoping import is_privileged
 
-    return user.is_authenticated and (user.is_staff or user.is_superuser or is_coordinator(user))
+    # Coordinators, commissioners (they read outcomes of people in recovery) and admins.
+    return user.is_authenticated and (user.is_staff or user.is_superuser or is_privileged(user))
 
 
 @receiver(user_logged_in)

@@ -16,6 +16,11 @@ An app's AppConfig may set:
 * ``indicators``: dotted path of a sequence of :class:`Indicator` — the
   figures the app owns, for the outcomes framework, which reads them without
   knowing the app's tables.
+* ``givers``: dotted path of ``givers(networks, period) -> {network_id: set of
+  user ids}`` — the people who gave back through the app in the period
+  (outcome 2: time-bank givers, volunteers, coordinators and hosts). The
+  federation's "people giving back" and the share of them in recovery merge
+  every app's with :func:`givers`, so no list names the sources.
 * ``daily_tasks``: dotted paths of django-tasks tasks (taking no arguments)
   that must run once a day — reminders, automatic confirmations.
   ``manage.py run_daily`` enqueues every app's, so one timer serves them all
@@ -207,6 +212,26 @@ def indicators() -> tuple[Indicator, ...]:
     if duplicates:
         raise ValueError(f"Indicator keys declared twice: {duplicates}")
     return tuple(found)
+
+
+# --- People giving back (outcome 2) -----------------------------------------------
+
+
+def giver_sources() -> list[tuple[str, Callable]]:
+    """(app label, givers function) for every app that declares its givers, in INSTALLED_APPS order."""
+    return [(label, import_string(path)) for label, path in _declared("givers")]
+
+
+def givers(networks, period) -> dict[int, set]:
+    """{network_id: ids of the distinct people who gave back there in `period`}, over every app's
+    declared givers (a person giving back in two ways counts once per network). One call per app."""
+    networks = list(networks)
+    merged: dict[int, set] = {network.pk: set() for network in networks}
+    for _, source in giver_sources():
+        for network_id, user_ids in source(networks, period).items():
+            if network_id in merged:
+                merged[network_id] |= set(user_ids)
+    return merged
 
 
 # --- Daily jobs --------------------------------------------------------------------

@@ -19,6 +19,9 @@ class Scope:
     hosted: frozenset = frozenset()  # settlement ids
     member_of: frozenset = frozenset()  # network ids, any active role
     organisations: frozenset = frozenset()  # organisation ids the person works for
+    # A commissioner's access in force today: to every network's aggregated outcomes, or to these networks'.
+    commissions_federation: bool = False
+    commissioned: frozenset = frozenset()  # network ids
 
 
 NOBODY = Scope()
@@ -76,6 +79,33 @@ def is_coordinator(user) -> bool:
     return is_federation_coordinator(user) or bool(coordinated_network_ids(user))
 
 
+def commissions_federation(user) -> bool:
+    """A commissioner of the whole federation: reads every network's aggregated outcomes."""
+    return scope_of(user).commissions_federation
+
+
+def commissioned_network_ids(user) -> frozenset:
+    """The networks whose aggregated outcomes a commissioner was given (not those of a whole-federation one)."""
+    return scope_of(user).commissioned
+
+
+def commissions_network(user, network_id) -> bool:
+    scope = scope_of(user)
+    return scope.commissions_federation or network_id in scope.commissioned
+
+
+def is_commissioner(user) -> bool:
+    """Reads aggregated outcomes on behalf of a commissioning body: never a person."""
+    scope = scope_of(user)
+    return scope.commissions_federation or bool(scope.commissioned)
+
+
+def is_privileged(user) -> bool:
+    """The roles that must use two-factor authentication: coordinators and commissioners."""
+    return is_coordinator(user) or is_commissioner(user)
+
+
 def can_manage(user) -> bool:
-    """Coordinates or hosts anything, so has a Manage area."""
-    return is_coordinator(user) or bool(hosted_settlement_ids(user))
+    """Coordinates, hosts or commissions anything, so has a Manage area (a commissioner's
+    shows only the outcomes)."""
+    return is_coordinator(user) or bool(hosted_settlement_ids(user)) or is_commissioner(user)

@@ -9,6 +9,8 @@ class FederationConfig(AppConfig):
     demo_loader = "recoverynet.federation.demo.loader.load_federation_demo"
     # Figures for the nine outcomes (core.registry.Indicator).
     indicators = "recoverynet.federation.indicators.INDICATORS"
+    # Coordinators and hosts give back too (core.registry.givers merges every app's).
+    givers = "recoverynet.federation.indicators.givers"
 
     def ready(self):
         from recoverynet.core.scoping import register_scope_provider

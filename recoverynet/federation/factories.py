@@ -4,7 +4,7 @@ import factory
 
 from recoverynet.accounts.factories import UserFactory
 
-from .models import Federation, Membership, Network, Organisation, Partnership, Sector, Settlement
+from .models import CommissionerAccess, Federation, Membership, Network, Organisation, Partnership, Sector, Settlement
 
 
 class FederationFactory(factory.django.DjangoModelFactory):
@@ -85,3 +85,12 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     network = factory.SubFactory(NetworkFactory)
     role = Membership.Role.MEMBER
     status = Membership.Status.ACTIVE
+
+
+class CommissionerAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommissionerAccess
+
+    user = factory.SubFactory(UserFactory)
+    network = factory.SubFactory(NetworkFactory)
+    body = "Public health team"

@@ -304,3 +304,64 @@ class MembershipDecisionForm(forms.Form):
     @property
     def approve(self) -> bool:
         return self.cleaned_data["decision"] == self.APPROVE
+
+
+class CommissionerAccessForm(forms.Form):
+    """The federation coordinator gives someone from a commissioning body read access to
+    aggregated outcomes. They must have an account first (they sign in with it)."""
+
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="The address they created their RecoveryNet account with.",
+        max_length=254,
+        error_messages={
+            "required": "Enter the email address of their account",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    body = forms.CharField(
+        label="Commissioning body",
+        help_text="For example, Cumbria County Council public health team.",
+        max_length=150,
+        error_messages={"required": "Enter the commissioning body they work for"},
+    )
+    network = forms.ModelChoiceField(
+        label="Outcomes they may read",
+        queryset=Network.objects.none(),
+        required=False,
+        empty_label="The whole federation (every network)",
+        error_messages={"invalid_choice": "Choose a network from the list"},
+    )
+    ends_on = forms.DateField(
+        label="Last day of access (optional)",
+        help_text=DATE_HELP,
+        input_formats=DATE_INPUT_FORMATS,
+        required=False,
+        error_messages={"invalid": "Enter a real date, for example 27 3 2026"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = Network.objects.active().order_by("name")
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Enter the commissioning body they work for")
+        return body
+
+    def clean_email(self):
+        from django.contrib.auth import get_user_model
+
+        email = self.cleaned_data["email"].strip().lower()
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                "There is no account with that email address. Ask them to create one first, then try again."
+            )
+        self.user = user
+        return email
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"user": self.user, "network": data["network"], "body": data["body"], "ends_on": data["ends_on"]}

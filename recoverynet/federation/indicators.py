@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.db.models import Count, Q
 
+from recoverynet.accounts.privacy import in_recovery_among_measured
+from recoverynet.core import registry
 from recoverynet.core.registry import Indicator, shared_measurement
 
 from .models import Membership, Partnership, Sector, Settlement
@@ -121,6 +123,50 @@ def coordinators_and_hosts(networks, period):
     return {network.pk: found[network.pk]["giving"] if network.pk in found else 0 for network in networks}
 
 
+def givers(networks, period) -> dict:
+    """{network id: ids of its coordinators and settlement hosts active at the period's end}
+    (declared on FederationConfig.givers)."""
+    found = {network.pk: set() for network in networks}
+    rows = _active_at_end(networks, period).filter(role__in=GIVING_ROLES).values_list("network_id", "user_id")
+    for network_id, user_id in rows:
+        found[network_id].add(user_id)
+    return found
+
+
+def people_giving_back(networks, period):
+    """Distinct people who gave back in the period, over every app's declared givers."""
+    return {pk: len(user_ids) for pk, user_ids in _givers(tuple(networks), period).items()}
+
+
+@shared_measurement
+def _givers(networks, period):
+    """Every app's givers, gathered once for the three figures below while the outcomes
+    framework measures them together."""
+    return registry.givers(networks, period)
+
+
+def _givers_measured(networks, period):
+    return _givers_measured_once(tuple(networks), period)
+
+
+@shared_measurement
+def _givers_measured_once(networks, period):
+    return in_recovery_among_measured(_givers(networks, period))
+
+
+def givers_measured(networks, period):
+    return {pk: measured for pk, (measured, _) in _givers_measured(networks, period).items()}
+
+
+def givers_share_in_recovery(networks, period):
+    """Per cent of the people giving back who agreed to outcome measurement who describe
+    themselves as in recovery or recovering (None with nobody to measure)."""
+    return {
+        pk: (round(100 * in_recovery / measured, 1) if measured else None)
+        for pk, (measured, in_recovery) in _givers_measured(networks, period).items()
+    }
+
+
 def settlements(networks, period):
     rows = (
         Settlement.objects.filter(network__in=networks, is_active=True, created_at__lt=period.end_at)
@@ -170,6 +216,14 @@ def _partnerships_with(sector):
     return measure
 
 
+GIVERS_SOURCE = (
+    "Every part of RecoveryNet that records giving back (each app declares its givers): time bank exchanges and "
+    "group activities, confirmed volunteering shifts, and network memberships as a host or coordinator."
+)
+GIVERS_CAVEATS = (
+    "A person giving back in two networks counts in each, so the federation total counts them per network. "
+    "Hosts and coordinators are counted as at the end of the period (memberships keep no history)."
+)
 PARTNERSHIP_SOURCE = "Partnerships recorded by coordinators, with the organisations in each and their sector."
 
 INDICATORS = (
@@ -209,8 +263,48 @@ INDICATORS = (
         source=MEMBERSHIP_SOURCE,
         measure=coordinators_and_hosts,
         measure_settlements=coordinators_and_hosts_by_settlement,
-        caveats=MEMBERSHIP_CAVEATS + " Whether they are themselves in recovery is not yet measured (see the "
-        "outcomes framework).",
+        caveats=MEMBERSHIP_CAVEATS + " Whether they are themselves in recovery: see the share of people giving "
+        "back who are in recovery.",
+    ),
+    Indicator(
+        key="federation.people_giving_back",
+        outcomes=(2,),
+        name="People giving back",
+        definition="Distinct people who gave back in the period in any way RecoveryNet records: gave help through "
+        "the time bank, volunteered a confirmed shift, or were a settlement host or network coordinator at the "
+        "end of the period. Someone who gave back in several ways counts once.",
+        unit="people",
+        period="quarter",
+        source=GIVERS_SOURCE,
+        measure=people_giving_back,
+        caveats=GIVERS_CAVEATS,
+    ),
+    Indicator(
+        key="federation.givers_measured",
+        outcomes=(2,),
+        name="People giving back who agreed to outcome measurement",
+        definition="Of the people giving back in the period, those who agreed that their answers may be counted "
+        "for the outcomes.",
+        unit="people",
+        period="quarter",
+        source=GIVERS_SOURCE + " Consent records.",
+        measure=givers_measured,
+        caveats=GIVERS_CAVEATS,
+    ),
+    Indicator(
+        key="federation.givers_share_in_recovery",
+        outcomes=(2,),
+        name="People giving back who are people in recovery",
+        definition="Of the people giving back who agreed to outcome measurement, the share who describe themselves "
+        "as in recovery or recovering.",
+        unit="%",
+        period="quarter",
+        source=GIVERS_SOURCE + " How people describe themselves on their profile.",
+        measure=givers_share_in_recovery,
+        count=False,
+        denominator="federation.givers_measured",
+        caveats="Only people who agreed to outcome measurement are counted, so the share describes them, not "
+        "everyone who gave back. " + GIVERS_CAVEATS,
     ),
     Indicator(
         key="federation.settlements",

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
-from recoverynet.core.personal_data import NoPersonalData, PersonalData
+from recoverynet.core.personal_data import DELETE, KEEP, NoPersonalData, PersonalData
 
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
@@ -289,3 +290,96 @@ class Membership(models.Model):
             errors["organisation"] = "Choose an organisation that belongs to this network."
         if errors:
             raise ValidationError(errors)
+
+
+class CommissionerAccessQuerySet(models.QuerySet):
+    def current(self, today=None):
+        """Access in force today: not revoked, and not past its end date."""
+        today = today or timezone.localdate()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=today)
+        )
+
+
+class CommissionerAccess(models.Model):
+    """Read access to the aggregated outcomes of one network (or, with no network,
+    of the whole federation) for someone from a commissioning body, such as a
+    local authority's public health team. Granted and revoked by the federation
+    coordinator. A commissioner reads the outcomes dashboard, its report and the
+    outcomes API, and nothing that shows a person."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commissioner_accesses")
+    network = models.ForeignKey(
+        Network,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commissioner_accesses",
+        help_text="Leave empty for the whole federation.",
+    )
+    body = models.CharField(
+        "Commissioning body", max_length=150, help_text="For example, Cumbria County Council public health team."
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    ends_on = models.DateField(null=True, blank=True, help_text="The last day of access. Leave empty for no end date.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    personal_data = [
+        PersonalData(
+            owner="user",
+            # Erasing the account ends the access; the audit log keeps that it was granted and revoked.
+            on_erase=DELETE,
+            export=("network", "body", "granted_at", "ends_on", "revoked_at"),
+            section="commissioner_access",
+            description="your access to aggregated outcomes as a commissioner",
+        ),
+        PersonalData(
+            owner="granted_by",
+            on_erase=KEEP,
+            export=("network", "body", "granted_at"),
+            section="commissioner_access_granted",
+            description="the commissioners you gave access to, as the federation coordinator",
+            reason="The federation's record of who gave a commissioner access; it points at 'Former member'.",
+        ),
+        PersonalData(
+            owner="revoked_by",
+            on_erase=KEEP,
+            export=("network", "body", "revoked_at"),
+            section="commissioner_access_revoked",
+            description="the commissioners' access you ended, as the federation coordinator",
+            reason="The federation's record of who ended a commissioner's access; it points at 'Former member'.",
+        ),
+    ]
+
+    objects = CommissionerAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        verbose_name_plural = "commissioner access"
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self):
+        # No name: audit entries outlive a person's erasure.
+        scope = self.network.name if self.network_id else "the whole federation"
+        return f"Commissioner access #{self.pk} to {scope}"
+
+    @property
+    def scope_name(self):
+        return self.network.name if self.network_id else "The whole federation"
+
+    @property
+    def scope_name_in_text(self):
+        return self.network.name if self.network_id else "the whole federation"
+
+    def is_current(self, today=None):
+        today = today or timezone.localdate()
+        return self.revoked_at is None and (self.ends_on is None or self.ends_on >= today)

@@ -51,6 +51,20 @@ def is_own_membership(user, membership):
     return membership is not None and membership.user_id == user.pk
 
 
+@rules.predicate
+def commissions_federation(user):
+    """A commissioner of the whole federation (access granted, in force today)."""
+    return scoping.commissions_federation(user)
+
+
+@rules.predicate
+def commissions_network_of(user, obj):
+    """obj is a Network: a commissioner whose access covers it (or the whole federation)."""
+    if obj is None:
+        return False
+    return scoping.commissions_network(user, getattr(obj, "network_id", None))
+
+
 coordinator = is_federation_coordinator | coordinates_network_of
 
 rules.add_perm("federation.add_network", is_federation_coordinator)
@@ -75,6 +89,10 @@ rules.add_perm("federation.view_membership", is_own_membership | coordinator | h
 rules.add_perm("federation.decide_membership", coordinator | hosts_settlement)
 rules.add_perm("federation.change_membership_role", coordinator)
 rules.add_perm("federation.leave_membership", is_own_membership)
+
+# Commissioners: someone from a commissioning body reads aggregated outcomes; only the
+# federation coordinator gives and ends that access.
+rules.add_perm("federation.manage_commissioners", is_federation_coordinator)
 
 # The audit log list: each coordinator sees their own scope (see AuditEntryQuerySet.visible_to).
 rules.add_perm("core.view_auditentry", is_federation_coordinator | is_any_network_coordinator)

@@ -10,7 +10,7 @@ from recoverynet.core.models import AuditEntry
 from recoverynet.core.services import create_instance, require, update_instance
 
 from . import scoping
-from .models import Membership, Network, Organisation, Partnership, Settlement
+from .models import CommissionerAccess, Membership, Network, Organisation, Partnership, Settlement
 
 
 def unique_slug(model, text, *, exclude_pk=None, max_length=80):
@@ -207,3 +207,45 @@ def leave_network(*, actor, membership) -> Membership:
     )
     scoping.forget_scope(actor)
     return membership
+
+
+# --- Commissioners --------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_commissioner_access(*, actor, user, network=None, body, ends_on=None) -> CommissionerAccess:
+    """Give someone from a commissioning body read access to the aggregated outcomes
+    of one network, or of the whole federation when `network` is None."""
+    require(actor, "federation.manage_commissioners")
+    if user is None or not user.is_active:
+        raise ValidationError({"email": "There is no active account with that email address."})
+    if network is not None and not network.is_active:
+        raise ValidationError({"network": "Choose a network that is running."})
+    if ends_on is not None and ends_on < timezone.localdate():
+        raise ValidationError({"ends_on": "The end date must be today or in the future."})
+    # Lock the person's access rows so two grants at once cannot both pass the check below.
+    current = list(CommissionerAccess.objects.select_for_update().filter(user=user).current())
+    if any(access.network_id == (network.pk if network else None) for access in current):
+        raise ValidationError("They already have access to these outcomes. End it first to change it.")
+    access = CommissionerAccess(user=user, network=network, body=body.strip(), ends_on=ends_on, granted_by=actor)
+    create_instance(actor=actor, instance=access, network=network, summary="Commissioner access given")
+    scoping.forget_scope(user)
+    return access
+
+
+@transaction.atomic
+def revoke_commissioner_access(*, actor, access) -> CommissionerAccess:
+    """End a commissioner's access now."""
+    require(actor, "federation.manage_commissioners")
+    locked = CommissionerAccess.objects.select_for_update().get(pk=access.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError("This access has already been ended.")
+    update_instance(
+        actor=actor,
+        instance=locked,
+        data={"revoked_at": timezone.now(), "revoked_by": actor},
+        network=locked.network,
+        summary="Commissioner access ended",
+    )
+    scoping.forget_scope(locked.user)
+    return locked

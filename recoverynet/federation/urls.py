@@ -29,6 +29,9 @@ manage_patterns = [
     path("memberships/<int:pk>/edit/", manage.MembershipEditView.as_view(), name="membership_edit"),
     path("organisations/<slug:slug>/edit/", manage.OrganisationEditView.as_view(), name="organisation_edit"),
     path("partnerships/<slug:slug>/edit/", manage.PartnershipEditView.as_view(), name="partnership_edit"),
+    path("commissioners/", manage.CommissionerListView.as_view(), name="commissioner_list"),
+    path("commissioners/new/", manage.CommissionerGrantView.as_view(), name="commissioner_grant"),
+    path("commissioners/<int:pk>/end/", manage.CommissionerRevokeView.as_view(), name="commissioner_revoke"),
 ]
 
 urlpatterns = [

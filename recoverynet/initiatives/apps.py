@@ -9,6 +9,8 @@ class InitiativesConfig(AppConfig):
     demo_loader = "recoverynet.initiatives.demo.load_initiatives_demo"
     demo_after = ("federation",)
     indicators = "recoverynet.initiatives.indicators.INDICATORS"
+    # Who gave back through initiatives in a period (the federation's "people giving back").
+    givers = "recoverynet.initiatives.indicators.givers"
     # Run once a day by manage.py run_daily (one timer for every app).
     daily_tasks = ("recoverynet.initiatives.tasks.email_milestones_due",)
     # Members' reports, for the coordinators' shared queue (core.moderation).

@@ -3,8 +3,7 @@ each one aggregate query per call, whatever the number of networks."""
 
 from django.db.models import Avg, Count, F, Q
 
-from recoverynet.accounts.models import ConsentPurpose, SelfDescription, User
-from recoverynet.accounts.privacy import consented_user_ids
+from recoverynet.accounts.privacy import in_recovery_among_measured
 from recoverynet.core.registry import Indicator, shared_measurement
 
 from .models import (
@@ -94,24 +93,29 @@ def people_in_roles(networks, period):
 
 
 def people_in_recovery_in_roles(networks, period):
-    """Of those, people who describe themselves as in recovery and agreed to outcome measurement.
-    Self-descriptions are encrypted, so they are read in Python: three queries in all."""
-    pairs = set(
-        TeamMember.objects.filter(initiative__in=_active_at_end(networks, period)).values_list(
-            "initiative__network_id", "user_id"
-        )
+    """Of those, people who describe themselves as in recovery and agreed to outcome measurement
+    (accounts.privacy.in_recovery_among_measured): two queries in all."""
+    groups = {network.pk: set() for network in networks}
+    for network_id, user_id in TeamMember.objects.filter(initiative__in=_active_at_end(networks, period)).values_list(
+        "initiative__network_id", "user_id"
+    ):
+        groups[network_id].add(user_id)
+    return {pk: in_recovery for pk, (_, in_recovery) in in_recovery_among_measured(groups).items()}
+
+
+def givers(networks, period) -> dict:
+    """{network id: ids of the people who lead, belong to or support as allies an active initiative at
+    the period's end} (declared on InitiativesConfig.givers: the federation's "people giving back").
+    Professionals in a team are there in their paid role, so they are not counted as giving back."""
+    found = {network.pk: set() for network in networks}
+    rows = (
+        TeamMember.objects.filter(initiative__in=_active_at_end(networks, period))
+        .exclude(role=TeamMember.Role.PROFESSIONAL)
+        .values_list("initiative__network_id", "user_id")
     )
-    consented = consented_user_ids(ConsentPurpose.OUTCOME_MEASUREMENT, {user for _, user in pairs})
-    in_recovery = {
-        user.pk
-        for user in User.objects.filter(pk__in=consented).only("pk", "self_descriptions")
-        if {SelfDescription.IN_RECOVERY, SelfDescription.RECOVERING} & set(user.self_descriptions or [])
-    }
-    counts = {network.pk: 0 for network in networks}
-    for network_id, user_id in pairs:
-        if user_id in in_recovery:
-            counts[network_id] += 1
-    return counts
+    for network_id, user_id in rows:
+        found[network_id].add(user_id)
+    return found
 
 
 MIN_RESPONSES = 5

@@ -8,5 +8,6 @@ class OutcomesConfig(AppConfig):
     # What this app adds elsewhere (core.registry).
     panels = {
         "manage": ["recoverynet.outcomes.panels.manage_index"],
+        "profile": ["recoverynet.outcomes.panels.profile"],
         "network_dashboard": ["recoverynet.outcomes.panels.network_dashboard"],
     }

@@ -7,6 +7,7 @@ from allauth.mfa.models import Authenticator
 
 from recoverynet.accounts.factories import UserFactory
 from recoverynet.federation.factories import (
+    CommissionerAccessFactory,
     FederationFactory,
     MembershipFactory,
     NetworkFactory,
@@ -24,9 +25,10 @@ ROLES = (
     "network_coordinator",
     "federation_coordinator",
     "admin",
+    "commissioner",
 )
 # Roles that must use two-factor authentication.
-PRIVILEGED_ROLES = ("network_coordinator", "federation_coordinator", "admin")
+PRIVILEGED_ROLES = ("network_coordinator", "federation_coordinator", "admin", "commissioner")
 
 
 def give_totp(user):
@@ -66,7 +68,9 @@ class World:
 
 
 def build_world() -> World:
-    """Two networks. Every role's person belongs to `own_network`; nobody but
+    """Two networks. Every role's person belongs to `own_network`, but the
+    commissioner, who is no member of any network: someone from a commissioning
+    body given read access to `own_network`'s aggregated outcomes. Nobody but
     the federation coordinator and admin has any say over `other_network`."""
     federation = FederationFactory()
     own, other = (
@@ -98,6 +102,13 @@ def build_world() -> World:
     users["federation_coordinator"] = UserFactory(display_name="Federation", email="federation@example.org")
     federation.coordinators.add(users["federation_coordinator"])
     users["admin"] = UserFactory(display_name="Admin", email="admin@example.org", is_staff=True, is_superuser=True)
+    users["commissioner"] = UserFactory(display_name="Commissioner", email="commissioner@example.org")
+    CommissionerAccessFactory(
+        user=users["commissioner"],
+        network=own,
+        body="Cumbria public health",
+        granted_by=users["federation_coordinator"],
+    )
     for role in PRIVILEGED_ROLES:
         give_totp(users[role])
     other_membership = MembershipFactory(network=other, settlement=other_settlement)

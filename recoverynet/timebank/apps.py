@@ -9,6 +9,8 @@ class TimebankConfig(AppConfig):
     demo_loader = "recoverynet.timebank.demo.load_timebank_demo"
     demo_after = ("federation",)
     indicators = "recoverynet.timebank.indicators.INDICATORS"
+    # Who gave help through the time bank in a period (the federation's "people giving back").
+    givers = "recoverynet.timebank.indicators.givers"
     # Run once a day by manage.py run_daily (one timer for every app).
     daily_tasks = ("recoverynet.timebank.tasks.auto_confirm_exchanges",)
     # Members' reports, for the coordinators' shared queue (core.moderation).

@@ -87,6 +87,16 @@ def active_members_by_settlement(settlements, period):
     return _by_settlement(settlements, period)
 
 
+def givers(networks, period) -> dict:
+    """{network id: ids of the members who gave help in the period}, as active_givers counts them
+    (declared on TimebankConfig.givers: the federation's "people giving back")."""
+    found = {network.pk: set() for network in networks}
+    rows = _postings(networks, period).filter(PEOPLE, amount__gt=0, account__user__isnull=False)
+    for network_id, user_id in rows.values_list("account__network_id", "account__user_id").distinct():
+        found[network_id].add(user_id)
+    return found
+
+
 def active_receivers(networks, period):
     """Members who received help: their account was debited (they spent hours)."""
     rows = (

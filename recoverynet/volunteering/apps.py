@@ -9,6 +9,8 @@ class VolunteeringConfig(AppConfig):
     demo_loader = "recoverynet.volunteering.demo.load_volunteering_demo"
     demo_after = ("federation", "timebank")
     indicators = "recoverynet.volunteering.indicators.INDICATORS"
+    # Who gave back through volunteering in a period (the federation's "people giving back").
+    givers = "recoverynet.volunteering.indicators.givers"
     # Run once a day by manage.py run_daily (one timer for every app).
     daily_tasks = ("recoverynet.volunteering.tasks.send_shift_reminders",)
     panels = {

@@ -6,8 +6,7 @@ dashboard's settlement filter); roles an organisation offers are at none."""
 
 from django.db.models import Count, Sum
 
-from recoverynet.accounts.models import ConsentPurpose, SelfDescription, User
-from recoverynet.accounts.privacy import consented_user_ids
+from recoverynet.accounts.privacy import in_recovery_among_measured
 from recoverynet.core.registry import Indicator, shared_measurement
 
 from .models import JobOutcome, SignUp
@@ -52,30 +51,25 @@ def hours_volunteered(networks, period):
     return {network.pk: round(rows.get(network.pk, 0) / 60, 2) for network in networks}
 
 
-IN_RECOVERY = {SelfDescription.IN_RECOVERY, SelfDescription.RECOVERING}
+def givers(networks, period) -> dict:
+    """{network id: ids of the people who volunteered a confirmed shift in the period}
+    (declared on VolunteeringConfig.givers: the federation's "people giving back")."""
+    found = {network.pk: set() for network in networks}
+    for network_id, user_id in _confirmed(networks, period).values_list("shift__role__network_id", "user_id"):
+        found[network_id].add(user_id)
+    return found
 
 
 def _measured(networks, period):
-    """{network: (volunteers who agreed to outcome measurement, of them in recovery)}, in three queries
-    (once for both indicators below while the outcomes framework measures them together).
-    The self-descriptions are encrypted, so they are read per person, never grouped in the database."""
-    return _measured_once(tuple(network.pk for network in networks), period)
+    """{network: (volunteers who agreed to outcome measurement, of them in recovery)}, in two queries
+    (accounts.privacy.in_recovery_among_measured), once for both indicators below while the
+    outcomes framework measures them together."""
+    return _measured_once(tuple(networks), period)
 
 
 @shared_measurement
-def _measured_once(network_ids, period):
-    pairs = set(_confirmed(network_ids, period).values_list("shift__role__network_id", "user_id"))
-    agreed = consented_user_ids(ConsentPurpose.OUTCOME_MEASUREMENT, {user for _, user in pairs})
-    described = {
-        user.pk: bool(IN_RECOVERY & set(user.self_descriptions or []))
-        for user in User.objects.filter(pk__in=agreed).only("pk", "self_descriptions")
-    }
-    totals = {network_id: [0, 0] for network_id in network_ids}
-    for network_id, user_id in pairs:
-        if user_id in described:
-            totals[network_id][0] += 1
-            totals[network_id][1] += described[user_id]
-    return totals
+def _measured_once(networks, period):
+    return in_recovery_among_measured(givers(networks, period))
 
 
 def volunteers_measured(networks, period):

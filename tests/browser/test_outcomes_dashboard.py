@@ -40,3 +40,24 @@ def test_dashboards_are_readable_and_accessible(new_context, live_server, url, w
     open_page(page, url, f"/manage/outcomes/networks/{world.own_network.slug}/")
     assert "Merseyside" not in page.locator("main").inner_text()
     assert_clean(page)
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_commissioner_finds_and_reads_their_networks_outcomes(new_context, live_server, url, world, size):
+    """From the page they land on after signing in (/me/) to the dashboard and the report's
+    download page: axe-clean, no person named anywhere on the way."""
+    page = signed_in_context(new_context, live_server, world.users["commissioner"], size).new_page()
+    open_page(page, url, "/me/")
+    assert_clean(page)
+    follow(page, page.get_by_role("link", name="Cumbria: outcomes and quarterly report"))
+    assert page.locator("h1").inner_text() == "Cumbria: outcomes"
+    main = page.locator("main").inner_text()
+    assert "Merseyside: outcomes" not in main and "Change the savings assumptions" not in main
+    for name in ("Member", "Host", "Coordinator", "Professional"):
+        assert name not in main.split(), name
+    assert_clean(page)
+    follow(page, page.get_by_role("link", name="Download the quarterly report for commissioners (CSV or PDF)"))
+    assert_clean(page)
+    open_page(page, url, "/manage/")
+    assert "Your access as a commissioner" in page.locator("main").inner_text()
+    assert_clean(page)

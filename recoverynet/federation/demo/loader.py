@@ -28,7 +28,7 @@ from recoverynet.core import audit, registry
 from recoverynet.core.models import AuditEntry
 from recoverynet.core.registry import DemoContext
 
-from ..models import Federation, Membership, Network, Organisation, Partnership, Settlement
+from ..models import CommissionerAccess, Federation, Membership, Network, Organisation, Partnership, Settlement
 from . import content
 from .people import SEED, TODAY, build_people, settlement_slug
 
@@ -323,6 +323,28 @@ class _Writer:
         existing = {key: m for key, m in existing.items() if key in rows}
         self.upsert(Membership, rows, existing, label="memberships", auto_now_add=("joined_at",))
 
+    def commissioner_accesses(self, commissions, users, networks):
+        rows = {}
+        for commission in commissions:
+            user = users[commission.email]
+            network = networks[commission.network] if commission.network else None
+            rows[(user.pk, network.pk if network else None)] = {
+                "user_id": user.pk,
+                "network_id": network.pk if network else None,
+                "body": commission.body,
+                "granted_by_id": users[commission.granted_by].pk,
+                "granted_at": commission.granted_at,
+                "ends_on": None,
+                "revoked_at": None,
+                "revoked_by_id": None,
+            }
+        existing = {
+            (a.user_id, a.network_id): a
+            for a in CommissionerAccess.objects.filter(user__in=[users[c.email] for c in commissions]).order_by("pk")
+        }
+        existing = {key: a for key, a in existing.items() if key in rows}
+        self.upsert(CommissionerAccess, rows, existing, label="commissioner access")
+
     def consents(self, consents, users):
         existing = {
             (r.user_id, r.purpose, r.recorded_at) for r in ConsentRecord.objects.filter(user__in=list(users.values()))
@@ -369,6 +391,7 @@ def load_federation_demo(demo: DemoContext) -> None:
     writer.authenticators(users, plan.people)
     writer.federation_coordinators(federation, users, plan.people)
     writer.memberships(plan.memberships, users, networks, settlements, organisations)
+    writer.commissioner_accesses(plan.commissions, users, networks)
     writer.consents(plan.consents, users)
     demo.objects.update(
         writer=writer,

@@ -145,10 +145,22 @@ class DemoLogin:
     network: str  # what they can do, in words
 
 
+@dataclass(frozen=True)
+class Commission:
+    """A commissioner's read access to aggregated outcomes (network None: the whole federation)."""
+
+    email: str
+    network: str | None
+    body: str
+    granted_by: str  # the federation coordinator's email
+    granted_at: datetime.datetime
+
+
 @dataclass
 class People:
     people: list = field(default_factory=list)
     memberships: list = field(default_factory=list)
+    commissions: list = field(default_factory=list)
     consents: list = field(default_factory=list)
     logins: list = field(default_factory=list)
 
@@ -283,7 +295,30 @@ class _Generator:
         self.coordinators_and_hosts()
         self.professionals()
         self.members()
+        # Last, drawing nothing from the random generator, so the generated people stay the same.
+        self.commissioner()
         return self.result
+
+    def commissioner(self):
+        """Someone from a commissioning body: reads Cumbria's aggregated outcomes, belongs to no network."""
+        joined = datetime.datetime(2025, 11, 3, 9, 15, tzinfo=UTC)
+        person = self.add_person(
+            display_name="Alex R.",
+            email="demo.commissioner@example.org",
+            descriptions=(),
+            joined=joined,
+            needs_totp=True,
+        )
+        self.result.commissions.append(
+            Commission(
+                email=person.email,
+                network="cumbria",
+                body="Cumbria County Council public health team",
+                granted_by="demo.federation@example.org",
+                granted_at=_minute(joined + datetime.timedelta(days=1)),
+            )
+        )
+        self.login("Commissioner", person, "Reads Cumbria's aggregated outcomes and report; sees no person")
 
     def demo_logins(self):
         joined = datetime.datetime(2024, 3, 4, 10, 30, tzinfo=UTC)

@@ -7,6 +7,7 @@ from recoverynet.testing.permissions import (
     API_PERSON_VISIBLE,
     API_SIGNED_IN,
     COORDINATOR_OF_NETWORK,
+    FEDERATION_ONLY,
     LOGIN,
     Case,
     roles,
@@ -23,8 +24,15 @@ MANAGE_SETTLEMENT = roles(
 
 
 def build(world):
+    from recoverynet.federation.factories import CommissionerAccessFactory
+    from recoverynet.federation.models import CommissionerAccess
+
+    own_access = CommissionerAccess.objects.get(user=world.users["commissioner"])
+    other_access = CommissionerAccessFactory(network=world.other_network)
+    accesses = {"own": {"pk": own_access.pk}, "other": {"pk": other_access.pk}}
     return {
         scope: {
+            "commissioner_access": accesses[scope],
             "network": {"slug": network.slug},
             "settlement": {"slug": settlement.slug},
             "organisation": {"slug": organisation.slug},
@@ -63,8 +71,12 @@ CASES = {
     "federation:organisation_detail": Case(ALL, obj="organisation"),
     "federation:partnership_list": Case(ALL),
     "federation:partnership_detail": Case(ALL, obj="partnership"),
-    # Coordinators' and hosts' pages
+    # Coordinators', hosts' and commissioners' pages (a commissioner's shows only the outcomes)
     "federation:manage:index": Case(roles(200, anonymous=LOGIN, member=403, professional=403)),
+    # Only the federation coordinator gives and ends commissioners' access.
+    "federation:manage:commissioner_list": Case(FEDERATION_ONLY),
+    "federation:manage:commissioner_grant": Case(FEDERATION_ONLY),
+    "federation:manage:commissioner_revoke": Case(FEDERATION_ONLY, obj="commissioner_access"),
     "federation:manage:network_create": Case(roles(403, anonymous=LOGIN, federation_coordinator=200, admin=200)),
     "federation:manage:network_dashboard": Case(COORDINATOR_OF_NETWORK, obj="network"),
     "federation:manage:network_edit": Case(COORDINATOR_OF_NETWORK, obj="network"),

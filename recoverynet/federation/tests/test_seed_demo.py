@@ -49,6 +49,7 @@ LOGIN_EMAILS = {
     "network_coordinator": "demo.coordinator@example.org",
     "federation_coordinator": "demo.federation@example.org",
     "admin": "demo.admin@example.org",
+    "commissioner": "demo.commissioner@example.org",
 }
 
 
@@ -213,6 +214,11 @@ def test_demo_logins_have_their_roles(seeded_demo):
     assert scoping.is_federation_coordinator(users["federation_coordinator"])
     assert not users["federation_coordinator"].is_superuser
     assert users["admin"].is_superuser and users["admin"].is_staff
+    # The commissioner reads Cumbria's aggregated outcomes, belongs to no network, and has no say over anything.
+    assert scoping.commissioned_network_ids(users["commissioner"]) == {cumbria.pk}
+    assert not scoping.member_network_ids(users["commissioner"])
+    assert not scoping.is_coordinator(users["commissioner"]) and not users["commissioner"].is_staff
+    assert users["commissioner"].has_perm("outcomes.view_network_outcomes", cumbria)
     for role, user in users.items():
         assert check_password(DEMO_PASSWORD, user.password), role
         assert EmailAddress.objects.filter(user=user, email=user.email, verified=True, primary=True).exists(), role
@@ -223,7 +229,8 @@ def test_every_coordinator_and_the_admin_has_the_printed_totp_secret(seeded_demo
     coordinators = User.objects.filter(memberships__role="network_coordinator").distinct()
     privileged = [*coordinators, User.objects.get(email=LOGIN_EMAILS["federation_coordinator"])]
     privileged.append(User.objects.get(email=LOGIN_EMAILS["admin"]))
-    assert len(privileged) == 7
+    privileged.append(User.objects.get(email=LOGIN_EMAILS["commissioner"]))
+    assert len(privileged) == 8
     for user in privileged:
         authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
         secret = decrypt(authenticator.data["secret"])

@@ -10,18 +10,27 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
 
 from recoverynet.accounts.models import ConsentPurpose
 from recoverynet.accounts.privacy import consented_user_ids, has_consent
-from recoverynet.core.manage_pages import ManageView, ObjectCreateView, ObjectEditView, ServiceFormMixin, editable_copy
+from recoverynet.core.manage_pages import (
+    ConfirmActionView,
+    ManageView,
+    ObjectCreateView,
+    ObjectEditView,
+    ServiceFormMixin,
+    editable_copy,
+)
 from recoverynet.core.registry import render_panels
 from recoverynet.core.text import sentence
 
 from .. import scoping, selectors, services
 from ..filters import MembershipFilter
 from ..forms import (
+    CommissionerAccessForm,
     MembershipDecisionForm,
     MembershipForm,
     NetworkForm,
@@ -30,7 +39,7 @@ from ..forms import (
     SettlementForm,
 )
 from ..mixins import NetworkObjectMixin
-from ..models import Federation, Membership, Network, Organisation, Partnership, Settlement
+from ..models import CommissionerAccess, Federation, Membership, Network, Organisation, Partnership, Settlement
 
 PENDING = Membership.Status.PENDING
 ACTIVE = Membership.Status.ACTIVE
@@ -53,11 +62,8 @@ class IndexView(ManageView, TemplateView):
 
     def has_permission(self):
         user = self.request.user
-        return bool(
-            scoping.is_federation_coordinator(user)
-            or scoping.coordinated_network_ids(user)
-            or scoping.hosted_settlement_ids(user)
-        )
+        # Commissioners too: theirs shows only the outcomes they may read (the outcomes' panel).
+        return scoping.can_manage(user)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -78,6 +84,10 @@ class IndexView(ManageView, TemplateView):
             settlements=list(settlements),
             can_add_network=user.has_perm("federation.add_network"),
             can_view_audit=user.has_perm("core.view_auditentry"),
+            can_manage_commissioners=user.has_perm("federation.manage_commissioners"),
+            commissioner_accesses=list(
+                CommissionerAccess.objects.current().filter(user=user).select_related("network").order_by("pk")
+            ),
             panels=render_panels("manage", self.request, user),
             **kwargs,
         )
@@ -452,3 +462,60 @@ class PartnershipEditView(ObjectEditView):
 
     def get_success_url(self):
         return reverse("federation:manage:network_dashboard", kwargs={"slug": self.object.lead_network.slug})
+
+
+# --- Commissioners --------------------------------------------------------------
+
+
+class CommissionerListView(ManageView, TemplateView):
+    """The federation coordinator's list of commissioners' access, in force and ended."""
+
+    permission_required = "federation.manage_commissioners"
+    template_name = "federation/manage/commissioner_list.html"
+
+    def get_context_data(self, **kwargs):
+        accesses = list(CommissionerAccess.objects.select_related("user", "network").order_by("-granted_at", "-pk"))
+        today = timezone.localdate()
+        current = [a for a in accesses if a.is_current(today)]
+        ended = [a for a in accesses if not a.is_current(today)]
+        return super().get_context_data(current=current, ended=ended, **kwargs)
+
+
+class CommissionerGrantView(ManageView, ServiceFormMixin, FormView):
+    permission_required = "federation.manage_commissioners"
+    form_class = CommissionerAccessForm
+    template_name = "federation/manage/commissioner_form.html"
+
+    def perform(self, form):
+        return services.grant_commissioner_access(actor=self.request.user, **form.service_arguments())
+
+    def get_success_message(self, form):
+        return sentence(
+            f"{self.result.user.display_name} can now read the outcomes of {self.result.scope_name_in_text}"
+        )
+
+    def get_success_url(self):
+        return reverse("federation:manage:commissioner_list")
+
+
+class CommissionerRevokeView(ConfirmActionView):
+    permission_required = "federation.manage_commissioners"
+    template_name = "federation/manage/commissioner_revoke.html"
+
+    @cached_property
+    def access(self):
+        return get_object_or_404(CommissionerAccess.objects.select_related("user", "network"), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(access=self.access, **kwargs)
+
+    def perform(self):
+        services.revoke_commissioner_access(actor=self.request.user, access=self.access)
+
+    def get_success_message(self):
+        return sentence(
+            f"{self.access.user.display_name} can no longer read the outcomes of {self.access.scope_name_in_text}"
+        )
+
+    def get_success_url(self):
+        return reverse("federation:manage:commissioner_list")

@@ -101,4 +101,8 @@ def test_indicators_count_active_initiatives_enterprises_and_people_in_roles(wor
     assert by_key["initiatives.social_enterprises_active"].measure(networks, Q2) == {own: 1, other: 0}
     assert by_key["initiatives.people_in_roles"].measure(networks, Q2) == {own: 2, other: 0}
     assert by_key["initiatives.people_in_recovery_in_roles"].measure(networks, Q2) == {own: 1, other: 0}
+    # Giving back (the federation's figure): the lead and member, not the professional in their paid role.
+    from recoverynet.initiatives.indicators import givers
+
+    assert givers(networks, Q2) == {own: {member.pk}, other: set()}
     assert by_key["initiatives.people_in_roles"].outcomes == (2,)

@@ -1,6 +1,6 @@
 """/api/v1/outcomes/<network slug>/: a network's indicators by quarter, aggregated
 and suppressed exactly as on the dashboard (figures.compute), for the same
-readers: the network's coordinators and the federation coordinator."""
+readers: the network's coordinators, the federation coordinator and commissioners."""
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone

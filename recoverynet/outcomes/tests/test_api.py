@@ -44,7 +44,8 @@ def test_the_api_publishes_no_count_from_one_to_four(world, api_as, time_machine
         if indicator["unit"] not in ("hours", "%") and "per" not in indicator["unit"]
     ]
     assert not [n for n in counts if n is not None and 1 <= n <= 4]
-    assert "federation.givers_in_recovery_share" in {m["key"] for m in data["not_yet_measured"]}
+    assert "federation.givers_share_in_recovery" in {i["key"] for i in data["indicators"]}
+    assert "federation.givers_share_in_recovery" not in {m["key"] for m in data["not_yet_measured"]}
     assert "Member" not in json.dumps(data).replace("Members", "")
 
 

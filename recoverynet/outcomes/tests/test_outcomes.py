@@ -22,7 +22,7 @@ from recoverynet.federation.factories import MembershipFactory, NetworkFactory, 
 from recoverynet.federation.models import Membership, Settlement
 from recoverynet.outcomes import services
 from recoverynet.outcomes.figures import NOT_YET_MEASURED, by_settlement, compute
-from recoverynet.outcomes.framework import COVERAGE, GIVER_SOURCES, OUTCOMES, Quarter, by_outcome, quarters_ending
+from recoverynet.outcomes.framework import COVERAGE, OUTCOMES, Quarter, by_outcome, quarters_ending
 from recoverynet.outcomes.models import SavingsAssumptions
 from recoverynet.testing import assert_constant_queries
 
@@ -69,7 +69,12 @@ def test_framework_lists_all_nine_outcomes_and_what_is_not_yet_measured():
     assert {i.key for i in framework[6]["indicators"]} >= {"federation.partnerships_public"}
     # Recovery capital is registered by its app; what no app records yet is listed as not yet measured.
     assert {i.key for i in framework[1]["indicators"]} >= {"recoverycapital.recovery_capital_change"}
-    assert "federation.givers_in_recovery_share" in {m.key for m in framework[2]["missing"]}
+    # People giving back, and the share of them in recovery, from every app's declared givers.
+    assert {i.key for i in framework[2]["indicators"]} >= {
+        "federation.people_giving_back",
+        "federation.givers_share_in_recovery",
+    }
+    assert not framework[2]["missing"]
     assert "recoverycapital.assessments_completed" not in {m.key for o in framework.values() for m in o["missing"]}
 
 
@@ -86,24 +91,29 @@ def test_figures_are_suppressed_over_all_networks(small_world):
     assert coverage[own][0]["answer"] == "Yes"  # Carlisle Hub
 
 
-# Outcome 2's counts of people that are not people giving back, and why.
+# Outcome 2's counts of people that are not a kind of people giving back, and why.
 NOT_GIVERS = {
     "timebank.active_receivers": "received help",
     "timebank.active_members": "gave or received",
     "volunteering.volunteers_measured": "a denominator: volunteers who agreed to be counted",
     "initiatives.people_in_roles": "includes professionals working in initiatives",
     "initiatives.people_in_recovery_in_roles": "a subset of the above, measured only with consent",
+    "federation.people_giving_back": "the sum of every app's declared givers",
+    "federation.givers_measured": "a denominator: people giving back who agreed to be counted",
 }
 
 
-def test_every_giver_source_counts_for_coverage():
-    """Each registered count of people for outcome 2 is a giver source for outcome 9's coverage
-    or is named above as not one: a new giver indicator cannot be left out unnoticed."""
+def test_every_giver_count_comes_from_an_app_that_declares_its_givers():
+    """Each registered count of people for outcome 2 comes from an app that declares its givers
+    (AppConfig.givers, merged into federation.people_giving_back, which outcome 9's coverage reads)
+    or is named above as not one: a new kind of giver cannot be left out unnoticed."""
+    from recoverynet.core.registry import giver_sources
+
+    declaring = {label for label, _ in giver_sources()}
     registered_keys = {i.key for i in by_outcome()[2]["indicators"] if i.count and i.unit == "people"}
-    assert set(GIVER_SOURCES) <= registered_keys
-    unclassified = registered_keys - set(GIVER_SOURCES) - set(NOT_GIVERS)
-    assert not unclassified, f"Add to framework.GIVER_SOURCES, or to NOT_GIVERS with a reason: {unclassified}"
-    assert dict(COVERAGE)["Members who give back"] == GIVER_SOURCES
+    undeclared = {key for key in registered_keys - set(NOT_GIVERS) if key.split(".")[0] not in declaring}
+    assert not undeclared, f"Declare the app's givers (AppConfig.givers), or name it in NOT_GIVERS: {undeclared}"
+    assert dict(COVERAGE)["Members who give back"] == ("federation.people_giving_back",)
 
 
 def test_volunteers_alone_cover_members_who_give_back(small_world):
@@ -172,10 +182,14 @@ def test_query_count_does_not_grow_with_networks(small_world):
     few = count()
     NetworkFactory.create_batch(6, federation=small_world.federation)
     assert count() == few
-    # At most one query per indicator per quarter, plus the networks.
-    from recoverynet.core.registry import indicators
+    # At most one query per indicator per quarter, plus the networks; the three figures merged
+    # from every app's declared givers take one query per source, plus one for who agreed.
+    from recoverynet.core.registry import giver_sources, indicators
 
-    assert few <= len(indicators()) * len(quarters) + 1
+    over_givers = {"federation.people_giving_back", "federation.givers_measured", "federation.givers_share_in_recovery"}
+    one_each = len([i for i in indicators() if i.key not in over_givers])
+    giving = len(over_givers) * (len(giver_sources()) + 1)
+    assert few <= (one_each + giving) * len(quarters) + 1
 
 
 def test_query_count_does_not_grow_with_assessments_and_periods_share_queries(small_world, login):
