@@ -15,6 +15,7 @@ class VolunteeringConfig(AppConfig):
         "home": ["recoverynet.volunteering.panels.home_roles"],
         "network": ["recoverynet.volunteering.panels.network_roles"],
         "settlement": ["recoverynet.volunteering.panels.settlement_roles"],
+        "initiative": ["recoverynet.volunteering.panels.initiative_roles"],
         "profile": ["recoverynet.volunteering.panels.profile_volunteering"],
         "manage": ["recoverynet.volunteering.panels.manage_index"],
     }

@@ -4,9 +4,11 @@ import datetime
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.db.models import Q
 from django.utils import timezone
 
 from recoverynet.federation.models import Membership, Organisation, Settlement
+from recoverynet.initiatives.models import Initiative
 
 from .models import MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Job, JobOutcome, Role, SkillLevel
 
@@ -256,6 +258,7 @@ class RoleForm(forms.ModelForm):
             "title",
             "organisation",
             "settlement",
+            "initiative",
             "description",
             "involves",
             "time_commitment",
@@ -290,6 +293,7 @@ class RoleForm(forms.ModelForm):
             },
             "organisation": {"invalid_choice": "Choose an organisation from the list"},
             "settlement": {"invalid_choice": "Choose a settlement from the list"},
+            "initiative": {"invalid_choice": "Choose an initiative from the list"},
             "dbs_level": {"invalid_choice": "Choose a DBS level", "required": "Choose a DBS level"},
             "early_recovery": {"invalid_choice": "Choose yes, no or ask us", "required": "Choose yes, no or ask us"},
         }
@@ -298,13 +302,19 @@ class RoleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(networks=network, is_active=True)
         self.fields["settlement"].queryset = Settlement.objects.filter(network=network, is_active=True)
+        current = self.instance.initiative_id if self.instance else None
+        self.fields["initiative"].queryset = Initiative.objects.filter(network=network).filter(
+            ~Q(status=Initiative.Status.CLOSED) | Q(pk=current)
+        )
+        self.fields["initiative"].label_from_instance = lambda initiative: initiative.name
         self.fields["min_recovery_months"].validators.append(MaxValueValidator(600))
         add_skill_rows(self, list(skills), label="Skill {i} wanted (optional)")
 
     def clean(self):
         cleaned = super().clean()
-        if bool(cleaned.get("organisation")) == bool(cleaned.get("settlement")) and not self.has_error("organisation"):
-            self.add_error("organisation", "Choose either an organisation or a settlement that offers the role")
+        offerers = [bool(cleaned.get(name)) for name in ("organisation", "settlement", "initiative")]
+        if offerers.count(True) != 1 and not self.has_error("organisation"):
+            self.add_error("organisation", "Choose one organisation, settlement or initiative that offers the role")
         return cleaned
 
     def role_data(self) -> dict:

@@ -65,8 +65,9 @@ def for_you(user, today, *, limit=50) -> list[Match]:
             continue
         score, names = shared_skills(role.skills.all(), levels)
         km = None
-        if home is not None and role.settlement_id and not role.is_remote:
-            km = _km(home.settlement, role.settlement)
+        place = role.settlement or (role.initiative.settlement if role.initiative_id else None)
+        if home is not None and place is not None and not role.is_remote:
+            km = _km(home.settlement, place)
         distance_rank = 0 if role.is_remote else (km if km is not None else 10_000)
         ranked.append(((-score, distance_rank, len(verdict.notes), role.title), Match(role, verdict, names, km)))
     ranked.sort(key=lambda item: item[0])

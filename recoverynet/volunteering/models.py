@@ -1,6 +1,7 @@
 """Volunteering: roles that are safe to take, shifts that fill, hours that count.
 
-A Role is offered in one network by an organisation or a settlement of it,
+A Role is offered in one network by an organisation, a settlement or an
+initiative of it (exactly one),
 with its public requirements (skills, DBS level, minimum time in recovery,
 flags such as alcohol served at the venue). What concerns a person — their
 self-declared recovery start date, their DBS check — is private: the date is
@@ -53,11 +54,13 @@ class RoleQuerySet(models.QuerySet):
         return self.filter(is_published=True, network__is_active=True)
 
     def for_lists(self):
-        return self.select_related("network", "organisation", "settlement").prefetch_related("skills")
+        return self.select_related("network", "organisation", "settlement", "initiative__settlement").prefetch_related(
+            "skills"
+        )
 
 
 class Role(models.Model):
-    """A volunteering role, offered in one network by an organisation or a settlement."""
+    """A volunteering role, offered in one network by an organisation, a settlement or an initiative."""
 
     class EarlyRecovery(models.TextChoices):
         YES = "yes", "Yes"
@@ -71,7 +74,7 @@ class Role(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="volunteering_roles",
-        help_text="The organisation offering the role, or leave empty and choose a settlement.",
+        help_text="The organisation offering the role, or leave empty and choose a settlement or initiative.",
     )
     settlement = models.ForeignKey(
         "federation.Settlement",
@@ -79,7 +82,16 @@ class Role(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="volunteering_roles",
-        help_text="The settlement offering the role, or leave empty and choose an organisation.",
+        help_text="The settlement offering the role, or leave empty and choose an organisation or initiative.",
+    )
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="volunteering_roles",
+        help_text="The community initiative offering the role, or leave empty and choose an organisation or "
+        "settlement.",
     )
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80, unique=True)
@@ -112,8 +124,9 @@ class Role(models.Model):
         indexes = [models.Index(fields=["network", "is_published"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(organisation__isnull=True, settlement__isnull=False)
-                | Q(organisation__isnull=False, settlement__isnull=True),
+                condition=Q(organisation__isnull=False, settlement__isnull=True, initiative__isnull=True)
+                | Q(organisation__isnull=True, settlement__isnull=False, initiative__isnull=True)
+                | Q(organisation__isnull=True, settlement__isnull=True, initiative__isnull=False),
                 name="volunteering_role_offered_by_one",
             ),
             models.CheckConstraint(condition=Q(min_recovery_months__lte=600), name="volunteering_recovery_months"),
@@ -130,12 +143,20 @@ class Role(models.Model):
 
     @property
     def offered_by(self):
-        return self.organisation or self.settlement
+        """The organisation, settlement or initiative offering the role."""
+        return self.organisation or self.settlement or self.initiative
+
+    @property
+    def offered_by_name(self) -> str:
+        offerer = self.offered_by
+        return offerer.name if offerer is not None else ""
 
     @property
     def location(self) -> str:
         if self.settlement_id:
             return ", ".join(self.settlement.address_lines)
+        if self.initiative_id and self.initiative.settlement_id:
+            return ", ".join(self.initiative.settlement.address_lines)
         return self.organisation.town if self.organisation_id else ""
 
     @property
@@ -145,8 +166,10 @@ class Role(models.Model):
 
     def clean(self):
         errors = {}
-        if bool(self.organisation_id) == bool(self.settlement_id):
-            errors["organisation"] = "Choose either an organisation or a settlement that offers the role."
+        if [bool(self.organisation_id), bool(self.settlement_id), bool(self.initiative_id)].count(True) != 1:
+            errors["organisation"] = "Choose one organisation, settlement or initiative that offers the role."
+        if self.initiative_id and self.network_id and self.initiative.network_id != self.network_id:
+            errors["initiative"] = "Choose an initiative in this network."
         if self.settlement_id and self.network_id and self.settlement.network_id != self.network_id:
             errors["settlement"] = "Choose a settlement in this network."
         if (

@@ -37,6 +37,12 @@ def settlement_roles(request, settlement):
     return _roles_panel(request, roles, "Volunteering here", settlement.network.slug)
 
 
+def initiative_roles(request, initiative):
+    """An initiative's page: the roles it offers (one query), or a way to roles elsewhere."""
+    roles = list(public_roles().filter(initiative=initiative).order_by("title", "pk")[:20])
+    return render_to_string("volunteering/includes/initiative_roles.html", {"roles": roles}, request=request)
+
+
 def profile_volunteering(request, user):
     """/me/: the person's shifts and hours to confirm."""
     waiting = SignUp.objects.filter(

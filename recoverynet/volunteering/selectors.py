@@ -4,6 +4,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q, Sum
 from django.utils import timezone
 
 from recoverynet.core import scoping
+from recoverynet.initiatives.models import TeamMember
 
 from .models import Commendation, DBSCheck, MemberSkill, Role, Shift, SignUp
 
@@ -27,7 +28,8 @@ def roles_with_next_shifts(queryset, now=None):
 
 def organised_roles(user, queryset=None):
     """Roles a person organises: their networks' (coordinators), their settlement's (hosts),
-    their organisation's (professionals); every role for federation coordinators."""
+    their organisation's (professionals), their initiative's (its team); every role for
+    federation coordinators."""
     queryset = Role.objects.all() if queryset is None else queryset
     if not user.is_authenticated:
         return queryset.none()
@@ -37,6 +39,7 @@ def organised_roles(user, queryset=None):
         Q(network_id__in=scoping.coordinated_network_ids(user))
         | Q(settlement_id__in=scoping.hosted_settlement_ids(user))
         | Q(organisation_id__in=scoping.professional_organisation_ids(user))
+        | Q(initiative_id__in=TeamMember.objects.filter(user=user).values("initiative_id"))
     )
 
 
@@ -71,7 +74,11 @@ def volunteering_record(user, *, role_ids=None):
             last=Max("shift__starts_at"),
         )
     }
-    roles = Role.objects.filter(pk__in=totals).select_related("network", "organisation", "settlement").order_by("title")
+    roles = (
+        Role.objects.filter(pk__in=totals)
+        .select_related("network", "organisation", "settlement", "initiative")
+        .order_by("title")
+    )
     commendations = Commendation.objects.filter(user=user).select_related("role", "written_by").order_by("created_at")
     if role_ids is not None:
         commendations = commendations.filter(role_id__in=role_ids)

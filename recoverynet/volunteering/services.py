@@ -71,7 +71,7 @@ def _check_skills(skills) -> list:
 
 
 def create_role(*, actor, network, data: dict, skills=()) -> Role:
-    """A coordinator adds a role offered by an organisation or settlement of their network.
+    """A coordinator adds a role offered by an organisation, settlement or initiative of their network.
     `skills`: [(name, level)]."""
     require(actor, "volunteering.add_role", network)
     skills = _check_skills(skills)
@@ -349,8 +349,16 @@ def confirm_hours(*, actor, signup: SignUp) -> SignUp:
 
 
 def paying_account(role) -> Account | None:
-    """The time bank account of whoever offers the role, in the role's network (None when it has none)."""
-    holder = {"organisation": role.organisation} if role.organisation_id else {"settlement": role.settlement}
+    """The time bank account of whoever offers the role, in the role's network (None when it has none).
+    An initiative has no account of its own: its settlement's pays (none when it has no settlement)."""
+    if role.organisation_id:
+        holder = {"organisation_id": role.organisation_id}
+    elif role.settlement_id:
+        holder = {"settlement_id": role.settlement_id}
+    elif role.initiative_id and role.initiative.settlement_id:
+        holder = {"settlement_id": role.initiative.settlement_id}
+    else:
+        return None
     return Account.objects.filter(network_id=role.network_id, is_open=True, **holder).first()
 
 
@@ -365,8 +373,9 @@ def credit_hours(*, actor, shift: Shift) -> dict:
     source = paying_account(role)
     if source is None:
         raise ValidationError(
-            f"{role.offered_by} has no time bank account in {role.network.name}, so these hours cannot be "
-            "credited. A coordinator can open one.",
+            f"{role.offered_by_name} has no time bank account in {role.network.name}, so these hours cannot be "
+            "credited. A coordinator can open one"
+            + (" for the initiative's settlement." if role.initiative_id else "."),
             code="no_account",
         )
     require(actor, "timebank.move_time", source)

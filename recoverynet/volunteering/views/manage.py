@@ -105,7 +105,8 @@ def _shift_context(shift, *, walk_in=None, hours=None):
 @require_http_methods(["GET", "POST"])
 def shift_manage(request, pk):
     shift = get_object_or_404(
-        Shift.objects.select_related("role__network", "role__organisation", "role__settlement"), pk=pk
+        Shift.objects.select_related("role__network", "role__organisation", "role__settlement", "role__initiative"),
+        pk=pk,
     )
     _require(request, "volunteering.manage_role", shift)
     walk_in = hours = None

@@ -110,7 +110,9 @@ def mine(request):
     now = timezone.now()
     signups = list(
         SignUp.objects.filter(user=request.user)
-        .select_related("shift__role__network", "shift__role__organisation", "shift__role__settlement")
+        .select_related(
+            "shift__role__network", "shift__role__organisation", "shift__role__settlement", "shift__role__initiative"
+        )
         .order_by("shift__starts_at", "pk")
     )
     upcoming = [s for s in signups if s.shift.ends_at > now and s.status in SignUp.HOLDS_PLACE]
@@ -204,7 +206,7 @@ def profile(request):
 def my_shifts_ics(request):
     signups = (
         SignUp.objects.filter(user=request.user, status__in=SignUp.HOLDS_PLACE)
-        .select_related("shift__role__settlement", "shift__role__organisation")
+        .select_related("shift__role__settlement", "shift__role__organisation", "shift__role__initiative")
         .order_by("shift__starts_at")
     )
     body = shifts_calendar(signups, host=request.get_host(), url=request.build_absolute_uri("/volunteering/mine/"))
@@ -223,7 +225,9 @@ def record_csv(request):
     writer.writerow(["Date", "Role", "Offered by", "Network", "Status", "Minutes confirmed"])
     signups = (
         SignUp.objects.filter(user=request.user)
-        .select_related("shift__role__network", "shift__role__organisation", "shift__role__settlement")
+        .select_related(
+            "shift__role__network", "shift__role__organisation", "shift__role__settlement", "shift__role__initiative"
+        )
         .order_by("shift__starts_at", "pk")
     )
     for signup in signups.iterator(chunk_size=500):
@@ -232,7 +236,7 @@ def record_csv(request):
             [
                 timezone.localtime(signup.shift.starts_at).date().isoformat(),
                 spreadsheet_safe(role.title),
-                spreadsheet_safe(str(role.offered_by)),
+                spreadsheet_safe(role.offered_by_name),
                 spreadsheet_safe(role.network.name),
                 signup.get_status_display(),
                 signup.minutes if signup.hours_confirmed_at else "",
@@ -270,7 +274,7 @@ def reference(request):
                 writer.writerow(
                     [
                         spreadsheet_safe(role.title),
-                        spreadsheet_safe(str(role.offered_by)),
+                        spreadsheet_safe(role.offered_by_name),
                         spreadsheet_safe(role.network.name),
                         row["shifts"] if include_hours else "",
                         round(row["minutes"] / 60, 2) if include_hours else "",
