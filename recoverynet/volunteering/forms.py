@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from recoverynet.federation.models import Membership, Organisation, Settlement
 from recoverynet.initiatives.models import Initiative
@@ -151,13 +152,12 @@ class ShiftForm(forms.Form):
 class CommendationForm(PersonForm):
     text = forms.CharField(
         label="What did they do well?",
-        help_text="This goes in their volunteering reference if they choose. Say nothing about their recovery "
-        "unless they have agreed.",
+        help_text="This goes in their volunteering reference if they choose. If it mentions their recovery, "
+        "nobody sees it until they approve it.",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Write what they did well", "max_length": "Keep it to 2,000 characters"},
     )
-    member_agreed = forms.BooleanField(label="The member agreed that this may mention their recovery", required=False)
 
 
 def hours_form(shift, signups, data=None):
@@ -226,7 +226,6 @@ class ReferenceForm(forms.Form):
         error_messages={"required": "Choose PDF or CSV", "invalid_choice": "Choose PDF or CSV"},
     )
     include_hours = forms.BooleanField(label="Hours and shifts", required=False, initial=True)
-    include_commendations = forms.BooleanField(label="Commendations from organisers", required=False, initial=True)
     roles = forms.MultipleChoiceField(
         label="Roles to include",
         choices=(),
@@ -237,10 +236,31 @@ class ReferenceForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, roles, **kwargs):
+    commendations = forms.MultipleChoiceField(
+        label="Commendations from organisers to include",
+        help_text="Only those in the roles you include go in.",
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose commendations from the list"},
+    )
+
+    def __init__(self, *args, roles, commendations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = [(str(role.pk), role.title) for role in roles]
         self.fields["roles"].initial = [str(role.pk) for role in roles]
+        commendations = list(commendations)
+        if commendations:
+            self.fields["commendations"].choices = [
+                (str(c.pk), f"{c.role.title}, {c.created_at:%-d %B %Y}: “{Truncator(c.text).chars(80)}”")
+                for c in commendations
+            ]
+            self.fields["commendations"].initial = [str(c.pk) for c in commendations]
+        else:
+            del self.fields["commendations"]
+
+    def clean_commendations(self):
+        return [int(pk) for pk in self.cleaned_data["commendations"]]
 
     def clean_roles(self):
         roles = self.cleaned_data["roles"]

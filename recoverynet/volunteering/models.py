@@ -414,8 +414,21 @@ class SignUp(models.Model):
         return format_minutes(self.minutes or 0)
 
 
+class CommendationQuerySet(models.QuerySet):
+    def shown(self):
+        """Commendations that may be shown and go in references: those saying nothing about the
+        member's recovery, and those that do which the member approved."""
+        return self.filter(Q(mentions_recovery=False) | Q(member_agreed_at__isnull=False))
+
+    def awaiting_member(self):
+        """Flagged by the recovery-word check, and not yet approved by the member: shown to nobody but them."""
+        return self.filter(mentions_recovery=True, member_agreed_at__isnull=True)
+
+
 class Commendation(models.Model):
-    """What an organiser wrote about a member's volunteering, for their reference."""
+    """What an organiser wrote about a member's volunteering, for their reference. When its words
+    would tell a reader about the member's recovery (`services.mentions_recovery`), it waits for
+    the member to approve it: until then nobody else sees it and no reference holds it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commendations")
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="commendations")
@@ -423,14 +436,21 @@ class Commendation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="commendations_written"
     )
     text = models.TextField(max_length=2000)
+    mentions_recovery = models.BooleanField(
+        default=False, help_text="The recovery-word check flagged its text: it waits for the member's approval."
+    )
+    member_agreed_at = models.DateTimeField(null=True, blank=True)  # when the member approved a flagged text
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommendationQuerySet.as_manager()
 
     personal_data = [
         PersonalData(
             owner="user",
-            fields=("text",),
+            # Whether it mentions their recovery is theirs too: "(changed)" in the audit log.
+            fields=("text", "mentions_recovery", "member_agreed_at"),
             on_erase=DELETE,
-            export=("role", "text", "created_at"),
+            export=("role", "text", "mentions_recovery", "member_agreed_at", "created_at"),
             section="volunteering_commendations",
             description="commendations organisers wrote about your volunteering",
             free_text=("text",),
@@ -451,6 +471,10 @@ class Commendation(models.Model):
 
     def audit_repr(self) -> str:
         return f"Commendation #{self.pk}"
+
+    @property
+    def awaits_member(self) -> bool:
+        return self.mentions_recovery and self.member_agreed_at is None
 
     @property
     def network_id(self):

@@ -59,9 +59,11 @@ def dbs_checks_visible_to(user, queryset=None):
     return queryset.filter(network_id__in=scoping.coordinated_network_ids(user))
 
 
-def volunteering_record(user, *, role_ids=None):
+def volunteering_record(user, *, role_ids=None, commendation_ids=None):
     """A member's record, per role: the role, shifts attended and hours confirmed, and the
-    commendations organisers wrote. Three queries, whatever its length."""
+    commendations organisers wrote (those that may be shown: a commendation mentioning the
+    member's recovery only once they approved it; only `commendation_ids` when given).
+    Three queries, whatever its length."""
     done = SignUp.objects.filter(user=user, attended=True, hours_confirmed_at__isnull=False)
     if role_ids is not None:
         done = done.filter(shift__role_id__in=role_ids)
@@ -79,9 +81,13 @@ def volunteering_record(user, *, role_ids=None):
         .select_related("network", "organisation", "settlement", "initiative")
         .order_by("title")
     )
-    commendations = Commendation.objects.filter(user=user).select_related("role", "written_by").order_by("created_at")
+    commendations = (
+        Commendation.objects.shown().filter(user=user).select_related("role", "written_by").order_by("created_at")
+    )
     if role_ids is not None:
         commendations = commendations.filter(role_id__in=role_ids)
+    if commendation_ids is not None:
+        commendations = commendations.filter(pk__in=commendation_ids)
     by_role = {}
     for commendation in commendations:
         by_role.setdefault(commendation.role_id, []).append(commendation)

@@ -477,10 +477,15 @@ def record_dbs_check(*, actor, network, user, level, checked_on, checker) -> DBS
     return existing
 
 
-# Words that would tell a reader of a reference about the member's recovery.
+# Words that would tell a reader of a reference about the member's recovery: word families and
+# plurals, the fellowships by name, and AA / NA only as capitalised whole words ("na" is not flagged).
 RECOVERY_WORDS = re.compile(
-    r"\b(recover(y|ing|ed)|addict(ion|ed)?|alcohol(ic|ism)?|drink(ing|er)|drugs?|sober|sobriety|clean time|"
-    r"relapsed?|rehab|detox|treatment|substance|heroin|methadone|AA|NA|12[- ]step|twelve[- ]step)\b",
+    r"\b(?:(?:alcoholics|narcotics|cocaine|gamblers)\s+anonymous|"
+    r"recover(?:s|ed|ing|y|ies)?|addict(?:s|ed|ion|ions|ive)?|alcohol(?:ic|ics|ism)?|"
+    r"drink(?:ing|er|ers)|drunk|drugs?|sober|sobriety|clean\s+time|relaps(?:e|es|ed|ing)|rehab|detox|"
+    r"treatment|substances?|heroin|methadone|cocaine|crack|gambling|"
+    r"12[- ]?steps?|twelve[- ]steps?)\b"
+    r"|\b(?-i:AA|NA)\b",
     re.IGNORECASE,
 )
 
@@ -490,25 +495,59 @@ def mentions_recovery(text: str) -> list[str]:
     return sorted({match.group(0) for match in RECOVERY_WORDS.finditer(text)}, key=str.lower)
 
 
-def write_commendation(*, actor, role, user, text, member_agreed=False) -> Commendation:
-    """An organiser commends a member who volunteered in the role. Words that would
-    identify the member's recovery are refused unless the member agreed to them."""
+def write_commendation(*, actor, role, user, text) -> Commendation:
+    """An organiser commends a member who volunteered in the role. A text with words that would
+    identify the member's recovery is kept, flagged, and shown to nobody but the member until
+    they approve it (`approve_commendation`)."""
     require(actor, "volunteering.manage_role", role)
     text = _text(text, "text", MAX_COMMENDATION, required_message="Write what they did well.")
-    found = mentions_recovery(text)
-    if found and not member_agreed:
-        raise ValidationError(
-            {
-                "text": f"Leave out words about their recovery ({', '.join(found)}), or say the member agreed: "
-                "this goes in references they may show employers."
-            },
-            code="recovery",
-        )
     if not SignUp.objects.filter(shift__role=role, user=user, attended=True).exists():
         raise ValidationError({"person": "Commend someone who has volunteered in this role."})
+    flagged = bool(mentions_recovery(text))
     return create_instance(
-        actor=actor, instance=Commendation(role=role, user=user, written_by=actor, text=text), network=role.network
+        actor=actor,
+        instance=Commendation(role=role, user=user, written_by=actor, text=text, mentions_recovery=flagged),
+        network=role.network,
     )
+
+
+def _awaiting(actor, commendation) -> Commendation:
+    if getattr(actor, "pk", None) is None or commendation.user_id != actor.pk:
+        raise PermissionDenied("Only the member it is about can approve a commendation.")
+    locked = Commendation.objects.select_for_update().get(pk=commendation.pk)
+    if not locked.awaits_member:
+        raise ValidationError("This commendation is not waiting for your approval.", code="decided")
+    return locked
+
+
+def approve_commendation(*, actor, commendation: Commendation) -> Commendation:
+    """The member agrees that a commendation mentioning their recovery may be shown and go in references."""
+    with transaction.atomic():
+        locked = _awaiting(actor, commendation)
+        locked.member_agreed_at = timezone.now()
+        locked.save(update_fields=["member_agreed_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.APPROVE,
+            instance=locked,
+            network=locked.role.network,
+            summary="The member's choice recorded",
+        )
+    return locked
+
+
+def refuse_commendation(*, actor, commendation: Commendation) -> None:
+    """The member does not want a commendation that mentions their recovery: it is deleted."""
+    with transaction.atomic():
+        locked = _awaiting(actor, commendation)
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            instance=locked,
+            network=locked.role.network,
+            summary="Removed at the member's choice",
+        )
+        locked.delete()
 
 
 # --- Jobs pathway ----------------------------------------------------------------------

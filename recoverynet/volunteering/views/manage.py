@@ -211,17 +211,21 @@ def commend(request, slug):
     form = CommendationForm(request.POST or None, network=role.network)
     if request.method == "POST" and form.is_valid():
         try:
-            services.write_commendation(
-                actor=request.user,
-                role=role,
-                user=form.cleaned_data["person"].user,
-                text=form.cleaned_data["text"],
-                member_agreed=form.cleaned_data["member_agreed"],
+            person = form.cleaned_data["person"].user
+            commendation = services.write_commendation(
+                actor=request.user, role=role, user=person, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Your commendation has been added to their record.")
+            if commendation.awaits_member:
+                messages.success(
+                    request,
+                    f"It mentions their recovery, so nobody sees your commendation until {person.display_name} "
+                    "approves it on their volunteering page.",
+                )
+            else:
+                messages.success(request, "Your commendation has been added to their record.")
             return redirect("volunteering:manage:home")
     return render(request, "volunteering/manage/commend.html", {"form": form, "role": role})
 

@@ -25,7 +25,7 @@ from ..formats.ics import shifts_calendar
 from ..formats.reference_pdf import reference_pdf
 from ..forms import JobOutcomeForm, ProfileForm, ReferenceForm
 from ..matching import for_you as rank_for_you
-from ..models import Job, JobOutcome, MemberSkill, Role, Shift, SignUp, VolunteerProfile, format_minutes
+from ..models import Commendation, Job, JobOutcome, MemberSkill, Role, Shift, SignUp, VolunteerProfile, format_minutes
 from ..selectors import public_roles, roles_with_next_shifts, signups_visible_to, volunteering_record
 
 PAGE_SIZE = 20
@@ -119,10 +119,12 @@ def mine(request):
     to_confirm = [s for s in signups if s.attended and s.hours_recorded_at and not s.hours_confirmed_at]
     past = [s for s in signups if s.shift.ends_at <= now or s.status not in SignUp.HOLDS_PLACE]
     total = sum(s.minutes or 0 for s in signups if s.hours_confirmed_at)
+    awaiting = Commendation.objects.awaiting_member().filter(user=request.user).select_related("role")
     return render(
         request,
         "volunteering/mine.html",
         {
+            "commendations_to_approve": list(awaiting.order_by("created_at", "pk")),
             "upcoming": upcoming,
             "to_confirm": to_confirm,
             "past": list(reversed(past)),
@@ -164,6 +166,36 @@ def hours_confirm(request, pk):
             messages.success(request, f"You confirmed {signup.shown_minutes} of volunteering.")
         return redirect("volunteering:mine")
     return render(request, "volunteering/hours_confirm.html", {"signup": signup})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commendation_review(request, pk):
+    """The member reads a commendation that mentions their recovery, and approves it (then it may be
+    shown and go in references) or removes it. Nobody else reaches it (404)."""
+    commendation = get_object_or_404(
+        Commendation.objects.awaiting_member().filter(user=request.user).select_related("role", "written_by"), pk=pk
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.approve_commendation(actor=request.user, commendation=commendation)
+                messages.success(request, "You approved the commendation. You choose which references it goes in.")
+            elif action == "remove":
+                services.refuse_commendation(actor=request.user, commendation=commendation)
+                messages.success(request, "The commendation has been removed. Nobody else saw it.")
+            else:
+                messages.error(request, "Choose whether to approve or remove the commendation.")
+                return redirect("volunteering:commendation_review", pk=commendation.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("volunteering:mine")
+    return render(
+        request,
+        "volunteering/commendation_review.html",
+        {"commendation": commendation, "words": services.mentions_recovery(commendation.text)},
+    )
 
 
 @login_required
@@ -250,11 +282,18 @@ def record_csv(request):
 def reference(request):
     """The member chooses what goes in their reference (roles, hours, commendations) and its format."""
     record = volunteering_record(request.user)
-    form = ReferenceForm(request.POST or None, roles=[row["role"] for row in record])
+    form = ReferenceForm(
+        request.POST or None,
+        roles=[row["role"] for row in record],
+        commendations=[c for row in record for c in row["commendations"]],
+    )
     if request.method == "POST" and form.is_valid():
-        chosen = volunteering_record(request.user, role_ids=form.cleaned_data["roles"])
+        commendation_ids = form.cleaned_data.get("commendations", [])
+        chosen = volunteering_record(
+            request.user, role_ids=form.cleaned_data["roles"], commendation_ids=commendation_ids
+        )
         include_hours = form.cleaned_data["include_hours"]
-        include_commendations = form.cleaned_data["include_commendations"]
+        include_commendations = bool(commendation_ids)
         if form.cleaned_data["file_format"] == "pdf":
             body = reference_pdf(
                 name=request.user.display_name,
