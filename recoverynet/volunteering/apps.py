@@ -7,7 +7,7 @@ class VolunteeringConfig(AppConfig):
     verbose_name = "Volunteering: roles, shifts and hours"
     # What this app adds elsewhere (core.registry).
     demo_loader = "recoverynet.volunteering.demo.load_volunteering_demo"
-    demo_after = ("federation", "timebank")
+    demo_after = ("federation", "timebank", "initiatives")
     indicators = "recoverynet.volunteering.indicators.INDICATORS"
     # Run once a day by manage.py run_daily (one timer for every app).
     daily_tasks = ("recoverynet.volunteering.tasks.send_shift_reminders",)
