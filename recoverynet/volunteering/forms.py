@@ -38,6 +38,9 @@ class ProfileForm(forms.Form):
     avoid_alcohol_venues = forms.BooleanField(
         label="Do not offer me roles at venues where alcohol is served", required=False
     )
+    avoid_medication_roles = forms.BooleanField(
+        label="Do not offer me roles that involve handling medication", required=False
+    )
     shift_reminders = forms.BooleanField(label="Email me the day before each shift", required=False)
     skills_findable = forms.BooleanField(
         label="Let my networks' coordinators find me by my skills",

@@ -206,6 +206,9 @@ class VolunteerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile")
     recovery_start = EncryptedDateField("When your recovery started", null=True, blank=True)
     avoid_alcohol_venues = models.BooleanField("Do not offer me roles where alcohol is served", default=False)
+    avoid_medication_roles = models.BooleanField(
+        "Do not offer me roles that involve handling medication", default=False
+    )
     shift_reminders = models.BooleanField("Email me the day before a shift", default=True)
     skills_findable = models.BooleanField(
         "Let my networks' coordinators find me by my skills",
@@ -218,7 +221,14 @@ class VolunteerProfile(models.Model):
         owner="user",
         fields=("recovery_start",),
         on_erase=DELETE,
-        export=("recovery_start", "avoid_alcohol_venues", "shift_reminders", "skills_findable", "updated_at"),
+        export=(
+            "recovery_start",
+            "avoid_alcohol_venues",
+            "avoid_medication_roles",
+            "shift_reminders",
+            "skills_findable",
+            "updated_at",
+        ),
         section="volunteering_profile",
         description="your volunteering profile (your recovery start date, if you gave one)",
     )

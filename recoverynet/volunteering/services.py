@@ -424,7 +424,15 @@ def credit_hours(*, actor, shift: Shift) -> dict:
 
 
 def save_profile(
-    *, actor, user, recovery_start, avoid_alcohol_venues, shift_reminders=True, skills=None, skills_findable=False
+    *,
+    actor,
+    user,
+    recovery_start,
+    avoid_alcohol_venues,
+    shift_reminders=True,
+    skills=None,
+    skills_findable=False,
+    avoid_medication_roles=False,
 ) -> VolunteerProfile:
     """A member's own private profile: nobody else may change (or see) it. `skills`, when
     given, replaces the skills they listed: [(name, level)]."""
@@ -440,6 +448,7 @@ def save_profile(
     data = {
         "recovery_start": recovery_start,
         "avoid_alcohol_venues": bool(avoid_alcohol_venues),
+        "avoid_medication_roles": bool(avoid_medication_roles),
         "shift_reminders": bool(shift_reminders),
         "skills_findable": bool(skills_findable),
     }

@@ -71,12 +71,18 @@ def test_any_query_on_the_role_list(setting, q, network, sector, dbs, early, rem
 @given(
     recovery_start=dateish,
     avoid=st.one_of(text, st.just("on")),
+    no_meds=st.one_of(text, st.just("on")),
     reminders=st.one_of(text, st.just("on")),
     skills=st.lists(st.tuples(st.text(max_size=70), numberish), min_size=3, max_size=3),
 )
-def test_any_profile(setting, recovery_start, avoid, reminders, skills):
+def test_any_profile(setting, recovery_start, avoid, no_meds, reminders, skills):
     before = VolunteerProfile.objects.count()
-    data = {"recovery_start": recovery_start, "avoid_alcohol_venues": avoid, "shift_reminders": reminders}
+    data = {
+        "recovery_start": recovery_start,
+        "avoid_alcohol_venues": avoid,
+        "avoid_medication_roles": no_meds,
+        "shift_reminders": reminders,
+    }
     for i, (name, level) in enumerate(skills, start=1):
         data[f"skill_{i}"], data[f"skill_{i}_level"] = name, level
     response = setting["member"].post(reverse("volunteering:profile"), data)

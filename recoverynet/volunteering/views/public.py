@@ -206,6 +206,7 @@ def profile(request):
         {
             "recovery_start": existing.recovery_start,
             "avoid_alcohol_venues": existing.avoid_alcohol_venues,
+            "avoid_medication_roles": existing.avoid_medication_roles,
             "shift_reminders": existing.shift_reminders,
             "skills_findable": existing.skills_findable,
         }
@@ -222,6 +223,7 @@ def profile(request):
                 user=request.user,
                 recovery_start=form.cleaned_data["recovery_start"],
                 avoid_alcohol_venues=form.cleaned_data["avoid_alcohol_venues"],
+                avoid_medication_roles=form.cleaned_data["avoid_medication_roles"],
                 shift_reminders=form.cleaned_data["shift_reminders"],
                 skills=form.skills(),
                 skills_findable=form.cleaned_data["skills_findable"],
