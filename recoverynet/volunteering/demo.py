@@ -250,9 +250,11 @@ def _commendations(rng, attended):
 
 
 JOBS = [
-    ("Café assistant", "16 hours a week, daytime", "£12.60 an hour", True, True),
-    ("Support worker (lived experience)", "30 hours a week", "£24,000 a year", True, False),
-    ("Warehouse operative", "37.5 hours a week, shifts", "£12.80 an hour", False, True),
+    ("Café assistant", "16 hours a week, daytime", "£12.60 an hour", True, True, Job.Kind.WORK),
+    ("Support worker (lived experience)", "30 hours a week", "£24,000 a year", True, False, Job.Kind.WORK),
+    ("Warehouse operative", "37.5 hours a week, shifts", "£12.80 an hour", False, True, Job.Kind.WORK),
+    ("Food hygiene course (level 2)", "Two mornings", "Free, with travel paid", True, True, Job.Kind.TRAINING),
+    ("Catering apprenticeship", "30 hours a week for a year", "£7.55 an hour", True, True, Job.Kind.TRAINING),
 ]
 
 
@@ -261,7 +263,7 @@ def _jobs(demo, rng, members, slugs):
     jobs = []
     for network in sorted(demo.objects["networks"].values(), key=lambda n: n.slug):
         employers = list(network.organisations.filter(sector__in=[Sector.SOCIAL_ENTERPRISE, Sector.PRIVATE]))
-        for i, (title, hours, pay, welcomed, friendly) in enumerate(JOBS):
+        for i, (title, hours, pay, welcomed, friendly, kind) in enumerate(JOBS):
             employer = employers[i % len(employers)] if employers else None
             name = employer.name if employer else f"{network.name} partner employer"
             jobs.append(
@@ -270,6 +272,7 @@ def _jobs(demo, rng, members, slugs):
                     organisation=employer,
                     employer=name,
                     title=title,
+                    kind=kind,
                     slug=_unique(slugify(f"{title}-{network.slug}")[:70], slugs),
                     description=f"{title} with {name}.",
                     hours=hours,

@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from recoverynet.federation.models import Membership, Organisation, Settlement
 from recoverynet.initiatives.models import Initiative
 
-from .models import MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Job, JobOutcome, Role, SkillLevel
+from .models import MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Job, JobOutcome, Role, SkillLevel, status_label
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
 DATE_HELP = "For example, 27 3 2026"
@@ -382,6 +382,7 @@ class JobForm(forms.ModelForm):
     class Meta:
         model = Job
         fields = [
+            "kind",
             "title",
             "employer",
             "organisation",
@@ -393,7 +394,11 @@ class JobForm(forms.ModelForm):
             "lived_experience_welcomed",
             "recovery_friendly",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "how_to_apply": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "how_to_apply": forms.Textarea(attrs={"rows": 3}),
+        }
         error_messages = {
             "title": {"required": "Enter the job title", "max_length": "Keep the title to 120 characters"},
             "employer": {"required": "Enter the employer's name", "max_length": "Keep it to 150 characters"},
@@ -402,6 +407,7 @@ class JobForm(forms.ModelForm):
             "pay": {"required": "Say what it pays", "max_length": "Keep it to 100 characters"},
             "how_to_apply": {"required": "Say how to apply"},
             "organisation": {"invalid_choice": "Choose an organisation from the list"},
+            "kind": {"required": "Choose paid work or training", "invalid_choice": "Choose paid work or training"},
         }
 
     def __init__(self, *args, network, **kwargs):
@@ -416,6 +422,12 @@ class JobOutcomeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose where you are", "invalid_choice": "Choose from the list"},
     )
+
+    def __init__(self, *args, job=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if job is not None and job.kind == Job.Kind.TRAINING:
+            self.fields["status"].label = "Where are you with this training?"
+            self.fields["status"].choices = [(value, status_label(value, job.kind)) for value in JobOutcome.Status]
 
 
 class SkillSearchForm(forms.Form):

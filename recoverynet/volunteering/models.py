@@ -497,8 +497,13 @@ class JobQuerySet(models.QuerySet):
 
 
 class Job(models.Model):
-    """A paid opportunity: from an organisation of the network (an initiative, a social
-    enterprise) or a partner employer, including employers who say they are recovery-friendly."""
+    """An opportunity on the jobs pathway: paid work, or training (a course, an apprenticeship),
+    from an organisation of the network (an initiative, a social enterprise) or a partner employer,
+    including employers who say they are recovery-friendly."""
+
+    class Kind(models.TextChoices):
+        WORK = "work", "Paid work"
+        TRAINING = "training", "Training: a course or an apprenticeship"
 
     network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="jobs")
     organisation = models.ForeignKey(
@@ -511,10 +516,17 @@ class Job(models.Model):
     )
     employer = models.CharField(max_length=150, help_text="The employer's name, as applicants should know it.")
     title = models.CharField(max_length=120)
+    kind = models.CharField(
+        "What kind of opportunity",
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.WORK,
+        help_text="Someone who starts training is counted apart from someone who starts work.",
+    )
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField()
     hours = models.CharField(max_length=100, help_text="For example: 16 hours a week, mornings.")
-    pay = models.CharField(max_length=100, help_text="For example: £12.60 an hour.")
+    pay = models.CharField(max_length=100, help_text="For example: £12.60 an hour, or: free, with travel paid.")
     closing_date = models.DateField()
     how_to_apply = models.TextField()
     lived_experience_welcomed = models.BooleanField("Lived experience of recovery is welcomed", default=False)
@@ -541,7 +553,8 @@ class Job(models.Model):
 
 
 class JobOutcome(models.Model):
-    """A member's own progress with a job: saved, applied, interview, offered, started."""
+    """A member's own progress with a job or training: saved, applied, interview, offered, started
+    (work or training, as the opportunity is)."""
 
     class Status(models.TextChoices):
         SAVED = "saved", "Saved"
@@ -580,3 +593,13 @@ class JobOutcome(models.Model):
     @property
     def network_id(self):
         return self.job.network_id
+
+    def get_status_display_for_kind(self) -> str:
+        return status_label(self.status, self.job.kind)
+
+
+def status_label(status, kind) -> str:
+    """The status in words: "Started work", or for training "Started the training"."""
+    if status == JobOutcome.Status.STARTED and kind == Job.Kind.TRAINING:
+        return "Started the training"
+    return JobOutcome.Status(status).label

@@ -41,7 +41,8 @@ def test_the_demo_offers_roles_from_every_sector_with_a_year_of_hours():
     assert not any(services.mentions_recovery(c.text) for c in Commendation.objects.shown())
     assert "waiting for the member's approval" in out.getvalue()
     assert Job.objects.filter(closing_date__gte=timezone.localdate()).exists()
-    assert JobOutcome.objects.filter(status="started", started_on__isnull=False).exists()
+    assert JobOutcome.objects.filter(status="started", started_on__isnull=False, job__kind="work").exists()
+    assert JobOutcome.objects.filter(status="started", started_on__isnull=False, job__kind="training").exists()
     for role in Role.objects.all():
         role.full_clean()  # every demo role keeps the model's rules
     counts = (Role.objects.count(), Shift.objects.count(), SignUp.objects.count(), Commendation.objects.count())

@@ -25,7 +25,18 @@ from ..formats.ics import shifts_calendar
 from ..formats.reference_pdf import reference_pdf
 from ..forms import JobOutcomeForm, ProfileForm, ReferenceForm
 from ..matching import for_you as rank_for_you
-from ..models import Commendation, Job, JobOutcome, MemberSkill, Role, Shift, SignUp, VolunteerProfile, format_minutes
+from ..models import (
+    Commendation,
+    Job,
+    JobOutcome,
+    MemberSkill,
+    Role,
+    Shift,
+    SignUp,
+    VolunteerProfile,
+    format_minutes,
+    status_label,
+)
 from ..selectors import public_roles, roles_with_next_shifts, signups_visible_to, volunteering_record
 
 PAGE_SIZE = 20
@@ -358,7 +369,7 @@ def job_list(request):
         )
     jobs = list(page_obj.object_list)
     for job in jobs:
-        job.my_status = JobOutcome.Status(mine[job.pk]).label if job.pk in mine else None
+        job.my_status = status_label(mine[job.pk], job.kind) if job.pk in mine else None
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -372,7 +383,7 @@ def job_list(request):
 def job_detail(request, slug):
     job = get_object_or_404(Job.objects.filter(is_published=True).select_related("network", "organisation"), slug=slug)
     outcome = JobOutcome.objects.filter(user=request.user, job=job).first() if request.user.is_authenticated else None
-    form = JobOutcomeForm(request.POST or None, initial={"status": outcome.status if outcome else "saved"})
+    form = JobOutcomeForm(request.POST or None, job=job, initial={"status": outcome.status if outcome else "saved"})
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={job.get_absolute_url()}")
