@@ -23,17 +23,13 @@ def home_roles(request, obj):
 
 
 def network_roles(request, network):
-    """Left out while the network offers no roles (the home page's panel still leads to every role)."""
-    roles = public_roles().filter(network=network)
-    if not roles.exists():
-        return None
-    return _roles_panel(request, roles, "Volunteering", network.slug)
+    """The network's roles; while it offers none, a short panel leading to roles across the federation."""
+    return _roles_panel(request, public_roles().filter(network=network), "Volunteering", network.slug)
 
 
 def settlement_roles(request, settlement):
+    """The settlement's roles; while it offers none, a short panel leading to roles across the federation."""
     roles = public_roles().filter(settlement=settlement)
-    if not roles.exists():
-        return None
     return _roles_panel(request, roles, "Volunteering here", settlement.network.slug)
 
 
