@@ -1,6 +1,7 @@
 """Forms of the volunteering pages; their cleaned data goes to volunteering.services."""
 
 import datetime
+import uuid
 
 from django import forms
 from django.core.validators import MaxValueValidator
@@ -16,6 +17,27 @@ from .models import MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Job, JobOutcome, Role
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
 DATE_HELP = "For example, 27 3 2026"
 SKILL_ROWS = 3
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+class IdempotencyKeyMixin:
+    """A hidden key made when the form is shown (as the time bank's forms have): the services
+    create one row per key, so the same form sent twice creates nothing more."""
+
+    def add_idempotency_key(self):
+        self.fields["idempotency_key"] = forms.CharField(
+            widget=forms.HiddenInput,
+            max_length=80,
+            required=False,
+            initial=new_idempotency_key(),
+            error_messages={"max_length": "This form has expired: open it again"},
+        )
+
+    def idempotency_key(self):
+        return self.cleaned_data.get("idempotency_key") or None
 
 
 def date_field(label, **kwargs):
@@ -152,7 +174,7 @@ class ShiftForm(forms.Form):
         return cleaned
 
 
-class CommendationForm(PersonForm):
+class CommendationForm(IdempotencyKeyMixin, PersonForm):
     text = forms.CharField(
         label="What did they do well?",
         help_text="This goes in their volunteering reference if they choose. If it mentions their recovery, "
@@ -161,6 +183,10 @@ class CommendationForm(PersonForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Write what they did well", "max_length": "Keep it to 2,000 characters"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_idempotency_key()
 
 
 def hours_form(shift, signups, data=None):
@@ -272,7 +298,7 @@ class ReferenceForm(forms.Form):
         return [int(pk) for pk in roles]
 
 
-class RoleForm(forms.ModelForm):
+class RoleForm(IdempotencyKeyMixin, forms.ModelForm):
     """A role and up to three skills it wants, each with a level."""
 
     class Meta:
@@ -332,6 +358,8 @@ class RoleForm(forms.ModelForm):
         self.fields["initiative"].label_from_instance = lambda initiative: initiative.name
         self.fields["min_recovery_months"].validators.append(MaxValueValidator(600))
         add_skill_rows(self, list(skills), label="Skill {i} wanted (optional)")
+        if self.instance.pk is None:  # adding: sent twice, one role
+            self.add_idempotency_key()
 
     def clean(self):
         cleaned = super().clean()
@@ -376,7 +404,7 @@ def skill_rows(form) -> list:
     ]
 
 
-class JobForm(forms.ModelForm):
+class JobForm(IdempotencyKeyMixin, forms.ModelForm):
     closing_date = date_field("Closing date")
 
     class Meta:
@@ -413,6 +441,10 @@ class JobForm(forms.ModelForm):
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(networks=network, is_active=True)
+        self.add_idempotency_key()
+
+    def job_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class JobOutcomeForm(forms.Form):

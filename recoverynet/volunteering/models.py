@@ -116,6 +116,8 @@ class Role(models.Model):
     )
     is_published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The hidden key of the form that created it: the same form sent twice creates one row.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
 
     objects = RoleQuerySet.as_manager()
 
@@ -451,6 +453,8 @@ class Commendation(models.Model):
     )
     member_agreed_at = models.DateTimeField(null=True, blank=True)  # when the member approved a flagged text
     created_at = models.DateTimeField(auto_now_add=True)
+    # The hidden key of the form that created it: the same form sent twice creates one row.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
 
     objects = CommendationQuerySet.as_manager()
 
@@ -535,6 +539,8 @@ class Job(models.Model):
     )
     is_published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The hidden key of the form that created it: the same form sent twice creates one row.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
 
     objects = JobQuerySet.as_manager()
 

@@ -55,6 +55,40 @@ def _text(value, name, limit, *, required_message=None) -> str:
     return value
 
 
+# --- Forms sent twice ----------------------------------------------------------------
+
+MAX_IDEMPOTENCY_KEY = 80
+
+
+def _check_key(key) -> str | None:
+    if key is None or key == "":
+        return None
+    if not isinstance(key, str) or len(key) > MAX_IDEMPOTENCY_KEY or "\x00" in key:
+        raise ValidationError("This form has expired: open it again.", code="idempotency")
+    return key
+
+
+def _once(model, key, create, *, same):
+    """create() once per idempotency key (the hidden key of the form, as the time bank's forms do):
+    the same form sent again, or twice at once, answers with the row the first one wrote.
+    `same(row)` says whether that row was made from the same details; if not, nothing is written."""
+    key = _check_key(key)
+    if key is None:
+        return create(None)
+    existing = model.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        try:
+            return create(key)
+        except (IntegrityError, ValidationError):
+            # The other request with this key committed first (the unique check or the insert saw it).
+            existing = model.objects.filter(idempotency_key=key).first()
+            if existing is None:
+                raise
+    if not same(existing):
+        raise ValidationError("This form was already sent with other details: open it again.", code="idempotency")
+    return existing
+
+
 # --- Roles and shifts -------------------------------------------------------------
 
 
@@ -70,17 +104,26 @@ def _check_skills(skills) -> list:
     return [(name, level) for name, (_, level) in zip(names, skills, strict=True)]
 
 
-def create_role(*, actor, network, data: dict, skills=()) -> Role:
+def create_role(*, actor, network, data: dict, skills=(), idempotency_key=None) -> Role:
     """A coordinator adds a role offered by an organisation, settlement or initiative of their network.
-    `skills`: [(name, level)]."""
+    `skills`: [(name, level)]. The same `idempotency_key` again returns the role it created."""
     require(actor, "volunteering.add_role", network)
     skills = _check_skills(skills)
-    role = Role(network=network, **data)
-    role.slug = unique_slug(Role, role.title)
-    with transaction.atomic():
-        role = create_instance(actor=actor, instance=role, network=network, summary=f"{len(skills)} skills")
-        RoleSkill.objects.bulk_create(RoleSkill(role=role, name=name, level=level) for name, level in skills)
-    return role
+
+    def create(key):
+        role = Role(network=network, idempotency_key=key, **data)
+        role.slug = unique_slug(Role, role.title)
+        with transaction.atomic():
+            role = create_instance(actor=actor, instance=role, network=network, summary=f"{len(skills)} skills")
+            RoleSkill.objects.bulk_create(RoleSkill(role=role, name=name, level=level) for name, level in skills)
+        return role
+
+    return _once(
+        Role,
+        idempotency_key,
+        create,
+        same=lambda role: role.network_id == network.pk and role.title == data.get("title"),
+    )
 
 
 def update_role(*, actor, role, data: dict, skills=None) -> dict:
@@ -504,19 +547,29 @@ def mentions_recovery(text: str) -> list[str]:
     return sorted({match.group(0) for match in RECOVERY_WORDS.finditer(text)}, key=str.lower)
 
 
-def write_commendation(*, actor, role, user, text) -> Commendation:
+def write_commendation(*, actor, role, user, text, idempotency_key=None) -> Commendation:
     """An organiser commends a member who volunteered in the role. A text with words that would
     identify the member's recovery is kept, flagged, and shown to nobody but the member until
-    they approve it (`approve_commendation`)."""
+    they approve it (`approve_commendation`). The same `idempotency_key` again returns the
+    commendation it wrote."""
     require(actor, "volunteering.manage_role", role)
     text = _text(text, "text", MAX_COMMENDATION, required_message="Write what they did well.")
     if not SignUp.objects.filter(shift__role=role, user=user, attended=True).exists():
         raise ValidationError({"person": "Commend someone who has volunteered in this role."})
     flagged = bool(mentions_recovery(text))
-    return create_instance(
-        actor=actor,
-        instance=Commendation(role=role, user=user, written_by=actor, text=text, mentions_recovery=flagged),
-        network=role.network,
+
+    def create(key):
+        commendation = Commendation(
+            role=role, user=user, written_by=actor, text=text, mentions_recovery=flagged, idempotency_key=key
+        )
+        with transaction.atomic():
+            return create_instance(actor=actor, instance=commendation, network=role.network)
+
+    return _once(
+        Commendation,
+        idempotency_key,
+        create,
+        same=lambda c: (c.role_id, c.user_id, c.text) == (role.pk, user.pk, text),
     )
 
 
@@ -562,14 +615,22 @@ def refuse_commendation(*, actor, commendation: Commendation) -> None:
 # --- Jobs pathway ----------------------------------------------------------------------
 
 
-def create_job(*, actor, network, data: dict) -> Job:
-    """A coordinator lists a paid opportunity in their network."""
+def create_job(*, actor, network, data: dict, idempotency_key=None) -> Job:
+    """A coordinator lists paid work or training in their network. The same `idempotency_key`
+    again returns the job it listed."""
     require(actor, "volunteering.add_job", network)
     if data.get("closing_date") and data["closing_date"] < timezone.localdate():
         raise ValidationError({"closing_date": "Enter a closing date today or later."})
-    job = Job(network=network, **data)
-    job.slug = unique_slug(Job, f"{job.title} {job.employer}")
-    return create_instance(actor=actor, instance=job, network=network)
+
+    def create(key):
+        job = Job(network=network, idempotency_key=key, **data)
+        job.slug = unique_slug(Job, f"{job.title} {job.employer}")
+        with transaction.atomic():
+            return create_instance(actor=actor, instance=job, network=network)
+
+    return _once(
+        Job, idempotency_key, create, same=lambda job: (job.network_id, job.title) == (network.pk, data["title"])
+    )
 
 
 def record_job_outcome(*, actor, job: Job, status) -> JobOutcome:

@@ -213,7 +213,11 @@ def commend(request, slug):
         try:
             person = form.cleaned_data["person"].user
             commendation = services.write_commendation(
-                actor=request.user, role=role, user=person, text=form.cleaned_data["text"]
+                actor=request.user,
+                role=role,
+                user=person,
+                text=form.cleaned_data["text"],
+                idempotency_key=form.idempotency_key(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -239,7 +243,11 @@ def role_new(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             role = services.create_role(
-                actor=request.user, network=network, data=form.role_data(), skills=form.skills()
+                actor=request.user,
+                network=network,
+                data=form.role_data(),
+                skills=form.skills(),
+                idempotency_key=form.idempotency_key(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -274,7 +282,9 @@ def job_new(request, slug):
     form = JobForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.create_job(actor=request.user, network=network, data=form.cleaned_data)
+            job = services.create_job(
+                actor=request.user, network=network, data=form.job_data(), idempotency_key=form.idempotency_key()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
