@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 
 from recoverynet.core import scoping
 
-from .models import SignUp
+from .models import Commendation, SignUp
 from .selectors import organised_roles, public_roles
 
 
@@ -40,11 +40,16 @@ def initiative_roles(request, initiative):
 
 
 def profile_volunteering(request, user):
-    """/me/: the person's shifts and hours to confirm."""
+    """/me/: the person's shifts and hours to confirm, and commendations waiting for their approval."""
     waiting = SignUp.objects.filter(
         user=user, attended=True, hours_recorded_at__isnull=False, hours_confirmed_at__isnull=True
     ).count()
-    return render_to_string("volunteering/includes/profile_section.html", {"waiting": waiting}, request=request)
+    commendations = Commendation.objects.awaiting_member().filter(user=user).count()
+    return render_to_string(
+        "volunteering/includes/profile_section.html",
+        {"waiting": waiting, "commendations": commendations},
+        request=request,
+    )
 
 
 def manage_index(request, user):

@@ -128,6 +128,7 @@ def test_the_member_approves_a_flagged_commendation_before_anyone_sees_it(world,
     mine = member.get(reverse("volunteering:mine")).content.decode()
     review = reverse("volunteering:commendation_review", kwargs={"pk": flagged.pk})
     assert review in mine and "Commendations waiting for you" in mine
+    assert "1 commendation to read" in member.get(reverse("accounts:profile")).content.decode()
     assert coordinator.get(review).status_code == 404
     page = member.get(review).content.decode()
     assert "credit to her recovery" in page and "It mentions your recovery (recovery)" in page

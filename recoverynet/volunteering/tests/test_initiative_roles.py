@@ -129,6 +129,7 @@ def test_the_initiatives_page_lists_its_roles(world, client):
     page = client.get(url).content.decode()
     assert role.get_absolute_url() in page and "Café greeter" in page
     assert "Hidden role" not in page and "Someone else's" not in page
+    assert "Café greeter" in client.get(reverse("volunteering:role_list"), {"q": "sunday café"}).content.decode()
     detail = client.get(role.get_absolute_url()).content.decode()
     assert "Sunday Café, Cumbria" in detail, detail[detail.find("<main") :][:1500]
     assert world.own_settlement.town in detail  # at the initiative's settlement
