@@ -12,7 +12,8 @@ An app's AppConfig may set:
   "settlement" (the public pages), "home" (the home page; obj the
   federation, or None before one exists), "network_dashboard" (a coordinator's, obj
   the network), "manage" (/manage/, obj the person signed in) and "profile"
-  (/me/, obj the person).
+  (/me/, obj the person), "initiative" (an initiative's public page, obj the
+  initiative).
 * ``indicators``: dotted path of a sequence of :class:`Indicator` — the
   figures the app owns, for the outcomes framework, which reads them without
   knowing the app's tables.

@@ -7,7 +7,7 @@ class VolunteeringConfig(AppConfig):
     verbose_name = "Volunteering: roles, shifts and hours"
     # What this app adds elsewhere (core.registry).
     demo_loader = "recoverynet.volunteering.demo.load_volunteering_demo"
-    demo_after = ("federation", "timebank")
+    demo_after = ("federation", "timebank", "initiatives")
     indicators = "recoverynet.volunteering.indicators.INDICATORS"
     # Who gave back through volunteering in a period (the federation's "people giving back").
     givers = "recoverynet.volunteering.indicators.givers"
@@ -17,6 +17,7 @@ class VolunteeringConfig(AppConfig):
         "home": ["recoverynet.volunteering.panels.home_roles"],
         "network": ["recoverynet.volunteering.panels.network_roles"],
         "settlement": ["recoverynet.volunteering.panels.settlement_roles"],
+        "initiative": ["recoverynet.volunteering.panels.initiative_roles"],
         "profile": ["recoverynet.volunteering.panels.profile_volunteering"],
         "manage": ["recoverynet.volunteering.panels.manage_index"],
     }

@@ -1,18 +1,22 @@
 """Volunteering's part of seed_demo (declared on VolunteeringConfig, after the
-federation's and the time bank's): roles from organisations of every sector and
-from settlements, a year of past shifts with confirmed hours, and shifts still
-to come. Written with bulk inserts, so it stays fast; a database that already
-has roles is left as it is."""
+federation's, the time bank's and the initiatives'): roles from organisations
+of every sector, from settlements and from initiatives, a year of past shifts
+with confirmed hours, shifts still to come, and organisers' commendations (one
+for the demo member mentions their recovery and waits for their approval).
+Written with bulk inserts, so it stays fast; a database that already has roles
+is left as it is."""
 
 import datetime
 import random
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 
 from recoverynet.federation.models import Membership, Sector
+from recoverynet.initiatives.models import Initiative
 
-from .models import DBSLevel, Job, JobOutcome, Role, RoleSkill, Shift, SignUp
+from .models import Commendation, DBSLevel, Job, JobOutcome, Role, RoleSkill, Shift, SignUp
 
 SEED = 20261206
 PAST_SHIFTS = 8
@@ -102,6 +106,28 @@ SETTLEMENT_TEMPLATES = [
 ]
 
 
+INITIATIVE_TEMPLATE = (
+    "Initiative helper",
+    "Help the team run their sessions: set up, welcome people, tidy away.",
+    [("Organising", 1)],
+    DBSLevel.NONE,
+    "yes",
+    False,
+    False,
+    False,
+    False,
+)
+COMMENDATIONS = [
+    "Always on time, and the first to help a new volunteer find their feet.",
+    "Calm, kind and organised: visitors asked for them by name.",
+    "Took on the rota without being asked and kept it running for months.",
+    "Patient with everyone, and very good at explaining things simply.",
+]
+# Mentions the member's recovery: kept, but shown to nobody until the member approves it.
+AWAITING_COMMENDATION = "A steady presence at the café throughout their own recovery, and a great listener."
+DEMO_MEMBER_EMAIL = "demo.member@example.org"
+
+
 def _unique(slug, taken) -> str:
     candidate, n = slug, 1
     while candidate in taken:
@@ -122,14 +148,18 @@ def load_volunteering_demo(demo) -> None:
         offers = [(o, TEMPLATES[o.sector]) for o in network.organisations.order_by("name")[:5]]
         settlements = [s for s in demo.objects["settlements"].values() if s.network_id == network.pk]
         offers += [(s, SETTLEMENT_TEMPLATES[i % 2]) for i, s in enumerate(sorted(settlements, key=lambda s: s.slug))]
+        initiative = Initiative.objects.filter(network=network, status=Initiative.Status.ACTIVE).order_by("pk").first()
+        if initiative is not None:
+            offers.append((initiative, INITIATIVE_TEMPLATE))
         for offerer, (title, involves, skills, dbs, early, alcohol, medication, alone, remote) in offers:
-            is_settlement = offerer._meta.model_name == "settlement"
+            kind = offerer._meta.model_name
             role = Role(
                 network=network,
-                organisation=None if is_settlement else offerer,
-                settlement=offerer if is_settlement else None,
+                organisation=offerer if kind == "organisation" else None,
+                settlement=offerer if kind == "settlement" else None,
+                initiative=offerer if kind == "initiative" else None,
                 title=title,
-                slug=_unique(slugify(f"{title}-{offerer.slug}")[:70], slugs),
+                slug=_unique(slugify(f"{title}-{getattr(offerer, 'slug', '') or offerer.pk}")[:70], slugs),
                 description=f"{title} with {offerer.name}: give a few hours and be part of {network.name}.",
                 involves=involves,
                 is_remote=remote,
@@ -177,10 +207,12 @@ def load_volunteering_demo(demo) -> None:
                 )
             )
     SignUp.objects.bulk_create(signups, batch_size=500)
+    commendations = _commendations(rng, [s for s in signups if s.attended])
     jobs, outcomes = _jobs(demo, rng, members, slugs)
     demo.notes.append(
         f"Volunteering: {len(roles)} roles, {len(shifts)} shifts, {len(signups)} sign-ups, "
-        f"{len(jobs)} jobs, {len(outcomes)} job outcomes."
+        f"{len(commendations)} commendations ({sum(c.awaits_member for c in commendations)} waiting for the "
+        f"member's approval), {len(jobs)} jobs, {len(outcomes)} job outcomes."
     )
 
 
@@ -220,10 +252,46 @@ def _flexible_shifts(roles, now) -> list:
     return windows
 
 
+def _commendations(rng, attended):
+    """Organisers' commendations for some attended sign-ups: one per member and role at most, written
+    by a coordinator of the role's network. The demo member's first one mentions their recovery and
+    waits for them to approve it (someone else's, when the demo member volunteered nowhere)."""
+    writers = dict(
+        Membership.objects.filter(role=Membership.Role.NETWORK_COORDINATOR, status=Membership.Status.ACTIVE)
+        .order_by("-pk")
+        .values_list("network_id", "user_id")
+    )
+    demo_member = get_user_model().objects.filter(email=DEMO_MEMBER_EMAIL).values_list("pk", flat=True).first()
+    chosen, seen = [], set()
+    for signup in sorted(attended, key=lambda s: (s.shift.starts_at, s.user_id)):
+        key = (signup.user_id, signup.shift.role_id)
+        if key not in seen and (signup.user_id == demo_member or rng.random() < 0.15):
+            seen.add(key)
+            chosen.append(signup)
+    waiting = next((s for s in chosen if s.user_id == demo_member), chosen[0] if chosen else None)
+    commendations = []
+    for signup in chosen:
+        network_id = signup.shift.role.network_id
+        waits = signup is waiting
+        commendations.append(
+            Commendation(
+                user_id=signup.user_id,
+                role=signup.shift.role,
+                written_by_id=writers.get(network_id),
+                text=AWAITING_COMMENDATION if waits else rng.choice(COMMENDATIONS),
+                mentions_recovery=waits,
+            )
+        )
+    Commendation.objects.bulk_create(commendations)
+    return commendations
+
+
 JOBS = [
-    ("Café assistant", "16 hours a week, daytime", "£12.60 an hour", True, True),
-    ("Support worker (lived experience)", "30 hours a week", "£24,000 a year", True, False),
-    ("Warehouse operative", "37.5 hours a week, shifts", "£12.80 an hour", False, True),
+    ("Café assistant", "16 hours a week, daytime", "£12.60 an hour", True, True, Job.Kind.WORK),
+    ("Support worker (lived experience)", "30 hours a week", "£24,000 a year", True, False, Job.Kind.WORK),
+    ("Warehouse operative", "37.5 hours a week, shifts", "£12.80 an hour", False, True, Job.Kind.WORK),
+    ("Food hygiene course (level 2)", "Two mornings", "Free, with travel paid", True, True, Job.Kind.TRAINING),
+    ("Catering apprenticeship", "30 hours a week for a year", "£7.55 an hour", True, True, Job.Kind.TRAINING),
 ]
 
 
@@ -232,7 +300,7 @@ def _jobs(demo, rng, members, slugs):
     jobs = []
     for network in sorted(demo.objects["networks"].values(), key=lambda n: n.slug):
         employers = list(network.organisations.filter(sector__in=[Sector.SOCIAL_ENTERPRISE, Sector.PRIVATE]))
-        for i, (title, hours, pay, welcomed, friendly) in enumerate(JOBS):
+        for i, (title, hours, pay, welcomed, friendly, kind) in enumerate(JOBS):
             employer = employers[i % len(employers)] if employers else None
             name = employer.name if employer else f"{network.name} partner employer"
             jobs.append(
@@ -241,6 +309,7 @@ def _jobs(demo, rng, members, slugs):
                     organisation=employer,
                     employer=name,
                     title=title,
+                    kind=kind,
                     slug=_unique(slugify(f"{title}-{network.slug}")[:70], slugs),
                     description=f"{title} with {name}.",
                     hours=hours,

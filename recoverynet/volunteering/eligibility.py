@@ -24,6 +24,7 @@ class MemberFacts:
     network_ids: frozenset = frozenset()
     recovery_start: datetime.date | None = None
     avoid_alcohol_venues: bool = False
+    avoid_medication_roles: bool = False
     dbs: dict = field(default_factory=dict)  # network id -> (level, checked_on)
 
 
@@ -43,6 +44,7 @@ def facts_for(user) -> MemberFacts:
         network_ids=scoping.member_network_ids(user),
         recovery_start=profile.recovery_start if profile else None,
         avoid_alcohol_venues=profile.avoid_alcohol_venues if profile else False,
+        avoid_medication_roles=profile.avoid_medication_roles if profile else False,
         dbs=dbs,
     )
 
@@ -102,7 +104,11 @@ def eligibility(role: Role, facts: MemberFacts, today: datetime.date) -> Eligibi
     early = _in_early_recovery(facts, today)
     if role.early_recovery == Role.EarlyRecovery.NO:
         if early:
-            reasons.append("This role is not suited to the first year of recovery.")
+            reasons.append(
+                "This role involves handling medication and is not suited to the first year of recovery."
+                if role.handles_medication
+                else "This role is not suited to the first year of recovery."
+            )
         elif early is None:
             notes.append("This role is not suited to people in their first year of recovery.")
     elif role.early_recovery == Role.EarlyRecovery.ASK and early is not False:
@@ -113,6 +119,23 @@ def eligibility(role: Role, facts: MemberFacts, today: datetime.date) -> Eligibi
             reasons.append("Alcohol is served at this venue, and you asked not to be offered such roles.")
         else:
             notes.append("Alcohol is served at the venue.")
+    # Handling medication: early in recovery it is at least "ask us", and "not suitable" where the
+    # role says so (above); a member may ask not to be offered such roles at all.
+    if role.handles_medication:
+        if facts.avoid_medication_roles:
+            reasons.append("This role involves handling medication, and you asked not to be offered such roles.")
+        elif early and role.early_recovery != Role.EarlyRecovery.NO:
+            notes.append(
+                "This role involves handling medication. As you are in your first year of recovery, "
+                "talk to the organiser before you sign up."
+            )
+        elif early is None:
+            notes.append(
+                "This role involves handling medication. If you are in your first year of recovery, "
+                "talk to the organiser before you sign up."
+            )
+        elif not early:
+            notes.append("This role involves handling medication.")
     if role.lone_working and not role.supervision_available:
         notes.append("You would work alone, without supervision.")
     return Eligibility(can_take=not reasons, reasons=tuple(reasons), notes=tuple(notes))

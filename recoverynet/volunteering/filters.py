@@ -65,6 +65,7 @@ class RoleFilterSet(django_filters.FilterSet):
             | Q(organisation__name__icontains=value)
             | Q(settlement__name__icontains=value)
             | Q(settlement__town__icontains=value)
+            | Q(initiative__name__icontains=value)
         ).distinct()
 
     def filter_network(self, queryset, name, value):

@@ -1,20 +1,56 @@
 """Forms of the volunteering pages; their cleaned data goes to volunteering.services."""
 
 import datetime
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from recoverynet.core.manage_pages import add_service_errors
 from recoverynet.federation.models import Membership, Organisation, Settlement
+from recoverynet.initiatives.models import Initiative
 
-from .models import MAX_FLEXIBLE_HOURS, MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Job, JobOutcome, Role, Shift, SkillLevel
+from .models import (
+    MAX_FLEXIBLE_HOURS,
+    MAX_PLACES,
+    MAX_SHIFT_HOURS,
+    DBSLevel,
+    Job,
+    JobOutcome,
+    Role,
+    Shift,
+    SkillLevel,
+    status_label,
+)
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
 DATE_HELP = "For example, 27 3 2026"
 SKILL_ROWS = 3
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+class IdempotencyKeyMixin:
+    """A hidden key made when the form is shown (as the time bank's forms have): the services
+    create one row per key, so the same form sent twice creates nothing more."""
+
+    def add_idempotency_key(self):
+        self.fields["idempotency_key"] = forms.CharField(
+            widget=forms.HiddenInput,
+            max_length=80,
+            required=False,
+            initial=new_idempotency_key(),
+            error_messages={"max_length": "This form has expired: open it again"},
+        )
+
+    def idempotency_key(self):
+        return self.cleaned_data.get("idempotency_key") or None
 
 
 def date_field(label, *, required_message="Enter a date", **kwargs):
@@ -36,6 +72,9 @@ class ProfileForm(forms.Form):
     )
     avoid_alcohol_venues = forms.BooleanField(
         label="Do not offer me roles at venues where alcohol is served", required=False
+    )
+    avoid_medication_roles = forms.BooleanField(
+        label="Do not offer me roles that involve handling medication", required=False
     )
     shift_reminders = forms.BooleanField(label="Email me the day before each shift", required=False)
     skills_findable = forms.BooleanField(
@@ -369,16 +408,19 @@ class ShiftCancelForm(forms.Form):
     )
 
 
-class CommendationForm(PersonForm):
+class CommendationForm(IdempotencyKeyMixin, PersonForm):
     text = forms.CharField(
         label="What did they do well?",
-        help_text="This goes in their volunteering reference if they choose. Say nothing about their recovery "
-        "unless they have agreed.",
+        help_text="This goes in their volunteering reference if they choose. If it mentions their recovery, "
+        "nobody sees it until they approve it.",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Write what they did well", "max_length": "Keep it to 2,000 characters"},
     )
-    member_agreed = forms.BooleanField(label="The member agreed that this may mention their recovery", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_idempotency_key()
 
 
 def hours_form(shift, signups, data=None):
@@ -448,7 +490,6 @@ class ReferenceForm(forms.Form):
         error_messages={"required": "Choose PDF or CSV", "invalid_choice": "Choose PDF or CSV"},
     )
     include_hours = forms.BooleanField(label="Hours and shifts", required=False, initial=True)
-    include_commendations = forms.BooleanField(label="Commendations from organisers", required=False, initial=True)
     roles = forms.MultipleChoiceField(
         label="Roles to include",
         choices=(),
@@ -459,10 +500,31 @@ class ReferenceForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, roles, **kwargs):
+    commendations = forms.MultipleChoiceField(
+        label="Commendations from organisers to include",
+        help_text="Only those in the roles you include go in.",
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose commendations from the list"},
+    )
+
+    def __init__(self, *args, roles, commendations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = [(str(role.pk), role.title) for role in roles]
         self.fields["roles"].initial = [str(role.pk) for role in roles]
+        commendations = list(commendations)
+        if commendations:
+            self.fields["commendations"].choices = [
+                (str(c.pk), f"{c.role.title}, {c.created_at:%-d %B %Y}: “{Truncator(c.text).chars(80)}”")
+                for c in commendations
+            ]
+            self.fields["commendations"].initial = [str(c.pk) for c in commendations]
+        else:
+            del self.fields["commendations"]
+
+    def clean_commendations(self):
+        return [int(pk) for pk in self.cleaned_data["commendations"]]
 
     def clean_roles(self):
         roles = self.cleaned_data["roles"]
@@ -471,7 +533,7 @@ class ReferenceForm(forms.Form):
         return [int(pk) for pk in roles]
 
 
-class RoleForm(forms.ModelForm):
+class RoleForm(IdempotencyKeyMixin, forms.ModelForm):
     """A role and up to three skills it wants, each with a level."""
 
     class Meta:
@@ -480,6 +542,7 @@ class RoleForm(forms.ModelForm):
             "title",
             "organisation",
             "settlement",
+            "initiative",
             "description",
             "involves",
             "time_commitment",
@@ -514,6 +577,7 @@ class RoleForm(forms.ModelForm):
             },
             "organisation": {"invalid_choice": "Choose an organisation from the list"},
             "settlement": {"invalid_choice": "Choose a settlement from the list"},
+            "initiative": {"invalid_choice": "Choose an initiative from the list"},
             "dbs_level": {"invalid_choice": "Choose a DBS level", "required": "Choose a DBS level"},
             "early_recovery": {"invalid_choice": "Choose yes, no or ask us", "required": "Choose yes, no or ask us"},
         }
@@ -522,13 +586,21 @@ class RoleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(networks=network, is_active=True)
         self.fields["settlement"].queryset = Settlement.objects.filter(network=network, is_active=True)
+        current = self.instance.initiative_id if self.instance else None
+        self.fields["initiative"].queryset = Initiative.objects.filter(network=network).filter(
+            ~Q(status=Initiative.Status.CLOSED) | Q(pk=current)
+        )
+        self.fields["initiative"].label_from_instance = lambda initiative: initiative.name
         self.fields["min_recovery_months"].validators.append(MaxValueValidator(600))
         add_skill_rows(self, list(skills), label="Skill {i} wanted (optional)")
+        if self.instance.pk is None:  # adding: sent twice, one role
+            self.add_idempotency_key()
 
     def clean(self):
         cleaned = super().clean()
-        if bool(cleaned.get("organisation")) == bool(cleaned.get("settlement")) and not self.has_error("organisation"):
-            self.add_error("organisation", "Choose either an organisation or a settlement that offers the role")
+        offerers = [bool(cleaned.get(name)) for name in ("organisation", "settlement", "initiative")]
+        if offerers.count(True) != 1 and not self.has_error("organisation"):
+            self.add_error("organisation", "Choose one organisation, settlement or initiative that offers the role")
         return cleaned
 
     def role_data(self) -> dict:
@@ -567,12 +639,13 @@ def skill_rows(form) -> list:
     ]
 
 
-class JobForm(forms.ModelForm):
+class JobForm(IdempotencyKeyMixin, forms.ModelForm):
     closing_date = date_field("Closing date")
 
     class Meta:
         model = Job
         fields = [
+            "kind",
             "title",
             "employer",
             "organisation",
@@ -584,7 +657,11 @@ class JobForm(forms.ModelForm):
             "lived_experience_welcomed",
             "recovery_friendly",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "how_to_apply": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "how_to_apply": forms.Textarea(attrs={"rows": 3}),
+        }
         error_messages = {
             "title": {"required": "Enter the job title", "max_length": "Keep the title to 120 characters"},
             "employer": {"required": "Enter the employer's name", "max_length": "Keep it to 150 characters"},
@@ -593,11 +670,16 @@ class JobForm(forms.ModelForm):
             "pay": {"required": "Say what it pays", "max_length": "Keep it to 100 characters"},
             "how_to_apply": {"required": "Say how to apply"},
             "organisation": {"invalid_choice": "Choose an organisation from the list"},
+            "kind": {"required": "Choose paid work or training", "invalid_choice": "Choose paid work or training"},
         }
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(networks=network, is_active=True)
+        self.add_idempotency_key()
+
+    def job_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class JobOutcomeForm(forms.Form):
@@ -607,6 +689,12 @@ class JobOutcomeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose where you are", "invalid_choice": "Choose from the list"},
     )
+
+    def __init__(self, *args, job=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if job is not None and job.kind == Job.Kind.TRAINING:
+            self.fields["status"].label = "Where are you with this training?"
+            self.fields["status"].choices = [(value, status_label(value, job.kind)) for value in JobOutcome.Status]
 
 
 class SkillSearchForm(forms.Form):

@@ -9,7 +9,7 @@ from django.db.models import Count, Sum
 from recoverynet.accounts.privacy import in_recovery_among_measured
 from recoverynet.core.registry import Indicator, shared_measurement
 
-from .models import JobOutcome, SignUp
+from .models import Job, JobOutcome, SignUp
 
 
 def _confirmed_signups(period, **where):
@@ -85,11 +85,14 @@ def share_in_recovery(networks, period):
     }
 
 
-def people_starting_work(networks, period):
+def _people_starting(kind, networks, period):
+    """{network: people who recorded starting an opportunity of `kind` in the period}: one query;
+    someone who started two in one network counts once."""
     rows = {
         r["job__network_id"]: r["n"]
         for r in JobOutcome.objects.filter(
             job__network__in=networks,
+            job__kind=kind,
             status=JobOutcome.Status.STARTED,
             started_on__gte=period.start,
             started_on__lt=period.end,
@@ -98,6 +101,14 @@ def people_starting_work(networks, period):
         .annotate(n=Count("user", distinct=True))
     }
     return {network.pk: rows.get(network.pk, 0) for network in networks}
+
+
+def people_starting_work(networks, period):
+    return _people_starting(Job.Kind.WORK, networks, period)
+
+
+def people_starting_training(networks, period):
+    return _people_starting(Job.Kind.TRAINING, networks, period)
 
 
 SOURCE = "Volunteering shifts: attendance recorded by the organiser and confirmed by the volunteer."
@@ -154,10 +165,21 @@ INDICATORS = (
         key="volunteering.people_starting_work",
         outcomes=(4,),
         name="People starting work",
-        definition="Members who recorded that they started a job listed on the jobs pathway in the period.",
+        definition="Members who recorded that they started paid work listed on the jobs pathway in the period.",
         unit="people",
         period="quarter",
         source="The jobs pathway: outcomes members record for themselves.",
         measure=people_starting_work,
+    ),
+    Indicator(
+        key="volunteering.people_starting_training",
+        outcomes=(4,),
+        name="People starting training",
+        definition="Members who recorded that they started training (a course or an apprenticeship) listed on "
+        "the jobs pathway in the period.",
+        unit="people",
+        period="quarter",
+        source="The jobs pathway: outcomes members record for themselves.",
+        measure=people_starting_training,
     ),
 )

@@ -69,6 +69,9 @@ ROW_FIELDS = (
     "settlement_id",
     "settlement__latitude",
     "settlement__longitude",
+    "initiative_id",
+    "initiative__settlement__latitude",
+    "initiative__settlement__longitude",
     "is_remote",
     "dbs_level",
     "min_recovery_months",
@@ -76,6 +79,7 @@ ROW_FIELDS = (
     "alcohol_at_venue",
     "lone_working",
     "supervision_available",
+    "handles_medication",
 )
 CHUNK = 2000  # rows fetched at a time while streaming
 
@@ -87,14 +91,30 @@ def _candidate(row) -> SimpleNamespace:
         **{name: value for name, value in fields.items() if "__" not in name},
         network=SimpleNamespace(name=fields["network__name"]),
         settlement=SimpleNamespace(latitude=fields["settlement__latitude"], longitude=fields["settlement__longitude"]),
+        initiative=SimpleNamespace(
+            settlement=SimpleNamespace(
+                latitude=fields["initiative__settlement__latitude"],
+                longitude=fields["initiative__settlement__longitude"],
+            )
+        ),
     )
+
+
+def _place(role):
+    """Where the role is: its settlement's, or the offering initiative's settlement's (None: nowhere known)."""
+    if role.settlement_id:
+        return role.settlement
+    if role.initiative_id and role.initiative.settlement is not None:
+        return role.initiative.settlement
+    return None
 
 
 def _distance(home, role) -> tuple[float | None, float]:
     """(km or None, the distance's place in the ranking): remote first, then nearest, then unknown."""
     km = None
-    if home is not None and role.settlement_id and not role.is_remote:
-        km = _km(home.settlement, role.settlement)
+    place = _place(role)
+    if home is not None and place is not None and not role.is_remote:
+        km = _km(home.settlement, place)
     return km, 0 if role.is_remote else (km if km is not None else 10_000)
 
 

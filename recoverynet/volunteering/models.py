@@ -1,6 +1,7 @@
 """Volunteering: roles that are safe to take, shifts that fill, hours that count.
 
-A Role is offered in one network by an organisation or a settlement of it,
+A Role is offered in one network by an organisation, a settlement or an
+initiative of it (exactly one),
 with its public requirements (skills, DBS level, minimum time in recovery,
 flags such as alcohol served at the venue). What concerns a person — their
 self-declared recovery start date, their DBS check — is private: the date is
@@ -59,11 +60,13 @@ class RoleQuerySet(models.QuerySet):
         return self.filter(is_published=True, network__is_active=True)
 
     def for_lists(self):
-        return self.select_related("network", "organisation", "settlement").prefetch_related("skills")
+        return self.select_related("network", "organisation", "settlement", "initiative__settlement").prefetch_related(
+            "skills"
+        )
 
 
 class Role(models.Model):
-    """A volunteering role, offered in one network by an organisation or a settlement."""
+    """A volunteering role, offered in one network by an organisation, a settlement or an initiative."""
 
     class EarlyRecovery(models.TextChoices):
         YES = "yes", "Yes"
@@ -77,7 +80,7 @@ class Role(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="volunteering_roles",
-        help_text="The organisation offering the role, or leave empty and choose a settlement.",
+        help_text="The organisation offering the role, or leave empty and choose a settlement or initiative.",
     )
     settlement = models.ForeignKey(
         "federation.Settlement",
@@ -85,7 +88,16 @@ class Role(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="volunteering_roles",
-        help_text="The settlement offering the role, or leave empty and choose an organisation.",
+        help_text="The settlement offering the role, or leave empty and choose an organisation or initiative.",
+    )
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="volunteering_roles",
+        help_text="The community initiative offering the role, or leave empty and choose an organisation or "
+        "settlement.",
     )
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80, unique=True)
@@ -110,6 +122,8 @@ class Role(models.Model):
     )
     is_published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The hidden key of the form that created it: the same form sent twice creates one row.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
 
     objects = RoleQuerySet.as_manager()
 
@@ -118,8 +132,9 @@ class Role(models.Model):
         indexes = [models.Index(fields=["network", "is_published"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(organisation__isnull=True, settlement__isnull=False)
-                | Q(organisation__isnull=False, settlement__isnull=True),
+                condition=Q(organisation__isnull=False, settlement__isnull=True, initiative__isnull=True)
+                | Q(organisation__isnull=True, settlement__isnull=False, initiative__isnull=True)
+                | Q(organisation__isnull=True, settlement__isnull=True, initiative__isnull=False),
                 name="volunteering_role_offered_by_one",
             ),
             models.CheckConstraint(condition=Q(min_recovery_months__lte=600), name="volunteering_recovery_months"),
@@ -136,12 +151,20 @@ class Role(models.Model):
 
     @property
     def offered_by(self):
-        return self.organisation or self.settlement
+        """The organisation, settlement or initiative offering the role."""
+        return self.organisation or self.settlement or self.initiative
+
+    @property
+    def offered_by_name(self) -> str:
+        offerer = self.offered_by
+        return offerer.name if offerer is not None else ""
 
     @property
     def location(self) -> str:
         if self.settlement_id:
             return ", ".join(self.settlement.address_lines)
+        if self.initiative_id and self.initiative.settlement_id:
+            return ", ".join(self.initiative.settlement.address_lines)
         return self.organisation.town if self.organisation_id else ""
 
     @property
@@ -151,8 +174,10 @@ class Role(models.Model):
 
     def clean(self):
         errors = {}
-        if bool(self.organisation_id) == bool(self.settlement_id):
-            errors["organisation"] = "Choose either an organisation or a settlement that offers the role."
+        if [bool(self.organisation_id), bool(self.settlement_id), bool(self.initiative_id)].count(True) != 1:
+            errors["organisation"] = "Choose one organisation, settlement or initiative that offers the role."
+        if self.initiative_id and self.network_id and self.initiative.network_id != self.network_id:
+            errors["initiative"] = "Choose an initiative in this network."
         if self.settlement_id and self.network_id and self.settlement.network_id != self.network_id:
             errors["settlement"] = "Choose a settlement in this network."
         if (
@@ -189,6 +214,9 @@ class VolunteerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile")
     recovery_start = EncryptedDateField("When your recovery started", null=True, blank=True)
     avoid_alcohol_venues = models.BooleanField("Do not offer me roles where alcohol is served", default=False)
+    avoid_medication_roles = models.BooleanField(
+        "Do not offer me roles that involve handling medication", default=False
+    )
     shift_reminders = models.BooleanField("Email me the day before a shift", default=True)
     skills_findable = models.BooleanField(
         "Let my networks' coordinators find me by my skills",
@@ -201,7 +229,14 @@ class VolunteerProfile(models.Model):
         owner="user",
         fields=("recovery_start",),
         on_erase=DELETE,
-        export=("recovery_start", "avoid_alcohol_venues", "shift_reminders", "skills_findable", "updated_at"),
+        export=(
+            "recovery_start",
+            "avoid_alcohol_venues",
+            "avoid_medication_roles",
+            "shift_reminders",
+            "skills_findable",
+            "updated_at",
+        ),
         section="volunteering_profile",
         description="your volunteering profile (your recovery start date, if you gave one)",
     )
@@ -540,8 +575,21 @@ class SignUp(models.Model):
         return f"{start:%A %-d %B, %H:%M} to {end:%H:%M}"
 
 
+class CommendationQuerySet(models.QuerySet):
+    def shown(self):
+        """Commendations that may be shown and go in references: those saying nothing about the
+        member's recovery, and those that do which the member approved."""
+        return self.filter(Q(mentions_recovery=False) | Q(member_agreed_at__isnull=False))
+
+    def awaiting_member(self):
+        """Flagged by the recovery-word check, and not yet approved by the member: shown to nobody but them."""
+        return self.filter(mentions_recovery=True, member_agreed_at__isnull=True)
+
+
 class Commendation(models.Model):
-    """What an organiser wrote about a member's volunteering, for their reference."""
+    """What an organiser wrote about a member's volunteering, for their reference. When its words
+    would tell a reader about the member's recovery (`services.mentions_recovery`), it waits for
+    the member to approve it: until then nobody else sees it and no reference holds it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commendations")
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="commendations")
@@ -549,14 +597,23 @@ class Commendation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="commendations_written"
     )
     text = models.TextField(max_length=2000)
+    mentions_recovery = models.BooleanField(
+        default=False, help_text="The recovery-word check flagged its text: it waits for the member's approval."
+    )
+    member_agreed_at = models.DateTimeField(null=True, blank=True)  # when the member approved a flagged text
     created_at = models.DateTimeField(auto_now_add=True)
+    # The hidden key of the form that created it: the same form sent twice creates one row.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
+
+    objects = CommendationQuerySet.as_manager()
 
     personal_data = [
         PersonalData(
             owner="user",
-            fields=("text",),
+            # Whether it mentions their recovery is theirs too: "(changed)" in the audit log.
+            fields=("text", "mentions_recovery", "member_agreed_at"),
             on_erase=DELETE,
-            export=("role", "text", "created_at"),
+            export=("role", "text", "mentions_recovery", "member_agreed_at", "created_at"),
             section="volunteering_commendations",
             description="commendations organisers wrote about your volunteering",
             free_text=("text",),
@@ -579,6 +636,10 @@ class Commendation(models.Model):
         return f"Commendation #{self.pk}"
 
     @property
+    def awaits_member(self) -> bool:
+        return self.mentions_recovery and self.member_agreed_at is None
+
+    @property
     def network_id(self):
         return self.role.network_id
 
@@ -589,8 +650,13 @@ class JobQuerySet(models.QuerySet):
 
 
 class Job(models.Model):
-    """A paid opportunity: from an organisation of the network (an initiative, a social
-    enterprise) or a partner employer, including employers who say they are recovery-friendly."""
+    """An opportunity on the jobs pathway: paid work, or training (a course, an apprenticeship),
+    from an organisation of the network (an initiative, a social enterprise) or a partner employer,
+    including employers who say they are recovery-friendly."""
+
+    class Kind(models.TextChoices):
+        WORK = "work", "Paid work"
+        TRAINING = "training", "Training: a course or an apprenticeship"
 
     network = models.ForeignKey("federation.Network", on_delete=models.PROTECT, related_name="jobs")
     organisation = models.ForeignKey(
@@ -603,10 +669,17 @@ class Job(models.Model):
     )
     employer = models.CharField(max_length=150, help_text="The employer's name, as applicants should know it.")
     title = models.CharField(max_length=120)
+    kind = models.CharField(
+        "What kind of opportunity",
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.WORK,
+        help_text="Someone who starts training is counted apart from someone who starts work.",
+    )
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField()
     hours = models.CharField(max_length=100, help_text="For example: 16 hours a week, mornings.")
-    pay = models.CharField(max_length=100, help_text="For example: £12.60 an hour.")
+    pay = models.CharField(max_length=100, help_text="For example: £12.60 an hour, or: free, with travel paid.")
     closing_date = models.DateField()
     how_to_apply = models.TextField()
     lived_experience_welcomed = models.BooleanField("Lived experience of recovery is welcomed", default=False)
@@ -615,6 +688,8 @@ class Job(models.Model):
     )
     is_published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The hidden key of the form that created it: the same form sent twice creates one row.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
 
     objects = JobQuerySet.as_manager()
 
@@ -633,7 +708,8 @@ class Job(models.Model):
 
 
 class JobOutcome(models.Model):
-    """A member's own progress with a job: saved, applied, interview, offered, started."""
+    """A member's own progress with a job or training: saved, applied, interview, offered, started
+    (work or training, as the opportunity is)."""
 
     class Status(models.TextChoices):
         SAVED = "saved", "Saved"
@@ -672,3 +748,13 @@ class JobOutcome(models.Model):
     @property
     def network_id(self):
         return self.job.network_id
+
+    def get_status_display_for_kind(self) -> str:
+        return status_label(self.status, self.job.kind)
+
+
+def status_label(status, kind) -> str:
+    """The status in words: "Started work", or for training "Started the training"."""
+    if status == JobOutcome.Status.STARTED and kind == Job.Kind.TRAINING:
+        return "Started the training"
+    return JobOutcome.Status(status).label

@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 
 from recoverynet.core import scoping
 
-from .models import SignUp
+from .models import Commendation, SignUp
 from .selectors import organised_roles, public_roles
 
 
@@ -23,26 +23,33 @@ def home_roles(request, obj):
 
 
 def network_roles(request, network):
-    """Left out while the network offers no roles (the home page's panel still leads to every role)."""
-    roles = public_roles().filter(network=network)
-    if not roles.exists():
-        return None
-    return _roles_panel(request, roles, "Volunteering", network.slug)
+    """The network's roles; while it offers none, a short panel leading to roles across the federation."""
+    return _roles_panel(request, public_roles().filter(network=network), "Volunteering", network.slug)
 
 
 def settlement_roles(request, settlement):
+    """The settlement's roles; while it offers none, a short panel leading to roles across the federation."""
     roles = public_roles().filter(settlement=settlement)
-    if not roles.exists():
-        return None
     return _roles_panel(request, roles, "Volunteering here", settlement.network.slug)
 
 
+def initiative_roles(request, initiative):
+    """An initiative's page: the roles it offers (one query), or a way to roles elsewhere."""
+    roles = list(public_roles().filter(initiative=initiative).order_by("title", "pk")[:20])
+    return render_to_string("volunteering/includes/initiative_roles.html", {"roles": roles}, request=request)
+
+
 def profile_volunteering(request, user):
-    """/me/: the person's shifts and hours to confirm."""
+    """/me/: the person's shifts and hours to confirm, and commendations waiting for their approval."""
     waiting = SignUp.objects.filter(
         user=user, attended=True, hours_recorded_at__isnull=False, hours_confirmed_at__isnull=True
     ).count()
-    return render_to_string("volunteering/includes/profile_section.html", {"waiting": waiting}, request=request)
+    commendations = Commendation.objects.awaiting_member().filter(user=user).count()
+    return render_to_string(
+        "volunteering/includes/profile_section.html",
+        {"waiting": waiting, "commendations": commendations},
+        request=request,
+    )
 
 
 def manage_index(request, user):

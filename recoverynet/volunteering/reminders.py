@@ -35,7 +35,7 @@ def due_tomorrow(now=None):
         )
         .exclude(user__email="")
         .exclude(user_id__in=quiet)
-        .select_related("user", "shift__role__settlement", "shift__role__organisation")
+        .select_related("user", "shift__role__settlement", "shift__role__organisation", "shift__role__initiative")
         .order_by("pk")
     )
 

@@ -4,6 +4,7 @@ import rules
 
 from recoverynet.core import scoping
 from recoverynet.federation.rules import coordinates_network_of, coordinator
+from recoverynet.initiatives.models import TeamMember
 
 
 def _role_of(obj):
@@ -16,14 +17,24 @@ def _role_of(obj):
     return obj
 
 
+def initiative_ids_on_team(user) -> set:
+    """The initiatives whose team the person is on (any role in the team: lead, member, ally, professional)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(TeamMember.objects.filter(user=user).values_list("initiative_id", flat=True))
+
+
 @rules.predicate
 def organises(user, obj):
-    """Hosts the settlement, or works for the organisation, that offers the role (obj: role, shift or sign-up)."""
+    """Hosts the settlement, works for the organisation, or is on the team of the initiative
+    that offers the role (obj: role, shift or sign-up)."""
     if obj is None:
         return False
     role = _role_of(obj)
     if role.settlement_id and role.settlement_id in scoping.hosted_settlement_ids(user):
         return True
+    if role.initiative_id:
+        return role.initiative_id in initiative_ids_on_team(user)
     return bool(role.organisation_id) and role.organisation_id in scoping.professional_organisation_ids(user)
 
 

@@ -4,6 +4,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q, Sum
 from django.utils import timezone
 
 from recoverynet.core import scoping
+from recoverynet.initiatives.models import TeamMember
 
 from .models import Commendation, DBSCheck, MemberSkill, Role, Shift, SignUp
 
@@ -37,7 +38,8 @@ def roles_with_next_shifts(queryset, now=None):
 
 def organised_roles(user, queryset=None):
     """Roles a person organises: their networks' (coordinators), their settlement's (hosts),
-    their organisation's (professionals); every role for federation coordinators."""
+    their organisation's (professionals), their initiative's (its team); every role for
+    federation coordinators."""
     queryset = Role.objects.all() if queryset is None else queryset
     if not user.is_authenticated:
         return queryset.none()
@@ -47,6 +49,7 @@ def organised_roles(user, queryset=None):
         Q(network_id__in=scoping.coordinated_network_ids(user))
         | Q(settlement_id__in=scoping.hosted_settlement_ids(user))
         | Q(organisation_id__in=scoping.professional_organisation_ids(user))
+        | Q(initiative_id__in=TeamMember.objects.filter(user=user).values("initiative_id"))
     )
 
 
@@ -66,9 +69,11 @@ def dbs_checks_visible_to(user, queryset=None):
     return queryset.filter(network_id__in=scoping.coordinated_network_ids(user))
 
 
-def volunteering_record(user, *, role_ids=None):
+def volunteering_record(user, *, role_ids=None, commendation_ids=None):
     """A member's record, per role: the role, shifts attended and hours confirmed, and the
-    commendations organisers wrote. Three queries, whatever its length."""
+    commendations organisers wrote (those that may be shown: a commendation mentioning the
+    member's recovery only once they approved it; only `commendation_ids` when given).
+    Three queries, whatever its length."""
     done = SignUp.objects.filter(user=user, attended=True, hours_confirmed_at__isnull=False)
     if role_ids is not None:
         done = done.filter(shift__role_id__in=role_ids)
@@ -81,10 +86,18 @@ def volunteering_record(user, *, role_ids=None):
             last=Max("shift__starts_at"),
         )
     }
-    roles = Role.objects.filter(pk__in=totals).select_related("network", "organisation", "settlement").order_by("title")
-    commendations = Commendation.objects.filter(user=user).select_related("role", "written_by").order_by("created_at")
+    roles = (
+        Role.objects.filter(pk__in=totals)
+        .select_related("network", "organisation", "settlement", "initiative")
+        .order_by("title")
+    )
+    commendations = (
+        Commendation.objects.shown().filter(user=user).select_related("role", "written_by").order_by("created_at")
+    )
     if role_ids is not None:
         commendations = commendations.filter(role_id__in=role_ids)
+    if commendation_ids is not None:
+        commendations = commendations.filter(pk__in=commendation_ids)
     by_role = {}
     for commendation in commendations:
         by_role.setdefault(commendation.role_id, []).append(commendation)

@@ -58,6 +58,40 @@ def _text(value, name, limit, *, required_message=None) -> str:
     return value
 
 
+# --- Forms sent twice ----------------------------------------------------------------
+
+MAX_IDEMPOTENCY_KEY = 80
+
+
+def _check_key(key) -> str | None:
+    if key is None or key == "":
+        return None
+    if not isinstance(key, str) or len(key) > MAX_IDEMPOTENCY_KEY or "\x00" in key:
+        raise ValidationError("This form has expired: open it again.", code="idempotency")
+    return key
+
+
+def _once(model, key, create, *, same):
+    """create() once per idempotency key (the hidden key of the form, as the time bank's forms do):
+    the same form sent again, or twice at once, answers with the row the first one wrote.
+    `same(row)` says whether that row was made from the same details; if not, nothing is written."""
+    key = _check_key(key)
+    if key is None:
+        return create(None)
+    existing = model.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        try:
+            return create(key)
+        except (IntegrityError, ValidationError):
+            # The other request with this key committed first (the unique check or the insert saw it).
+            existing = model.objects.filter(idempotency_key=key).first()
+            if existing is None:
+                raise
+    if not same(existing):
+        raise ValidationError("This form was already sent with other details: open it again.", code="idempotency")
+    return existing
+
+
 # --- Roles and shifts -------------------------------------------------------------
 
 
@@ -73,17 +107,26 @@ def _check_skills(skills) -> list:
     return [(name, level) for name, (_, level) in zip(names, skills, strict=True)]
 
 
-def create_role(*, actor, network, data: dict, skills=()) -> Role:
-    """A coordinator adds a role offered by an organisation or settlement of their network.
-    `skills`: [(name, level)]."""
+def create_role(*, actor, network, data: dict, skills=(), idempotency_key=None) -> Role:
+    """A coordinator adds a role offered by an organisation, settlement or initiative of their network.
+    `skills`: [(name, level)]. The same `idempotency_key` again returns the role it created."""
     require(actor, "volunteering.add_role", network)
     skills = _check_skills(skills)
-    role = Role(network=network, **data)
-    role.slug = unique_slug(Role, role.title)
-    with transaction.atomic():
-        role = create_instance(actor=actor, instance=role, network=network, summary=f"{len(skills)} skills")
-        RoleSkill.objects.bulk_create(RoleSkill(role=role, name=name, level=level) for name, level in skills)
-    return role
+
+    def create(key):
+        role = Role(network=network, idempotency_key=key, **data)
+        role.slug = unique_slug(Role, role.title)
+        with transaction.atomic():
+            role = create_instance(actor=actor, instance=role, network=network, summary=f"{len(skills)} skills")
+            RoleSkill.objects.bulk_create(RoleSkill(role=role, name=name, level=level) for name, level in skills)
+        return role
+
+    return _once(
+        Role,
+        idempotency_key,
+        create,
+        same=lambda role: role.network_id == network.pk and role.title == data.get("title"),
+    )
 
 
 def update_role(*, actor, role, data: dict, skills=None) -> dict:
@@ -541,8 +584,16 @@ def confirm_hours(*, actor, signup: SignUp) -> SignUp:
 
 
 def paying_account(role) -> Account | None:
-    """The time bank account of whoever offers the role, in the role's network (None when it has none)."""
-    holder = {"organisation": role.organisation} if role.organisation_id else {"settlement": role.settlement}
+    """The time bank account of whoever offers the role, in the role's network (None when it has none).
+    An initiative has no account of its own: its settlement's pays (none when it has no settlement)."""
+    if role.organisation_id:
+        holder = {"organisation_id": role.organisation_id}
+    elif role.settlement_id:
+        holder = {"settlement_id": role.settlement_id}
+    elif role.initiative_id and role.initiative.settlement_id:
+        holder = {"settlement_id": role.initiative.settlement_id}
+    else:
+        return None
     return Account.objects.filter(network_id=role.network_id, is_open=True, **holder).first()
 
 
@@ -557,8 +608,9 @@ def credit_hours(*, actor, shift: Shift) -> dict:
     source = paying_account(role)
     if source is None:
         raise ValidationError(
-            f"{role.offered_by} has no time bank account in {role.network.name}, so these hours cannot be "
-            "credited. A coordinator can open one.",
+            f"{role.offered_by_name} has no time bank account in {role.network.name}, so these hours cannot be "
+            "credited. A coordinator can open one"
+            + (" for the initiative's settlement." if role.initiative_id else "."),
             code="no_account",
         )
     require(actor, "timebank.move_time", source)
@@ -607,7 +659,15 @@ def credit_hours(*, actor, shift: Shift) -> dict:
 
 
 def save_profile(
-    *, actor, user, recovery_start, avoid_alcohol_venues, shift_reminders=True, skills=None, skills_findable=False
+    *,
+    actor,
+    user,
+    recovery_start,
+    avoid_alcohol_venues,
+    shift_reminders=True,
+    skills=None,
+    skills_findable=False,
+    avoid_medication_roles=False,
 ) -> VolunteerProfile:
     """A member's own private profile: nobody else may change (or see) it. `skills`, when
     given, replaces the skills they listed: [(name, level)]."""
@@ -623,6 +683,7 @@ def save_profile(
     data = {
         "recovery_start": recovery_start,
         "avoid_alcohol_venues": bool(avoid_alcohol_venues),
+        "avoid_medication_roles": bool(avoid_medication_roles),
         "shift_reminders": bool(shift_reminders),
         "skills_findable": bool(skills_findable),
     }
@@ -660,10 +721,15 @@ def record_dbs_check(*, actor, network, user, level, checked_on, checker) -> DBS
     return existing
 
 
-# Words that would tell a reader of a reference about the member's recovery.
+# Words that would tell a reader of a reference about the member's recovery: word families and
+# plurals, the fellowships by name, and AA / NA only as capitalised whole words ("na" is not flagged).
 RECOVERY_WORDS = re.compile(
-    r"\b(recover(y|ing|ed)|addict(ion|ed)?|alcohol(ic|ism)?|drink(ing|er)|drugs?|sober|sobriety|clean time|"
-    r"relapsed?|rehab|detox|treatment|substance|heroin|methadone|AA|NA|12[- ]step|twelve[- ]step)\b",
+    r"\b(?:(?:alcoholics|narcotics|cocaine|gamblers)\s+anonymous|"
+    r"recover(?:s|ed|ing|y|ies)?|addict(?:s|ed|ion|ions|ive)?|alcohol(?:ic|ics|ism)?|"
+    r"drink(?:ing|er|ers)|drunk|drugs?|sober|sobriety|clean\s+time|relaps(?:e|es|ed|ing)|rehab|detox|"
+    r"treatment|substances?|heroin|methadone|cocaine|crack|gambling|"
+    r"12[- ]?steps?|twelve[- ]steps?)\b"
+    r"|\b(?-i:AA|NA)\b",
     re.IGNORECASE,
 )
 
@@ -673,38 +739,90 @@ def mentions_recovery(text: str) -> list[str]:
     return sorted({match.group(0) for match in RECOVERY_WORDS.finditer(text)}, key=str.lower)
 
 
-def write_commendation(*, actor, role, user, text, member_agreed=False) -> Commendation:
-    """An organiser commends a member who volunteered in the role. Words that would
-    identify the member's recovery are refused unless the member agreed to them."""
+def write_commendation(*, actor, role, user, text, idempotency_key=None) -> Commendation:
+    """An organiser commends a member who volunteered in the role. A text with words that would
+    identify the member's recovery is kept, flagged, and shown to nobody but the member until
+    they approve it (`approve_commendation`). The same `idempotency_key` again returns the
+    commendation it wrote."""
     require(actor, "volunteering.manage_role", role)
     text = _text(text, "text", MAX_COMMENDATION, required_message="Write what they did well.")
-    found = mentions_recovery(text)
-    if found and not member_agreed:
-        raise ValidationError(
-            {
-                "text": f"Leave out words about their recovery ({', '.join(found)}), or say the member agreed: "
-                "this goes in references they may show employers."
-            },
-            code="recovery",
-        )
     if not SignUp.objects.filter(shift__role=role, user=user, attended=True).exists():
         raise ValidationError({"person": "Commend someone who has volunteered in this role."})
-    return create_instance(
-        actor=actor, instance=Commendation(role=role, user=user, written_by=actor, text=text), network=role.network
+    flagged = bool(mentions_recovery(text))
+
+    def create(key):
+        commendation = Commendation(
+            role=role, user=user, written_by=actor, text=text, mentions_recovery=flagged, idempotency_key=key
+        )
+        with transaction.atomic():
+            return create_instance(actor=actor, instance=commendation, network=role.network)
+
+    return _once(
+        Commendation,
+        idempotency_key,
+        create,
+        same=lambda c: (c.role_id, c.user_id, c.text) == (role.pk, user.pk, text),
     )
+
+
+def _awaiting(actor, commendation) -> Commendation:
+    if getattr(actor, "pk", None) is None or commendation.user_id != actor.pk:
+        raise PermissionDenied("Only the member it is about can approve a commendation.")
+    locked = Commendation.objects.select_for_update().get(pk=commendation.pk)
+    if not locked.awaits_member:
+        raise ValidationError("This commendation is not waiting for your approval.", code="decided")
+    return locked
+
+
+def approve_commendation(*, actor, commendation: Commendation) -> Commendation:
+    """The member agrees that a commendation mentioning their recovery may be shown and go in references."""
+    with transaction.atomic():
+        locked = _awaiting(actor, commendation)
+        locked.member_agreed_at = timezone.now()
+        locked.save(update_fields=["member_agreed_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.APPROVE,
+            instance=locked,
+            network=locked.role.network,
+            summary="The member's choice recorded",
+        )
+    return locked
+
+
+def refuse_commendation(*, actor, commendation: Commendation) -> None:
+    """The member does not want a commendation that mentions their recovery: it is deleted."""
+    with transaction.atomic():
+        locked = _awaiting(actor, commendation)
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            instance=locked,
+            network=locked.role.network,
+            summary="Removed at the member's choice",
+        )
+        locked.delete()
 
 
 # --- Jobs pathway ----------------------------------------------------------------------
 
 
-def create_job(*, actor, network, data: dict) -> Job:
-    """A coordinator lists a paid opportunity in their network."""
+def create_job(*, actor, network, data: dict, idempotency_key=None) -> Job:
+    """A coordinator lists paid work or training in their network. The same `idempotency_key`
+    again returns the job it listed."""
     require(actor, "volunteering.add_job", network)
     if data.get("closing_date") and data["closing_date"] < timezone.localdate():
         raise ValidationError({"closing_date": "Enter a closing date today or later."})
-    job = Job(network=network, **data)
-    job.slug = unique_slug(Job, f"{job.title} {job.employer}")
-    return create_instance(actor=actor, instance=job, network=network)
+
+    def create(key):
+        job = Job(network=network, idempotency_key=key, **data)
+        job.slug = unique_slug(Job, f"{job.title} {job.employer}")
+        with transaction.atomic():
+            return create_instance(actor=actor, instance=job, network=network)
+
+    return _once(
+        Job, idempotency_key, create, same=lambda job: (job.network_id, job.title) == (network.pk, data["title"])
+    )
 
 
 def record_job_outcome(*, actor, job: Job, status) -> JobOutcome:

@@ -33,6 +33,7 @@ urlpatterns = [
     path("volunteering/mine/shifts.ics", public.my_shifts_ics, name="mine_ics"),
     path("volunteering/mine/record.csv", public.record_csv, name="record_csv"),
     path("volunteering/mine/reference/", public.reference, name="reference"),
+    path("volunteering/mine/commendations/<int:pk>/", public.commendation_review, name="commendation_review"),
     path("volunteering/profile/", public.profile, name="profile"),
     path("volunteering/signups/<int:pk>/cancel/", public.signup_cancel, name="signup_cancel"),
     path("volunteering/signups/<int:pk>/confirm-hours/", public.hours_confirm, name="hours_confirm"),

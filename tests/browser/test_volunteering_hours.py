@@ -164,8 +164,8 @@ def test_a_member_volunteers_has_hours_credited_and_downloads_a_reference(
     open_page(member_page, url, "/volunteering/mine/")
     follow(member_page, member_page.get_by_role("link", name="Make a reference from your record"))
     check(member_page, javascript=javascript)
-    member_page.get_by_label("Gardener").uncheck()
-    member_page.get_by_label("Commendations from organisers").uncheck()
+    member_page.get_by_label("Gardener", exact=True).uncheck()
+    member_page.get_by_label("Knows her onions").uncheck()  # each commendation is chosen on its own
     pdf = download(member_page, "Download")
     assert pdf.startswith(b"%PDF-")
     text = " ".join(pdf_text(pdf).split())

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from recoverynet.core.manage_pages import add_service_errors, editable_copy
+from recoverynet.core.registry import render_panels
 from recoverynet.federation.models import Network
 
 from .. import services
@@ -484,6 +485,8 @@ def initiative_detail(request, pk):
             "radar": services.coproduction_radar(coproduction),
             "decisions": list(initiative.decisions.annotate(taking_part=Count("participants"))),
             "decision_makers": decision_makers_share(initiative=initiative),
+            # Sections other apps add about this initiative (volunteering: the roles it offers).
+            "panels": render_panels("initiative", request, initiative),
         },
     )
 

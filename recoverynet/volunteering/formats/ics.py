@@ -38,7 +38,7 @@ def shifts_calendar(signups, *, host: str, url: str, now=None) -> str:
             *times,
             f"SUMMARY:{escape_text(title)}",
             f"LOCATION:{escape_text('Remote' if role.is_remote and not role.location else role.location)}",
-            f"DESCRIPTION:{escape_text(f'{role.offered_by}. {signup.get_status_display()}. Details: {url}')}",
+            f"DESCRIPTION:{escape_text(f'{role.offered_by_name}. {signup.get_status_display()}. Details: {url}')}",
             f"STATUS:{'CONFIRMED' if signup.status == signup.Status.CONFIRMED else 'TENTATIVE'}",
             "END:VEVENT",
         ]

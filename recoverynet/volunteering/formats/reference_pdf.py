@@ -39,7 +39,7 @@ def reference_pdf(*, name, record, include_hours, include_commendations, generat
     for row in record:
         role = row["role"]
         story.append(Paragraph(markup_text(role.title), DAY))
-        story.append(Paragraph(markup_text(f"{role.offered_by}, {role.network.name}"), SMALL))
+        story.append(Paragraph(markup_text(f"{role.offered_by_name}, {role.network.name}"), SMALL))
         story.append(Paragraph(markup_text(role.involves), BODY))
         if include_hours:
             first = format_date(timezone.localtime(row["first"]), "F Y")

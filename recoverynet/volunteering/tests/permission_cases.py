@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from recoverynet.testing.permissions import ALL, COORDINATOR_OF_NETWORK, LOGIN, Case, roles, signed_in
-from recoverynet.volunteering.models import Job, Role, Shift, SignUp
+from recoverynet.volunteering.models import Commendation, Job, Role, Shift, SignUp
 
 # Roles in the tests are offered by each network's settlement: its host and the network's coordinators organise.
 ORGANISER = roles(
@@ -34,6 +34,8 @@ CASES = {
     "volunteering:reference": Case(signed_in(200)),
     "volunteering:signup_cancel": Case(OWN_SIGNUP, obj="signup"),
     "volunteering:hours_confirm": Case(OWN_SIGNUP, obj="signup"),
+    # A commendation mentioning the member's recovery, waiting for them: theirs alone to see.
+    "volunteering:commendation_review": Case(OWN_SIGNUP, obj="commendation"),
     "volunteering:manage:home": Case(signed_in(200)),
     "volunteering:manage:role_new": Case(COORDINATOR_OF_NETWORK, obj="network"),
     "volunteering:manage:role_edit": Case(ORGANISER, obj="role"),
@@ -145,6 +147,9 @@ def build(world):
         )
         shift = Shift.objects.create(role=role, starts_at=start, ends_at=start + datetime.timedelta(hours=3), places=3)
         signup = SignUp.objects.create(shift=shift, user=user)
+        commendation = Commendation.objects.create(
+            user=user, role=role, text="Steady through her recovery.", mentions_recovery=True
+        )
         job = Job.objects.create(
             network=network,
             employer="Café Co",
@@ -161,5 +166,6 @@ def build(world):
             "shift": {"pk": shift.pk},
             "signup": {"pk": signup.pk},
             "job": {"slug": job.slug},
+            "commendation": {"pk": commendation.pk},
         }
     return objects

@@ -72,12 +72,18 @@ def test_any_query_on_the_role_list(setting, q, network, sector, dbs, early, rem
 @given(
     recovery_start=dateish,
     avoid=st.one_of(text, st.just("on")),
+    no_meds=st.one_of(text, st.just("on")),
     reminders=st.one_of(text, st.just("on")),
     skills=st.lists(st.tuples(st.text(max_size=70), numberish), min_size=3, max_size=3),
 )
-def test_any_profile(setting, recovery_start, avoid, reminders, skills):
+def test_any_profile(setting, recovery_start, avoid, no_meds, reminders, skills):
     before = VolunteerProfile.objects.count()
-    data = {"recovery_start": recovery_start, "avoid_alcohol_venues": avoid, "shift_reminders": reminders}
+    data = {
+        "recovery_start": recovery_start,
+        "avoid_alcohol_venues": avoid,
+        "avoid_medication_roles": no_meds,
+        "shift_reminders": reminders,
+    }
     for i, (name, level) in enumerate(skills, start=1):
         data[f"skill_{i}"], data[f"skill_{i}_level"] = name, level
     response = setting["member"].post(reverse("volunteering:profile"), data)
@@ -113,12 +119,12 @@ def test_any_dbs_record(setting, person, level, checked_on, checker):
 
 
 @EXAMPLES
-@given(person=numberish, body=st.text(max_size=2100), agreed=st.one_of(text, st.just("on")))
-def test_any_commendation(setting, person, body, agreed):
+@given(person=numberish, body=st.text(max_size=2100))
+def test_any_commendation(setting, person, body):
     before = _written()
     response = setting["host"].post(
         reverse("volunteering:manage:commend", kwargs={"slug": setting["role"].slug}),
-        {"person": person, "text": body, "member_agreed": agreed},
+        {"person": person, "text": body},
     )
     assert response.status_code in (200, 302)
     if response.status_code == 200:

@@ -127,3 +127,31 @@ def test_cutting_places_while_members_sign_up_never_over_fills():
         assert held == 10 and results[0][1] == {"places": [20, 10]}
     else:  # more than ten had a place when the organiser's turn came: refused, nothing written
         assert shift.places == 20 and held == 20 and "offer at least" in results[0][1][0]
+
+
+def test_the_role_form_sent_five_times_at_once_adds_one_role():
+    """A double-click (or five) with real concurrent connections: one role, every answer the same redirect."""
+    from recoverynet.core.models import AuditEntry
+    from recoverynet.volunteering.models import Role
+
+    from .test_roles import VALID
+
+    world = build_world()
+    coordinator = world.users["network_coordinator"]
+    clients = [sign_in(Client(), coordinator) for _ in range(5)]
+    url = reverse("volunteering:manage:role_new", kwargs={"slug": world.own_network.slug})
+    data = {**VALID, "settlement": world.own_settlement.pk, "idempotency_key": "f" * 32}
+    start = threading.Barrier(len(clients))
+
+    def press(client):
+        start.wait()
+        response = client.post(url, data)
+        return response.status_code, response.get("Location")
+
+    results = run_concurrently(*(lambda c=c: press(c) for c in clients))
+    errors = [value for outcome, value in results if outcome == "error"]
+    assert not errors, errors
+    answers = {value for _, value in results}
+    role = Role.objects.get()
+    assert answers == {(302, reverse("volunteering:manage:shift_new", kwargs={"slug": role.slug}))}
+    assert AuditEntry.objects.filter(content_type__model="role").count() == 1

@@ -15,7 +15,7 @@ from recoverynet.federation.models import Network, Sector
 from recoverynet.volunteering import indicators as volunteering
 from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import RoleFactory, ShiftFactory, SignUpFactory
-from recoverynet.volunteering.models import Job, JobOutcome, Role, Shift, SignUp
+from recoverynet.volunteering.models import Commendation, Job, JobOutcome, Role, Shift, SignUp
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +36,24 @@ def test_the_demo_offers_roles_from_every_sector_with_a_year_of_hours():
     assert flexible.filter(starts_at__gt=now).exists()
     for shift in flexible.select_related("role"):
         shift.clean()  # every demo window keeps the model's rules
+    assert Role.objects.filter(initiative__isnull=False).exists()
+    # Commendations, each for someone who attended a shift of that role; one waits for the member.
+    commendations = list(Commendation.objects.all())
+    assert len(commendations) >= 5
+    for commendation in commendations:
+        assert SignUp.objects.filter(user=commendation.user, shift__role=commendation.role, attended=True).exists()
+    waiting = Commendation.objects.awaiting_member().get()
+    assert waiting.user.email == "demo.member@example.org" and services.mentions_recovery(waiting.text)
+    assert not any(services.mentions_recovery(c.text) for c in Commendation.objects.shown())
+    assert "waiting for the member's approval" in out.getvalue()
     assert Job.objects.filter(closing_date__gte=timezone.localdate()).exists()
-    assert JobOutcome.objects.filter(status="started", started_on__isnull=False).exists()
+    assert JobOutcome.objects.filter(status="started", started_on__isnull=False, job__kind="work").exists()
+    assert JobOutcome.objects.filter(status="started", started_on__isnull=False, job__kind="training").exists()
     for role in Role.objects.all():
         role.full_clean()  # every demo role keeps the model's rules
-    counts = (Role.objects.count(), Shift.objects.count(), SignUp.objects.count())
+    counts = (Role.objects.count(), Shift.objects.count(), SignUp.objects.count(), Commendation.objects.count())
     call_command("seed_demo", force=True, stdout=io.StringIO())
-    assert (Role.objects.count(), Shift.objects.count(), SignUp.objects.count()) == counts
+    assert (Role.objects.count(), Shift.objects.count(), SignUp.objects.count(), Commendation.objects.count()) == counts
 
 
 def test_volunteers_and_hours_per_network_and_quarter(world):

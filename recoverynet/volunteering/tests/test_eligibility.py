@@ -38,44 +38,75 @@ def _months_since(start):
 
 
 @pytest.mark.parametrize(
-    ("member", "role_dbs", "member_dbs", "minimum", "recovery", "early", "alcohol", "avoid"),
-    list(
-        itertools.product([True, False], ROLE_DBS, MEMBER_DBS, MINIMUMS, RECOVERY, EARLY, [True, False], [True, False])
-    ),
+    ("member", "role_dbs", "member_dbs"), list(itertools.product([True, False], ROLE_DBS, MEMBER_DBS))
 )
-def test_every_combination(member, role_dbs, member_dbs, minimum, recovery, early, alcohol, avoid):
-    role = _role(dbs_level=role_dbs, min_recovery_months=minimum, early_recovery=early, alcohol_at_venue=alcohol)
+def test_every_combination(member, role_dbs, member_dbs):
+    """Every combination (13,824): the outer three as parameters, the rest in a loop, each checked
+    against the rules written out again here; a failure names its combination."""
+    inner = itertools.product(MINIMUMS, RECOVERY, EARLY, [True, False], [True, False], [True, False], [True, False])
+    for combination in inner:
+        _check_combination(member, role_dbs, member_dbs, *combination)
+
+
+def _check_combination(member, role_dbs, member_dbs, minimum, recovery, early, alcohol, avoid, medication, no_meds):
+    case = (member, role_dbs, member_dbs, minimum, recovery, early, alcohol, avoid, medication, no_meds)
+    role = _role(
+        dbs_level=role_dbs,
+        min_recovery_months=minimum,
+        early_recovery=early,
+        alcohol_at_venue=alcohol,
+        handles_medication=medication,
+    )
     facts = MemberFacts(
         network_ids=frozenset({NETWORK_ID} if member else {99}),
         recovery_start=recovery,
         avoid_alcohol_venues=avoid,
+        avoid_medication_roles=no_meds,
         dbs={NETWORK_ID: member_dbs} if member_dbs else {},
     )
     verdict = eligibility(role, facts, TODAY)
     months = _months_since(recovery) if recovery else None
+    in_first_year = months is not None and months < 12
     expected = {
         "join": not member,
         "dbs": RANK[role_dbs] > 0
         and (member_dbs is None or RANK[member_dbs[0]] < RANK[role_dbs] or member_dbs[1] < datetime.date(2023, 12, 6)),
         "recovery": minimum > 0 and (months is None or months < minimum),
-        "early": early == "no" and months is not None and months < 12,
+        "early": early == "no" and in_first_year,
         "alcohol": alcohol and avoid,
+        "medication": medication and no_meds,
     }
     words = {
         "join": "Join that network first",
         "dbs": "DBS check",
         "recovery": "months in recovery",
         "early": "not suited to the first year",
-        "alcohol": "you asked not to be offered",
+        "alcohol": "Alcohol is served at this venue, and you asked not",
+        "medication": "handling medication, and you asked not",
     }
-    assert verdict.can_take == (not any(expected.values()))
-    assert len(verdict.reasons) == sum(expected.values())
+    assert verdict.can_take == (not any(expected.values())), case
+    assert len(verdict.reasons) == sum(expected.values()), (case, verdict.reasons)
     for key, expect in expected.items():
-        assert any(words[key] in reason for reason in verdict.reasons) == expect, (key, verdict.reasons)
+        assert any(words[key] in reason for reason in verdict.reasons) == expect, (case, key, verdict.reasons)
     if alcohol and not avoid:
-        assert "Alcohol is served at the venue." in verdict.notes
+        assert "Alcohol is served at the venue." in verdict.notes, case
     if early == "ask" and (months is None or months < 12):
-        assert any("suits you early in recovery" in note for note in verdict.notes)
+        assert any("suits you early in recovery" in note for note in verdict.notes), case
+    # Medication early in recovery: "not suitable" where the role says so, otherwise "ask us".
+    if medication and expected["early"]:
+        assert any("handling medication and is not suited" in reason for reason in verdict.reasons), case
+    medication_notes = [note for note in verdict.notes if "medication" in note]
+    if not medication or no_meds or expected["early"]:
+        assert medication_notes == [], case
+    elif in_first_year:
+        assert medication_notes == [
+            "This role involves handling medication. As you are in your first year of recovery, "
+            "talk to the organiser before you sign up."
+        ], case
+    elif months is None:
+        assert medication_notes and "If you are in your first year" in medication_notes[0], case
+    else:
+        assert medication_notes == ["This role involves handling medication."], case
 
 
 def test_reasons_say_what_to_do():
@@ -139,6 +170,27 @@ def test_facts_for_reads_the_member_in_a_fixed_number_of_queries(world, django_a
     with django_assert_max_num_queries(4):
         facts = facts_for(member)
     assert facts.recovery_start == datetime.date(2024, 1, 1) and facts.avoid_alcohol_venues
+    assert not facts.avoid_medication_roles
     assert facts.dbs == {world.own_network.pk: ("basic", datetime.date(2026, 1, 1))}
     assert facts.network_ids == frozenset({world.own_network.pk})
     assert facts_for(None) == MemberFacts()
+
+
+@pytest.mark.django_db
+def test_a_member_asks_not_to_be_offered_medication_roles(world, client_for):
+    from django.urls import reverse
+
+    from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
+
+    member = world.users["member"]
+    role = RoleFactory(network=world.own_network, handles_medication=True, early_recovery="yes", title="Pharmacy run")
+    client = client_for(member)
+    assert client.post(reverse("volunteering:profile"), {"avoid_medication_roles": "on"}).status_code == 302
+    assert facts_for(member).avoid_medication_roles
+    page = client.get(role.get_absolute_url()).content.decode()
+    assert "involves handling medication, and you asked not to be offered such roles" in page
+    shift = ShiftFactory(role=role)
+    client.post(reverse("volunteering:sign_up", kwargs={"pk": shift.pk}))
+    assert not shift.signups.exists()
+    assert client.post(reverse("volunteering:profile"), {"shift_reminders": "on"}).status_code == 302
+    assert not facts_for(member).avoid_medication_roles

@@ -14,6 +14,8 @@ from recoverynet.core.models import AuditEntry
 from recoverynet.core.registry import Period, indicators
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.federation.models import Network
+from recoverynet.outcomes.figures import compute
+from recoverynet.outcomes.framework import Quarter
 from recoverynet.testing import assert_constant_queries
 from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import JobFactory
@@ -61,6 +63,47 @@ def test_people_starting_work_per_network_and_quarter(world):
     assert measure(networks, period) == {world.own_network.pk: 2, world.other_network.pk: 0}
 
 
+def test_people_starting_training_per_network_and_quarter_by_hand(world, client_for):
+    """Worked out by hand: in the own network, A starts a course and an apprenticeship (counts once),
+    B starts a course, C applied only, D started paid work (work, not training), E started a course
+    before the period; in the other network, F starts a course. Training: own 2, other 1. Work: own 1."""
+    own, other = world.own_network, world.other_network
+    course = JobFactory(network=own, kind=Job.Kind.TRAINING, title="Food hygiene course")
+    apprenticeship = JobFactory(network=own, kind=Job.Kind.TRAINING, title="Catering apprenticeship")
+    work = JobFactory(network=own, kind=Job.Kind.WORK)
+    elsewhere = JobFactory(network=other, kind=Job.Kind.TRAINING)
+    today = timezone.localdate()
+    period = Period(today - datetime.timedelta(days=30), today + datetime.timedelta(days=1))
+
+    a, b, c, d, e = (MembershipFactory(network=own, status="active").user for _ in range(5))
+    f = MembershipFactory(network=other, status="active").user
+    for who, job, status in [
+        (a, course, "started"),
+        (a, apprenticeship, "started"),
+        (b, course, "started"),
+        (c, course, "applied"),
+        (d, work, "started"),
+        (e, course, "started"),
+        (f, elsewhere, "started"),
+    ]:
+        services.record_job_outcome(actor=who, job=job, status=status)
+    JobOutcome.objects.filter(user=e).update(started_on=period.start - datetime.timedelta(days=1))
+    networks = Network.objects.filter(pk__in=[own.pk, other.pk])
+    by_key = {i.key: i for i in indicators()}
+    training = by_key["volunteering.people_starting_training"]
+    assert training.measure(networks, period) == {own.pk: 2, other.pk: 1}
+    assert by_key["volunteering.people_starting_work"].measure(networks, period) == {own.pk: 1, other.pk: 0}
+    # A count of people: suppressed below 5 wherever the outcomes are published, like the others.
+    assert training.count and training.outcomes == (4,) and training.unit == "people"
+    figures = compute([Quarter.containing(today)], networks=networks).indicators[training.key]
+    shown = [figures.rows[network.pk][-1].display for network in networks]
+    assert shown and not set(shown) & {"1", "2", "3", "4"}, shown
+    # The member records it in words that fit training.
+    page = client_for(a).get(course.get_absolute_url()).content.decode()
+    assert "Where are you with this training?" in page and "Started the training" in page
+    assert "Started work" not in page and "Training: a course or an apprenticeship" in page
+
+
 def test_a_coordinator_lists_a_job(world, client_for):
     client = client_for(world.users["network_coordinator"])
     url = reverse("volunteering:manage:job_new", kwargs={"slug": world.own_network.slug})
@@ -73,10 +116,12 @@ def test_a_coordinator_lists_a_job(world, client_for):
         "closing_date": "1 1 2020",
         "how_to_apply": "Call in.",
     }
+    assert "Choose paid work or training" in client.post(url, data).content.decode()
+    data["kind"] = "training"
     assert "Enter a closing date today or later" in client.post(url, data).content.decode()
     data["closing_date"] = "1 1 2099"
     assert client.post(url, data).status_code == 302
-    assert Job.objects.get().network == world.own_network
+    assert (Job.objects.get().network, Job.objects.get().kind) == (world.own_network, "training")
 
 
 def test_the_job_list_runs_a_constant_number_of_queries(world, client_for):
@@ -119,6 +164,7 @@ def test_any_job_outcome(job_setting, status):
         {
             name: st.text(max_size=30)
             for name in (
+                "kind",
                 "title",
                 "employer",
                 "organisation",

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from recoverynet.directory.tests.test_schedule_pdf import pdf_text  # ReportLab text, read without pypdf
 from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
+from recoverynet.volunteering.models import Commendation
 from recoverynet.volunteering.selectors import volunteering_record
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,8 @@ def test_the_pdf_holds_what_the_member_chose(world, client_for, record):
     assert "Volunteering reference: Member" in text and "Café host" in text and "2 shifts, 3 h in all" in text
     assert "Making tea & welcoming <people>" in text
     assert "Gardener" not in text and "reliable" not in text  # commendations left out, as chosen
-    with_words = client.post(url, {"file_format": "pdf", "roles": [record["cafe"].pk], "include_commendations": "on"})
+    cafe_words = record["cafe"].commendations.get().pk
+    with_words = client.post(url, {"file_format": "pdf", "roles": [record["cafe"].pk], "commendations": [cafe_words]})
     text = " ".join(pdf_text(with_words.content).split())
     assert "Warm & reliable, <b>always</b> on time." in text and "in all" not in text
 
@@ -74,7 +76,12 @@ def test_the_csv_reference(world, client_for, record):
     client = client_for(world.users["member"])
     response = client.post(
         reverse("volunteering:reference"),
-        {"file_format": "csv", "roles": [record["garden"].pk], "include_hours": "on", "include_commendations": "on"},
+        {
+            "file_format": "csv",
+            "roles": [record["garden"].pk],
+            "include_hours": "on",
+            "commendations": [c.pk for c in Commendation.objects.all()],
+        },
     )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1][:5] == ["Gardener", rows[1][1], "Cumbria", "1", "1.5"] and rows[1][-1] == "Knows her onions."
@@ -91,16 +98,16 @@ def test_choosing_nothing_is_an_error(world, client_for, record):
     file_format=st.text(max_size=6),
     roles=st.lists(st.one_of(st.text(max_size=6), st.integers(-5, 10**12).map(str)), max_size=3),
     include_hours=st.text(max_size=4),
-    include_commendations=st.text(max_size=4),
+    commendations=st.lists(st.one_of(st.text(max_size=6), st.integers(-5, 10**12).map(str)), max_size=3),
 )
-def test_any_reference_choice(reference_client, file_format, roles, include_hours, include_commendations):
+def test_any_reference_choice(reference_client, file_format, roles, include_hours, commendations):
     response = reference_client.post(
         reverse("volunteering:reference"),
         {
             "file_format": file_format,
             "roles": roles,
             "include_hours": include_hours,
-            "include_commendations": include_commendations,
+            "commendations": commendations,
         },
     )
     assert response.status_code == 200

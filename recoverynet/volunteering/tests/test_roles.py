@@ -51,11 +51,11 @@ def test_a_role_needs_exactly_one_offerer_from_the_network(world, client_for):
     coordinator = client_for(world.users["network_coordinator"])
     url = reverse("volunteering:manage:role_new", kwargs={"slug": world.own_network.slug})
     neither = coordinator.post(url, VALID).content.decode()
-    assert "Choose either an organisation or a settlement" in neither
+    assert "Choose one organisation, settlement or initiative" in neither
     both = coordinator.post(
         url, {**VALID, "settlement": world.own_settlement.pk, "organisation": world.own_organisation.pk}
     ).content.decode()
-    assert "Choose either an organisation or a settlement" in both
+    assert "Choose one organisation, settlement or initiative" in both
     elsewhere = coordinator.post(url, {**VALID, "settlement": world.other_settlement.pk}).content.decode()
     assert "Choose a settlement from the list" in elsewhere
     assert not Role.objects.exists()

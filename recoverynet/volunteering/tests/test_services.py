@@ -251,16 +251,37 @@ def test_commendations_need_someone_who_volunteered(world, role, past_shift):
         services.write_commendation(actor=member, role=role, user=member, text="Me!")
 
 
-def test_a_commendation_keeps_the_members_recovery_out_unless_they_agreed(world, role, past_shift):
+def test_a_commendation_mentioning_recovery_waits_for_the_member(world, role, past_shift):
     host = world.users["settlement_host"]
     member = world.users["member"]
     signup = services.record_walk_in(actor=host, shift=past_shift, user=member)
     services.record_hours(actor=host, shift=past_shift, entries={signup.pk: (True, 60)})
-    with pytest.raises(ValidationError, match="Leave out words about their recovery \\(recovery, Sober\\)"):
-        services.write_commendation(actor=host, role=role, user=member, text="Sober for a year, great recovery.")
-    assert not Commendation.objects.exists()
-    services.write_commendation(actor=host, role=role, user=member, text="Reliable: never missed a shift.")
-    services.write_commendation(
-        actor=host, role=role, user=member, text="An inspiring recovery story.", member_agreed=True
-    )
-    assert Commendation.objects.count() == 2
+    plain = services.write_commendation(actor=host, role=role, user=member, text="Reliable: never missed a shift.")
+    flagged = services.write_commendation(actor=host, role=role, user=member, text="Sober a year, great recovery.")
+    refused = services.write_commendation(actor=host, role=role, user=member, text="Brave about her relapse.")
+    assert (plain.mentions_recovery, plain.awaits_member) == (False, False)
+    assert (flagged.mentions_recovery, flagged.awaits_member, flagged.member_agreed_at) == (True, True, None)
+    assert list(Commendation.objects.shown()) == [plain]
+    # Nobody but the member approves or removes it; the organiser cannot approve on their behalf.
+    for someone in (host, world.users["network_coordinator"], world.other_membership.user):
+        with pytest.raises(PermissionDenied):
+            services.approve_commendation(actor=someone, commendation=flagged)
+        with pytest.raises(PermissionDenied):
+            services.refuse_commendation(actor=someone, commendation=flagged)
+    entries = AuditEntry.objects.count()
+    services.approve_commendation(actor=member, commendation=flagged)
+    flagged.refresh_from_db()
+    assert flagged.member_agreed_at is not None and not flagged.awaits_member
+    entry = AuditEntry.objects.latest("pk")
+    assert (AuditEntry.objects.count(), entry.actor, entry.action) == (entries + 1, member, "approve")
+    with pytest.raises(ValidationError):  # already decided
+        services.approve_commendation(actor=member, commendation=flagged)
+    with pytest.raises(ValidationError):  # a plain one never waits
+        services.refuse_commendation(actor=member, commendation=plain)
+    services.refuse_commendation(actor=member, commendation=refused)
+    assert set(Commendation.objects.shown()) == {plain, flagged}
+    assert not Commendation.objects.filter(pk=refused.pk).exists()
+    # The audit log records neither the words nor that they mention recovery.
+    created = AuditEntry.objects.get(content_type__model="commendation", object_id=str(flagged.pk), action="create")
+    assert "Sober" not in str(created.changes)
+    assert created.changes["mentions_recovery"] == ["(changed)", "(changed)"]

@@ -186,6 +186,17 @@ def test_panels_link_the_roles_from_home_network_and_settlement(world, client, r
     assert role.title not in client.get(world.other_settlement.get_absolute_url()).content.decode()
 
 
+@pytest.mark.parametrize("page", ["network", "settlement"])
+def test_a_page_without_roles_still_leads_to_roles_across_the_federation(world, client, page):
+    """The other network and its settlement offer no roles: their pages still have the panel and its link."""
+    RoleFactory(network=world.own_network, settlement=world.own_settlement, title="Café host")
+    obj = world.other_network if page == "network" else world.other_settlement
+    html = client.get(obj.get_absolute_url()).content.decode()
+    panel = html[html.index('id="volunteering"') :]
+    assert "No volunteering roles here yet" in panel and "See roles across the federation" in panel
+    assert f'href="{reverse("volunteering:role_list")}"' in panel and "Café host" not in panel
+
+
 def test_the_list_filters_and_shows_an_error_for_a_bad_value(world, client, role):
     RoleFactory(network=world.own_network, title="Bar steward", alcohol_at_venue=True, dbs_level="enhanced")
     url = reverse("volunteering:role_list")

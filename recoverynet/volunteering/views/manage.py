@@ -103,7 +103,8 @@ def _people(count, who) -> str:
 
 def _organised_shift(request, pk) -> Shift:
     shift = get_object_or_404(
-        Shift.objects.select_related("role__network", "role__organisation", "role__settlement"), pk=pk
+        Shift.objects.select_related("role__network", "role__organisation", "role__settlement", "role__initiative"),
+        pk=pk,
     )
     _require(request, "volunteering.manage_role", shift)
     return shift
@@ -292,17 +293,25 @@ def commend(request, slug):
     form = CommendationForm(request.POST or None, network=role.network)
     if request.method == "POST" and form.is_valid():
         try:
-            services.write_commendation(
+            person = form.cleaned_data["person"].user
+            commendation = services.write_commendation(
                 actor=request.user,
                 role=role,
-                user=form.cleaned_data["person"].user,
+                user=person,
                 text=form.cleaned_data["text"],
-                member_agreed=form.cleaned_data["member_agreed"],
+                idempotency_key=form.idempotency_key(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Your commendation has been added to their record.")
+            if commendation.awaits_member:
+                messages.success(
+                    request,
+                    f"It mentions their recovery, so nobody sees your commendation until {person.display_name} "
+                    "approves it on their volunteering page.",
+                )
+            else:
+                messages.success(request, "Your commendation has been added to their record.")
             return redirect("volunteering:manage:home")
     return render(request, "volunteering/manage/commend.html", {"form": form, "role": role})
 
@@ -316,7 +325,11 @@ def role_new(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             role = services.create_role(
-                actor=request.user, network=network, data=form.role_data(), skills=form.skills()
+                actor=request.user,
+                network=network,
+                data=form.role_data(),
+                skills=form.skills(),
+                idempotency_key=form.idempotency_key(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -351,7 +364,9 @@ def job_new(request, slug):
     form = JobForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.create_job(actor=request.user, network=network, data=form.cleaned_data)
+            job = services.create_job(
+                actor=request.user, network=network, data=form.job_data(), idempotency_key=form.idempotency_key()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

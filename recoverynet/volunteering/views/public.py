@@ -25,7 +25,18 @@ from ..formats.ics import shifts_calendar
 from ..formats.reference_pdf import reference_pdf
 from ..forms import ChosenTimeForm, JobOutcomeForm, ProfileForm, ReferenceForm, show_service_errors
 from ..matching import for_you as rank_for_you
-from ..models import Job, JobOutcome, MemberSkill, Role, Shift, SignUp, VolunteerProfile, format_minutes
+from ..models import (
+    Commendation,
+    Job,
+    JobOutcome,
+    MemberSkill,
+    Role,
+    Shift,
+    SignUp,
+    VolunteerProfile,
+    format_minutes,
+    status_label,
+)
 from ..selectors import public_roles, roles_with_next_shifts, signups_visible_to, volunteering_record
 
 PAGE_SIZE = 20
@@ -119,17 +130,21 @@ def mine(request):
     now = timezone.now()
     signups = list(
         SignUp.objects.filter(user=request.user)
-        .select_related("shift__role__network", "shift__role__organisation", "shift__role__settlement")
+        .select_related(
+            "shift__role__network", "shift__role__organisation", "shift__role__settlement", "shift__role__initiative"
+        )
         .order_by("shift__starts_at", "pk")
     )
     upcoming = [s for s in signups if s.shift.ends_at > now and s.status in SignUp.HOLDS_PLACE]
     to_confirm = [s for s in signups if s.attended and s.hours_recorded_at and not s.hours_confirmed_at]
     past = [s for s in signups if s.shift.ends_at <= now or s.status not in SignUp.HOLDS_PLACE]
     total = sum(s.minutes or 0 for s in signups if s.hours_confirmed_at)
+    awaiting = Commendation.objects.awaiting_member().filter(user=request.user).select_related("role")
     return render(
         request,
         "volunteering/mine.html",
         {
+            "commendations_to_approve": list(awaiting.order_by("created_at", "pk")),
             "upcoming": upcoming,
             "to_confirm": to_confirm,
             "past": list(reversed(past)),
@@ -175,12 +190,43 @@ def hours_confirm(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def commendation_review(request, pk):
+    """The member reads a commendation that mentions their recovery, and approves it (then it may be
+    shown and go in references) or removes it. Nobody else reaches it (404)."""
+    commendation = get_object_or_404(
+        Commendation.objects.awaiting_member().filter(user=request.user).select_related("role", "written_by"), pk=pk
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.approve_commendation(actor=request.user, commendation=commendation)
+                messages.success(request, "You approved the commendation. You choose which references it goes in.")
+            elif action == "remove":
+                services.refuse_commendation(actor=request.user, commendation=commendation)
+                messages.success(request, "The commendation has been removed. Nobody else saw it.")
+            else:
+                messages.error(request, "Choose whether to approve or remove the commendation.")
+                return redirect("volunteering:commendation_review", pk=commendation.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("volunteering:mine")
+    return render(
+        request,
+        "volunteering/commendation_review.html",
+        {"commendation": commendation, "words": services.mentions_recovery(commendation.text)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def profile(request):
     existing = VolunteerProfile.objects.filter(user=request.user).first()
     initial = (
         {
             "recovery_start": existing.recovery_start,
             "avoid_alcohol_venues": existing.avoid_alcohol_venues,
+            "avoid_medication_roles": existing.avoid_medication_roles,
             "shift_reminders": existing.shift_reminders,
             "skills_findable": existing.skills_findable,
         }
@@ -197,6 +243,7 @@ def profile(request):
                 user=request.user,
                 recovery_start=form.cleaned_data["recovery_start"],
                 avoid_alcohol_venues=form.cleaned_data["avoid_alcohol_venues"],
+                avoid_medication_roles=form.cleaned_data["avoid_medication_roles"],
                 shift_reminders=form.cleaned_data["shift_reminders"],
                 skills=form.skills(),
                 skills_findable=form.cleaned_data["skills_findable"],
@@ -213,7 +260,7 @@ def profile(request):
 def my_shifts_ics(request):
     signups = (
         SignUp.objects.filter(user=request.user, status__in=SignUp.HOLDS_PLACE)
-        .select_related("shift__role__settlement", "shift__role__organisation")
+        .select_related("shift__role__settlement", "shift__role__organisation", "shift__role__initiative")
         .order_by("shift__starts_at")
     )
     body = shifts_calendar(signups, host=request.get_host(), url=request.build_absolute_uri("/volunteering/mine/"))
@@ -232,7 +279,9 @@ def record_csv(request):
     writer.writerow(["Date", "Role", "Offered by", "Network", "Status", "Minutes confirmed"])
     signups = (
         SignUp.objects.filter(user=request.user)
-        .select_related("shift__role__network", "shift__role__organisation", "shift__role__settlement")
+        .select_related(
+            "shift__role__network", "shift__role__organisation", "shift__role__settlement", "shift__role__initiative"
+        )
         .order_by("shift__starts_at", "pk")
     )
     for signup in signups.iterator(chunk_size=500):
@@ -241,7 +290,7 @@ def record_csv(request):
             [
                 timezone.localtime(signup.shift.starts_at).date().isoformat(),
                 spreadsheet_safe(role.title),
-                spreadsheet_safe(str(role.offered_by)),
+                spreadsheet_safe(role.offered_by_name),
                 spreadsheet_safe(role.network.name),
                 signup.get_status_display(),
                 signup.minutes if signup.hours_confirmed_at else "",
@@ -255,11 +304,18 @@ def record_csv(request):
 def reference(request):
     """The member chooses what goes in their reference (roles, hours, commendations) and its format."""
     record = volunteering_record(request.user)
-    form = ReferenceForm(request.POST or None, roles=[row["role"] for row in record])
+    form = ReferenceForm(
+        request.POST or None,
+        roles=[row["role"] for row in record],
+        commendations=[c for row in record for c in row["commendations"]],
+    )
     if request.method == "POST" and form.is_valid():
-        chosen = volunteering_record(request.user, role_ids=form.cleaned_data["roles"])
+        commendation_ids = form.cleaned_data.get("commendations", [])
+        chosen = volunteering_record(
+            request.user, role_ids=form.cleaned_data["roles"], commendation_ids=commendation_ids
+        )
         include_hours = form.cleaned_data["include_hours"]
-        include_commendations = form.cleaned_data["include_commendations"]
+        include_commendations = bool(commendation_ids)
         if form.cleaned_data["file_format"] == "pdf":
             body = reference_pdf(
                 name=request.user.display_name,
@@ -279,7 +335,7 @@ def reference(request):
                 writer.writerow(
                     [
                         spreadsheet_safe(role.title),
-                        spreadsheet_safe(str(role.offered_by)),
+                        spreadsheet_safe(role.offered_by_name),
                         spreadsheet_safe(role.network.name),
                         row["shifts"] if include_hours else "",
                         round(row["minutes"] / 60, 2) if include_hours else "",
@@ -322,7 +378,7 @@ def job_list(request):
         )
     jobs = list(page_obj.object_list)
     for job in jobs:
-        job.my_status = JobOutcome.Status(mine[job.pk]).label if job.pk in mine else None
+        job.my_status = status_label(mine[job.pk], job.kind) if job.pk in mine else None
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -336,7 +392,7 @@ def job_list(request):
 def job_detail(request, slug):
     job = get_object_or_404(Job.objects.filter(is_published=True).select_related("network", "organisation"), slug=slug)
     outcome = JobOutcome.objects.filter(user=request.user, job=job).first() if request.user.is_authenticated else None
-    form = JobOutcomeForm(request.POST or None, initial={"status": outcome.status if outcome else "saved"})
+    form = JobOutcomeForm(request.POST or None, job=job, initial={"status": outcome.status if outcome else "saved"})
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={job.get_absolute_url()}")
