@@ -155,7 +155,13 @@ class OrganisedRoleViewSet(viewsets.GenericViewSet):
             kind="role",
             key=body.validated_data["idempotency_key"],
             body=body.validated_data,
-            make=lambda: services.create_role(actor=request.user, network=network, data=data, skills=skills or ()),
+            make=lambda: services.create_role(
+                actor=request.user,
+                network=network,
+                data=data,
+                skills=skills or (),
+                idempotency_key=body.validated_data["idempotency_key"],
+            ),
             find=lambda pk: Role.objects.filter(pk=pk).first(),
         )
         return self._respond(role, status.HTTP_201_CREATED)
@@ -212,9 +218,10 @@ class OrganisedRoleViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Commend a member",
-        description="Someone who has volunteered in the role. Words about their recovery are refused unless the "
-        "member agreed (it may go in references they show employers). The same idempotency_key again answers "
-        "with the commendation it added.",
+        description="Someone who has volunteered in the role. A commendation whose words may identify the "
+        "member's recovery is kept for the member alone (`awaits_member`) until they approve it on their "
+        "volunteering page: it may go in references they show employers. The same idempotency_key again "
+        "answers with the commendation it added.",
         request=shapes.CommendationCreateSerializer,
         responses={201: shapes.CommendationSerializer, **error_responses(400, 403, 404)},
     )
@@ -227,15 +234,8 @@ class OrganisedRoleViewSet(viewsets.GenericViewSet):
         person = _member(role.network, data["membership"])
         if person is None:
             return _bad("membership", "Choose an active membership of this role's network.")
-        commendation, _ = once(
-            user=request.user,
-            kind=f"commendation:{role.pk}",
-            key=data["idempotency_key"],
-            body=data,
-            make=lambda: services.write_commendation(
-                actor=request.user, role=role, user=person, text=data["text"], member_agreed=data["member_agreed"]
-            ),
-            find=lambda pk: Commendation.objects.filter(pk=pk, role=role).first(),
+        commendation = services.write_commendation(
+            actor=request.user, role=role, user=person, text=data["text"], idempotency_key=data["idempotency_key"]
         )
         commendation = Commendation.objects.select_related("role", "user").get(pk=commendation.pk)
         return Response(shapes.CommendationSerializer(commendation).data, status=status.HTTP_201_CREATED)

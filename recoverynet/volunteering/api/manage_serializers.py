@@ -158,9 +158,6 @@ class CommendationCreateSerializer(serializers.Serializer):
         min_value=1, max_value=MAX_ID, help_text="The id of the member's active membership of the role's network."
     )
     text = StrictCharField(max_length=MAX_COMMENDATION, help_text="What they did well; it may go in references.")
-    member_agreed = serializers.BooleanField(
-        required=False, default=False, help_text="The member agreed that this may mention their recovery."
-    )
     idempotency_key = idempotency_key_field()
 
 
@@ -169,4 +166,9 @@ class CommendationSerializer(serializers.Serializer):
     role = serializers.CharField(source="role.slug", read_only=True)
     member = serializers.CharField(source="user.display_name", read_only=True)
     text = serializers.CharField(read_only=True)
+    awaits_member = serializers.BooleanField(
+        read_only=True,
+        help_text="Its words may identify the member's recovery: nobody but the member sees it, and it goes in "
+        "no reference, until the member approves it.",
+    )
     created_at = serializers.DateTimeField(read_only=True)

@@ -273,7 +273,7 @@ def test_hours_wait_for_the_shift_to_start(world, api_as, shift):
     assert response.status_code == 400 and "once the shift has started" in str(response.json())
 
 
-def test_commendations_once_and_never_about_recovery_unless_agreed(world, api_as, role, past_shift):
+def test_commendations_once_and_about_recovery_only_for_the_member_to_approve(world, api_as, role, past_shift):
     services.record_walk_in(actor=world.users["settlement_host"], shift=past_shift, user=world.users["member"])
     SignUp.objects.update(attended=True)
     client = api_as("settlement_host")
@@ -281,11 +281,12 @@ def test_commendations_once_and_never_about_recovery_unless_agreed(world, api_as
     body = {"membership": world.own_membership.pk, "text": "Kind and reliable.", "idempotency_key": _key()}
     response = client.post(url, body, format="json")
     assert response.status_code == 201 and response.json()["member"] == "Member"
+    assert response.json()["awaits_member"] is False
     assert client.post(url, body, format="json").json()["id"] == response.json()["id"]
     recovery = body | {"text": "Doing so well in recovery.", "idempotency_key": _key()}
-    refused = client.post(url, recovery, format="json")
-    assert refused.status_code == 400 and "text" in refused.json()
-    assert client.post(url, recovery | {"member_agreed": True}, format="json").status_code == 201
+    waiting = client.post(url, recovery, format="json")
+    assert waiting.status_code == 201 and waiting.json()["awaits_member"] is True
+    assert Commendation.objects.get(pk=waiting.json()["id"]) not in Commendation.objects.shown()
     never_came = client.post(url, body | {"membership": _member(world).pk, "idempotency_key": _key()}, format="json")
     assert never_came.status_code == 400 and "person" in never_came.json()
     assert Commendation.objects.count() == 2
@@ -435,7 +436,7 @@ def test_any_hours_batch_is_a_clear_answer(world, api_as, past_shift, field, val
 
 
 @EXAMPLES
-@given(field=st.sampled_from(["membership", "text", "member_agreed", "idempotency_key"]), value=json_values)
+@given(field=st.sampled_from(["membership", "text", "idempotency_key"]), value=json_values)
 def test_any_commendation_is_a_clear_answer(world, api_as, role, past_shift, field, value):
     SignUp.objects.get_or_create(
         shift=past_shift, user=world.users["member"], defaults={"status": SignUp.Status.CONFIRMED, "attended": True}
