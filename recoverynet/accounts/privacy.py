@@ -3,7 +3,9 @@ first. The latest record per purpose is in force; no record means no; an
 erased person never consents to anything."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import OuterRef, Subquery
+from django.db.models.lookups import Exact
 
 from .models import ConsentPurpose, ConsentRecord
 
@@ -55,3 +57,27 @@ def consented_user_ids(purpose, user_ids) -> set:
         .filter(latest_granted=True)
         .values_list("pk", flat=True)
     )
+
+
+def consent_stands(purpose, user=None) -> Exact:
+    """A condition for a query of rows about a person (`user`: an expression for their id,
+    by default the outer row's ``user_id``): their latest decision for `purpose` is yes.
+    Inside the query that counts them, so the number of queries does not change."""
+    purpose = ConsentPurpose(purpose)
+    user = OuterRef("user_id") if user is None else user
+    latest = ConsentRecord.objects.filter(user_id=user, purpose=purpose).order_by("-recorded_at", "-id")
+    return Exact(Subquery(latest.values("granted")[:1]), True)
+
+
+CONSENT_STANDS_SQL = """(
+    SELECT c.granted FROM {table} c WHERE c.user_id = {person} AND c.purpose = %s
+    ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1
+) = %s"""
+
+
+def consent_stands_sql(purpose, person_column: str) -> tuple[str, list]:
+    """The same condition as ``consent_stands``, for raw SQL: (condition, parameters), where
+    `person_column` is the (trusted) column holding the person's id."""
+    purpose = ConsentPurpose(purpose)
+    sql = CONSENT_STANDS_SQL.format(table=connection.ops.quote_name(ConsentRecord._meta.db_table), person=person_column)
+    return sql, [purpose.value, True]

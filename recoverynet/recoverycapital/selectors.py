@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q
+
+from recoverynet.accounts.models import ConsentPurpose
+from recoverynet.accounts.privacy import consent_stands
 
 from . import scoring
 from .models import Assessment, Goal
@@ -92,3 +95,10 @@ def journey(user) -> list[Chart]:
 
 def goals_of(user):
     return Goal.objects.filter(person=user).prefetch_related("steps")
+
+
+def consented(assessments):
+    """Of `assessments`, those of people whose outcome-measurement consent stands now (their
+    latest decision is yes): what the figures for the outcomes may count. One condition
+    inside the query, no query of its own."""
+    return assessments.filter(consent_stands(ConsentPurpose.OUTCOME_MEASUREMENT, OuterRef("person_id")))
