@@ -123,12 +123,14 @@ def _sums(indicator, values, networks, quarters, figures):
     totals = []
     for q in range(len(quarters)):
         cells = [round(values[q][network.pk] or 0, 2) for network in networks]
+        whole = round(sum(cells), 2)
         if group is None:
-            shown, total = [Figure(v, Status.WITHHELD, NOT_SHOWN) for v in cells], Figure(0, Status.WITHHELD, NOT_SHOWN)
+            shown = [Figure(value, Status.WITHHELD, NOT_SHOWN) for value in cells]
+            total = Figure(whole, Status.WITHHELD, NOT_SHOWN)
         else:
             groups = [group.rows[network.pk][q] for network in networks]
             group_total = group.totals[q] if group.totals else Figure(0)
-            shown, total = protect_sums(cells, round(sum(cells), 2), groups, group_total)
+            shown, total = protect_sums(cells, whole, groups, group_total)
         for network, figure in zip(networks, shown, strict=True):
             rows[network.pk].append(figure)
         totals.append(total)

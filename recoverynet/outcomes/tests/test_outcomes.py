@@ -623,3 +623,18 @@ def test_time_bank_hours_of_two_givers_are_not_shown(small_world):
     assert givers.display == FEWER_THAN_FIVE
     assert hours.rows[small_world.own_network.pk][0].value == 1.0
     assert hours.rows[small_world.own_network.pk][0].public_value is None and hours.totals[0].public_value is None
+
+
+def test_hours_whose_people_are_not_measured_are_not_shown(world, monkeypatch):
+    """Hours over a group no installed app measures: nothing to set them beside, so none is shown."""
+    from recoverynet.core.registry import Indicator
+
+    own, other = world.own_network.pk, world.other_network.pk
+    hours = Indicator(
+        key="test.hours", outcomes=(2,), name="Hours", definition="", unit="hours", period="quarter", source="",
+        measure=lambda networks, period: {own: 12.5, other: 80.0}, count=False, denominator="test.missing",
+    )  # fmt: skip
+    monkeypatch.setattr("recoverynet.outcomes.figures.registered", lambda: {"test.hours": hours})
+    found = compute([Q3], networks=[world.own_network, world.other_network]).indicators["test.hours"]
+    assert [found.rows[pk][0].public_value for pk in (own, other)] == [None, None]
+    assert found.totals[0].public_value is None and found.totals[0].value == 92.5
