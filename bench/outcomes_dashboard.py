@@ -130,6 +130,7 @@ def generate_assessments(target):
     """`target` completed BARC-10 assessments with their ten answers, members taking one every 80-110 days."""
     from django.db import connection, transaction
 
+    from recoverynet.accounts.models import ConsentPurpose, ConsentRecord
     from recoverynet.federation.models import Membership
     from recoverynet.recoverycapital.models import Answer, Assessment, Instrument, Item
     from recoverynet.recoverycapital.services import load_shipped_instruments
@@ -142,6 +143,14 @@ def generate_assessments(target):
         Membership.objects.filter(user__email__startswith="bench", status=Membership.Status.ACTIVE)
         .order_by("pk")
         .values_list("user_id", "network_id")
+    )
+    # Assessments are taken with outcome-measurement consent, and counted only while it stands.
+    ConsentRecord.objects.bulk_create(
+        (
+            ConsentRecord(user_id=person, purpose=ConsentPurpose.OUTCOME_MEASUREMENT, granted=True, wording_version="1")
+            for person in sorted({person for person, _ in memberships})
+        ),
+        batch_size=5000,
     )
     start = NOW - datetime.timedelta(days=TWO_YEARS)
     planned = []  # (assessment, [ten answers])

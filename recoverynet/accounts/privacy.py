@@ -3,7 +3,9 @@ first. The latest record per purpose is in force; no record means no; an
 erased person never consents to anything."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import OuterRef, Subquery
+from django.db.models.lookups import Exact
 
 from .models import ConsentPurpose, ConsentRecord, SelfDescription
 
@@ -73,15 +75,9 @@ def in_recovery_among_measured(groups: dict) -> dict:
     everyone = set().union(*groups.values()) if groups else set()
     in_recovery = {}
     if everyone:
-        latest = ConsentRecord.objects.filter(
-            user_id=OuterRef("pk"), purpose=ConsentPurpose.OUTCOME_MEASUREMENT
-        ).order_by("-recorded_at", "-id")
-        agreed = (
-            User.objects.filter(pk__in=everyone, erased_at__isnull=True)
-            .annotate(latest_granted=Subquery(latest.values("granted")[:1]))
-            .filter(latest_granted=True)
-            .only("pk", "self_descriptions")
-        )
+        agreed = User.objects.filter(
+            consent_stands(ConsentPurpose.OUTCOME_MEASUREMENT, OuterRef("pk")), pk__in=everyone, erased_at__isnull=True
+        ).only("pk", "self_descriptions")
         in_recovery = {user.pk: bool(IN_RECOVERY_DESCRIPTIONS & set(user.self_descriptions or [])) for user in agreed}
     return {
         key: (
@@ -90,3 +86,27 @@ def in_recovery_among_measured(groups: dict) -> dict:
         )
         for key, user_ids in groups.items()
     }
+
+
+def consent_stands(purpose, user=None) -> Exact:
+    """A condition for a query of rows about a person (`user`: an expression for their id,
+    by default the outer row's ``user_id``): their latest decision for `purpose` is yes.
+    Inside the query that counts them, so the number of queries does not change."""
+    purpose = ConsentPurpose(purpose)
+    user = OuterRef("user_id") if user is None else user
+    latest = ConsentRecord.objects.filter(user_id=user, purpose=purpose).order_by("-recorded_at", "-id")
+    return Exact(Subquery(latest.values("granted")[:1]), True)
+
+
+CONSENT_STANDS_SQL = """(
+    SELECT c.granted FROM {table} c WHERE c.user_id = {person} AND c.purpose = %s
+    ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1
+) = %s"""
+
+
+def consent_stands_sql(purpose, person_column: str) -> tuple[str, list]:
+    """The same condition as ``consent_stands``, for raw SQL: (condition, parameters), where
+    `person_column` is the (trusted) column holding the person's id."""
+    purpose = ConsentPurpose(purpose)
+    sql = CONSENT_STANDS_SQL.format(table=connection.ops.quote_name(ConsentRecord._meta.db_table), person=person_column)
+    return sql, [purpose.value, True]

@@ -137,9 +137,13 @@ class Indicator:
     networks (a queryset or list of Network) over `period`, computed in the
     database with a fixed number of queries whatever the number of networks; a
     network with nothing to count is 0, not missing. ``count`` says the value
-    counts people or things (so small numbers are suppressed); rates and hours
-    set it False and name their ``denominator`` indicator where a rate hides
-    a small group."""
+    counts people or things (so small numbers are suppressed); rates, averages
+    and hours set it False. Every figure that is a sum or an average over people
+    names its ``denominator``: the registered count of the people it rests on
+    (hours volunteered rest on the volunteers active), and it is not shown where
+    that group is under 5 or its count is hidden. A figure that rests on no group
+    of people says why in ``no_denominator`` instead (a rate over meetings and
+    the population)."""
 
     key: str  # unique across apps: "<app label>.<name>"
     outcomes: tuple[int, ...]  # the seed's outcomes (1-9) it evidences
@@ -151,6 +155,7 @@ class Indicator:
     measure: Callable
     count: bool = True
     denominator: str | None = None
+    no_denominator: str = ""  # why a figure that is not a count needs no denominator
     caveats: str = ""  # what a reader should know before relying on it, printed in reports
     # Optional: measure_settlements(settlements, period) -> {settlement_id: value}, one aggregate
     # query, for indicators that can be broken down by settlement (the dashboard's settlement filter).

@@ -19,6 +19,10 @@ Rules (the same on every page, export and API response):
   left with a single hidden figure.
 * **Rates and averages** are shown only when the group they are about has at
   least 5 people and its size is itself shown (:func:`protect_rate`).
+* **Sums over people** (hours given) follow the same rule as an average of
+  their group, and where they are published with a total that they add up to,
+  the total is a line like a count's: :func:`protect_sums` withholds another
+  figure in it so that no hidden sum is the total less the shown ones.
 
 The logic here is pure (numbers in, decisions out); apps render ``Figure.display``.
 """
@@ -171,7 +175,14 @@ def protect_table(cells, *, row_totals: bool = True, column_totals: bool = True,
             raise ValueError(f"No figure at {position} to hide.")
         if status[position] is Status.SHOWN:
             status[position] = Status.WITHHELD
-    lines = _lines(rows, columns, row_totals, column_totals)
+    _complement(grid, status, _lines(rows, columns, row_totals, column_totals))
+    protected = tuple(tuple(Figure(value, status[(r, c)]) for c, value in enumerate(row)) for r, row in enumerate(grid))
+    return ProtectedTable(protected, rows, columns, row_totals, column_totals)
+
+
+def _complement(grid, status, lines):
+    """Hide (WITHHELD) the smallest shown non-zero figure of every line holding exactly one
+    hidden figure, until none does: `status` ({position: Status}) is changed in place."""
     changed = True
     while changed:
         changed = False
@@ -186,5 +197,23 @@ def protect_table(cells, *, row_totals: bool = True, column_totals: bool = True,
             choice = min(candidates, key=lambda p: (grid[p[0]][p[1]] == 0, grid[p[0]][p[1]], p))
             status[choice] = Status.WITHHELD
             changed = True
-    protected = tuple(tuple(Figure(value, status[(r, c)]) for c, value in enumerate(row)) for r, row in enumerate(grid))
-    return ProtectedTable(protected, rows, columns, row_totals, column_totals)
+
+
+def protect_sums(cells: list, total, groups: list, group_total) -> tuple[list[Figure], Figure]:
+    """A column of sums over people (hours each network's volunteers gave) and their total,
+    beside the counts of those people (``groups``, ``group_total``: the published Figures).
+
+    A sum is not shown (``NOT_SHOWN``) where its group is under 5 people or its count is
+    hidden, as for an average (a sum of 0 over nobody is shown: it says nothing of anyone);
+    then, as the cells add up to the total, a line with one hidden figure has its smallest
+    shown non-zero one withheld too, so no hidden sum is the total less the others."""
+    values = [*cells, total]
+    status, reasons = {}, {}
+    for index, (value, group) in enumerate(zip(values, [*groups, group_total], strict=True)):
+        nothing = not value and group.shown and group.value == 0
+        hidden = not nothing and not protect_rate(value, group).shown
+        status[(index, 0)] = Status.WITHHELD if hidden else Status.SHOWN
+        reasons[(index, 0)] = NOT_SHOWN if hidden else ""
+    _complement([[value] for value in values], status, [[(index, 0) for index in range(len(values))]])
+    figures = [Figure(value, status[(i, 0)], reasons[(i, 0)]) for i, value in enumerate(values)]
+    return figures[:-1], figures[-1]

@@ -165,6 +165,8 @@ INDICATORS = (
         source=SOURCE + POPULATION_SOURCE,
         measure=meetings_per_100k,
         count=False,
+        no_denominator="A rate of meetings or groups over the whole population of the area, not over a group of "
+        "people who could be told apart.",
         caveats=POPULATION_CAVEATS,
     ),
     Indicator(
@@ -179,6 +181,8 @@ INDICATORS = (
         source=SOURCE + POPULATION_SOURCE,
         measure=groups_per_100k,
         count=False,
+        no_denominator="A rate of meetings or groups over the whole population of the area, not over a group of "
+        "people who could be told apart.",
         caveats=CAVEATS + " " + POPULATION_CAVEATS,
     ),
 )

@@ -130,10 +130,23 @@ def _coproduction_means(network_ids, period):
             initiative__network__in=network_ids, taken_on__gte=period.start, taken_on__lt=period.end
         )
         .values(network_id=F("initiative__network_id"))
-        .annotate(n=Count("pk"), **{f"mean_{name}": Avg(name) for name, _, _ in COMPONENTS})
+        .annotate(
+            n=Count("pk"),
+            people=Count("respondent", distinct=True),
+            **{f"mean_{name}": Avg(name) for name, _, _ in COMPONENTS},
+        )
         .order_by()
     )
-    return {row["network_id"]: (row["n"], {name: row[f"mean_{name}"] for name, _, _ in COMPONENTS}) for row in rows}
+    return {
+        row["network_id"]: (row["n"], {name: row[f"mean_{name}"] for name, _, _ in COMPONENTS}, row["people"])
+        for row in rows
+    }
+
+
+def coproduction_respondents(networks, period):
+    """Distinct people who answered the co-production self-assessment in the period."""
+    found = _coproduction_means(tuple(network.pk for network in networks), period)
+    return {network.pk: found[network.pk][2] if network.pk in found else 0 for network in networks}
 
 
 def _coproduction_mean(component):
@@ -266,18 +279,30 @@ INDICATORS = (
         source=INITIATIVES_SOURCE,
         measure=people_in_recovery_in_roles,
     ),
+    Indicator(
+        key="initiatives.coproduction_respondents",
+        outcomes=(8,),
+        name="People answering the co-production self-assessment",
+        definition="Distinct initiative team members who answered the co-production self-assessment in the period: "
+        "the people its means are over.",
+        unit="people",
+        period="quarter",
+        source=INITIATIVES_SOURCE,
+        measure=coproduction_respondents,
+    ),
     *(
         Indicator(
             key=f"initiatives.coproduction_{name}",
             outcomes=(8,),
             name=f"Co-production self-assessment: {label.lower()}",
             definition=f"Mean of initiative team members' own scores (1 to 4) for “{meaning}” in the period; "
-            f"not shown below {MIN_RESPONSES} responses.",
+            f"not shown below {MIN_RESPONSES} responses or {MIN_RESPONSES} people.",
             unit="score (1-4)",
             period="quarter",
             source=INITIATIVES_SOURCE,
             measure=_coproduction_mean(name),
             count=False,
+            denominator="initiatives.coproduction_respondents",
         )
         for name, label, meaning in COMPONENTS
     ),

@@ -8,12 +8,15 @@ number of indicators and quarters, never on the number of networks or rows. Supp
 (core.suppression) is decided over the whole table of networks by quarter,
 with the federation's total for each quarter as the column total, so every
 page shows the same figure hidden whoever reads it and whatever it filters:
-a network's own page cannot be set against the federation's to undo it."""
+a network's own page cannot be set against the federation's to undo it.
+Rates and averages are shown only beside a group of 5 or more whose count is
+shown; hours (sums over people) likewise, and where they add up to the
+federation's total, another is withheld so no hidden one can be worked out."""
 
 from dataclasses import dataclass, field
 
 from recoverynet.core.registry import Indicator, measuring
-from recoverynet.core.suppression import Figure, Status, protect_rate, protect_table
+from recoverynet.core.suppression import NOT_SHOWN, Figure, Status, protect_rate, protect_sums, protect_table
 from recoverynet.federation.models import Network, Settlement
 
 from .framework import COVERAGE, EXPECTED, OUTCOMES, Quarter, registered
@@ -88,6 +91,8 @@ def compute(quarters: list[Quarter], *, networks=None) -> Figures:
             table = protect_table(matrix, row_totals=False, column_totals=True) if networks else None
             rows = {network.pk: [table.cell(r, q) for q in range(len(quarters))] for r, network in enumerate(networks)}
             totals = [table.column_total(q) for q in range(len(quarters))] if table else []
+        elif indicator.unit == "hours":  # sums over people: they add up across networks
+            rows, totals = _sums(indicator, values, networks, quarters, figures)
         else:
             group = figures.indicators.get(indicator.denominator) if indicator.denominator else None
             rows = {}
@@ -103,11 +108,33 @@ def compute(quarters: list[Quarter], *, networks=None) -> Figures:
                     else:
                         cells.append(Figure(value))
                 rows[network.pk] = cells
-            totals = None
-            if indicator.unit == "hours":  # hours add up across networks; rates and averages do not
-                totals = [Figure(round(sum(values[q][n.pk] or 0 for n in networks), 2)) for q in range(len(quarters))]
+            totals = None  # rates and averages do not add up
         figures.indicators[indicator.key] = IndicatorFigures(indicator, quarters, rows, totals)
     return figures
+
+
+def _sums(indicator, values, networks, quarters, figures):
+    """Hours given by people, per network and quarter, with the federation's total: each
+    withheld where the people who gave them (the denominator's count) are under 5 or hidden,
+    and another withheld where the total would give a hidden one away (core.suppression.protect_sums).
+    Without a measured denominator nothing is shown: no sum over people goes unprotected."""
+    group = figures.indicators.get(indicator.denominator) if indicator.denominator else None
+    rows = {network.pk: [] for network in networks}
+    totals = []
+    for q in range(len(quarters)):
+        cells = [round(values[q][network.pk] or 0, 2) for network in networks]
+        whole = round(sum(cells), 2)
+        if group is None:
+            shown = [Figure(value, Status.WITHHELD, NOT_SHOWN) for value in cells]
+            total = Figure(whole, Status.WITHHELD, NOT_SHOWN)
+        else:
+            groups = [group.rows[network.pk][q] for network in networks]
+            group_total = group.totals[q] if group.totals else Figure(0)
+            shown, total = protect_sums(cells, whole, groups, group_total)
+        for network, figure in zip(networks, shown, strict=True):
+            rows[network.pk].append(figure)
+        totals.append(total)
+    return rows, totals
 
 
 def by_settlement(figures: Figures, network, settlement) -> dict[str, list[Figure]]:

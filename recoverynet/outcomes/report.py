@@ -15,7 +15,7 @@ TREND_QUARTERS = 4
 SUPPRESSION_NOTE = (
     f"Counts from 1 to {THRESHOLD - 1} are shown as \u201c{FEWER_THAN_FIVE}\u201d, and another figure in the same "
     "column is withheld where the totals would otherwise give a hidden one away. Rates and averages over fewer than "
-    f"{THRESHOLD} people are not shown."
+    f"{THRESHOLD} people, and hours given by fewer than {THRESHOLD}, are not shown."
 )
 
 

@@ -3,6 +3,8 @@
 import factory
 
 from recoverynet.accounts.factories import UserFactory
+from recoverynet.accounts.models import ConsentPurpose, ConsentRecord
+from recoverynet.accounts.privacy import has_consent
 from recoverynet.federation.factories import NetworkFactory
 
 from .models import Assessment, Goal, Instrument, ReminderPreference, Step
@@ -14,8 +16,17 @@ def shipped(slug="barc-10") -> Instrument:
     return Instrument.objects.get(slug=slug, version=1)
 
 
+def give_consent(person, granted=True) -> ConsentRecord:
+    """Record the person's outcome-measurement decision (yes by default), as the consent page does."""
+    return ConsentRecord.objects.create(
+        user=person, purpose=ConsentPurpose.OUTCOME_MEASUREMENT, granted=granted, wording_version="test"
+    )
+
+
 class AssessmentFactory(factory.django.DjangoModelFactory):
-    """An assessment in progress (answer and finish it through the services)."""
+    """An assessment in progress (answer and finish it through the services). Assessments are
+    taken only with outcome-measurement consent, so the person's is recorded unless it stands
+    already (``consent=False``: leave their consent as it is)."""
 
     class Meta:
         model = Assessment
@@ -24,6 +35,11 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(UserFactory)
     network = factory.SubFactory(NetworkFactory)
     instrument = factory.LazyFunction(shipped)
+
+    @factory.post_generation
+    def consent(obj, create, extracted, **kwargs):
+        if create and extracted is not False and not has_consent(obj.person, ConsentPurpose.OUTCOME_MEASUREMENT):
+            give_consent(obj.person)
 
 
 class ReminderPreferenceFactory(factory.django.DjangoModelFactory):

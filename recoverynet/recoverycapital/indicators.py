@@ -7,25 +7,37 @@ version), in the network where they were taken, between a member's first ever
 and their latest completed in the period. With reminders every three months a
 member rarely takes two in one quarter, so the first may come from any earlier
 period. Members whose only BARC-10 is in the period are not in it, and the
-denominator indicator counts those who are, so groups under 5 are hidden."""
+denominator indicator counts those who are, so groups under 5 are hidden.
+
+Only members whose outcome-measurement consent stands now are counted (their
+latest decision is yes): the consent wording promises that answers are used
+only while it stands, so a withdrawal takes every assessment of theirs out of
+every figure, earlier quarters included, and a renewed consent brings them
+back. The condition is inside each query (``selectors.consented``),
+so it costs no query of its own."""
 
 from django.db import connection
 from django.db.models import Count, Q
 
+from recoverynet.accounts.models import ConsentPurpose
+from recoverynet.accounts.privacy import consent_stands_sql
 from recoverynet.core.registry import Indicator, shared_measurement
 
 from .indicators_settlement import assessments_completed_by_settlement
 from .models import Assessment, Instrument
+from .selectors import consented
 
 CHANGE_INSTRUMENT = "barc-10"
 
 
 def _completed(networks, period):
-    return Assessment.objects.filter(
-        network__in=networks,
-        completed_at__isnull=False,
-        completed_at__gte=period.start_at,
-        completed_at__lt=period.end_at,
+    return consented(
+        Assessment.objects.filter(
+            network__in=networks,
+            completed_at__isnull=False,
+            completed_at__gte=period.start_at,
+            completed_at__lt=period.end_at,
+        )
     )
 
 
@@ -39,7 +51,8 @@ def _per_network(networks, rows, key, default=0):
 # member's BARC-10s in the network up to the last period's end (one sort), rather than three
 # correlated subqueries per assessment: the first (earliest completed, then lowest id) and the
 # latest completion in each period; two completed at the very same instant are both latest, as
-# before. SQLite 3.28+ and PostgreSQL alike.
+# before. SQLite 3.28+ and PostgreSQL alike. Only people whose consent stands now: the condition
+# is on the final rows (one per member and period), not on every assessment.
 CHANGE_SQL = """
 WITH barc AS (
     SELECT a.person_id, a.network_id, a.completed_at, a.total_score,
@@ -59,7 +72,7 @@ dated AS (
 )
 SELECT network_id, period, COUNT(DISTINCT person_id), AVG(total_score - first_total)
 FROM dated
-WHERE completed_at = latest_at AND first_at < completed_at
+WHERE completed_at = latest_at AND first_at < completed_at AND {consent}
 GROUP BY network_id, period
 """
 WHEN_IN_PERIOD = "WHEN completed_at >= %s AND completed_at < %s THEN %s"
@@ -73,17 +86,19 @@ def _overlap(periods):
 def change_query(network_ids, periods):
     """The SQL and parameters of CHANGE_SQL for these networks and (not overlapping) periods."""
     adapt = connection.ops.adapt_datetimefield_value
+    consent_sql, consent_params = consent_stands_sql(ConsentPurpose.OUTCOME_MEASUREMENT, "dated.person_id")
     sql = CHANGE_SQL.format(
         assessment=connection.ops.quote_name(Assessment._meta.db_table),
         instrument=connection.ops.quote_name(Instrument._meta.db_table),
         networks=", ".join(["%s"] * len(network_ids)),
         period=" ".join([WHEN_IN_PERIOD] * len(periods)),
+        consent=consent_sql,
     )
     params = []
     for n, period in enumerate(periods):
         params += [adapt(period.start_at), adapt(period.end_at), n]
     params += [CHANGE_INSTRUMENT, adapt(max(period.end_at for period in periods)), *network_ids]
-    return sql, params
+    return sql, params + consent_params
 
 
 @shared_measurement
@@ -147,10 +162,12 @@ def assessments_completed_over(networks, periods):
         for index, period in enumerate(periods)
     }
     rows = list(
-        Assessment.objects.filter(
-            network__in=networks,
-            completed_at__gte=min(period.start_at for period in periods),
-            completed_at__lt=max(period.end_at for period in periods),
+        consented(
+            Assessment.objects.filter(
+                network__in=networks,
+                completed_at__gte=min(period.start_at for period in periods),
+                completed_at__lt=max(period.end_at for period in periods),
+            )
         )
         .values("network_id")
         .annotate(**counts)
@@ -159,7 +176,10 @@ def assessments_completed_over(networks, periods):
     return [_per_network(networks, rows, f"n{index}") for index in range(len(periods))]
 
 
-SOURCE = "Recovery capital assessments members completed with their outcome-measurement consent."
+SOURCE = (
+    "Recovery capital assessments members completed with their outcome-measurement consent, counted only while "
+    "that consent stands."
+)
 
 INDICATORS = (
     Indicator(

@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q
+
+from recoverynet.accounts.models import ConsentPurpose, User
+from recoverynet.accounts.privacy import consent_stands
 
 from . import scoring
 from .models import Assessment, Goal
@@ -92,3 +95,12 @@ def journey(user) -> list[Chart]:
 
 def goals_of(user):
     return Goal.objects.filter(person=user).prefetch_related("steps")
+
+
+def consented(assessments):
+    """Of `assessments`, those of people whose outcome-measurement consent stands now (their
+    latest decision is yes): what the figures for the outcomes may count. One condition
+    inside the query, no query of its own, over the people (``person IN (...)``) rather than
+    every assessment: PostgreSQL looks each person's consent up once, not once per row."""
+    standing = User.objects.filter(consent_stands(ConsentPurpose.OUTCOME_MEASUREMENT, OuterRef("pk")))
+    return assessments.filter(person__in=standing.values("pk"))

@@ -142,16 +142,34 @@ def reciprocity_rate(networks, period):
     }
 
 
-def coproduction_hours(networks, period):
-    """Hours credited in the period for time given in categories flagged co-production
-    (Category.co_production): confirmed exchanges and group activities, one query."""
+def _coproduction(networks, period):
+    """{network: (minutes credited for co-production, members credited)}, one query (once for
+    both indicators below while the outcomes framework measures them together)."""
+    return _coproduction_once(tuple(network.pk for network in networks), period)
+
+
+@shared_measurement
+def _coproduction_once(network_ids, period):
     rows = (
-        _postings(networks, period)
+        _postings(network_ids, period)
         .filter(amount__gt=0, transaction__category__co_production=True)
         .values("account__network_id")
-        .annotate(m=Sum("amount"))
+        .annotate(m=Sum("amount"), n=Count("account", distinct=True, filter=PEOPLE))
+        .order_by()
     )
-    return {pk: round(minutes / 60, 2) for pk, minutes in _per_network(networks, rows, "m").items()}
+    found = {row["account__network_id"]: (row["m"] or 0, row["n"]) for row in rows}
+    return {network_id: found.get(network_id, (0, 0)) for network_id in network_ids}
+
+
+def coproduction_hours(networks, period):
+    """Hours credited in the period for time given in categories flagged co-production
+    (Category.co_production): confirmed exchanges and group activities."""
+    return {pk: round(minutes / 60, 2) for pk, (minutes, _) in _coproduction(networks, period).items()}
+
+
+def coproduction_givers(networks, period):
+    """Members credited in the period for time given in co-production categories."""
+    return {pk: givers for pk, (_, givers) in _coproduction(networks, period).items()}
 
 
 def minutes_by_month_and_category(networks, period):
@@ -194,6 +212,10 @@ INDICATORS = (
         source=SOURCE,
         measure=hours_exchanged,
         count=False,
+        denominator="timebank.active_givers",
+        caveats="Not shown where fewer than 5 members gave help (or their number is hidden): a small group's hours "
+        "would say how much each gave. Hours credited to organisations' and settlements' accounts are in the "
+        "figure but their givers are not in that count.",
     ),
     Indicator(
         key="timebank.active_givers",
@@ -260,7 +282,20 @@ INDICATORS = (
         source=SOURCE,
         measure=coproduction_hours,
         count=False,
+        denominator="timebank.coproduction_givers",
         caveats="Only time recorded with a co-production category counts; exchanges recorded without a category "
-        "do not.",
+        "do not. Not shown where fewer than 5 members gave co-production time (or their number is hidden).",
+    ),
+    Indicator(
+        key="timebank.coproduction_givers",
+        outcomes=(3,),
+        name="Members who gave co-production time",
+        definition="Members credited in the period for time given in time bank categories flagged as co-production "
+        "with services (confirmed exchanges and group activities): the people behind the co-production hours.",
+        unit="people",
+        period="quarter",
+        source=SOURCE,
+        measure=coproduction_givers,
+        caveats="Only time recorded with a co-production category counts.",
     ),
 )

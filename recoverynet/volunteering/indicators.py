@@ -137,6 +137,9 @@ INDICATORS = (
         source=SOURCE,
         measure=hours_volunteered,
         count=False,
+        denominator="volunteering.volunteers_active",
+        caveats="Not shown where fewer than 5 people volunteered (or their number is hidden): a small group's "
+        "hours would say how much each gave.",
     ),
     Indicator(
         key="volunteering.volunteers_measured",

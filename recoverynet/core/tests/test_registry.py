@@ -59,3 +59,42 @@ def test_indicators_are_collected_from_what_apps_declare(monkeypatch):
     finally:
         monkeypatch.undo()
         registry.indicators.cache_clear()
+
+
+def test_every_figure_over_people_names_the_people_it_rests_on():
+    """A figure that is not a count (a sum of hours, an average, a share) is shown only beside
+    the count of the people it is over, so it needs that count as its denominator: a registered
+    count. One that rests on no group of people (meetings per 100,000 residents) says why."""
+    found = {indicator.key: indicator for indicator in registry.indicators()}
+    problems = []
+    for indicator in found.values():
+        if indicator.count:
+            if indicator.denominator or indicator.no_denominator:
+                problems.append(f"{indicator.key}: a count needs no denominator")
+            continue
+        if indicator.denominator and indicator.no_denominator:
+            problems.append(f"{indicator.key}: both a denominator and a reason to need none")
+        elif indicator.denominator:
+            group = found.get(indicator.denominator)
+            if group is None or not group.count or group.unit != "people":
+                problems.append(f"{indicator.key}: {indicator.denominator} is not a registered count of people")
+        elif not indicator.no_denominator.strip():
+            problems.append(f"{indicator.key}: name the count of people it is over, or say in no_denominator why none")
+        if indicator.unit == "hours" and not indicator.denominator:
+            problems.append(f"{indicator.key}: hours are given by people, so they need a denominator")
+    assert not problems, problems
+    # The hours each rest on their givers.
+    assert found["volunteering.hours_volunteered"].denominator == "volunteering.volunteers_active"
+    assert found["timebank.hours_exchanged"].denominator == "timebank.active_givers"
+    assert found["timebank.coproduction_hours"].denominator == "timebank.coproduction_givers"
+
+
+def test_a_figure_over_people_without_a_denominator_is_refused(monkeypatch):
+    """The check above fails for a new sum over people that forgets its denominator."""
+    hours = registry.Indicator(
+        key="test.hours", outcomes=(2,), name="Hours", definition="", unit="hours", period="quarter",
+        source="", measure=lambda networks, period: {}, count=False,
+    )  # fmt: skip
+    monkeypatch.setattr(registry, "indicators", lambda: (hours,))
+    with pytest.raises(AssertionError, match="test.hours"):
+        test_every_figure_over_people_names_the_people_it_rests_on()

@@ -16,6 +16,7 @@ from recoverynet.core.suppression import (
     is_small,
     protect_count,
     protect_rate,
+    protect_sums,
     protect_table,
 )
 
@@ -169,3 +170,42 @@ def test_every_small_two_by_two_table_is_protected():
     for values in itertools.product(range(7), repeat=4):
         table = protect_table([values[:2], values[2:]])
         _assert_protected(table)
+
+
+def test_hours_given_by_fewer_than_five_are_not_shown_and_the_total_cannot_give_them_away():
+    """Hours per network beside the people who gave them: 2 people's 7.5 hours are not shown,
+    and the smallest other sum (40.0) is withheld so the total 147.5 less 100 gives nothing away."""
+    groups = [protect_count(2), Figure(9), Figure(12)]
+    cells, total = protect_sums([7.5, 40.0, 100.0], 147.5, groups, Figure(23))
+    assert [c.display for c in cells] == [NOT_SHOWN, WITHHELD, "100.0"]
+    assert total.display == "147.5"
+    # A people count withheld by complementary suppression hides its hours too.
+    cells, total = protect_sums([30.0, 40.0], 70.0, [Figure(9, Status.WITHHELD), Figure(9)], Figure(18))
+    assert [c.shown for c in cells] == [False, False] and total.shown
+    # A hidden group total hides the hours total, and then one more hours figure.
+    cells, total = protect_sums([30.0, 40.0], 70.0, [Figure(9), Figure(9)], Figure(18, Status.WITHHELD))
+    assert not total.shown and [c.shown for c in cells].count(False) == 1
+    # Nobody, no hours: a 0 says nothing of anyone and is shown.
+    cells, total = protect_sums([0, 50.0], 50.0, [Figure(0), Figure(8)], Figure(8))
+    assert [c.display for c in cells] == ["0", "50.0"] and total.display == "50.0"
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 12), st.floats(0, 500, allow_nan=False).map(lambda h: round(h, 2))),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_no_sum_over_fewer_than_five_is_shown_nor_derivable(rows):
+    people = [count for count, _ in rows]
+    hours = [h if count else 0 for count, h in rows]
+    table = protect_table([[count] for count in people], row_totals=False, column_totals=True)
+    groups = [table.cell(r, 0) for r in range(len(rows))]
+    cells, total = protect_sums(hours, round(sum(hours), 2), groups, table.column_total(0))
+    figures = [*cells, total]
+    for figure, group in zip(figures, [*groups, table.column_total(0)], strict=True):
+        if figure.shown and figure.value:
+            assert group.shown and group.value >= 5
+    assert [f.shown for f in figures].count(False) != 1

@@ -41,12 +41,36 @@ def test_the_api_publishes_no_count_from_one_to_four(world, api_as, time_machine
         value["value"]
         for indicator in data["indicators"]
         for value in indicator["values"] + (indicator["federation"] or [])
-        if indicator["unit"] not in ("hours", "%") and "per" not in indicator["unit"]
+        if indicator["unit"] != "%" and "per" not in indicator["unit"]
     ]
     assert not [n for n in counts if n is not None and 1 <= n <= 4]
     assert "federation.givers_share_in_recovery" in {i["key"] for i in data["indicators"]}
     assert "federation.givers_share_in_recovery" not in {m["key"] for m in data["not_yet_measured"]}
     assert "Member" not in json.dumps(data).replace("Members", "")
+
+
+def test_the_api_publishes_no_hours_given_by_fewer_than_five(world, api_as, time_machine):
+    """Two volunteers gave 613 minutes each in Cumbria: the 20.43 hours are not published, for the
+    network or in the federation's total (all the hours there are); sums and counts alike."""
+    from recoverynet.volunteering.factories import RoleFactory, ShiftFactory, SignUpFactory
+
+    time_machine.move_to(NOW, tick=False)
+    yesterday = NOW - datetime.timedelta(days=1)
+    shift = ShiftFactory(role=RoleFactory(network=world.own_network), starts_at=yesterday, places=5)
+    for _ in range(2):
+        person = MembershipFactory(network=world.own_network).user
+        SignUpFactory(
+            shift=shift, user=person, status="confirmed", attended=True, minutes=613, hours_confirmed_at=yesterday
+        )
+    data = api_as("federation_coordinator").get(f"/api/v1/outcomes/{world.own_network.slug}/?quarter=2026Q3").json()
+    hours = {i["key"]: i for i in data["indicators"] if i["unit"] == "hours"}
+    assert set(hours) >= {"volunteering.hours_volunteered", "timebank.hours_exchanged", "timebank.coproduction_hours"}
+    volunteered = hours["volunteering.hours_volunteered"]
+    assert volunteered["values"][-1] == {
+        "quarter": "2026Q3", "value": None, "display": "not shown (group under 5)", "status": "withheld"
+    }  # fmt: skip
+    assert volunteered["federation"][-1]["value"] is None
+    assert 20.43 not in _numbers(data) and "20.4" not in json.dumps(data)
 
 
 def test_another_networks_figures_are_forbidden(world, api_as):

@@ -567,3 +567,88 @@ def test_a_rate_is_shown_only_beside_a_group_of_five_or_more(world, monkeypatch)
     monkeypatch.setattr("recoverynet.outcomes.figures.registered", lambda: {"test.rate": rate, "test.group": group_big})
     figures = compute([Q3], networks=[world.own_network, world.other_network])
     assert figures.indicators["test.rate"].rows[own][0].display == "66.7"
+
+
+def _volunteers_gave(network, count, minutes):
+    from recoverynet.volunteering.factories import RoleFactory, ShiftFactory, SignUpFactory
+
+    yesterday = NOW - datetime.timedelta(days=1)
+    shift = ShiftFactory(role=RoleFactory(network=network), starts_at=yesterday, places=20)
+    for _ in range(count):
+        SignUpFactory(
+            shift=shift,
+            user=MembershipFactory(network=network).user,
+            status="confirmed",
+            attended=True,
+            minutes=minutes,
+            hours_confirmed_at=yesterday,
+        )
+
+
+def test_hours_two_volunteers_gave_are_shown_nowhere(small_world, login, api_as):
+    """Two volunteers in Cumbria gave 613 minutes each (20.43 hours): the hours would say what
+    each gave, so no page, CSV, PDF or API response shows them, nor the federation's total they
+    make up. With five volunteers (51.08 hours) they are shown."""
+    _volunteers_gave(small_world.own_network, 2, 613)
+    slug = small_world.own_network.slug
+    figures = compute(quarters_ending(Q3, 4))
+    hours = figures.indicators["volunteering.hours_volunteered"]
+    cumbria = hours.rows[small_world.own_network.pk][-1]
+    assert cumbria.value == 20.43 and not cumbria.shown
+    assert not hours.totals[-1].shown
+    assert hours.rows[small_world.other_network.pk][-1].display == "0"  # nobody volunteered there
+
+    secret = {"20.4", "20.43"}
+    client = login("network_coordinator")
+    for url in (
+        "/manage/outcomes/?quarter=2026Q3",
+        f"/manage/outcomes/networks/{slug}/?quarter=2026Q3",
+        f"/manage/outcomes/networks/{slug}/?quarter=2026Q3&settlement={small_world.own_settlement.slug}",
+    ):
+        response = login("federation_coordinator").get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Hours volunteered" in html
+        assert not secret & set(_numeric_cells(html)), url
+        assert not [label for label in _spark_labels(html) if re.search(r": 20\.4", label)]
+    report = f"/manage/outcomes/networks/{slug}/report/"
+    content = client.post(report, {"format": "csv", "quarter": "2026Q3"}).content.decode()
+    row = next(r for r in csv.reader(io.StringIO(content)) if len(r) > 3 and r[3] == "volunteering.hours_volunteered")
+    assert not secret & set(row) and "not shown (group under 5)" in row
+    strings = {s.strip() for s in _pdf_strings(client.post(report, {"format": "pdf", "quarter": "2026Q3"}).content)}
+    assert not secret & strings and "Hours volunteered" in " ".join(strings)
+    data = api_as("network_coordinator").get(f"/api/v1/outcomes/{slug}/?quarter=2026Q3").json()
+    found = next(i for i in data["indicators"] if i["key"] == "volunteering.hours_volunteered")
+    assert [v["value"] for v in found["values"]] == [0, 0, 0, None]
+    assert found["values"][-1]["status"] == "withheld" and found["federation"][-1]["value"] is None
+
+    _volunteers_gave(small_world.own_network, 3, 613)  # five volunteers: 3065 minutes
+    data = api_as("network_coordinator").get(f"/api/v1/outcomes/{slug}/?quarter=2026Q3").json()
+    found = next(i for i in data["indicators"] if i["key"] == "volunteering.hours_volunteered")
+    assert found["values"][-1]["value"] == 51.08 and found["federation"][-1]["value"] == 51.08
+
+
+def test_time_bank_hours_of_two_givers_are_not_shown(small_world):
+    """Two members given half an hour each: the hour exchanged rests on 2 givers, so it is hidden."""
+    _givers_at(small_world.own_network, small_world.own_settlement, 2)
+    figures = compute(quarters_ending(Q3, 1))
+    givers = figures.indicators["timebank.active_givers"].rows[small_world.own_network.pk][0]
+    hours = figures.indicators["timebank.hours_exchanged"]
+    assert givers.display == FEWER_THAN_FIVE
+    assert hours.rows[small_world.own_network.pk][0].value == 1.0
+    assert hours.rows[small_world.own_network.pk][0].public_value is None and hours.totals[0].public_value is None
+
+
+def test_hours_whose_people_are_not_measured_are_not_shown(world, monkeypatch):
+    """Hours over a group no installed app measures: nothing to set them beside, so none is shown."""
+    from recoverynet.core.registry import Indicator
+
+    own, other = world.own_network.pk, world.other_network.pk
+    hours = Indicator(
+        key="test.hours", outcomes=(2,), name="Hours", definition="", unit="hours", period="quarter", source="",
+        measure=lambda networks, period: {own: 12.5, other: 80.0}, count=False, denominator="test.missing",
+    )  # fmt: skip
+    monkeypatch.setattr("recoverynet.outcomes.figures.registered", lambda: {"test.hours": hours})
+    found = compute([Q3], networks=[world.own_network, world.other_network]).indicators["test.hours"]
+    assert [found.rows[pk][0].public_value for pk in (own, other)] == [None, None]
+    assert found.totals[0].public_value is None and found.totals[0].value == 92.5

@@ -10,7 +10,7 @@ import pytest
 from recoverynet.accounts.factories import UserFactory
 from recoverynet.core.registry import Period, measuring
 from recoverynet.federation.factories import NetworkFactory
-from recoverynet.recoverycapital.factories import shipped
+from recoverynet.recoverycapital.factories import give_consent, shipped
 from recoverynet.recoverycapital.indicators import (
     INDICATORS,
     assessments_completed,
@@ -50,6 +50,8 @@ def history():
     """Two networks; every case the rules name, with the figures worked out by hand below."""
     own, other = NetworkFactory(), NetworkFactory()
     ann, bob, cat, dan, eve = (UserFactory() for _ in range(5))
+    for person in (ann, bob, cat, dan, eve):
+        give_consent(person)
     # Ann: 30 in January, 35 and 41 in February (Q1), 44 in May (Q2). Q1 change 41-30 = +11, Q2 44-30 = +14.
     for when, total in ((at(1, 5), 30), (at(2, 4), 35), (at(2, 20), 41), (at(5, 1), 44)):
         completed(ann, own, when, total)
@@ -136,8 +138,51 @@ def test_the_change_and_its_count_share_one_query_while_measuring(history, djang
     assert first[0][networks[0].pk] == 4.5
     # Outside a measurement nothing is kept: a new member's change shows at once.
     newcomer = UserFactory()
+    give_consent(newcomer)
     completed(newcomer, networks[0], at(1, 2), 10)
     completed(newcomer, networks[0], at(3, 1), 20)
     with django_assert_num_queries(2):
         assert change.measure_over(networks, [Q1, Q2])[0][networks[0].pk] == 6.3  # (11 - 2 + 10) / 3
         assert count.measure_over(networks, [Q1, Q2])[0][networks[0].pk] == 3
+
+
+def test_a_withdrawn_consent_takes_a_member_out_of_every_figure_until_given_again(history, django_assert_num_queries):
+    """Ann withdraws her outcome-measurement consent: her assessments leave every quarter's
+    figures (her earlier ones too), by network and by settlement; given again, they return.
+    By hand without Ann: Q1 Bob alone (-2) of 6 assessments; Q2 Cat (+6) of 1, Eve (+6); Q3 Bob."""
+    from recoverynet.federation.factories import MembershipFactory, SettlementFactory
+    from recoverynet.recoverycapital.indicators_settlement import assessments_completed_by_settlement
+
+    own, other, networks = history
+    ann = Assessment.objects.get(total_score=30).person
+    carlisle = SettlementFactory(network=networks[0])
+    MembershipFactory(user=ann, network=networks[0], settlement=carlisle)
+    periods = [Q1, Q2, Q3]
+
+    def figures():
+        with django_assert_num_queries(4):
+            return (
+                members_with_repeat_assessments_over(networks, periods),
+                recovery_capital_change_over(networks, periods),
+                assessments_completed_over(networks, periods),
+                assessments_completed_by_settlement([carlisle], Q1)[carlisle.pk],
+            )
+
+    with_ann = figures()
+    assert with_ann[0][0] == {own: 2, other: 0} and with_ann[1][0][own] == 4.5 and with_ann[2][0][own] == 9
+    assert with_ann[3] == 3  # Ann's three in Q1, at Carlisle
+
+    give_consent(ann, granted=False)
+    assert figures() == (
+        [{own: 1, other: 0}, {own: 1, other: 1}, {own: 1, other: 0}],
+        [{own: -2.0, other: None}, {own: 6.0, other: 6.0}, {own: 6.0, other: None}],
+        [{own: 6, other: 1}, {own: 1, other: 1}, {own: 2, other: 0}],
+        0,
+    )
+    # One period at a time agrees, and the registered indicators read the same.
+    assert members_with_repeat_assessments(networks, Q1) == {own: 1, other: 0}
+    assert recovery_capital_change(networks, Q2) == {own: 6.0, other: 6.0}
+    assert assessments_completed(networks, Q1) == {own: 6, other: 1}
+
+    give_consent(ann)
+    assert figures() == with_ann

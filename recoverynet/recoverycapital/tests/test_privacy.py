@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,35 @@ def test_a_worker_no_longer_sees_an_assessment_once_it_is_finished(login, world,
 def test_the_profile_page_links_the_journey(login, history):
     html = login("member").get(reverse("accounts:profile")).content.decode()
     assert reverse("recoverycapital:journey") in html and "Last assessment: BARC-10" in html
+
+
+def test_a_withdrawal_leaves_the_members_own_journey_but_not_the_outcomes(login, api_as, history, world):
+    """Withdrawing outcome-measurement consent takes the member's assessment out of the outcomes
+    figures (dashboard, report, API) at once; their own journey and their own API keep it.
+    Given again, it counts again."""
+    from recoverynet.outcomes.figures import compute
+    from recoverynet.outcomes.framework import Quarter
+
+    from .conftest import give_consent
+
+    history.refresh_from_db()
+    quarter = Quarter.containing(timezone.localdate(history.completed_at))
+    own = world.own_network.pk
+
+    def counted():
+        return compute([quarter]).indicators["recoverycapital.assessments_completed"].rows[own][0].value
+
+    def own_view():
+        journey = login("member").get(reverse("recoverycapital:journey"))
+        mine = api_as("member").get("/api/v1/recovery-capital/assessments/")
+        assert journey.status_code == 200 and mine.status_code == 200
+        return "47" in journey.content.decode(), [a["id"] for a in mine.json()["results"]]
+
+    assert counted() == 1 and own_view() == (True, [history.pk])
+    give_consent(world.users["member"], granted=False)
+    assert counted() == 0 and own_view() == (True, [history.pk])
+    give_consent(world.users["member"])
+    assert counted() == 1
 
 
 ANY = st.one_of(st.text(max_size=30), st.integers(-(10**12), 10**12).map(str), st.just(""), st.binary(max_size=8))
