@@ -7,7 +7,7 @@ from recoverynet.core.api import StrictCharField
 
 from ..models import MAX_FLEXIBLE_HOURS, MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Role, Shift, SignUp, SkillLevel
 from ..services import MAX_COMMENDATION, MAX_REASON, MAX_SKILLS
-from .serializers import SHIFT_FIELDS, SHIFT_HELP, RoleSerializer
+from .serializers import SHIFT_FIELDS, SHIFT_HELP, RoleSerializer, expected_per_field
 
 MAX_ID = 2**31 - 1
 KEY_HELP = "Unique for this request: sending the same key (and body) again makes nothing new."
@@ -67,6 +67,7 @@ class OrganisedShiftSerializer(serializers.ModelSerializer):
     role = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     taken = serializers.IntegerField(read_only=True, help_text="Places asked for or confirmed.")
     when = serializers.CharField(read_only=True, help_text=SHIFT_HELP["when"])
+    expected_per = expected_per_field()
 
     class Meta:
         model = Shift

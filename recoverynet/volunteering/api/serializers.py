@@ -15,9 +15,22 @@ SHIFT_HELP = {
     "day_starts": "Flexible windows only: each day from (local time), or null for any time of day.",
     "day_ends": "Flexible windows only: each day until (local time), or null.",
     "expected_minutes": "Flexible windows only: the time each volunteer gives, in minutes.",
-    "expected_per": 'Flexible windows only: "total" or "week"; empty for fixed times.',
+    "expected_per": 'Flexible windows only: "total" or "week"; null for fixed times.',
     "when": "The shift's time in plain English, as the pages say it.",
 }
+
+
+class ExpectedPerField(serializers.ChoiceField):
+    """A shift's expected_per: "total" or "week", and null (not "") on a fixed shift."""
+
+    def to_representation(self, value):
+        return value or None
+
+
+def expected_per_field():
+    return ExpectedPerField(
+        choices=Shift.Per.choices, read_only=True, allow_null=True, help_text=SHIFT_HELP["expected_per"]
+    )
 
 
 class RoleSkillSerializer(serializers.ModelSerializer):
@@ -31,6 +44,7 @@ class RoleSkillSerializer(serializers.ModelSerializer):
 class ShiftSerializer(serializers.ModelSerializer):
     places_left = serializers.SerializerMethodField(help_text="Places not yet taken or asked for.")
     when = serializers.CharField(read_only=True, help_text=SHIFT_HELP["when"])
+    expected_per = expected_per_field()
 
     class Meta:
         model = Shift

@@ -27,7 +27,7 @@ def test_roles_with_requirements_and_places_left(world, api_as, role):
             "day_starts": None,
             "day_ends": None,
             "expected_minutes": None,
-            "expected_per": "",
+            "expected_per": None,
             "when": shift.when,
             "places": 3,
             "places_left": 2,
