@@ -114,9 +114,11 @@ class MySignUpSerializer(serializers.ModelSerializer):
     ends_at = serializers.DateTimeField(source="shift.ends_at", read_only=True)
     when = serializers.CharField(source="shift.when", read_only=True, help_text=SHIFT_HELP["when"])
     chosen_starts_at = serializers.DateTimeField(
-        read_only=True, help_text="Flexible windows: the time you chose (null: to agree with the organiser)."
+        read_only=True,
+        allow_null=True,
+        help_text="Flexible windows: the time you chose (null: to agree with the organiser).",
     )
-    chosen_ends_at = serializers.DateTimeField(read_only=True)
+    chosen_ends_at = serializers.DateTimeField(read_only=True, allow_null=True)
     status = serializers.ChoiceField(choices=SignUp.Status.choices, read_only=True)
     minutes_confirmed = serializers.SerializerMethodField(help_text="Minutes volunteered, once you confirmed them.")
 
