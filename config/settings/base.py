@@ -241,6 +241,9 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "recoverynet.federation.models.Membership.Role",
         "TimebankPostKindEnum": "recoverynet.timebank.models.Post.Kind",
         "VolunteeringSignUpStatusEnum": "recoverynet.volunteering.models.SignUp.Status",
+        "VolunteeringShiftKindEnum": "recoverynet.volunteering.models.Shift.Kind",
+        "VolunteeringShiftPerEnum": "recoverynet.volunteering.models.Shift.Per",
+        "VolunteeringJobOutcomeStatusEnum": "recoverynet.volunteering.models.JobOutcome.Status",
     },
 }
 

@@ -397,6 +397,21 @@ class ChosenTimeForm(forms.Form):
         return cleaned
 
 
+class ChooseTimeForm(ChosenTimeForm):
+    """Setting or changing the time of a place on a flexible shift, after signing up: all three
+    fields needed. Its cleaned data: chosen, (start, end)."""
+
+    date = date_field("Day", required_message="Enter the day")
+    start = time_field("From", "10:00", required_message="Enter when the time starts")
+    end = time_field("Until", "12:00", required_message="Enter when the time ends")
+
+    def __init__(self, *args, signup, **kwargs):
+        if signup.chosen_starts_at:
+            start, end = timezone.localtime(signup.chosen_starts_at), timezone.localtime(signup.chosen_ends_at)
+            kwargs["initial"] = {"date": _day(start), "start": _time(start), "end": _time(end)}
+        super().__init__(*args, shift=signup.shift, **kwargs)
+
+
 class ShiftCancelForm(forms.Form):
     reason = forms.CharField(
         label="Tell the volunteers why (optional)",

@@ -1,4 +1,5 @@
-"""Emails to the members with a place on a shift an organiser moved or cancelled.
+"""Emails to the members with a place on a shift an organiser moved or cancelled, and
+about the time of a place on a flexible shift (to whichever side did not set it).
 Sent after the change commits (never for a change that was rolled back); a mail
 server that fails is logged without the address and never undoes the change."""
 
@@ -9,6 +10,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
+from recoverynet.federation.models import Membership
+
 logger = logging.getLogger(__name__)
 
 
@@ -16,12 +19,12 @@ def _site(path: str) -> str:
     return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
 
 
-def _send_later(signups, subject: str, body) -> None:
-    """`body(signup)` is each person's message; only active members with an email address get one."""
+def _send_to(people, subject: str, body) -> None:
+    """`body(person)` is each person's message; only active people with an email address get one."""
     messages = [
-        (signup.user.email, body(signup))
-        for signup in signups
-        if signup.user.is_active and signup.user.email and not getattr(signup.user, "erased_at", None)
+        (person.email, body(person))
+        for person in people
+        if person.is_active and person.email and not getattr(person, "erased_at", None)
     ]
 
     def send():
@@ -33,6 +36,12 @@ def _send_later(signups, subject: str, body) -> None:
 
     if messages:
         transaction.on_commit(send)
+
+
+def _send_later(signups, subject: str, body) -> None:
+    """`body(signup)` is each member's message."""
+    by_user = {signup.user.pk: signup for signup in signups}
+    _send_to([signup.user for signup in signups], subject, lambda person: body(by_user[person.pk]))
 
 
 def shift_cancelled(shift, signups, reason: str) -> None:
@@ -64,3 +73,51 @@ def shift_moved(shift, signups, before: str) -> None:
             f"take it: {_site(reverse('volunteering:mine'))}\n\nRecoveryNet"
         ),
     )
+
+
+def organisers_to_tell(role):
+    """Who hears that a member chose their time: the hosts of the offering settlement or the
+    professionals of the offering organisation (active, in the role's network); failing
+    those, the network's coordinators."""
+    active = Membership.objects.filter(network_id=role.network_id, status=Membership.Status.ACTIVE).select_related(
+        "user"
+    )
+    if role.settlement_id:
+        close = active.filter(role=Membership.Role.SETTLEMENT_HOST, settlement_id=role.settlement_id)
+    else:
+        close = active.filter(role=Membership.Role.PROFESSIONAL, organisation_id=role.organisation_id)
+    people = {m.user_id: m.user for m in close}
+    if not people:
+        people = {m.user_id: m.user for m in active.filter(role=Membership.Role.NETWORK_COORDINATOR)}
+    return [people[pk] for pk in sorted(people)]
+
+
+def time_chosen(signup, *, actor, before) -> None:
+    """The member set their time: tell the organisers. An organiser set it: tell the member."""
+    shift, role = signup.shift, signup.shift.role
+    was = ""
+    if before[0] is not None:
+        was = f"Was: {type(signup)(chosen_starts_at=before[0], chosen_ends_at=before[1]).chosen_time}\n"
+    if actor.pk == signup.user_id:
+        _send_to(
+            [person for person in organisers_to_tell(role) if person.pk != actor.pk],
+            f"Volunteering time chosen: {role.title}",
+            lambda person: (
+                f"Hello {person.display_name},\n\n"
+                f"{signup.user.display_name} chose their time on a flexible shift of {role.title}.\n\n"
+                f"{was}Now: {signup.chosen_time}\nWindow: {shift.when}\n\n"
+                f"The shift's places: {_site(reverse('volunteering:manage:shift', args=[shift.pk]))}\n\nRecoveryNet"
+            ),
+        )
+    else:
+        _send_later(
+            [signup],
+            f"Your volunteering time: {role.title}",
+            lambda s: (
+                f"Hello {s.user.display_name},\n\n"
+                f"The organiser set the time of your place on {role.title} with {role.offered_by}.\n\n"
+                f"{was}Now: {s.chosen_time}\n\n"
+                "If you cannot come then, choose another time or cancel your place: "
+                f"{_site(reverse('volunteering:mine'))}\n\nRecoveryNet"
+            ),
+        )

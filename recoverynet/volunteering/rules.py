@@ -57,6 +57,8 @@ rules.add_perm("volunteering.add_job", coordinator)
 rules.add_perm("volunteering.manage_role", organiser)
 rules.add_perm("volunteering.cancel_signup", is_signup_owner | organiser)
 rules.add_perm("volunteering.confirm_hours", is_signup_owner)
+# Setting or changing the time of a place on a flexible shift: the member, or an organiser.
+rules.add_perm("volunteering.choose_time", is_signup_owner | organiser)
 # DBS records: only coordinators of that very network, not even the federation's (obj: the network).
 rules.add_perm("volunteering.record_dbs", coordinates_network_of)
 # Finding members by skill (those who allowed it): the same people (obj: the network).

@@ -336,8 +336,12 @@ def _check_place(user, locked: Shift, *, allow_started=False, chosen=None) -> No
     # The time this place keeps the member busy: a fixed shift's times, or the time they chose in a
     # flexible window. A flexible place without a chosen time blocks nothing (and is blocked by nothing).
     busy = (locked.starts_at, locked.ends_at) if not locked.is_flexible else chosen
-    if busy is None:
-        return
+    if busy is not None:
+        _check_overlap(user, locked, busy)
+
+
+def _check_overlap(user, locked: Shift, busy) -> None:
+    """Refuse a time (start, end) that overlaps another place the member holds."""
     start, end = busy
     overlapping = SignUp.objects.filter(user=user, status__in=SignUp.HOLDS_PLACE).filter(
         Q(shift__kind=Shift.Kind.FIXED, shift__starts_at__lt=end, shift__ends_at__gt=start)
@@ -413,6 +417,61 @@ def sign_up(*, actor, shift: Shift, chosen=None) -> SignUp:
             )
     except IntegrityError:  # the same form sent twice at once: the other one won
         raise ValidationError("You already have a place on this shift (or asked for one).", code="duplicate") from None
+
+
+def choose_time(*, actor, signup: SignUp, chosen) -> SignUp:
+    """Set or change the time of a place on a flexible shift after signing up: the member, or
+    one of the role's organisers. `chosen` is (start, end), checked as at sign-up (inside the
+    window and its daily hours, in the future, no longer than a shift may be, overlapping none
+    of the member's other places). Refused (nothing written) for a place not held, a fixed or
+    cancelled shift, a closed window, a chosen time that has started, or hours already
+    recorded. The same time again changes nothing. The other party is emailed once it commits."""
+    require(actor, "volunteering.choose_time", signup)
+    if chosen is None:
+        raise ValidationError({"chosen_start": "Choose a day and the times you will come."}, code="required")
+    with transaction.atomic():
+        locked_shift = _lock_person_and_shift(signup.user, signup.shift)
+        locked_shift.role = Role.objects.select_related("network", "organisation", "settlement").get(
+            pk=locked_shift.role_id
+        )
+        locked = SignUp.objects.select_for_update().select_related("user").get(pk=signup.pk)
+        if not locked_shift.is_flexible:
+            raise ValidationError("This shift has fixed times: there is no time to choose.", code="fixed")
+        if locked_shift.cancelled_at is not None:
+            raise ValidationError("This shift was cancelled.", code="cancelled")
+        if locked.status not in SignUp.HOLDS_PLACE:
+            raise ValidationError(f"This place is {locked.get_status_display().lower()}.", code="decided")
+        if locked.hours_recorded_at is not None:
+            raise ValidationError("Hours are already recorded for this place.", code="hours")
+        now = timezone.now()
+        if locked_shift.closes_at <= now:
+            raise ValidationError("This window has closed: its times can no longer change.", code="past")
+        if locked.chosen_starts_at is not None and locked.chosen_starts_at <= now:
+            raise ValidationError("The time chosen has already started: it can no longer change.", code="started")
+        chosen = _check_chosen(locked_shift, chosen)
+        before = (locked.chosen_starts_at, locked.chosen_ends_at)
+        if before == chosen:
+            return locked
+        _check_overlap(locked.user, locked_shift, chosen)
+        locked.chosen_starts_at, locked.chosen_ends_at = chosen
+        locked.reminder_sent_at = None
+        locked.save(update_fields=["chosen_starts_at", "chosen_ends_at", "reminder_sent_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            instance=locked,
+            network=locked_shift.role.network,
+            changes={
+                "chosen": [
+                    [t.isoformat() for t in before] if before[0] else None,
+                    [t.isoformat() for t in chosen],
+                ]
+            },
+            summary="Time chosen" if before[0] is None else "Time changed",
+        )
+        locked.shift = locked_shift
+        notifications.time_chosen(locked, actor=actor, before=before)
+    return locked
 
 
 def record_walk_in(*, actor, shift: Shift, user) -> SignUp:
@@ -850,3 +909,25 @@ def record_job_outcome(*, actor, job: Job, status) -> JobOutcome:
             actor=actor, instance=outcome, data={"status": status, "started_on": started_on}, network=job.network
         )
     return outcome
+
+
+def unsave_job(*, actor, job: Job) -> bool:
+    """A member takes a job off their saved list. Only a job merely saved: once they record
+    how an application went it stays (people starting work are counted for the outcomes),
+    and "not this time" is the way to say it is over. Returns whether there was one to remove."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied("Sign in to save jobs.")
+    with transaction.atomic():
+        outcome = JobOutcome.objects.select_for_update().filter(user=actor, job=job).first()
+        if outcome is None:
+            return False
+        if outcome.status != JobOutcome.Status.SAVED:
+            raise ValidationError(
+                {"status": 'You recorded how this application went: choose "Not this time" instead of removing it.'},
+                code="recorded",
+            )
+        audit.record(
+            actor=actor, action=AuditEntry.Action.DELETE, instance=outcome, network=job.network, summary="Job unsaved"
+        )
+        outcome.delete()
+    return True

@@ -18,6 +18,7 @@ manage_patterns = [
     path("shifts/<int:pk>/edit/", manage.shift_edit, name="shift_edit"),
     path("shifts/<int:pk>/cancel/", manage.shift_cancel, name="shift_cancel"),
     path("signups/<int:pk>/decline/", manage.signup_decline, name="signup_decline"),
+    path("signups/<int:pk>/time/", manage.signup_time, name="signup_time"),
     path("networks/<slug:slug>/dbs/", manage.dbs_checks, name="dbs"),
     path("networks/<slug:slug>/skills/", manage.skill_search, name="skill_search"),
 ]
@@ -37,5 +38,6 @@ urlpatterns = [
     path("volunteering/profile/", public.profile, name="profile"),
     path("volunteering/signups/<int:pk>/cancel/", public.signup_cancel, name="signup_cancel"),
     path("volunteering/signups/<int:pk>/confirm-hours/", public.hours_confirm, name="hours_confirm"),
+    path("volunteering/signups/<int:pk>/time/", public.signup_time, name="signup_time"),
     path("volunteering/manage/", include((manage_patterns, "manage"))),
 ]

@@ -1,8 +1,10 @@
 """The organisers' volunteering API (/api/v1/volunteering/organised-…), with the same
 services and rules as the organisers' pages (views/manage.py): the roles someone
-organises (list, add in a network they coordinate, change), a role's shifts (list, add),
-commendations, a shift's places (list, confirm, decline with a reason), walk-ins,
-attendance and hours in one batch (one transaction) and crediting them to the time bank.
+organises (list, add in a network they coordinate, change), a role's shifts (list, add at
+fixed times or as a flexible window; change; cancel), commendations, a shift's places
+(list, confirm, decline with a reason, set the time of a place on a flexible shift),
+walk-ins, attendance and hours in one batch (one transaction) and crediting them to the
+time bank.
 
 As on the pages, a role or shift someone may see but not organise is "forbidden"; a place
 someone may not see is "not found". People appear by display name only: DBS records and
@@ -29,6 +31,7 @@ from ..models import Commendation, Role, Shift, SignUp
 from ..selectors import organised_roles, roles_with_next_shifts, signups_visible_to
 from . import manage_serializers as shapes
 from .idempotency import once
+from .serializers import ChooseTimeSerializer
 
 ID_PATTERN = r"[0-9]+"
 
@@ -185,7 +188,9 @@ class OrganisedRoleViewSet(viewsets.GenericViewSet):
     @extend_schema(
         methods=["POST"],
         summary="Add a shift",
-        description="Starting in the future. The same idempotency_key again answers with the shift it added.",
+        description="At fixed times, starting in the future; or (kind flexible) a window from starts_at to ends_at "
+        "in which each volunteer gives expected_minutes in total or a week, optionally only between day_starts and "
+        "day_ends each day, as on the shift pages. The same idempotency_key again answers with the shift it added.",
         request=shapes.ShiftCreateSerializer,
         responses={201: shapes.OrganisedShiftSerializer, **error_responses(400, 403, 404)},
     )
@@ -210,6 +215,11 @@ class OrganisedRoleViewSet(viewsets.GenericViewSet):
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 places=data["places"],
+                kind=data["kind"],
+                expected_minutes=data.get("expected_minutes"),
+                expected_per=data.get("expected_per", ""),
+                day_starts=data.get("day_starts"),
+                day_ends=data.get("day_ends"),
             ),
             find=lambda pk: Shift.objects.filter(pk=pk, role=role).first(),
         )
@@ -250,11 +260,20 @@ def _places(shift):
         summary="A shift you organise",
         responses={200: shapes.OrganisedShiftSerializer, **error_responses(403, 404)},
     ),
+    partial_update=extend_schema(
+        summary="Change a shift",
+        description="Its times, places (never fewer than the places taken) or, for a flexible window, the time "
+        "each volunteer gives and the daily hours, as on the shift's edit page. Not once it has started (a "
+        "window: closed) or is cancelled; a window keeps every time a member chose. Those with a place are "
+        "emailed a new time.",
+        request=shapes.ShiftUpdateSerializer,
+        responses={200: shapes.OrganisedShiftSerializer, **error_responses(400, 403, 404)},
+    ),
 )
 class OrganisedShiftViewSet(viewsets.GenericViewSet):
     """A shift as its organisers manage it: its places, walk-ins, attendance and hours."""
 
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = shapes.OrganisedShiftSerializer
     lookup_value_regex = ID_PATTERN
@@ -270,6 +289,32 @@ class OrganisedShiftViewSet(viewsets.GenericViewSet):
 
     def retrieve(self, request, pk=None):
         return Response(self.get_serializer(self.get_object()).data)
+
+    def partial_update(self, request, pk=None):
+        shift = self.get_object()
+        body = shapes.ShiftUpdateSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        services.update_shift(actor=request.user, shift=shift, data=dict(body.validated_data))
+        return Response(self.get_serializer(self.get_queryset().get(pk=shift.pk)).data)
+
+    @extend_schema(
+        summary="Cancel a shift",
+        description="As on the shift's cancel page: with nobody ever signed up it is deleted (204); otherwise it "
+        "is kept, marked cancelled with every place on it, and each person who held a place is emailed, with "
+        "the reason. Not once hours are recorded. A shift already cancelled answers as it stands.",
+        request=shapes.ShiftCancelSerializer,
+        responses={200: shapes.OrganisedShiftSerializer, 204: None, **error_responses(400, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        shift = self.get_object()
+        body = shapes.ShiftCancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if shift.cancelled_at is None:
+            outcome = services.cancel_shift(actor=request.user, shift=shift, reason=body.validated_data["reason"])
+            if outcome == "deleted":
+                return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(self.get_serializer(self.get_queryset().get(pk=shift.pk)).data)
 
     @extend_schema(
         summary="A shift's places",
@@ -409,6 +454,21 @@ class OrganisedSignUpViewSet(viewsets.GenericViewSet):
             lambda s: services.decline_signup(actor=request.user, signup=s, reason=body.validated_data["reason"]),
             SignUp.Status.DECLINED,
         )
+
+    @extend_schema(
+        summary="Set a member's time",
+        description="On a flexible shift: a day and times within the window (and its daily hours), in the future, "
+        "overlapping none of the member's other places, as on the page. The member is emailed the time.",
+        request=ChooseTimeSerializer,
+        responses=_DECIDE["responses"],
+    )
+    @action(detail=True, methods=["post"])
+    def time(self, request, pk=None):
+        signup = self.get_object()
+        body = ChooseTimeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.choose_time(actor=request.user, signup=signup, chosen=body.validated_data["chosen"])
+        return Response(self.get_serializer(self.get_queryset().get(pk=signup.pk)).data)
 
 
 def register(router):

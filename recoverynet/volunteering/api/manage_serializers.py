@@ -5,9 +5,9 @@ from rest_framework import serializers
 
 from recoverynet.core.api import StrictCharField
 
-from ..models import MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Role, Shift, SignUp, SkillLevel
+from ..models import MAX_FLEXIBLE_HOURS, MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Role, Shift, SignUp, SkillLevel
 from ..services import MAX_COMMENDATION, MAX_REASON, MAX_SKILLS
-from .serializers import RoleSerializer
+from .serializers import SHIFT_FIELDS, SHIFT_HELP, RoleSerializer, expected_per_field
 
 MAX_ID = 2**31 - 1
 KEY_HELP = "Unique for this request: sending the same key (and body) again makes nothing new."
@@ -66,26 +66,93 @@ class OrganisedShiftSerializer(serializers.ModelSerializer):
 
     role = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     taken = serializers.IntegerField(read_only=True, help_text="Places asked for or confirmed.")
+    when = serializers.CharField(read_only=True, help_text=SHIFT_HELP["when"])
+    expected_per = expected_per_field()
 
     class Meta:
         model = Shift
-        fields = ["id", "role", "starts_at", "ends_at", "places", "taken"]
+        fields = ["id", "role", *SHIFT_FIELDS, "places", "taken", "cancelled_at"]
         read_only_fields = fields
+        extra_kwargs = {name: {"help_text": text} for name, text in SHIFT_HELP.items() if name != "when"}
 
 
-class ShiftCreateSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField(help_text="In the future.")
-    ends_at = serializers.DateTimeField(help_text=f"After it starts, at most {MAX_SHIFT_HOURS} hours later.")
+def _sane_years(attrs):
+    for name in ("starts_at", "ends_at"):
+        if name in attrs and not 2000 <= attrs[name].year <= 9000:
+            raise serializers.ValidationError({name: "Enter a date in the next few years."})
+
+
+class ShiftFieldsSerializer(serializers.Serializer):
+    """A shift's fields as the shift forms set them: fixed times, or a flexible window."""
+
+    starts_at = serializers.DateTimeField(help_text="Fixed: when it starts, in the future. Flexible: the window opens.")
+    ends_at = serializers.DateTimeField(
+        help_text=f"Fixed: after it starts, at most {MAX_SHIFT_HOURS} hours later. Flexible: the window closes."
+    )
     places = serializers.IntegerField(min_value=1, max_value=MAX_PLACES)
+    expected_minutes = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_FLEXIBLE_HOURS * 60,
+        required=False,
+        help_text="Flexible only: the time each volunteer gives, in minutes.",
+    )
+    expected_per = serializers.ChoiceField(
+        choices=Shift.Per.choices, required=False, help_text='Flexible only: "total" or "week".'
+    )
+    day_starts = serializers.TimeField(
+        required=False, allow_null=True, help_text="Flexible only: each day from (local time), or null."
+    )
+    day_ends = serializers.TimeField(
+        required=False, allow_null=True, help_text="Flexible only: each day until (local time), or null."
+    )
+
+
+FLEXIBLE_ONLY = ("expected_minutes", "expected_per", "day_starts", "day_ends")
+
+
+class ShiftCreateSerializer(ShiftFieldsSerializer):
+    kind = serializers.ChoiceField(
+        choices=Shift.Kind.choices, required=False, default=Shift.Kind.FIXED, help_text=SHIFT_HELP["kind"]
+    )
     idempotency_key = idempotency_key_field()
 
     def validate(self, attrs):
-        for name in ("starts_at", "ends_at"):
-            if not 2000 <= attrs[name].year <= 9000:
-                raise serializers.ValidationError({name: "Enter a date in the next few years."})
+        _sane_years(attrs)
         if attrs["ends_at"] <= attrs["starts_at"]:
             raise serializers.ValidationError({"ends_at": "The shift must end after it starts."})
+        if attrs["kind"] == Shift.Kind.FIXED:
+            extra = [name for name in FLEXIBLE_ONLY if attrs.get(name) is not None]
+            if extra:
+                raise serializers.ValidationError(dict.fromkeys(extra, "Only a flexible window has this."))
+        else:
+            missing = {
+                "expected_minutes": "Say how many minutes each volunteer gives.",
+                "expected_per": 'Choose "total" or "week".',
+            }
+            missing = {name: text for name, text in missing.items() if attrs.get(name) is None}
+            if missing:
+                raise serializers.ValidationError(missing)
         return attrs
+
+
+class ShiftUpdateSerializer(ShiftFieldsSerializer):
+    """Only the fields sent change (a fixed shift has no flexible fields to change)."""
+
+    def validate(self, attrs):
+        _sane_years(attrs)
+        if not attrs:
+            raise serializers.ValidationError("Send at least one field to change.")
+        return attrs
+
+
+class ShiftCancelSerializer(serializers.Serializer):
+    reason = StrictCharField(
+        max_length=MAX_REASON,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why: everyone with a place is emailed this.",
+    )
 
 
 class OrganisedSignUpSerializer(serializers.ModelSerializer):
@@ -103,6 +170,8 @@ class OrganisedSignUpSerializer(serializers.ModelSerializer):
             "member",
             "status",
             "walk_in",
+            "chosen_starts_at",
+            "chosen_ends_at",
             "decline_reason",
             "created_at",
             "decided_at",

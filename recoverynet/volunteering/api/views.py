@@ -1,6 +1,8 @@
 """The volunteering API, with the same services and rules as the pages: public reads of
 roles (filters as on /volunteering/) and their shifts, and of open jobs (as on
-/volunteering/jobs/), by slug; a member's own places on shifts (list, sign up, cancel) and their "for you" list.
+/volunteering/jobs/), by slug; a member's own places on shifts (list, sign up, on a flexible
+shift with the time they choose; cancel; choose or change their time; confirm their hours),
+saving jobs and recording how an application went, and their "for you" list.
 The organisers' side is in manage.py.
 
 Signing up has no idempotency key (the page has none either): the same shift twice is
@@ -21,7 +23,7 @@ from recoverynet.core.viewsets import PublicReadOnlyViewSet
 from .. import services
 from ..filters import JobFilterSet, RoleFilterSet
 from ..matching import for_you as rank_for_you
-from ..models import Job, Shift, SignUp
+from ..models import Job, JobOutcome, Shift, SignUp
 from ..selectors import public_roles, roles_with_next_shifts, signups_visible_to, upcoming_shifts
 from . import serializers
 from .manage import register as register_organisers
@@ -70,9 +72,10 @@ class RoleViewSet(PublicReadOnlyViewSet):
     ),
     create=extend_schema(
         summary="Sign up for a shift",
-        description="Confirmed at once where the role allows, otherwise waiting for the organiser. Refused, with "
-        "nothing written, for a full, started or past shift, a role you cannot take, an overlapping place, or "
-        "a place you already have.",
+        description="Confirmed at once where the role allows, otherwise waiting for the organiser. On a flexible "
+        "shift, date, start and end (all three, or none to agree it with the organiser) choose your time within "
+        "the window, as on the sign-up page. Refused, with nothing written, for a full, started or past shift, a "
+        "role you cannot take, an overlapping place, a place you already have, or a time outside the window.",
         request=serializers.SignUpRequestSerializer,
         responses={201: serializers.MySignUpSerializer, **error_responses(400, 403)},
     ),
@@ -110,7 +113,7 @@ class SignUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         if shift is None:  # in the body, not the address: a 400 naming the field
             return Response({"shift": ["Choose a shift of a published role."]}, status=status.HTTP_400_BAD_REQUEST)
-        signup = services.sign_up(actor=request.user, shift=shift)
+        signup = services.sign_up(actor=request.user, shift=shift, chosen=body.validated_data["chosen"])
         return self._respond(signup, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -128,6 +131,38 @@ class SignUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             if getattr(exc, "code", None) == "decided" and signup.status == SignUp.Status.CANCELLED:
                 return self._respond(signup)
             raise
+        return self._respond(signup)
+
+    @extend_schema(
+        summary="Choose or change your time",
+        description="On a flexible shift, after signing up: a day and times within the window (and its daily "
+        "hours), in the future, overlapping none of your other places, as on the page. Not once your time has "
+        "started, the window has closed or hours are recorded. The organisers are emailed.",
+        request=serializers.ChooseTimeSerializer,
+        responses={200: serializers.MySignUpSerializer, **error_responses(400, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def time(self, request, pk=None):
+        signup = self.get_object()
+        body = serializers.ChooseTimeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.choose_time(actor=request.user, signup=signup, chosen=body.validated_data["chosen"])
+        return self._respond(signup)
+
+    @extend_schema(
+        summary="Confirm your hours",
+        description="The hours the organiser recorded for you. Hours already confirmed answer as they stand.",
+        request=None,
+        responses={200: serializers.MySignUpSerializer, **error_responses(400, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-hours", url_name="confirm-hours")
+    def confirm_hours(self, request, pk=None):
+        signup = self.get_object()
+        try:
+            services.confirm_hours(actor=request.user, signup=signup)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) != "confirmed":
+                raise
         return self._respond(signup)
 
 
@@ -152,6 +187,46 @@ class JobViewSet(PublicReadOnlyViewSet):
         else:
             jobs = Job.objects.filter(is_published=True)
         return jobs.select_related("network", "organisation").order_by("closing_date", "title", "pk")
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Where you are with a job",
+        description="Only you see it. Not found when you have not saved the job.",
+        responses={200: serializers.JobOutcomeSerializer, **error_responses(403, 404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Save a job, or record how it went",
+        description="saved, applied, interview, offered, started or not_this_time, as on the job's page. A job "
+        "that has closed can be tracked only if you saved it before.",
+        request=serializers.JobOutcomeRequestSerializer,
+        responses={200: serializers.JobOutcomeSerializer, **error_responses(400, 403, 404)},
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Remove a saved job",
+        description="Only a job merely saved: once you recorded how an application went, choose not_this_time "
+        "instead. A job not saved answers 204 too.",
+        request=None,
+        responses={204: None, **error_responses(400, 403, 404)},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post", "delete"],
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+    )
+    def outcome(self, request, slug=None):
+        job = get_object_or_404(Job.objects.filter(is_published=True).select_related("network"), slug=slug)
+        if request.method == "DELETE":
+            services.unsave_job(actor=request.user, job=job)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        if request.method == "POST":
+            body = serializers.JobOutcomeRequestSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            services.record_job_outcome(actor=request.user, job=job, status=body.validated_data["status"])
+        outcome = get_object_or_404(JobOutcome.objects.select_related("job"), user=request.user, job=job)
+        return Response(serializers.JobOutcomeSerializer(outcome).data)
 
 
 @extend_schema_view(

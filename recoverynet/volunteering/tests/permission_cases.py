@@ -36,6 +36,7 @@ CASES = {
     "volunteering:hours_confirm": Case(OWN_SIGNUP, obj="signup"),
     # A commendation mentioning the member's recovery, waiting for them: theirs alone to see.
     "volunteering:commendation_review": Case(OWN_SIGNUP, obj="commendation"),
+    "volunteering:signup_time": Case(OWN_SIGNUP, obj="flexible_signup"),
     "volunteering:manage:home": Case(signed_in(200)),
     "volunteering:manage:role_new": Case(COORDINATOR_OF_NETWORK, obj="network"),
     "volunteering:manage:role_edit": Case(ORGANISER, obj="role"),
@@ -57,6 +58,18 @@ CASES = {
         ),
         obj="signup",
     ),
+    "volunteering:manage:signup_time": Case(
+        roles(
+            404,
+            anonymous=LOGIN,
+            member=(403, 404),
+            settlement_host=(200, 404),
+            network_coordinator=(200, 404),
+            federation_coordinator=200,
+            admin=200,
+        ),
+        obj="flexible_signup",
+    ),
     "volunteering:manage:dbs": Case(roles(403, anonymous=LOGIN, network_coordinator=(200, 403)), obj="network"),
     "volunteering:manage:skill_search": Case(
         roles(403, anonymous=LOGIN, network_coordinator=(200, 403)), obj="network"
@@ -76,6 +89,17 @@ API_CASES = {
     "volunteering-job-list": Case(ALL),
     "volunteering-job-detail": Case(ALL, obj="job"),
     "volunteering-for-you-list": Case(signed_in(200, anonymous=403)),
+    # Without a body (or without hours to confirm): refused (400) once it is your own place.
+    "volunteering-signup-time": Case(
+        roles(404, anonymous=403, member=(400, 404)), obj="flexible_signup", method="post"
+    ),
+    "volunteering-signup-confirm-hours": Case(
+        roles(404, anonymous=403, member=(400, 404)), obj="signup", method="post"
+    ),
+    # Your own progress with any published job: "not found" until you save it.
+    "volunteering-job-outcome": Case(
+        signed_in(404, anonymous=403), obj="job", data={"status": "saved"}, post=signed_in(200, anonymous=403)
+    ),
 }
 
 # The organisers' API: the organisers' pages' rules. A role or shift someone may see but not
@@ -116,12 +140,27 @@ API_CASES |= {
     "volunteering-organised-role-shifts": Case(API_ORGANISER, obj="role"),
     "volunteering-organised-role-commendations": Case(API_ORGANISER_BODY, obj="role", method="post"),
     "volunteering-organised-shift-detail": Case(API_ORGANISER, obj="shift"),
+    # Without a reason: cancelled all the same (the reason is optional), the member's place with it.
+    "volunteering-organised-shift-cancel": Case(API_ORGANISER, obj="shift", method="post"),
     "volunteering-organised-shift-signups": Case(API_ORGANISER, obj="shift"),
     "volunteering-organised-shift-walk-ins": Case(API_ORGANISER_BODY, obj="shift", method="post"),
     "volunteering-organised-shift-hours": Case(API_ORGANISER_BODY, obj="shift", method="post"),
     # No time bank account pays for the test world's roles: a 400 saying so, once allowed.
     "volunteering-organised-shift-credit": Case(API_ORGANISER_BODY, obj="shift", method="post"),
     "volunteering-organised-signup-confirm": Case(API_DECIDE, obj="signup", method="post"),
+    "volunteering-organised-signup-time": Case(
+        roles(
+            404,
+            anonymous=403,
+            member=(403, 404),
+            settlement_host=(400, 404),
+            network_coordinator=(400, 404),
+            federation_coordinator=400,
+            admin=400,
+        ),
+        obj="flexible_signup",
+        method="post",
+    ),
     "volunteering-organised-signup-decline": Case(
         API_DECIDE, obj="signup", method="post", data={"reason": "The café is full"}
     ),
@@ -129,7 +168,8 @@ API_CASES |= {
 
 
 def build(world):
-    """In each network: a role offered by its settlement, a shift next week, and a member's sign-up."""
+    """In each network: a role offered by its settlement, a shift next week and a flexible window
+    from then, and a member's sign-up on each."""
     objects = {}
     start = timezone.now() + datetime.timedelta(days=7)
     for scope, network, settlement, user in (
@@ -150,6 +190,16 @@ def build(world):
         commendation = Commendation.objects.create(
             user=user, role=role, text="Steady through her recovery.", mentions_recovery=True
         )
+        window = Shift.objects.create(
+            role=role,
+            kind=Shift.Kind.FLEXIBLE,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(days=5),
+            expected_minutes=120,
+            expected_per=Shift.Per.TOTAL,
+            places=3,
+        )
+        flexible_signup = SignUp.objects.create(shift=window, user=user)
         job = Job.objects.create(
             network=network,
             employer="Café Co",
@@ -165,6 +215,7 @@ def build(world):
             "role": {"slug": role.slug},
             "shift": {"pk": shift.pk},
             "signup": {"pk": signup.pk},
+            "flexible_signup": {"pk": flexible_signup.pk},
             "job": {"slug": job.slug},
             "commendation": {"pk": commendation.pk},
         }

@@ -286,6 +286,23 @@ def test_any_cancellation_reason(setting, reason):
 
 
 @EXAMPLES
+@given(date=dateish, start=timeish, end=timeish, organiser=st.booleans())
+def test_any_time_chosen_after_signing_up(setting, world, flexible, date, start, end, organiser):
+    signup = SignUp.objects.get_or_create(shift=flexible, user=world.users["member"])[0]
+    SignUp.objects.filter(pk=signup.pk).update(chosen_starts_at=None, chosen_ends_at=None)
+    before = _written()
+    name = "volunteering:manage:signup_time" if organiser else "volunteering:signup_time"
+    client = setting["host"] if organiser else setting["member"]
+    response = client.post(reverse(name, kwargs={"pk": signup.pk}), {"date": date, "start": start, "end": end})
+    assert response.status_code in (200, 302)
+    signup.refresh_from_db()
+    if response.status_code == 200:
+        assert _written() == before and signup.chosen_starts_at is None
+    else:
+        assert flexible.contains(signup.chosen_starts_at, signup.chosen_ends_at)
+
+
+@EXAMPLES
 @given(date=dateish, start=timeish, end=timeish)
 def test_any_chosen_time(setting, flexible, date, start, end):
     before = _written()

@@ -21,8 +21,14 @@ def test_roles_with_requirements_and_places_left(world, api_as, role):
     assert body["shifts"] == [
         {
             "id": shift.pk,
+            "kind": "fixed",
             "starts_at": body["shifts"][0]["starts_at"],
             "ends_at": body["shifts"][0]["ends_at"],
+            "day_starts": None,
+            "day_ends": None,
+            "expected_minutes": None,
+            "expected_per": None,
+            "when": shift.when,
             "places": 3,
             "places_left": 2,
         }

@@ -196,3 +196,21 @@ def job_setting(world, client_for):
         JobFactory(network=world.own_network),
         (client_for(world.users["network_coordinator"]), url),
     )
+
+
+def test_a_member_removes_a_job_merely_saved(world, client_for):
+    job = JobFactory(network=world.own_network)
+    client = client_for(world.users["member"])
+    client.post(job.get_absolute_url(), {"status": "saved"})
+    assert "Remove from my saved jobs" in client.get(job.get_absolute_url()).content.decode()
+    assert client.post(job.get_absolute_url(), {"action": "unsave"}).status_code == 302
+    assert not JobOutcome.objects.exists()
+    assert AuditEntry.objects.filter(summary="Job unsaved").count() == 1
+    # Once an outcome is recorded it stays (people starting work are counted): "Not this time" instead.
+    client.post(job.get_absolute_url(), {"status": "interview"})
+    assert "Remove from my saved jobs" not in client.get(job.get_absolute_url()).content.decode()
+    before = (JobOutcome.objects.count(), AuditEntry.objects.count())
+    response = client.post(job.get_absolute_url(), {"action": "unsave"}, follow=True)
+    assert "Not this time" in response.content.decode()
+    assert (JobOutcome.objects.count(), AuditEntry.objects.count()) == before
+    assert JobOutcome.objects.get().status == "interview"

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -40,6 +41,7 @@ from ..selectors import (
     signups_visible_to,
     upcoming_shifts,
 )
+from .public import choose_time_page
 
 
 def _require(request, perm, obj):
@@ -258,6 +260,21 @@ def signup_decline(request, pk):
             messages.success(request, f"You declined {signup.user.display_name}'s place.")
             return redirect("volunteering:manage:shift", pk=signup.shift_id)
     return render(request, "volunteering/manage/decline.html", {"form": form, "signup": signup})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def signup_time(request, pk):
+    """An organiser sets, or changes, the time of a member's place on a flexible shift."""
+    signup = get_object_or_404(signups_visible_to(request.user).select_related("shift__role__network", "user"), pk=pk)
+    _require(request, "volunteering.manage_role", signup)
+    back = reverse("volunteering:manage:shift", args=[signup.shift_id])
+    return choose_time_page(
+        request,
+        signup,
+        done_url=back,
+        template_context={"heading": f"Set {signup.user.display_name}'s time", "back": back, "organiser": True},
+    )
 
 
 @login_required

@@ -23,7 +23,7 @@ from ..eligibility import eligibility, facts_for
 from ..filters import RoleFilterSet
 from ..formats.ics import shifts_calendar
 from ..formats.reference_pdf import reference_pdf
-from ..forms import ChosenTimeForm, JobOutcomeForm, ProfileForm, ReferenceForm, show_service_errors
+from ..forms import ChooseTimeForm, ChosenTimeForm, JobOutcomeForm, ProfileForm, ReferenceForm, show_service_errors
 from ..matching import for_you as rank_for_you
 from ..models import (
     Commendation,
@@ -171,6 +171,44 @@ def signup_cancel(request, pk):
             messages.success(request, "You cancelled your place. Thank you for letting the organiser know.")
         return redirect("volunteering:mine")
     return render(request, "volunteering/signup_cancel.html", {"signup": signup})
+
+
+def choose_time_page(request, signup, *, done_url, template_context):
+    """Set or change the time of a place on a flexible shift: the member's page and the organiser's."""
+    if not signup.shift.is_flexible:
+        messages.error(request, "This shift has fixed times: there is no time to choose.")
+        return redirect(done_url)
+    form = ChooseTimeForm(request.POST if request.method == "POST" else None, signup=signup)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.choose_time(actor=request.user, signup=signup, chosen=form.cleaned_data["chosen"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                show_service_errors(form, exc)
+            else:
+                form.add_error(None, exc)
+        else:
+            signup.refresh_from_db(fields=["chosen_starts_at", "chosen_ends_at"])
+            messages.success(request, f"The time is saved: {signup.chosen_time}.")
+            return redirect(done_url)
+    return render(
+        request,
+        "volunteering/choose_time.html",
+        {"form": form, "signup": signup, "shift": signup.shift, "role": signup.shift.role, **template_context},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def signup_time(request, pk):
+    """A member chooses, or changes, their time on a flexible shift."""
+    signup = _own_signup(request, pk)
+    return choose_time_page(
+        request,
+        signup,
+        done_url=reverse("volunteering:mine"),
+        template_context={"heading": "Choose or change your time", "back": reverse("volunteering:mine")},
+    )
 
 
 @login_required
@@ -396,6 +434,15 @@ def job_detail(request, slug):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={job.get_absolute_url()}")
+        if request.POST.get("action") == "unsave":
+            try:
+                removed = services.unsave_job(actor=request.user, job=job)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                if removed:
+                    messages.success(request, "Removed from your saved jobs.")
+            return redirect(job.get_absolute_url())
         if form.is_valid():
             try:
                 services.record_job_outcome(actor=request.user, job=job, status=form.cleaned_data["status"])
