@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "VolunteeringShiftKindEnum": "recoverynet.volunteering.models.Shift.Kind",
         "VolunteeringShiftPerEnum": "recoverynet.volunteering.models.Shift.Per",
         "VolunteeringJobOutcomeStatusEnum": "recoverynet.volunteering.models.JobOutcome.Status",
+        "VolunteeringJobKindEnum": "recoverynet.volunteering.models.Job.Kind",
     },
 }
 

@@ -215,6 +215,7 @@ class JobSerializer(serializers.ModelSerializer):
             "id",
             "url",
             "slug",
+            "kind",
             "title",
             "employer",
             "network",
