@@ -54,12 +54,26 @@ class SkillLevel(models.IntegerChoices):
     EXPERT = 3, "Experienced enough to teach others"
 
 
+class Interest(models.Model):
+    """What a volunteer may enjoy doing ("Cooking and food"): a short shared list, so that roles and members
+        name interests the same way. Seeded by a data migration (0005_seed_interests); a new one is a row
+    added the same way, so every site has it."""
+
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class RoleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True, network__is_active=True)
 
     def for_lists(self):
-        return self.select_related("network", "organisation", "settlement").prefetch_related("skills")
+        return self.select_related("network", "organisation", "settlement").prefetch_related("skills", "interests")
 
 
 class Role(models.Model):
@@ -109,6 +123,7 @@ class Role(models.Model):
         "Confirm sign-ups at once", default=False, help_text="Otherwise the organiser confirms each sign-up."
     )
     is_published = models.BooleanField(default=True)
+    interests = models.ManyToManyField(Interest, blank=True, related_name="roles")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RoleQuerySet.as_manager()
@@ -239,6 +254,34 @@ class MemberSkill(models.Model):
 
     def audit_repr(self) -> str:
         return f"Volunteering skill #{self.pk}"
+
+
+class MemberInterest(models.Model):
+    """An interest a member chose, for their "for you" list and the "best match" order: only they see it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_interests")
+    interest = models.ForeignKey(Interest, on_delete=models.CASCADE, related_name="members")
+
+    personal_data = PersonalData(
+        owner="user",
+        fields=("interest",),
+        on_erase=DELETE,
+        export=("interest",),
+        section="volunteering_interests",
+        description="the interests you chose for volunteering",
+    )
+
+    class Meta:
+        ordering = ["interest__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "interest"], name="volunteering_one_interest_per_member")
+        ]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Volunteering interest #{self.pk}"
 
 
 class DBSCheck(models.Model):
