@@ -47,6 +47,7 @@ from .models import (
 MAX_REASON = 300
 MAX_COMMENDATION = 2000
 MAX_SKILLS = 12
+MAX_INTERESTS = 30  # more than the list has: a bound for what a client sends
 
 
 def _text(value, name, limit, *, required_message=None) -> str:
