@@ -65,6 +65,8 @@ def _role_data(network, data: dict) -> tuple[dict, list | None, Response | None]
     data.pop("idempotency_key", None)
     skills = data.pop("skills", None)
     if skills is not None:
+        if not all("name" in skill and "level" in skill for skill in skills):  # a PATCH does not require them
+            return data, skills, _bad("skills", "Give each skill a name and a level.")
         skills = [(skill["name"], skill["level"]) for skill in skills]
     if data.get("interests") is not None:
         names = set(data["interests"])
