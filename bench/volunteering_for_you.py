@@ -9,9 +9,11 @@ settlements (each at its own place) and organisations. Roles are added in steps 
 100, 1,000 and 10,000, spread over the five networks (the member belongs to three), each
 with one to three skills from a list of twelve, a mix of requirements (DBS levels,
 months in recovery, early recovery, alcohol at the venue, lone working) and two shifts
-to come. The member has a settlement, three skills, a recovery start date and a DBS
-check in one network. At each size it counts the SQL queries of the for-you page
-(/volunteering/for-you/) and API (/api/v1/volunteering/for-you/), times each
+to come, and none to two of the ten interests. The member has a settlement, three skills,
+three interests, a recovery start date and a DBS check in one network. At each size it
+counts the SQL queries of the for-you page (/volunteering/for-you/), API
+(/api/v1/volunteering/for-you/) and the /volunteering/ list's first page in its "Best
+match for you" order (the member's default), times each
 (--runs runs after two warm-up runs: p50 and p95), and measures the peak of Python
 memory allocated while ranking (tracemalloc, around matching.for_you alone). It fails
 (exit 1) when a query count differs between sizes.
@@ -80,7 +82,7 @@ def load_world(rng):
         SettlementFactory,
     )
     from recoverynet.testing import build_world
-    from recoverynet.volunteering.models import DBSCheck, MemberSkill, VolunteerProfile
+    from recoverynet.volunteering.models import DBSCheck, Interest, MemberInterest, MemberSkill, VolunteerProfile
 
     call_command("migrate", verbosity=0, interactive=False, stdout=io.StringIO())
     world = build_world()
@@ -104,6 +106,9 @@ def load_world(rng):
     DBSCheck.objects.create(
         user=member, network=world.own_network, level="enhanced", checked_on=timezone.localdate(), checker="Bench"
     )
+    MemberInterest.objects.bulk_create(
+        MemberInterest(user=member, interest=interest) for interest in Interest.objects.order_by("name")[:3]
+    )
     return member, offerers
 
 
@@ -111,7 +116,7 @@ def add_roles(rng, offerers, start: int, count: int):
     """`count` roles (numbered from `start`) with skills and two shifts to come each, in bulk."""
     from django.utils import timezone
 
-    from recoverynet.volunteering.models import DBSLevel, Role, RoleSkill, Shift
+    from recoverynet.volunteering.models import DBSLevel, Interest, Role, RoleSkill, Shift
 
     roles = []
     for i in range(start, start + count):
@@ -137,15 +142,19 @@ def add_roles(rng, offerers, start: int, count: int):
             )
         )
     roles = Role.objects.bulk_create(roles, batch_size=2000)
-    skills, shifts = [], []
+    skills, shifts, tags = [], [], []
+    interests = list(Interest.objects.order_by("name").values_list("pk", flat=True))
     now = timezone.now()
     for role in roles:
         for name in rng.sample(SKILLS, rng.randint(1, 3)):
             skills.append(RoleSkill(role=role, name=name, level=rng.randint(1, 3)))
+        for interest_id in rng.sample(interests, rng.randint(0, 2)):
+            tags.append(Role.interests.through(role_id=role.pk, interest_id=interest_id))
         for day in (3, 10):
             starts_at = now + datetime.timedelta(days=day, hours=rng.randint(0, 8))
             shifts.append(Shift(role=role, starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=3)))
     RoleSkill.objects.bulk_create(skills, batch_size=5000)
+    Role.interests.through.objects.bulk_create(tags, batch_size=5000)
     Shift.objects.bulk_create(shifts, batch_size=5000)
 
 
@@ -159,7 +168,8 @@ def measure(member, runs: int) -> dict:
 
     client = sign_in(Client(), member)
     result = {}
-    for name, path in (("page", "/volunteering/for-you/"), ("api", "/api/v1/volunteering/for-you/")):
+    paths = (("page", "/volunteering/for-you/"), ("api", "/api/v1/volunteering/for-you/"), ("list", "/volunteering/"))
+    for name, path in paths:
         for _ in range(2):
             assert client.get(path).status_code == 200
         queries = []
@@ -207,13 +217,14 @@ def table(sizes: dict, args) -> str:
         f"{os.getloadavg()[0]:.1f} at the end (a shared machine).",
         "",
         "| Roles | Roles the member may see | Page queries | Page p50 / p95 | API queries | API p50 / p95 "
-        "| Peak Python memory ranking | Listed |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Best-match list queries | Best-match list p50 / p95 | Peak Python memory ranking | Listed |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size, r in sizes.items():
         lines.append(
             f"| {size:,} | {r['candidates']:,} | {r['page']['queries']} | {r['page']['p50']:.0f} ms / "
             f"{r['page']['p95']:.0f} ms | {r['api']['queries']} | {r['api']['p50']:.0f} ms / {r['api']['p95']:.0f} ms "
+            f"| {r['list']['queries']} | {r['list']['p50']:.0f} ms / {r['list']['p95']:.0f} ms "
             f"| {r['peak_kib']:,.0f} KiB | {r['matches']} |"
         )
     return "\n".join(lines)
@@ -253,7 +264,7 @@ def main():
         if not args.keep:
             recreate(args.database, create=False)
     print("\n" + text)
-    counts = {(r["page"]["queries"], r["api"]["queries"]) for r in sizes.values()}
+    counts = {(r["page"]["queries"], r["api"]["queries"], r["list"]["queries"]) for r in sizes.values()}
     if len(counts) != 1:
         print("FAIL: the query counts differ between sizes:", counts)
         sys.exit(1)

@@ -16,9 +16,30 @@ from django.utils.text import slugify
 from recoverynet.federation.models import Membership, Sector
 from recoverynet.initiatives.models import Initiative
 
-from .models import Commendation, DBSLevel, Job, JobOutcome, Role, RoleSkill, Shift, SignUp
+from .models import (
+    Commendation,
+    DBSLevel,
+    Interest,
+    Job,
+    JobOutcome,
+    MemberInterest,
+    Role,
+    RoleSkill,
+    Shift,
+    SignUp,
+)
 
 SEED = 20261206
+# The interests (seeded by migration 0005) each demo role suits, by its title.
+ROLE_INTERESTS = {
+    "Library digital helper": ["Digital and IT", "Training others"],
+    "Recovery café host": ["Cooking and food", "Peer support"],
+    "Community garden volunteer": ["Gardening and outdoors"],
+    "Events steward": ["Events"],
+    "Peer mentor": ["Peer support", "Training others"],
+    "Welcome desk volunteer": ["Admin and office", "Peer support"],
+    "Online befriender": ["Peer support", "Digital and IT"],
+}
 PAST_SHIFTS = 8
 FUTURE_SHIFTS = 3
 
@@ -181,6 +202,7 @@ def load_volunteering_demo(demo) -> None:
     members = {}
     for membership in Membership.objects.filter(status=Membership.Status.ACTIVE, role=Membership.Role.MEMBER):
         members.setdefault(membership.network_id, []).append(membership.user_id)
+    chosen = _interests(random.Random(SEED + 1), [role for role, _ in roles], members)  # noqa: S311 - demo data
     shifts = []
     for role, _ in roles:
         for week in range(PAST_SHIFTS + FUTURE_SHIFTS):
@@ -212,8 +234,30 @@ def load_volunteering_demo(demo) -> None:
     demo.notes.append(
         f"Volunteering: {len(roles)} roles, {len(shifts)} shifts, {len(signups)} sign-ups, "
         f"{len(commendations)} commendations ({sum(c.awaits_member for c in commendations)} waiting for the "
-        f"member's approval), {len(jobs)} jobs, {len(outcomes)} job outcomes."
+        f"member's approval), {len(jobs)} jobs, {len(outcomes)} job outcomes, {chosen} members' interests."
     )
+
+
+def _interests(rng, roles, members) -> int:
+    """Tag the roles with their interests, and give each demo member one or two: returns how many members."""
+    interests = dict(Interest.objects.values_list("name", "pk"))
+    Role.interests.through.objects.bulk_create(
+        Role.interests.through(role_id=role.pk, interest_id=interests[name])
+        for role in roles
+        for name in ROLE_INTERESTS.get(role.title, [])
+        if name in interests
+    )
+    people = sorted({user_id for ids in members.values() for user_id in ids})
+    names = sorted(interests)
+    MemberInterest.objects.bulk_create(
+        (
+            MemberInterest(user_id=user_id, interest_id=interests[name])
+            for user_id in people
+            for name in rng.sample(names, min(len(names), rng.randint(1, 2)))
+        ),
+        batch_size=500,
+    )
+    return len(people) if names else 0
 
 
 def _flexible_shifts(roles, now) -> list:

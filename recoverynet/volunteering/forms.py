@@ -19,6 +19,7 @@ from .models import (
     MAX_PLACES,
     MAX_SHIFT_HOURS,
     DBSLevel,
+    Interest,
     Job,
     JobOutcome,
     Role,
@@ -86,9 +87,52 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, skills=(), **kwargs):
         super().__init__(*args, **kwargs)
         add_skill_rows(self, list(skills), label="Your skill {i} (optional)")
+        self.fields["interests"] = interests_field(
+            "What are you interested in? (optional)",
+            "Only you see these. Roles that suit them come higher in your list.",
+        )
 
     def skills(self) -> list:
         return skill_rows(self)
+
+
+def interests_field(label, help_text):
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        help_text=help_text,
+        queryset=Interest.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": "Choose interests from the list",
+            "invalid_pk_value": "Choose interests from the list",
+            "invalid_list": "Choose interests from the list",
+        },
+    )
+
+
+class RoleSortForm(forms.Form):
+    """How the public list of roles is ordered (a GET field): "Best match for you" only for a signed-in
+    member with skills or interests, and then by default."""
+
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        error_messages={"invalid_choice": "Choose an order from the list"},
+    )
+
+    def __init__(self, *args, best_match=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("title", "Title (A to Z)"), ("newest", "Newest first")]
+        if best_match:
+            choices.insert(0, ("match", "Best match for you"))
+        self.fields["sort"].choices = choices
+        self.default = choices[0][0]
+
+    def order(self) -> str:
+        if self.is_bound and self.is_valid() and self.cleaned_data["sort"]:
+            return self.cleaned_data["sort"]
+        return self.default
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -608,6 +652,11 @@ class RoleForm(IdempotencyKeyMixin, forms.ModelForm):
         self.fields["initiative"].label_from_instance = lambda initiative: initiative.name
         self.fields["min_recovery_months"].validators.append(MaxValueValidator(600))
         add_skill_rows(self, list(skills), label="Skill {i} wanted (optional)")
+        self.fields["interests"] = interests_field(
+            "Interests it suits (optional)", "Members with these interests see the role higher in their lists."
+        )
+        if self.instance.pk:
+            self.fields["interests"].initial = list(self.instance.interests.all())
         if self.instance.pk is None:  # adding: sent twice, one role
             self.add_idempotency_key()
 

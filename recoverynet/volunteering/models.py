@@ -55,13 +55,27 @@ class SkillLevel(models.IntegerChoices):
     EXPERT = 3, "Experienced enough to teach others"
 
 
+class Interest(models.Model):
+    """What a volunteer may enjoy doing ("Cooking and food"): a short shared list, so that roles and members
+        name interests the same way. Seeded by a data migration (0005_seed_interests); a new one is a row
+    added the same way, so every site has it."""
+
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class RoleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True, network__is_active=True)
 
     def for_lists(self):
         return self.select_related("network", "organisation", "settlement", "initiative__settlement").prefetch_related(
-            "skills"
+            "skills", "interests"
         )
 
 
@@ -121,6 +135,7 @@ class Role(models.Model):
         "Confirm sign-ups at once", default=False, help_text="Otherwise the organiser confirms each sign-up."
     )
     is_published = models.BooleanField(default=True)
+    interests = models.ManyToManyField(Interest, blank=True, related_name="roles")
     created_at = models.DateTimeField(auto_now_add=True)
     # The hidden key of the form that created it: the same form sent twice creates one row.
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
@@ -274,6 +289,34 @@ class MemberSkill(models.Model):
 
     def audit_repr(self) -> str:
         return f"Volunteering skill #{self.pk}"
+
+
+class MemberInterest(models.Model):
+    """An interest a member chose, for their "for you" list and the "best match" order: only they see it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_interests")
+    interest = models.ForeignKey(Interest, on_delete=models.CASCADE, related_name="members")
+
+    personal_data = PersonalData(
+        owner="user",
+        fields=("interest",),
+        on_erase=DELETE,
+        export=("interest",),
+        section="volunteering_interests",
+        description="the interests you chose for volunteering",
+    )
+
+    class Meta:
+        ordering = ["interest__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "interest"], name="volunteering_one_interest_per_member")
+        ]
+
+    def __str__(self):
+        return self.audit_repr()
+
+    def audit_repr(self) -> str:
+        return f"Volunteering interest #{self.pk}"
 
 
 class DBSCheck(models.Model):

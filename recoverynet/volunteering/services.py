@@ -30,8 +30,10 @@ from .models import (
     MAX_SHIFT_HOURS,
     Commendation,
     DBSCheck,
+    Interest,
     Job,
     JobOutcome,
+    MemberInterest,
     MemberSkill,
     Role,
     RoleSkill,
@@ -45,6 +47,7 @@ from .models import (
 MAX_REASON = 300
 MAX_COMMENDATION = 2000
 MAX_SKILLS = 12
+MAX_INTERESTS = 30  # more than the list has: a bound for what a client sends
 
 
 def _text(value, name, limit, *, required_message=None) -> str:
@@ -107,11 +110,27 @@ def _check_skills(skills) -> list:
     return [(name, level) for name, (_, level) in zip(names, skills, strict=True)]
 
 
-def create_role(*, actor, network, data: dict, skills=(), idempotency_key=None) -> Role:
+def _check_interests(interests) -> list:
+    """Interests (or their ids) that exist, each once: [Interest]."""
+    ids = set()
+    for interest in interests:
+        pk = getattr(interest, "pk", interest)
+        if isinstance(pk, bool) or not isinstance(pk, int):
+            raise ValidationError({"interests": "Choose interests from the list."})
+        ids.add(pk)
+    found = list(Interest.objects.filter(pk__in=ids))
+    if len(found) != len(ids):
+        raise ValidationError({"interests": "Choose interests from the list."})
+    return found
+
+
+def create_role(*, actor, network, data: dict, skills=(), interests=(), idempotency_key=None) -> Role:
     """A coordinator adds a role offered by an organisation, settlement or initiative of their network.
-    `skills`: [(name, level)]. The same `idempotency_key` again returns the role it created."""
+    `skills`: [(name, level)]; `interests`: Interest rows (or ids) the role suits. The same
+    `idempotency_key` again returns the role it created."""
     require(actor, "volunteering.add_role", network)
     skills = _check_skills(skills)
+    interests = _check_interests(interests)
 
     def create(key):
         role = Role(network=network, idempotency_key=key, **data)
@@ -119,6 +138,7 @@ def create_role(*, actor, network, data: dict, skills=(), idempotency_key=None) 
         with transaction.atomic():
             role = create_instance(actor=actor, instance=role, network=network, summary=f"{len(skills)} skills")
             RoleSkill.objects.bulk_create(RoleSkill(role=role, name=name, level=level) for name, level in skills)
+            role.interests.set(interests)
         return role
 
     return _once(
@@ -129,11 +149,17 @@ def create_role(*, actor, network, data: dict, skills=(), idempotency_key=None) 
     )
 
 
-def update_role(*, actor, role, data: dict, skills=None) -> dict:
-    """An organiser changes a role (and, when given, replaces the skills it wants)."""
+def update_role(*, actor, role, data: dict, skills=None, interests=None) -> dict:
+    """An organiser changes a role (and, when given, replaces the skills it wants and the interests it suits)."""
     require(actor, "volunteering.manage_role", role)
     extra = {}
     with transaction.atomic():
+        if interests is not None:
+            interests = _check_interests(interests)
+            before = sorted(i.name for i in role.interests.all())
+            if before != sorted(i.name for i in interests):
+                role.interests.set(interests)
+                extra["interests"] = [before, sorted(i.name for i in interests)]
         if skills is not None:
             skills = _check_skills(skills)
             before = sorted((s.name, s.level) for s in role.skills.all())
@@ -727,9 +753,10 @@ def save_profile(
     skills=None,
     skills_findable=False,
     avoid_medication_roles=False,
+    interests=None,
 ) -> VolunteerProfile:
     """A member's own private profile: nobody else may change (or see) it. `skills`, when
-    given, replaces the skills they listed: [(name, level)]."""
+    given, replaces the skills they listed: [(name, level)]; `interests`, the interests they chose."""
     if getattr(actor, "pk", None) != user.pk:
         raise PermissionDenied("Only you can change your volunteering profile.")
     if recovery_start is not None and recovery_start > timezone.localdate():
@@ -738,6 +765,8 @@ def save_profile(
         raise ValidationError({"recovery_start": "Enter a date after 1900."})
     if skills is not None:
         skills = _check_skills(skills)
+    if interests is not None:
+        interests = _check_interests(interests)
     profile = VolunteerProfile.objects.filter(user=user).first()
     data = {
         "recovery_start": recovery_start,
@@ -756,6 +785,12 @@ def save_profile(
                     MemberSkill(user=user, name=name, level=level) for name, level in skills
                 )
                 extra["skills"] = [len(before), len(skills)]  # how many, never which
+        if interests is not None:
+            before = set(MemberInterest.objects.filter(user=user).values_list("interest_id", flat=True))
+            if before != {i.pk for i in interests}:
+                MemberInterest.objects.filter(user=user).delete()
+                MemberInterest.objects.bulk_create(MemberInterest(user=user, interest=i) for i in interests)
+                extra["interests"] = [len(before), len(interests)]  # how many, never which
         if profile is None:
             return create_instance(actor=actor, instance=VolunteerProfile(user=user, **data))
         update_instance(actor=actor, instance=profile, data=data, extra_changes=extra)

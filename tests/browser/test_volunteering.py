@@ -58,3 +58,27 @@ def test_a_member_finds_a_role_they_can_take_and_signs_up_on_a_phone(new_context
     assert "You have a place on this shift" in main.inner_text()
     assert "Recovery café host" in main.inner_text() and "Confirmed" in main.inner_text()
     assert_clean(page)
+
+
+def test_a_member_chooses_interests_and_sees_the_best_match_first_on_a_phone(
+    new_context, live_server, url, world, roles
+):
+    from recoverynet.volunteering.models import Interest
+
+    roles[0].interests.set([Interest.objects.get(name="Peer support")])
+    RoleFactory(network=world.own_network, settlement=world.own_settlement, title="Admin helper", early_recovery="yes")
+    page = signed_in_context(new_context, live_server, world.users["member"], PHONE).new_page()
+    open_page(page, url, "/volunteering/profile/")
+    assert_clean(page)
+    page.get_by_label("Peer support").check()
+    follow(page, page.get_by_role("button", name="Save"))
+    assert page.url.endswith("/volunteering/")
+    main = page.locator("main")
+    assert page.get_by_label("Sort by").input_value() == "match"
+    headings = main.locator("h3").all_inner_texts()
+    assert headings[0] == "Recovery café host" and "Suits your interests: Peer support" in main.inner_text()
+    assert_clean(page)
+    page.get_by_label("Sort by").select_option("title")
+    follow(page, page.get_by_role("button", name="Sort"))
+    assert main.locator("h3").all_inner_texts()[0] == "Admin helper"
+    assert_clean(page)

@@ -27,7 +27,7 @@ from recoverynet.core.api import SLUG_PATTERN, error_responses
 from recoverynet.federation.models import Membership, Network, Organisation, Settlement
 
 from .. import services
-from ..models import Commendation, Role, Shift, SignUp
+from ..models import Commendation, Interest, Role, Shift, SignUp
 from ..selectors import organised_roles, roles_with_next_shifts, signups_visible_to
 from . import manage_serializers as shapes
 from .idempotency import once
@@ -61,13 +61,22 @@ def _member(network, membership_id):
 
 
 def _role_data(network, data: dict) -> tuple[dict, list | None, Response | None]:
-    """(the role's fields, its skills or None, a 400 response or None) from a valid body."""
+    """(the role's fields, its skills or None, a 400 response or None) from a valid body; the interests,
+    when sent, go back as data["interests"] (Interest rows)."""
     data = dict(data)
     data.pop("network", None)
     data.pop("idempotency_key", None)
     skills = data.pop("skills", None)
     if skills is not None:
+        if not all("name" in skill and "level" in skill for skill in skills):  # a PATCH does not require them
+            return data, skills, _bad("skills", "Give each skill a name and a level.")
         skills = [(skill["name"], skill["level"]) for skill in skills]
+    if data.get("interests") is not None:
+        names = set(data["interests"])
+        found = list(Interest.objects.filter(name__in=names))
+        if len(found) != len(names):
+            return data, skills, _bad("interests", "Choose interests by their names, from the list.")
+        data["interests"] = found
     for name, model, lookup in (
         ("organisation", Organisation, {"networks": network}),
         ("settlement", Settlement, {"network": network}),
@@ -151,6 +160,7 @@ class OrganisedRoleViewSet(viewsets.GenericViewSet):
             return _bad("network", "Choose a network by its slug.")
         _require(request.user, "volunteering.add_role", network, "Only the network's coordinators add its roles.")
         data, skills, refused = _role_data(network, body.validated_data)
+        interests = data.pop("interests", None)
         if refused:
             return refused
         role, _ = once(
@@ -163,6 +173,7 @@ class OrganisedRoleViewSet(viewsets.GenericViewSet):
                 network=network,
                 data=data,
                 skills=skills or (),
+                interests=interests or (),
                 idempotency_key=body.validated_data["idempotency_key"],
             ),
             find=lambda pk: Role.objects.filter(pk=pk).first(),
@@ -174,9 +185,10 @@ class OrganisedRoleViewSet(viewsets.GenericViewSet):
         body = shapes.RoleWriteSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         data, skills, refused = _role_data(role.network, body.validated_data)
+        interests = data.pop("interests", None)
         if refused:
             return refused
-        services.update_role(actor=request.user, role=role, data=data, skills=skills)
+        services.update_role(actor=request.user, role=role, data=data, skills=skills, interests=interests)
         return self._respond(role)
 
     @extend_schema(

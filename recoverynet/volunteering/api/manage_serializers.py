@@ -6,7 +6,7 @@ from rest_framework import serializers
 from recoverynet.core.api import StrictCharField
 
 from ..models import MAX_FLEXIBLE_HOURS, MAX_PLACES, MAX_SHIFT_HOURS, DBSLevel, Role, Shift, SignUp, SkillLevel
-from ..services import MAX_COMMENDATION, MAX_REASON, MAX_SKILLS
+from ..services import MAX_COMMENDATION, MAX_INTERESTS, MAX_REASON, MAX_SKILLS
 from .serializers import SHIFT_FIELDS, SHIFT_HELP, RoleSerializer, expected_per_field
 
 MAX_ID = 2**31 - 1
@@ -54,6 +54,12 @@ class RoleWriteSerializer(serializers.Serializer):
     confirm_automatically = serializers.BooleanField(required=False)
     is_published = serializers.BooleanField(required=False)
     skills = SkillInputSerializer(many=True, required=False, max_length=MAX_SKILLS, help_text="Replaces the skills.")
+    interests = serializers.ListField(
+        child=StrictCharField(max_length=60),
+        required=False,
+        max_length=MAX_INTERESTS,
+        help_text="Replaces the interests the role suits: their names, for example: Cooking and food.",
+    )
 
 
 class RoleCreateSerializer(RoleWriteSerializer):

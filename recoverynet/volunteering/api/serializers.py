@@ -66,6 +66,9 @@ class RoleSerializer(serializers.ModelSerializer):
     offered_by = serializers.CharField(source="offered_by.name", read_only=True)
     location = serializers.CharField(read_only=True)
     skills = RoleSkillSerializer(many=True, read_only=True)
+    interests = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True, help_text="The interests the role suits."
+    )
     shifts = ShiftSerializer(source="next_shifts", many=True, read_only=True)
 
     class Meta:
@@ -86,6 +89,7 @@ class RoleSerializer(serializers.ModelSerializer):
             "is_remote",
             "time_commitment",
             "skills",
+            "interests",
             "min_recovery_months",
             "dbs_level",
             "supervision_available",
@@ -243,6 +247,9 @@ class ForYouSerializer(serializers.Serializer):
     is_remote = serializers.BooleanField(source="role.is_remote", read_only=True)
     shared_skills = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text="The role's skills you listed."
+    )
+    shared_interests = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="The role's interests you chose."
     )
     miles = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="From your settlement, in whole miles (none when remote)."

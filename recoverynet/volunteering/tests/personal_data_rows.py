@@ -7,6 +7,7 @@ from django.utils import timezone
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import JobFactory, RoleFactory, ShiftFactory
+from recoverynet.volunteering.models import Interest
 
 
 def add(person, world):
@@ -16,6 +17,7 @@ def add(person, world):
         recovery_start=datetime.date(2024, 5, 1),
         avoid_alcohol_venues=True,
         skills=[("Cooking", 2)],
+        interests=Interest.objects.filter(name__in=["Cooking and food", "Peer support"]),
     )
     services.record_dbs_check(
         actor=world.users["network_coordinator"],

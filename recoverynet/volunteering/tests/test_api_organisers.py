@@ -375,6 +375,13 @@ def test_any_change_to_a_role_is_a_clear_answer(world, api_as, role, field, valu
         assert response.json() and _written() == before and Role.objects.get(pk=role.pk).title == title
 
 
+@pytest.mark.parametrize("skill", [{}, {"name": "Cooking"}, {"level": 2}])
+def test_a_change_with_half_a_skill_is_refused(world, api_as, role, skill):
+    before = _written()
+    response = api_as("settlement_host").patch(f"{ROLES}{role.slug}/", {"skills": [skill]}, format="json")
+    assert response.status_code == 400 and "skills" in response.json() and _written() == before
+
+
 @EXAMPLES
 @given(
     field=st.sampled_from(["starts_at", "ends_at", "places", "idempotency_key"]),

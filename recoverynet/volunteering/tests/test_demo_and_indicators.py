@@ -15,7 +15,7 @@ from recoverynet.federation.models import Network, Sector
 from recoverynet.volunteering import indicators as volunteering
 from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import RoleFactory, ShiftFactory, SignUpFactory
-from recoverynet.volunteering.models import Commendation, Job, JobOutcome, Role, Shift, SignUp
+from recoverynet.volunteering.models import Commendation, Job, JobOutcome, MemberInterest, Role, Shift, SignUp
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,8 @@ def test_the_demo_offers_roles_from_every_sector_with_a_year_of_hours():
     assert JobOutcome.objects.filter(status="started", started_on__isnull=False, job__kind="training").exists()
     for role in Role.objects.all():
         role.full_clean()  # every demo role keeps the model's rules
+    assert not Role.objects.filter(interests=None).exists()  # every demo role suits some interests
+    assert MemberInterest.objects.values("user").distinct().count() > 10
     counts = (Role.objects.count(), Shift.objects.count(), SignUp.objects.count(), Commendation.objects.count())
     call_command("seed_demo", force=True, stdout=io.StringIO())
     assert (Role.objects.count(), Shift.objects.count(), SignUp.objects.count(), Commendation.objects.count()) == counts

@@ -13,7 +13,7 @@ from recoverynet.testing import assert_constant_queries
 from recoverynet.volunteering import matching, services
 from recoverynet.volunteering.eligibility import eligibility, facts_for
 from recoverynet.volunteering.factories import RoleFactory, RoleSkillFactory
-from recoverynet.volunteering.models import DBSCheck, MemberSkill
+from recoverynet.volunteering.models import DBSCheck, Interest, MemberInterest, MemberSkill
 from recoverynet.volunteering.selectors import public_roles
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +21,13 @@ FOR_YOU = "/api/v1/volunteering/for-you/"
 
 
 def reference_for_you(user, today, *, limit=50):
-    """Every role read whole, ranked by sorting them all: the first version of matching.for_you."""
+    """Every role read whole, ranked by sorting them all: the first version of matching.for_you
+    (with interests, counted after skills)."""
     from recoverynet.federation.models import Membership
 
     facts = facts_for(user)
     levels = {s.name.casefold(): s.level for s in MemberSkill.objects.filter(user=user)}
+    chosen = set(MemberInterest.objects.filter(user=user).values_list("interest_id", flat=True))
     home = (
         Membership.objects.filter(user=user, status=Membership.Status.ACTIVE, settlement__isnull=False)
         .select_related("settlement")
@@ -38,17 +40,19 @@ def reference_for_you(user, today, *, limit=50):
         if not verdict.can_take:
             continue
         score, names = matching.shared_skills(role.skills.all(), levels)
+        interests = [i.name for i in role.interests.all() if i.pk in chosen]
         km = None
         if home is not None and role.settlement_id and not role.is_remote:
             km = matching._km(home.settlement, role.settlement)
         distance_rank = 0 if role.is_remote else (km if km is not None else 10_000)
-        ranked.append(((-score, distance_rank, len(verdict.notes), role.title), (role.pk, names, km, verdict.notes)))
+        key = (-score, -len(interests), distance_rank, len(verdict.notes), role.title)
+        ranked.append((key, (role.pk, names, km, verdict.notes, interests)))
     ranked.sort(key=lambda item: item[0])
     return [match for _, match in ranked[:limit]]
 
 
 def _shown(matches):
-    return [(m.role.pk, m.shared_skills, m.km, m.verdict.notes) for m in matches]
+    return [(m.role.pk, m.shared_skills, m.km, m.verdict.notes, m.shared_interests) for m in matches]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -65,6 +69,7 @@ def test_the_ranking_is_the_same_as_sorting_every_role(world, seed):
         for _ in range(3)
     ]
     names = ["Cooking", "cooking", "Straße", "STRASSE", "Driving", "Art", "Tea"]
+    interests = list(Interest.objects.order_by("name")[:5])
     for i in range(70):
         network, settlement = rng.choice(
             [(world.own_network, rng.choice(places)), (world.other_network, world.other_settlement)]
@@ -83,12 +88,14 @@ def test_the_ranking_is_the_same_as_sorting_every_role(world, seed):
         )
         for name in {n.casefold(): n for n in rng.sample(names, rng.randint(0, 3))}.values():
             RoleSkillFactory(role=role, name=name, level=rng.randint(1, 3))
+        role.interests.set(rng.sample(interests, rng.randint(0, 3)))
     services.save_profile(
         actor=member,
         user=member,
         recovery_start=timezone.localdate().replace(year=timezone.localdate().year - 2),
         avoid_alcohol_venues=seed == 2,
         skills=[("cooking", 2), ("strasse", 1), ("Tea", 3)],
+        interests=interests[:2] if seed != 3 else interests[1:4],
     )
     DBSCheck.objects.create(
         user=member, network=world.own_network, level="basic", checked_on=timezone.localdate(), checker="Ann"
@@ -130,8 +137,14 @@ def test_the_for_you_api_is_the_members_own_list(world, api_as):
 
 def test_the_for_you_api_runs_a_constant_number_of_queries(world, api_as):
     member = world.users["member"]
+    food = Interest.objects.get(name="Cooking and food")
     services.save_profile(
-        actor=member, user=member, recovery_start=None, avoid_alcohol_venues=False, skills=[("Tea", 1)]
+        actor=member,
+        user=member,
+        recovery_start=None,
+        avoid_alcohol_venues=False,
+        skills=[("Tea", 1)],
+        interests=[food],
     )
     client = api_as("member")
     counter = itertools.count()
@@ -141,6 +154,8 @@ def test_the_for_you_api_runs_a_constant_number_of_queries(world, api_as):
             role = RoleFactory(network=world.own_network, settlement=world.own_settlement, early_recovery="yes")
             RoleSkillFactory(role=role, name=f"Tea {next(counter)}")
             RoleSkillFactory(role=role, name="tea", level=2)
+            role.interests.set([food, Interest.objects.get(name="Events")])
 
     response = assert_constant_queries(lambda: client.get(FOR_YOU), add_rows)
     assert len(response.json()) == 30 and response.json()[0]["shared_skills"] == ["tea"]
+    assert response.json()[0]["shared_interests"] == ["Cooking and food"]

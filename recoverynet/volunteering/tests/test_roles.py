@@ -106,6 +106,7 @@ def test_services_refuse_others_and_bad_skills(world):
                 "skill_2_level",
                 "skill_3",
                 "skill_3_level",
+                "interests",
             )
         }
     )

@@ -347,6 +347,7 @@ def role_new(request, slug):
                 data=form.role_data(),
                 skills=form.skills(),
                 idempotency_key=form.idempotency_key(),
+                interests=form.cleaned_data["interests"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -364,7 +365,13 @@ def role_edit(request, slug):
     form = RoleForm(request.POST or None, instance=editable_copy(role), network=role.network, skills=role.skills.all())
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.update_role(actor=request.user, role=role, data=form.role_data(), skills=form.skills())
+            changed = services.update_role(
+                actor=request.user,
+                role=role,
+                data=form.role_data(),
+                skills=form.skills(),
+                interests=form.cleaned_data["interests"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -18,17 +18,26 @@ from django.views.decorators.http import require_http_methods
 from recoverynet.core.manage_pages import add_service_errors
 from recoverynet.core.spreadsheets import spreadsheet_safe
 
-from .. import services
+from .. import matching, services
 from ..eligibility import eligibility, facts_for
 from ..filters import RoleFilterSet
 from ..formats.ics import shifts_calendar
 from ..formats.reference_pdf import reference_pdf
-from ..forms import ChooseTimeForm, ChosenTimeForm, JobOutcomeForm, ProfileForm, ReferenceForm, show_service_errors
+from ..forms import (
+    ChooseTimeForm,
+    ChosenTimeForm,
+    JobOutcomeForm,
+    ProfileForm,
+    ReferenceForm,
+    RoleSortForm,
+    show_service_errors,
+)
 from ..matching import for_you as rank_for_you
 from ..models import (
     Commendation,
     Job,
     JobOutcome,
+    MemberInterest,
     MemberSkill,
     Role,
     Shift,
@@ -42,32 +51,50 @@ from ..selectors import public_roles, roles_with_next_shifts, signups_visible_to
 PAGE_SIZE = 20
 
 
-def _query_without_page(request, form) -> str:
+def _query_without_page(request, *forms) -> str:
     params = request.GET.copy()
     params.pop("page", None)
-    for name in form.errors:
-        params.pop(name, None)
+    for form in forms:
+        for name in form.errors:
+            params.pop(name, None)
     return params.urlencode()
 
 
+ORDERS = {"title": ("title", "pk"), "newest": ("-created_at", "-pk")}
+
+
 def role_list(request):
-    now = timezone.now()
-    queryset = roles_with_next_shifts(public_roles().order_by("title", "pk"), now)
-    filterset = RoleFilterSet(request.GET or None, queryset=queryset)
-    page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    """Every published role, searched and filtered; a member with skills or interests sees them best match
+    first by default (matching.BestMatchOrder), anyone may order them by title or newest."""
+    now, today = timezone.now(), timezone.localdate()
+    member = matching.member_of(request.user) if request.user.is_authenticated else None
+    sort_form = RoleSortForm(request.GET or None, best_match=bool(member and member.has_preferences))
+    filterset = RoleFilterSet(request.GET or None, queryset=public_roles())
+    order = sort_form.order()
+    if order == "match":
+
+        def fetch(pks):
+            return roles_with_next_shifts(public_roles().filter(pk__in=pks), now)
+
+        ordered = matching.BestMatchOrder(member, filterset.qs, today, fetch)
+    else:
+        ordered = roles_with_next_shifts(filterset.qs.order_by(*ORDERS[order]), now)
+    page_obj = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     roles = list(page_obj.object_list)
-    if request.user.is_authenticated:
-        facts, today = facts_for(request.user), timezone.localdate()
+    if member is not None:
         for role in roles:
-            role.verdict = eligibility(role, facts, today)
+            role.verdict = eligibility(role, member.facts, today)
+            role.shared_interests = matching.shared_interests(role, member)
+            role.shared_skills = matching.shared_skills(role.skills.all(), member.levels)[1]
     return render(
         request,
         "volunteering/role_list.html",
         {
             "form": filterset.form,
+            "sort_form": sort_form,
             "page_obj": page_obj,
             "roles": roles,
-            "query_string": _query_without_page(request, filterset.form),
+            "query_string": _query_without_page(request, filterset.form, sort_form),
             "is_filtered": any(request.GET.get(name) for name in filterset.filters),
         },
     )
@@ -271,6 +298,9 @@ def profile(request):
         if existing
         else {"shift_reminders": True}
     )
+    initial["interests"] = [
+        m.interest for m in MemberInterest.objects.filter(user=request.user).select_related("interest")
+    ]
     form = ProfileForm(
         request.POST or None, initial=initial, skills=MemberSkill.objects.filter(user=request.user).order_by("name")
     )
@@ -285,6 +315,7 @@ def profile(request):
                 shift_reminders=form.cleaned_data["shift_reminders"],
                 skills=form.skills(),
                 skills_findable=form.cleaned_data["skills_findable"],
+                interests=form.cleaned_data["interests"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -393,7 +424,10 @@ def reference(request):
 def for_you(request):
     """The roles this member can take, best fit first."""
     matches = rank_for_you(request.user, timezone.localdate())
-    has_skills = MemberSkill.objects.filter(user=request.user).exists()
+    has_skills = (
+        MemberSkill.objects.filter(user=request.user).exists()
+        or MemberInterest.objects.filter(user=request.user).exists()
+    )
     return render(request, "volunteering/for_you.html", {"matches": matches, "has_skills": has_skills})
 
 
