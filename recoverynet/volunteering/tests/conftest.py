@@ -21,3 +21,25 @@ def shift(role):
 def past_shift(role):
     start = timezone.now() - datetime.timedelta(days=1)
     return ShiftFactory(role=role, starts_at=start, ends_at=start + datetime.timedelta(hours=3), places=5)
+
+
+@pytest.fixture
+def flexible(world, role):
+    """Any 2 hours between Tuesday 1 and Friday 4 December, 9am to 5pm: three places
+    (the flexible-shift tests; times in flexible_times)."""
+    from recoverynet.volunteering import services
+
+    from .flexible_times import at
+
+    return services.create_shift(
+        actor=world.users["settlement_host"],
+        role=role,
+        kind="flexible",
+        starts_at=at(1, 9),
+        ends_at=at(4, 17),
+        day_starts=datetime.time(9),
+        day_ends=datetime.time(17),
+        expected_minutes=120,
+        expected_per="total",
+        places=3,
+    )

@@ -6,7 +6,6 @@ time. Every body field: a clear 400 for anything wrong, never a 500, nothing wri
 
 import datetime
 import itertools
-import zoneinfo
 
 import pytest
 from django.core import mail
@@ -19,9 +18,9 @@ from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import JobFactory, ShiftFactory
 from recoverynet.volunteering.models import JobOutcome, Shift, SignUp
 
+from .flexible_times import NOW, at
+
 pytestmark = pytest.mark.django_db
-LONDON = zoneinfo.ZoneInfo("Europe/London")
-NOW = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=LONDON)
 ROLES = "/api/v1/volunteering/roles/"
 MINE = "/api/v1/volunteering/signups/"
 JOBS = "/api/v1/volunteering/jobs/"
@@ -40,29 +39,9 @@ time_like = st.times().map(str) | st.sampled_from(["10:00", "24:00", "09:60", "2
 keys = itertools.count()
 
 
-def at(day, hour, minute=0):
-    return datetime.datetime(2026, 12, day, hour, minute, tzinfo=LONDON)
-
-
 @pytest.fixture(autouse=True)
 def fixed_clock(time_machine):
     time_machine.move_to(NOW, tick=False)
-
-
-@pytest.fixture
-def flexible(world, role):
-    return services.create_shift(
-        actor=world.users["settlement_host"],
-        role=role,
-        kind="flexible",
-        starts_at=at(1, 9),
-        ends_at=at(4, 17),
-        day_starts=datetime.time(9),
-        day_ends=datetime.time(17),
-        expected_minutes=120,
-        expected_per="total",
-        places=3,
-    )
 
 
 def _written():

@@ -2,9 +2,6 @@
 service (the same checks as at sign-up, audited, the other party emailed on commit)
 and the member's and the organiser's pages."""
 
-import datetime
-import zoneinfo
-
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,34 +12,14 @@ from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import ShiftFactory
 from recoverynet.volunteering.models import SignUp
 
+from .flexible_times import NOW, at
+
 pytestmark = pytest.mark.django_db
-LONDON = zoneinfo.ZoneInfo("Europe/London")
-NOW = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=LONDON)
-
-
-def at(day, hour, minute=0):
-    return datetime.datetime(2026, 12, day, hour, minute, tzinfo=LONDON)
 
 
 @pytest.fixture(autouse=True)
 def fixed_clock(time_machine):
     time_machine.move_to(NOW, tick=False)
-
-
-@pytest.fixture
-def flexible(world, role):
-    return services.create_shift(
-        actor=world.users["settlement_host"],
-        role=role,
-        kind="flexible",
-        starts_at=at(1, 9),
-        ends_at=at(4, 17),
-        day_starts=datetime.time(9),
-        day_ends=datetime.time(17),
-        expected_minutes=120,
-        expected_per="total",
-        places=3,
-    )
 
 
 @pytest.fixture

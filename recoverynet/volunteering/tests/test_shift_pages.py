@@ -3,7 +3,6 @@ organiser's forms (errors re-render, nothing written), the member's choice of
 time, and the emails after a change."""
 
 import datetime
-import zoneinfo
 
 import pytest
 from django.core import mail
@@ -14,34 +13,14 @@ from recoverynet.federation.factories import MembershipFactory
 from recoverynet.volunteering import services
 from recoverynet.volunteering.models import Shift, SignUp
 
+from .flexible_times import NOW, at
+
 pytestmark = pytest.mark.django_db
-LONDON = zoneinfo.ZoneInfo("Europe/London")
-NOW = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=LONDON)
-
-
-def at(day, hour, minute=0):
-    return datetime.datetime(2026, 12, day, hour, minute, tzinfo=LONDON)
 
 
 @pytest.fixture(autouse=True)
 def fixed_clock(time_machine):
     time_machine.move_to(NOW, tick=False)
-
-
-@pytest.fixture
-def flexible(world, role):
-    return services.create_shift(
-        actor=world.users["settlement_host"],
-        role=role,
-        kind="flexible",
-        starts_at=at(1, 9),
-        ends_at=at(4, 17),
-        day_starts=datetime.time(9),
-        day_ends=datetime.time(17),
-        expected_minutes=120,
-        expected_per="total",
-        places=3,
-    )
 
 
 def _written():

@@ -2,7 +2,6 @@
 the refusals (each a clear error, nothing written), the audit trail and the emails."""
 
 import datetime
-import zoneinfo
 
 import pytest
 from django.core import mail
@@ -16,13 +15,9 @@ from recoverynet.volunteering.formats.ics import shifts_calendar
 from recoverynet.volunteering.models import MAX_FLEXIBLE_HOURS, Shift, SignUp
 from recoverynet.volunteering.reminders import send_reminders
 
+from .flexible_times import LONDON, NOW, at
+
 pytestmark = pytest.mark.django_db
-LONDON = zoneinfo.ZoneInfo("Europe/London")
-NOW = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=LONDON)
-
-
-def at(day, hour, minute=0):
-    return datetime.datetime(2026, 12, day, hour, minute, tzinfo=LONDON)
 
 
 @pytest.fixture(autouse=True)
