@@ -17,6 +17,7 @@ from recoverynet.federation.models import Membership, Sector
 from recoverynet.initiatives.models import Initiative
 
 from .models import (
+    DEFAULT_INTERESTS,
     Commendation,
     DBSLevel,
     Interest,
@@ -39,6 +40,7 @@ ROLE_INTERESTS = {
     "Peer mentor": ["Peer support", "Training others"],
     "Welcome desk volunteer": ["Admin and office", "Peer support"],
     "Online befriender": ["Peer support", "Digital and IT"],
+    "Initiative helper": ["Events", "Peer support"],
 }
 PAST_SHIFTS = 8
 FUTURE_SHIFTS = 3
@@ -238,8 +240,16 @@ def load_volunteering_demo(demo) -> None:
     )
 
 
+def ensure_default_interests() -> None:
+    """The shared list of interests, as migration 0005_seed_interests seeds it on every site, made again
+    where a database was emptied after migrating (the tests' transactional flushes)."""
+    for name in DEFAULT_INTERESTS:
+        Interest.objects.get_or_create(name=name)
+
+
 def _interests(rng, roles, members) -> int:
     """Tag the roles with their interests, and give each demo member one or two: returns how many members."""
+    ensure_default_interests()
     interests = dict(Interest.objects.values_list("name", "pk"))
     Role.interests.through.objects.bulk_create(
         Role.interests.through(role_id=role.pk, interest_id=interests[name])

@@ -55,6 +55,21 @@ class SkillLevel(models.IntegerChoices):
     EXPERT = 3, "Experienced enough to teach others"
 
 
+# The list migration 0005_seed_interests seeded (a migration keeps its own frozen copy).
+DEFAULT_INTERESTS = (
+    "Admin and office",
+    "Cooking and food",
+    "Creative arts",
+    "Digital and IT",
+    "Driving and transport",
+    "Events",
+    "Gardening and outdoors",
+    "Peer support",
+    "Sport and fitness",
+    "Training others",
+)
+
+
 class Interest(models.Model):
     """What a volunteer may enjoy doing ("Cooking and food"): a short shared list, so that roles and members
         name interests the same way. Seeded by a data migration (0005_seed_interests); a new one is a row

@@ -63,8 +63,10 @@ def test_a_member_finds_a_role_they_can_take_and_signs_up_on_a_phone(new_context
 def test_a_member_chooses_interests_and_sees_the_best_match_first_on_a_phone(
     new_context, live_server, url, world, roles
 ):
+    from recoverynet.volunteering.demo import ensure_default_interests
     from recoverynet.volunteering.models import Interest
 
+    ensure_default_interests()  # a live server's flush empties what migrations seeded
     roles[0].interests.set([Interest.objects.get(name="Peer support")])
     RoleFactory(network=world.own_network, settlement=world.own_settlement, title="Admin helper", early_recovery="yes")
     page = signed_in_context(new_context, live_server, world.users["member"], PHONE).new_page()

@@ -43,3 +43,12 @@ def flexible(world, role):
         expected_per="total",
         places=3,
     )
+
+
+@pytest.fixture
+def default_interests(db):
+    """The interests migration 0005 seeds: made again, since a transactional test elsewhere in the
+    run (a browser test's live server) may have flushed them from this database."""
+    from recoverynet.volunteering.demo import ensure_default_interests
+
+    ensure_default_interests()

@@ -6,11 +6,13 @@ from django.utils import timezone
 
 from recoverynet.federation.factories import MembershipFactory
 from recoverynet.volunteering import services
+from recoverynet.volunteering.demo import ensure_default_interests
 from recoverynet.volunteering.factories import JobFactory, RoleFactory, ShiftFactory
 from recoverynet.volunteering.models import Interest
 
 
 def add(person, world):
+    ensure_default_interests()  # a transactional test may have flushed what migrations seeded
     services.save_profile(
         actor=person,
         user=person,

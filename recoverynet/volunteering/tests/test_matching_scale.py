@@ -16,7 +16,7 @@ from recoverynet.volunteering.factories import RoleFactory, RoleSkillFactory
 from recoverynet.volunteering.models import DBSCheck, Interest, MemberInterest, MemberSkill
 from recoverynet.volunteering.selectors import public_roles
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_interests")]
 FOR_YOU = "/api/v1/volunteering/for-you/"
 
 
