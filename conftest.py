@@ -54,6 +54,8 @@ def seeded_demo(django_db_setup, django_db_blocker):
 
 
 SEEDED_MODULE_PREFIX = "test_seed_"
+# Modules of races run with real concurrent connections (recoverynet.testing.run_concurrently).
+CONCURRENCY_MODULE = "test_concurrency_postgres.py"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -74,7 +76,8 @@ def pytest_xdist_make_scheduler(config, log):
     can hand a worker a module's tests in several runs, each loading the demo again). Each
     other test is a unit of its own, balanced as with `load`. (`--dist loadgroup` with an
     `xdist_group` mark would do the same, but pytest-xdist 3.8 loses the groups on pytest 9.2:
-    pytest-dev/pytest-xdist#1386.) Another --dist mode asked for by name is left alone."""
+    pytest-dev/pytest-xdist#1386.) Every test_concurrency_postgres.py module goes, with the others, to
+    one worker too. Another --dist mode asked for by name is left alone."""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -82,7 +85,12 @@ def pytest_xdist_make_scheduler(config, log):
     class SeededModulesTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid):
             module = nodeid.split("::", 1)[0]
-            return module if module.rsplit("/", 1)[-1].startswith(SEEDED_MODULE_PREFIX) else nodeid
+            name = module.rsplit("/", 1)[-1]
+            if name == CONCURRENCY_MODULE:
+                # Each of these opens up to ~50 connections at once: run them all on one worker, one
+                # after another, so that two never together pass PostgreSQL's 100 connections.
+                return CONCURRENCY_MODULE
+            return module if name.startswith(SEEDED_MODULE_PREFIX) else nodeid
 
     return SeededModulesTogether(config, log)
 
