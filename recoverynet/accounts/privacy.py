@@ -88,6 +88,14 @@ def in_recovery_among_measured(groups: dict) -> dict:
     }
 
 
+def share_in_recovery(measured: dict) -> dict:
+    """{key: per cent in recovery} from in_recovery_among_measured's {key: (measured, in recovery)}:
+    of the people measured, those in recovery (None with nobody to measure)."""
+    return {
+        key: (round(100 * in_recovery / count, 1) if count else None) for key, (count, in_recovery) in measured.items()
+    }
+
+
 def consent_stands(purpose, user=None) -> Exact:
     """A condition for a query of rows about a person (`user`: an expression for their id,
     by default the outer row's ``user_id``): their latest decision for `purpose` is yes.

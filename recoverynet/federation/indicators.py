@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db.models import Count, Q
 
 from recoverynet.accounts.privacy import in_recovery_among_measured
+from recoverynet.accounts.privacy import share_in_recovery as shares_in_recovery
 from recoverynet.core import registry
 from recoverynet.core.registry import Indicator, shared_measurement
 
@@ -161,10 +162,7 @@ def givers_measured(networks, period):
 def givers_share_in_recovery(networks, period):
     """Per cent of the people giving back who agreed to outcome measurement who describe
     themselves as in recovery or recovering (None with nobody to measure)."""
-    return {
-        pk: (round(100 * in_recovery / measured, 1) if measured else None)
-        for pk, (measured, in_recovery) in _givers_measured(networks, period).items()
-    }
+    return shares_in_recovery(_givers_measured(networks, period))
 
 
 def settlements(networks, period):

@@ -7,6 +7,7 @@ dashboard's settlement filter); roles an organisation offers are at none."""
 from django.db.models import Count, Sum
 
 from recoverynet.accounts.privacy import in_recovery_among_measured
+from recoverynet.accounts.privacy import share_in_recovery as shares_in_recovery
 from recoverynet.core.registry import Indicator, shared_measurement
 
 from .models import Job, JobOutcome, SignUp
@@ -79,10 +80,7 @@ def volunteers_measured(networks, period):
 def share_in_recovery(networks, period):
     """Per cent of the active volunteers who agreed to outcome measurement who describe
     themselves as in recovery or recovering (None with nobody to measure)."""
-    return {
-        pk: (round(100 * in_recovery / measured, 1) if measured else None)
-        for pk, (measured, in_recovery) in _measured(networks, period).items()
-    }
+    return shares_in_recovery(_measured(networks, period))
 
 
 def _people_starting(kind, networks, period):
