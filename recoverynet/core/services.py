@@ -5,9 +5,11 @@ A service function: checks permission (`require`), validates
 effects, all in one transaction, so a failure never half-writes.
 """
 
+import contextlib
+
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from . import audit
 from .models import AuditEntry
@@ -21,6 +23,32 @@ def require(actor, perm: str, obj=None) -> None:
     (see scoping), and self-only actions stay self-only."""
     if actor is None or not actor.is_active or not rules.has_perm(perm, actor, obj):
         raise PermissionDenied(f"You do not have permission to do this ({perm}).")
+
+
+_UNIQUE_CODES = {"unique", "unique_together"}
+
+
+@contextlib.contextmanager
+def made_at_the_same_moment(error: ValidationError):
+    """Raise `error` when another request made the same row at the same moment.
+
+    Which check notices depends on timing: the database constraint
+    (IntegrityError) when both got past validation, or `full_clean`'s unique
+    check when the other request committed first. To the person both mean the
+    same thing, so both become the service's own message. Wrap it around a
+    savepoint (`transaction.atomic()`) so the outer transaction survives."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise error from exc
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            errors = [e for field_errors in exc.error_dict.values() for e in field_errors]
+        else:
+            errors = exc.error_list
+        if errors and all(e.code in _UNIQUE_CODES for e in errors):
+            raise error from exc
+        raise
 
 
 @transaction.atomic

@@ -2,12 +2,12 @@
 permission check, validation, write, audit entry, side effects."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.services import create_instance, require, update_instance
+from recoverynet.core.services import create_instance, made_at_the_same_moment, require, update_instance
 
 from . import scoping
 from .models import CommissionerAccess, Membership, Network, Organisation, Partnership, Settlement
@@ -147,11 +147,9 @@ def join_network(*, actor, network, settlement=None) -> Membership:
         membership = existing
     else:
         membership = Membership(user=actor, network=network, settlement=settlement, status=status)
-        try:
-            with transaction.atomic():
-                create_instance(actor=actor, instance=membership, network=network, summary="Asked to join")
-        except IntegrityError as exc:  # a concurrent request made the same membership
-            raise ValidationError({"network": "You have already joined or asked to join this network."}) from exc
+        already = ValidationError({"network": "You have already joined or asked to join this network."})
+        with made_at_the_same_moment(already), transaction.atomic():
+            create_instance(actor=actor, instance=membership, network=network, summary="Asked to join")
     scoping.forget_scope(actor)
     return membership
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
@@ -15,7 +15,7 @@ from recoverynet.accounts.models import ConsentPurpose
 from recoverynet.accounts.privacy import require_consent
 from recoverynet.core import audit
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.services import create_instance, require, update_instance
+from recoverynet.core.services import create_instance, made_at_the_same_moment, require, update_instance
 from recoverynet.federation.models import Membership
 
 from . import scoring
@@ -112,15 +112,13 @@ def load_instrument(data, *, actor=None, network=None) -> Instrument:
         network=network,
         definition=data,
     )
-    try:
-        with transaction.atomic():
-            if actor is None:  # shipped with the code: its history is the repository's
-                instrument.full_clean()
-                instrument.save()
-            else:
-                instrument = create_instance(actor=actor, instance=instrument, network=network)
-    except IntegrityError:
-        raise ValidationError("That instrument version was loaded at the same moment; reload the page.") from None
+    at_once = ValidationError("That instrument version was loaded at the same moment; reload the page.")
+    with made_at_the_same_moment(at_once), transaction.atomic():
+        if actor is None:  # shipped with the code: its history is the repository's
+            instrument.full_clean()
+            instrument.save()
+        else:
+            instrument = create_instance(actor=actor, instance=instrument, network=network)
     Item.objects.bulk_create(
         Item(
             instrument=instrument,

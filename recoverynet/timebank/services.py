@@ -21,7 +21,7 @@ from recoverynet.accounts.consent import current_wording
 from recoverynet.accounts.models import ConsentPurpose, ConsentRecord
 from recoverynet.core import audit, moderation
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.services import require
+from recoverynet.core.services import made_at_the_same_moment, require
 from recoverynet.federation.models import Membership
 
 from . import notifications
@@ -633,18 +633,16 @@ def respond_to_post(*, actor, post, message) -> "Response":  # noqa: F821 - defi
         raise ValidationError(_vetting_refusal(post.category, post.network), code="not_vetted")
     if Response.objects.filter(post=post, responder__user=actor).exists():
         raise ValidationError("You have already answered this post.", code="duplicate")
-    try:
-        with transaction.atomic():
-            answer = create_instance(
-                actor=actor,
-                instance=Response(post=post, responder=account, message=message),
-                network=post.network,
-                summary="Answered a post",
-            )
-            notifications.post_answered(answer)  # sent once the answer is committed
-            return answer
-    except IntegrityError:  # the same form sent twice at once
-        raise ValidationError("You have already answered this post.", code="duplicate") from None
+    answered = ValidationError("You have already answered this post.", code="duplicate")
+    with made_at_the_same_moment(answered), transaction.atomic():  # the same form sent twice at once
+        answer = create_instance(
+            actor=actor,
+            instance=Response(post=post, responder=account, message=message),
+            network=post.network,
+            summary="Answered a post",
+        )
+        notifications.post_answered(answer)  # sent once the answer is committed
+        return answer
 
 
 def agree_response(*, actor, response, minutes, description="") -> Exchange:

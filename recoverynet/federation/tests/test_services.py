@@ -93,3 +93,26 @@ def test_audit_entries_are_append_only(world):
         AuditEntry.objects.all().delete()
     with pytest.raises(PermissionDenied):
         AuditEntry.objects.update(summary="x")
+
+
+@pytest.mark.parametrize("other_request_wins_at", ["validation", "insert"])
+def test_a_join_that_loses_a_race_gets_the_same_clear_error(world, monkeypatch, other_request_wins_at):
+    """Another request for the same membership commits between this one's check and
+    its insert. Whether full_clean's unique check or the database constraint notices
+    depends on timing; the person sees the same message either way. (The real race,
+    with one row left, is in test_concurrency_postgres.py.)"""
+    from recoverynet.accounts.factories import UserFactory
+
+    person = UserFactory()
+    real_create_instance = services.create_instance
+
+    def other_request_commits_first(*, instance, **kwargs):
+        Membership.objects.create(user=person, network=world.own_network, status=Membership.Status.PENDING)
+        if other_request_wins_at == "insert":
+            instance.full_clean = lambda **_: None  # this request validated before the other committed
+        return real_create_instance(instance=instance, **kwargs)
+
+    monkeypatch.setattr(services, "create_instance", other_request_commits_first)
+    with pytest.raises(ValidationError) as caught:
+        services.join_network(actor=person, network=world.own_network)
+    assert caught.value.message_dict == {"network": ["You have already joined or asked to join this network."]}
