@@ -16,8 +16,10 @@
 consent records).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -54,6 +56,16 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     actions = ()
     save_as = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # In every app's admin: many-to-many fields as checkboxes (a multiple select
+        # is hard to use without JavaScript), and web addresses typed without a
+        # scheme taken as https (Django 6's default).
+        self.formfield_overrides.setdefault(models.ManyToManyField, {}).setdefault(
+            "widget", forms.CheckboxSelectMultiple
+        )
+        self.formfield_overrides.setdefault(models.URLField, {}).setdefault("assume_scheme", "https")
 
     # --- who sees what ---------------------------------------------------------
 

@@ -9,7 +9,6 @@ requests are history: read-only here (change requests are decided in Manage).
 
 from django import forms
 from django.contrib import admin
-from django.db import models
 
 from recoverynet.core.admin_base import ReadOnlyModelAdmin, ScopedModelAdmin
 from recoverynet.federation import scoping
@@ -46,21 +45,6 @@ def _optional_slug_on_add(form_class, change):
     return form_class
 
 
-class HttpsByDefault:
-    """Web addresses typed without a scheme are assumed to be https."""
-
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-
-class CheckboxesForManyToMany:
-    """Many-to-many fields as checkboxes (usable without JavaScript); web addresses assumed https."""
-
-    formfield_overrides = {
-        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
-        models.URLField: {"assume_scheme": "https"},
-    }
-
-
 class NetworkScopedAdmin(ScopedModelAdmin):
     """Rows with a `network`: the network choice limited to those the person coordinates."""
 
@@ -77,7 +61,7 @@ class NetworkScopedAdmin(ScopedModelAdmin):
 
 
 @admin.register(Fellowship)
-class FellowshipAdmin(HttpsByDefault, ScopedModelAdmin):
+class FellowshipAdmin(ScopedModelAdmin):
     change_perm = "directory.manage_fellowships"
     add_scope = "federation"
     list_display = ("name", "short_name", "kind")
@@ -204,7 +188,7 @@ class MeetingAdminForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CheckboxesForManyToMany, NetworkScopedAdmin):
+class MeetingAdmin(NetworkScopedAdmin):
     change_perm = "directory.change_meeting"
     add_scope = "coordinators"
     form = MeetingAdminForm
@@ -310,7 +294,7 @@ class ServicePhoneInline(ReadOnlyInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(CheckboxesForManyToMany, NetworkScopedAdmin):
+class ServiceAdmin(NetworkScopedAdmin):
     change_perm = "directory.change_service"
     add_scope = "coordinators"
     list_display = ("name", "network", "organisation", "status")

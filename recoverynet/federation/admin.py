@@ -2,9 +2,7 @@
 a network coordinator (with staff status) works on their own networks only,
 and every change goes through recoverynet.federation.services."""
 
-from django import forms
 from django.contrib import admin
-from django.db import models
 
 from recoverynet.core.admin_base import ReadOnlyModelAdmin, ScopedModelAdmin
 
@@ -39,12 +37,6 @@ def _set_active_actions(noun, update):
         )  # fmt: skip
 
     return [deactivate, reactivate]
-
-
-class CheckboxesForManyToMany:
-    """Many-to-many fields as checkboxes: usable without JavaScript, unlike a multiple select."""
-
-    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 @admin.register(Federation)
@@ -133,7 +125,7 @@ class SettlementAdmin(ScopedModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CheckboxesForManyToMany, ScopedModelAdmin):
+class OrganisationAdmin(ScopedModelAdmin):
     change_perm = "federation.change_organisation"
     add_scope = "coordinators"
     list_display = ("name", "sector", "town", "is_active")
@@ -169,7 +161,7 @@ class OrganisationAdmin(CheckboxesForManyToMany, ScopedModelAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(CheckboxesForManyToMany, ScopedModelAdmin):
+class PartnershipAdmin(ScopedModelAdmin):
     change_perm = "federation.change_partnership"
     add_scope = "coordinators"
     list_display = ("name", "lead_network", "status", "start_date", "end_date")

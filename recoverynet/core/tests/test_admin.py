@@ -85,3 +85,33 @@ def test_the_list_takes_the_same_queries_for_3_or_30_entries(world, staff_client
     client.get(url("changelist"))  # warm caches (content types, sessions)
     response = assert_constant_queries(lambda: client.get(url("changelist")), add)
     assert response.context["cl"].result_count >= 30
+
+
+def test_every_apps_admin_form_works_without_javascript_and_assumes_https(rf, world):
+    """Walks the admin registry, so a new app's admin is covered without being listed:
+    many-to-many fields are checkboxes, and a web address without a scheme is https."""
+    from django import forms
+    from django.contrib import admin as django_admin
+
+    from recoverynet.core.admin_base import ScopedModelAdmin
+
+    request = rf.get("/")
+    request.user = world.users["federation_coordinator"]
+    seen = set()
+    for model, model_admin in django_admin.site._registry.items():
+        if not isinstance(model_admin, ScopedModelAdmin):
+            continue
+        for field in model._meta.get_fields():
+            if field.auto_created or not field.concrete and not field.many_to_many:
+                continue
+            formfield = model_admin.formfield_for_dbfield(field, request=request)
+            if formfield is None:
+                continue
+            if field.many_to_many and field.remote_field.through._meta.auto_created:
+                widget = getattr(formfield.widget, "widget", formfield.widget)  # inside the related-object wrapper
+                assert isinstance(widget, forms.CheckboxSelectMultiple), f"{model.__name__}.{field.name}"
+                seen.add("checkboxes")
+            if isinstance(formfield, forms.URLField):
+                assert formfield.assume_scheme == "https", f"{model.__name__}.{field.name}"
+                seen.add("https")
+    assert seen == {"checkboxes", "https"}
