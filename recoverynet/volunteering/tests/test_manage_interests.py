@@ -351,3 +351,12 @@ def test_any_name_to_rename(client_for, coordinator, birds, name):
     else:
         assert [pk for pk, _ in after_rows] == [pk for pk, _ in before_rows]
         assert after_audit - before_audit in (0, 1)  # 0: the same name sent again
+
+
+def test_the_default_list_made_again_respects_a_rename_in_another_case(coordinator):
+    """The demo and the tests make the default list again where it was flushed: "events" is "Events"."""
+    from recoverynet.volunteering.demo import ensure_default_interests
+
+    services.rename_interest(actor=coordinator, interest=Interest.objects.get(name="Events"), name="events")
+    ensure_default_interests()
+    assert list(Interest.objects.filter(name__iexact="events").values_list("name", flat=True)) == ["events"]
