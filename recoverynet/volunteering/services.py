@@ -126,6 +126,17 @@ def _check_interests(interests) -> list:
     return found
 
 
+def _hold_interests(interests) -> None:
+    """Inside the transaction that tags them: lock the chosen interests, so a coordinator removing
+    one at this moment either waits and then sees it in use, or removed it first and we say so
+    (rather than the database refusing the commit)."""
+    ids = sorted({i.pk for i in interests})
+    if len(list(Interest.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))) != len(ids):
+        raise ValidationError(
+            {"interests": "An interest you chose has just been taken off the list: choose again."}, code="removed"
+        )
+
+
 # --- The shared list of interests (federation coordinators) --------------------------
 
 
@@ -225,6 +236,7 @@ def create_role(*, actor, network, data: dict, skills=(), interests=(), idempote
         role = Role(network=network, idempotency_key=key, **data)
         role.slug = unique_slug(Role, role.title)
         with transaction.atomic():
+            _hold_interests(interests)
             role = create_instance(actor=actor, instance=role, network=network, summary=f"{len(skills)} skills")
             RoleSkill.objects.bulk_create(RoleSkill(role=role, name=name, level=level) for name, level in skills)
             role.interests.set(interests)
@@ -247,6 +259,7 @@ def update_role(*, actor, role, data: dict, skills=None, interests=None) -> dict
             interests = _check_interests(interests)
             before = sorted(i.name for i in role.interests.all())
             if before != sorted(i.name for i in interests):
+                _hold_interests(interests)
                 role.interests.set(interests)
                 extra["interests"] = [before, sorted(i.name for i in interests)]
         if skills is not None:
@@ -877,6 +890,7 @@ def save_profile(
         if interests is not None:
             before = set(MemberInterest.objects.filter(user=user).values_list("interest_id", flat=True))
             if before != {i.pk for i in interests}:
+                _hold_interests(interests)
                 MemberInterest.objects.filter(user=user).delete()
                 MemberInterest.objects.bulk_create(MemberInterest(user=user, interest=i) for i in interests)
                 extra["interests"] = [len(before), len(interests)]  # how many, never which
