@@ -16,6 +16,7 @@ from recoverynet.initiatives.models import Initiative
 
 from .models import (
     MAX_FLEXIBLE_HOURS,
+    MAX_INTEREST_NAME,
     MAX_PLACES,
     MAX_SHIFT_HOURS,
     DBSLevel,
@@ -186,6 +187,25 @@ class DeclineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why, so the member understands", "max_length": "Keep it to 300 characters"},
     )
+
+
+class InterestNameForm(forms.Form):
+    """The name of an interest on the shared list, to add one or rename one (services check the rest:
+    spaces, characters, a name the list already has in any case)."""
+
+    name = forms.CharField(
+        max_length=MAX_INTEREST_NAME,
+        error_messages={
+            "required": "Enter a name for the interest.",
+            "max_length": f"Keep the name to {MAX_INTEREST_NAME} characters or fewer.",
+            "null_characters_not_allowed": "Use letters, numbers, spaces and punctuation only.",
+        },
+    )
+
+    def __init__(self, *args, label="Name", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = label
+        self.fields["name"].widget.attrs["spellcheck"] = "true"
 
 
 TIME_FORMATS = ["%H:%M", "%H.%M"]

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedDateField
@@ -70,18 +71,34 @@ DEFAULT_INTERESTS = (
 )
 
 
+MAX_INTEREST_NAME = 60
+
+
 class Interest(models.Model):
     """What a volunteer may enjoy doing ("Cooking and food"): a short shared list, so that roles and members
-        name interests the same way. Seeded by a data migration (0005_seed_interests); a new one is a row
-    added the same way, so every site has it."""
+    name interests the same way. Seeded by a data migration (0005_seed_interests) on every site; after that,
+    federation coordinators add, rename and remove them on /volunteering/manage/interests/ (services
+    add_interest, rename_interest, remove_interest). Names are unique whatever their case."""
 
-    name = models.CharField(max_length=60, unique=True)
+    name = models.CharField(max_length=MAX_INTEREST_NAME, unique=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # "Events" and "events" are one interest; the database keeps it so even when two add at once.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="volunteering_interest_name_any_case",
+                violation_error_code="unique",
+                violation_error_message="There is already an interest with this name.",
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    def audit_repr(self) -> str:
+        return f"Volunteering interest {self.name}"
 
 
 class RoleQuerySet(models.QuerySet):

@@ -3,7 +3,7 @@
 import rules
 
 from recoverynet.core import scoping
-from recoverynet.federation.rules import coordinates_network_of, coordinator
+from recoverynet.federation.rules import coordinates_network_of, coordinator, is_federation_coordinator
 from recoverynet.initiatives.models import TeamMember
 
 
@@ -63,3 +63,5 @@ rules.add_perm("volunteering.choose_time", is_signup_owner | organiser)
 rules.add_perm("volunteering.record_dbs", coordinates_network_of)
 # Finding members by skill (those who allowed it): the same people (obj: the network).
 rules.add_perm("volunteering.find_by_skill", coordinates_network_of)
+# The federation-wide list of interests (no obj): the federation's coordinators look after it.
+rules.add_perm("volunteering.manage_interests", is_federation_coordinator)

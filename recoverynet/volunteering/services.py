@@ -9,6 +9,7 @@ taken while holding the lock: concurrent sign-ups never over-fill a shift."""
 
 import datetime
 import re
+import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from recoverynet.core import audit
 from recoverynet.core.models import AuditEntry
-from recoverynet.core.services import create_instance, require, update_instance
+from recoverynet.core.services import create_instance, made_at_the_same_moment, require, update_instance
 from recoverynet.federation.models import Membership
 from recoverynet.federation.services import unique_slug
 from recoverynet.timebank import services as timebank_services
@@ -27,6 +28,7 @@ from recoverynet.timebank.models import Account
 from . import notifications
 from .eligibility import eligibility, facts_for
 from .models import (
+    MAX_INTEREST_NAME,
     MAX_SHIFT_HOURS,
     Commendation,
     DBSCheck,
@@ -124,6 +126,104 @@ def _check_interests(interests) -> list:
     return found
 
 
+def _hold_interests(interests) -> None:
+    """Inside the transaction that tags them: lock the chosen interests, so a coordinator removing
+    one at this moment either waits and then sees it in use, or removed it first and we say so
+    (rather than the database refusing the commit)."""
+    ids = sorted({i.pk for i in interests})
+    if len(list(Interest.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))) != len(ids):
+        raise ValidationError(
+            {"interests": "An interest you chose has just been taken off the list: choose again."}, code="removed"
+        )
+
+
+# --- The shared list of interests (federation coordinators) --------------------------
+
+
+def _interest_name(name) -> str:
+    """Trimmed, each run of spaces (or tabs, or line breaks) made one space, 1 to 60 characters."""
+    if not isinstance(name, str):
+        raise ValidationError({"name": "Enter a name for the interest."}, code="invalid")
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Enter a name for the interest."}, code="required")
+    if len(name) > MAX_INTEREST_NAME:
+        raise ValidationError({"name": f"Keep the name to {MAX_INTEREST_NAME} characters or fewer."}, code="max_length")
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in name):
+        raise ValidationError({"name": "Use letters, numbers, spaces and punctuation only."}, code="invalid")
+    return name
+
+
+def _name_taken(name) -> ValidationError:
+    return ValidationError({"name": f"There is already an interest called {name}: choose another name."})
+
+
+def _check_name_free(name, *, keep=None) -> None:
+    """Refuse a name the list already has in any case (the list is short: compared here, in Python,
+    so that "Café" and "CAFÉ" are one name on SQLite too)."""
+    folded = name.casefold()
+    for pk, other in Interest.objects.values_list("pk", "name"):
+        if pk != getattr(keep, "pk", None) and other.casefold() == folded:
+            raise _name_taken(other)
+
+
+def add_interest(*, actor, name) -> Interest:
+    """A federation coordinator adds an interest to the list every network's roles and members choose from."""
+    require(actor, "volunteering.manage_interests")
+    name = _interest_name(name)
+    with transaction.atomic():
+        _check_name_free(name)
+        # Two coordinators adding the same name at once: one row, and the same clear error for the other.
+        with made_at_the_same_moment(_name_taken(name)), transaction.atomic():
+            return create_instance(actor=actor, instance=Interest(name=name), summary="Interest added")
+
+
+def rename_interest(*, actor, interest: Interest, name) -> dict:
+    """Rename an interest: the roles and members that chose it keep it, under its new name.
+    Returns the changes ({} when the name is the same)."""
+    require(actor, "volunteering.manage_interests")
+    name = _interest_name(name)
+    with transaction.atomic():
+        locked = Interest.objects.select_for_update().filter(pk=interest.pk).first()
+        if locked is None:
+            raise ValidationError({"name": "This interest has been removed from the list."}, code="removed")
+        _check_name_free(name, keep=locked)
+        with made_at_the_same_moment(_name_taken(name)), transaction.atomic():
+            changes = update_instance(actor=actor, instance=locked, data={"name": name}, summary="Interest renamed")
+    interest.name = locked.name
+    return changes
+
+
+def interest_in_use(interest: Interest, roles: int, members: int) -> str:
+    used_by = []
+    if roles:
+        used_by.append(f"{roles} role{'s are' if roles != 1 else ' is'} tagged with it")
+    if members:
+        used_by.append(f"{members} member{'s' if members != 1 else ''} chose it")
+    return (
+        f"You cannot remove {interest.name}: {' and '.join(used_by)}. Removing it would take it away from them. "
+        "Rename it instead if its name is wrong."
+    )
+
+
+def remove_interest(*, actor, interest: Interest) -> None:
+    """Take an interest off the list: only one that no role and no member uses, so nobody's
+    choice is silently dropped. Refused otherwise, saying how many use it."""
+    require(actor, "volunteering.manage_interests")
+    with transaction.atomic():
+        # Locked, so a role or member choosing it at this moment is either counted below or refused by
+        # the database (a reference to a row that is gone), never left pointing at nothing.
+        locked = Interest.objects.select_for_update().filter(pk=interest.pk).first()
+        if locked is None:
+            raise ValidationError("This interest has already been removed from the list.", code="removed")
+        roles = Role.interests.through.objects.filter(interest=locked).count()
+        members = MemberInterest.objects.filter(interest=locked).count()
+        if roles or members:
+            raise ValidationError(interest_in_use(locked, roles, members), code="in_use")
+        audit.record(actor=actor, action=AuditEntry.Action.DELETE, instance=locked, summary="Interest removed")
+        locked.delete()
+
+
 def create_role(*, actor, network, data: dict, skills=(), interests=(), idempotency_key=None) -> Role:
     """A coordinator adds a role offered by an organisation, settlement or initiative of their network.
     `skills`: [(name, level)]; `interests`: Interest rows (or ids) the role suits. The same
@@ -136,6 +236,7 @@ def create_role(*, actor, network, data: dict, skills=(), interests=(), idempote
         role = Role(network=network, idempotency_key=key, **data)
         role.slug = unique_slug(Role, role.title)
         with transaction.atomic():
+            _hold_interests(interests)
             role = create_instance(actor=actor, instance=role, network=network, summary=f"{len(skills)} skills")
             RoleSkill.objects.bulk_create(RoleSkill(role=role, name=name, level=level) for name, level in skills)
             role.interests.set(interests)
@@ -158,6 +259,7 @@ def update_role(*, actor, role, data: dict, skills=None, interests=None) -> dict
             interests = _check_interests(interests)
             before = sorted(i.name for i in role.interests.all())
             if before != sorted(i.name for i in interests):
+                _hold_interests(interests)
                 role.interests.set(interests)
                 extra["interests"] = [before, sorted(i.name for i in interests)]
         if skills is not None:
@@ -788,6 +890,7 @@ def save_profile(
         if interests is not None:
             before = set(MemberInterest.objects.filter(user=user).values_list("interest_id", flat=True))
             if before != {i.pk for i in interests}:
+                _hold_interests(interests)
                 MemberInterest.objects.filter(user=user).delete()
                 MemberInterest.objects.bulk_create(MemberInterest(user=user, interest=i) for i in interests)
                 extra["interests"] = [len(before), len(interests)]  # how many, never which

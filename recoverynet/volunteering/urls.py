@@ -21,6 +21,9 @@ manage_patterns = [
     path("signups/<int:pk>/time/", manage.signup_time, name="signup_time"),
     path("networks/<slug:slug>/dbs/", manage.dbs_checks, name="dbs"),
     path("networks/<slug:slug>/skills/", manage.skill_search, name="skill_search"),
+    path("interests/", manage.interests, name="interests"),
+    path("interests/<int:pk>/rename/", manage.interest_rename, name="interest_rename"),
+    path("interests/<int:pk>/remove/", manage.interest_remove, name="interest_remove"),
 ]
 
 urlpatterns = [

@@ -1,12 +1,21 @@
 """Who may use volunteering's pages. Roles and shifts are public; a sign-up someone
-may not see is "not found"; DBS records are for the network's own coordinators only."""
+may not see is "not found"; DBS records are for the network's own coordinators only; the shared
+list of interests is the federation's coordinators' alone."""
 
 import datetime
 
 from django.utils import timezone
 
-from recoverynet.testing.permissions import ALL, COORDINATOR_OF_NETWORK, LOGIN, Case, roles, signed_in
-from recoverynet.volunteering.models import Commendation, Job, Role, Shift, SignUp
+from recoverynet.testing.permissions import (
+    ALL,
+    COORDINATOR_OF_NETWORK,
+    FEDERATION_ONLY,
+    LOGIN,
+    Case,
+    roles,
+    signed_in,
+)
+from recoverynet.volunteering.models import Commendation, Interest, Job, Role, Shift, SignUp
 
 # Roles in the tests are offered by each network's settlement: its host and the network's coordinators organise.
 ORGANISER = roles(
@@ -73,6 +82,14 @@ CASES = {
     "volunteering:manage:dbs": Case(roles(403, anonymous=LOGIN, network_coordinator=(200, 403)), obj="network"),
     "volunteering:manage:skill_search": Case(
         roles(403, anonymous=LOGIN, network_coordinator=(200, 403)), obj="network"
+    ),
+    # One list for the whole federation: the same answer for an interest in either scope.
+    "volunteering:manage:interests": Case(FEDERATION_ONLY),
+    # Without a name: the list again, with the error, once allowed.
+    "volunteering:manage:interest_rename": Case(FEDERATION_ONLY, obj="interest", method="post"),
+    # Nobody uses the test world's interest: removed, and back to the list.
+    "volunteering:manage:interest_remove": Case(
+        roles(403, anonymous=LOGIN, federation_coordinator=302, admin=302), obj="interest", method="post"
     ),
 }
 
@@ -172,6 +189,7 @@ def build(world):
     from then, and a member's sign-up on each."""
     objects = {}
     start = timezone.now() + datetime.timedelta(days=7)
+    interest, _ = Interest.objects.get_or_create(name="Bird watching")
     for scope, network, settlement, user in (
         ("own", world.own_network, world.own_settlement, world.users["member"]),
         ("other", world.other_network, world.other_settlement, world.other_membership.user),
@@ -218,5 +236,6 @@ def build(world):
             "flexible_signup": {"pk": flexible_signup.pk},
             "job": {"slug": job.slug},
             "commendation": {"pk": commendation.pk},
+            "interest": {"pk": interest.pk},
         }
     return objects

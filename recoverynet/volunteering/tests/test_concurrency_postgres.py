@@ -155,3 +155,48 @@ def test_the_role_form_sent_five_times_at_once_adds_one_role():
     role = Role.objects.get()
     assert answers == {(302, reverse("volunteering:manage:shift_new", kwargs={"slug": role.slug}))}
     assert AuditEntry.objects.filter(content_type__model="role").count() == 1
+
+
+@pytest.mark.parametrize("attempt", range(4))
+def test_removing_an_interest_while_a_role_is_tagged_with_it_leaves_no_half_state(monkeypatch, attempt):
+    """A federation coordinator removes an interest at the moment an organiser tags a role with it.
+    Whichever locks it first, the other gets a clear ValidationError (never a database error at
+    commit), and the role is tagged only with an interest that still exists."""
+    from recoverynet.volunteering.models import Interest
+
+    world = build_world()
+    role = RoleFactory(network=world.own_network, settlement=world.own_settlement)
+    interest = Interest.objects.create(name=f"Bell ringing {attempt}")
+    both_ready = threading.Barrier(2)
+    real_require, real_hold = services.require, services._hold_interests
+
+    def require_then_wait(actor, perm, obj=None):
+        real_require(actor, perm, obj)
+        if perm == "volunteering.manage_interests":
+            both_ready.wait(timeout=5)
+
+    def wait_then_hold(interests):
+        both_ready.wait(timeout=5)
+        real_hold(interests)
+
+    monkeypatch.setattr(services, "require", require_then_wait)
+    monkeypatch.setattr(services, "_hold_interests", wait_then_hold)
+
+    def tag():
+        return services.update_role(
+            actor=world.users["network_coordinator"], role=role, data={}, interests=[interest.pk]
+        )
+
+    def remove():
+        return services.remove_interest(actor=world.users["federation_coordinator"], interest=interest)
+
+    (tagged, tag_result), (removed, remove_result) = run_concurrently(tag, remove)
+
+    assert {tagged, removed} == {"ok", "error"}, (tag_result, remove_result)
+    if removed == "ok":
+        assert isinstance(tag_result, ValidationError) and "interests" in tag_result.message_dict, repr(tag_result)
+        assert not Interest.objects.filter(pk=interest.pk).exists()
+        assert not role.interests.exists()
+    else:
+        assert isinstance(remove_result, ValidationError) and remove_result.code == "in_use", repr(remove_result)
+        assert list(role.interests.all()) == [interest]

@@ -1,7 +1,8 @@
 """Organisers' and coordinators' volunteering pages (/volunteering/manage/):
 the roles they organise, adding (fixed or flexible), changing and cancelling shifts, confirming or declining places,
 walk-ins, hours in one batch, crediting hours to the time bank, commendations,
-and (coordinators of the network only) DBS records."""
+and (coordinators of the network only) DBS records; the federation's coordinators look after
+the shared list of interests."""
 
 import rules
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from recoverynet.core import scoping
 from recoverynet.core.manage_pages import add_service_errors, editable_copy, saved_message
@@ -22,6 +23,7 @@ from ..forms import (
     DBSForm,
     DeclineForm,
     FlexibleShiftForm,
+    InterestNameForm,
     JobForm,
     PersonForm,
     RoleForm,
@@ -33,9 +35,10 @@ from ..forms import (
     shift_form_class,
     show_service_errors,
 )
-from ..models import Role, Shift, SignUp
+from ..models import Interest, Role, Shift, SignUp
 from ..selectors import (
     dbs_checks_visible_to,
+    interests_with_use,
     members_with_skill,
     organised_roles,
     signups_visible_to,
@@ -65,7 +68,13 @@ def manage_home(request):
     return render(
         request,
         "volunteering/manage/home.html",
-        {"roles": roles, "shifts": shifts, "recent": recent, "networks": list(networks)},
+        {
+            "roles": roles,
+            "shifts": shifts,
+            "recent": recent,
+            "networks": list(networks),
+            "manages_interests": rules.has_perm("volunteering.manage_interests", request.user),
+        },
     )
 
 
@@ -410,3 +419,84 @@ def skill_search(request, slug):
     if form.is_valid():
         found = list(members_with_skill(network, form.cleaned_data["skill"].strip(), form.cleaned_data["level"])[:200])
     return render(request, "volunteering/manage/skill_search.html", {"network": network, "form": form, "found": found})
+
+
+# --- The shared list of interests (federation coordinators) --------------------------
+
+
+def _rename_form(interest, data=None):
+    return InterestNameForm(
+        data,
+        prefix=f"interest-{interest.pk}",
+        label=f"New name for {interest.name}",
+        initial={"name": interest.name},
+    )
+
+
+def _interests_page(request, *, add_form=None, failed=None):
+    """The list with each interest's rename form; `failed`: a rename form sent with errors, shown in its row."""
+    interests = list(interests_with_use())
+    for interest in interests:
+        sent_with_errors = failed is not None and failed.interest_pk == interest.pk
+        interest.rename_form = failed if sent_with_errors else _rename_form(interest)
+    return render(
+        request,
+        "volunteering/manage/interests.html",
+        {
+            "interests": interests,
+            "add_form": add_form or InterestNameForm(prefix="add", label="Name of the new interest"),
+            "failed": failed,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interests(request):
+    """The interests every network's roles and members choose from: how many published roles use
+    each, adding one, renaming one, removing one nobody uses."""
+    _require(request, "volunteering.manage_interests", None)
+    add_form = InterestNameForm(request.POST or None, prefix="add", label="Name of the new interest")
+    if request.method == "POST" and add_form.is_valid():
+        try:
+            interest = services.add_interest(actor=request.user, name=add_form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_errors(add_form, exc)
+        else:
+            messages.success(request, f"{interest.name} has been added to the list.")
+            return redirect("volunteering:manage:interests")
+    return _interests_page(request, add_form=add_form)
+
+
+@login_required
+@require_POST
+def interest_rename(request, pk):
+    _require(request, "volunteering.manage_interests", None)
+    interest = get_object_or_404(Interest.objects.all(), pk=pk)
+    old_name = interest.name
+    form = _rename_form(interest, request.POST)
+    form.interest_pk = interest.pk
+    if form.is_valid():
+        try:
+            changed = services.rename_interest(actor=request.user, interest=interest, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            text = f"{old_name} is now called {interest.name}." if changed else "Nothing was changed."
+            messages.success(request, text)
+            return redirect("volunteering:manage:interests")
+    return _interests_page(request, failed=form)
+
+
+@login_required
+@require_POST
+def interest_remove(request, pk):
+    _require(request, "volunteering.manage_interests", None)
+    interest = get_object_or_404(Interest.objects.all(), pk=pk)
+    try:
+        services.remove_interest(actor=request.user, interest=interest)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{interest.name} has been removed from the list.")
+    return redirect("volunteering:manage:interests")
