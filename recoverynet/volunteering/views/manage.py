@@ -115,10 +115,7 @@ def _people(count, who) -> str:
 def _double_booked(count) -> str:
     """Only how many: the organiser of this shift does not learn which other roles they volunteer for."""
     who = "1 person on this shift now has" if count == 1 else f"{count} people on this shift now have"
-    return (
-        f"{who} another volunteering place at the same time. "
-        "We have asked them to choose which to keep."
-    )
+    return f"{who} another volunteering place at the same time. We have asked them to choose which to keep."
 
 
 def _organised_shift(request, pk) -> Shift:
