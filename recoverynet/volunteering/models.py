@@ -649,6 +649,11 @@ class SignUp(models.Model):
         start, end = timezone.localtime(self.chosen_starts_at), timezone.localtime(self.chosen_ends_at)
         return f"{start:%A %-d %B, %H:%M} to {end:%H:%M}"
 
+    @property
+    def busy_when(self) -> str:
+        """When this place keeps the member busy: the time they chose, or else the shift's time."""
+        return self.chosen_time or self.shift.when
+
 
 class CommendationQuerySet(models.QuerySet):
     def shown(self):

@@ -60,8 +60,24 @@ def shift_cancelled(shift, signups, reason: str) -> None:
     )
 
 
-def shift_moved(shift, signups, before: str) -> None:
-    role = shift.role
+def shift_moved(shift, signups, before: str, *, overlapping=None) -> None:
+    """`overlapping`: for a member whose place now overlaps another place they hold, that place."""
+    role, overlapping = shift.role, overlapping or {}
+    mine = _site(reverse("volunteering:mine"))
+
+    def what_now(signup) -> str:
+        other = overlapping.get(signup.user_id)
+        if other is None:
+            return (
+                "Your place is kept. If you cannot come at the new time, please cancel it so someone else can "
+                f"take it: {mine}"
+            )
+        return (
+            f"Your place is kept, but the new time overlaps your place on {other.shift.role.title} at "
+            f"{other.busy_when}. You cannot be at both: please cancel one of the two places on your "
+            f"volunteering page: {mine}"
+        )
+
     _send_later(
         signups,
         f"Volunteering shift changed: {role.title}",
@@ -69,8 +85,7 @@ def shift_moved(shift, signups, before: str) -> None:
             f"Hello {signup.user.display_name},\n\n"
             f"The organiser has changed the time of a volunteering shift you have a place on.\n\n"
             f"{role.title} with {role.offered_by}\nWas: {before}\nNow: {shift.when}\n\n"
-            "Your place is kept. If you cannot come at the new time, please cancel it so someone else can "
-            f"take it: {_site(reverse('volunteering:mine'))}\n\nRecoveryNet"
+            f"{what_now(signup)}\n\nRecoveryNet"
         ),
     )
 

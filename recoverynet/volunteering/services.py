@@ -14,7 +14,7 @@ import unicodedata
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from recoverynet.core import audit
@@ -315,7 +315,10 @@ def update_shift(*, actor, shift: Shift, data: dict) -> dict:
     """An organiser changes a shift's times, places (or a flexible shift's expected time).
     Never fewer places than people holding one; never a start in the past; a shift that has
     started keeps its times; a flexible window keeps every time a member chose. Members
-    with a place are emailed the new time (after the change commits) and reminded again."""
+    with a place are emailed the new time (after the change commits) and reminded again.
+    The move goes ahead even where it makes a member's place overlap another place they
+    hold: their email says which, and asks them to cancel one. `shift.people_double_booked`
+    is then how many they are (a count only: the organiser does not learn the other roles)."""
     require(actor, "volunteering.manage_role", shift)
     allowed = {"starts_at", "ends_at", "places"}
     if shift.is_flexible:
@@ -363,11 +366,14 @@ def update_shift(*, actor, shift: Shift, data: dict) -> dict:
                         code="chosen_outside",
                     )
         changes = update_instance(actor=actor, instance=locked, data=data, network=locked.role.network)
+        overlapping = {}
         if moved and changes.keys() & set(SHIFT_TIME_FIELDS) and holding:
             SignUp.objects.filter(pk__in=[s.pk for s in holding]).update(reminder_sent_at=None)
-            notifications.shift_moved(locked, holding, before_when)
+            overlapping = _other_places_overlapping(locked, holding)
+            notifications.shift_moved(locked, holding, before_when, overlapping=overlapping)
     for name in data:
         setattr(shift, name, getattr(locked, name))
+    shift.people_double_booked = len(overlapping)
     return changes
 
 
@@ -468,13 +474,20 @@ def _check_place(user, locked: Shift, *, allow_started=False, chosen=None) -> No
         _check_overlap(user, locked, busy)
 
 
-def _check_overlap(user, locked: Shift, busy) -> None:
-    """Refuse a time (start, end) that overlaps another place the member holds."""
-    start, end = busy
-    overlapping = SignUp.objects.filter(user=user, status__in=SignUp.HOLDS_PLACE).filter(
+def _places_overlapping(start, end):
+    """Places held that keep their member busy at some moment between `start` and `end` (values, or
+    expressions over each row): a fixed shift's times, or the time chosen in a flexible window. A
+    flexible place without a chosen time keeps its member busy at no particular time."""
+    return SignUp.objects.filter(status__in=SignUp.HOLDS_PLACE).filter(
         Q(shift__kind=Shift.Kind.FIXED, shift__starts_at__lt=end, shift__ends_at__gt=start)
         | Q(chosen_starts_at__lt=end, chosen_ends_at__gt=start)
     )
+
+
+def _check_overlap(user, locked: Shift, busy) -> None:
+    """Refuse a time (start, end) that overlaps another place the member holds."""
+    start, end = busy
+    overlapping = _places_overlapping(start, end).filter(user=user)
     clash = overlapping.exclude(shift=locked).select_related("shift__role").order_by("shift__starts_at").first()
     if clash is not None:
         when = timezone.localtime(clash.chosen_starts_at or clash.shift.starts_at)
@@ -483,6 +496,28 @@ def _check_overlap(user, locked: Shift, busy) -> None:
             "To take this one instead, cancel that place on your volunteering page first.",
             code="overlap",
         )
+
+
+def _other_places_overlapping(locked: Shift, holding) -> dict:
+    """Each member holding a place on `locked` whose place overlaps another place they hold, with the
+    earliest such place: `_check_overlap`'s rule for everyone at once, in one query. A fixed shift
+    keeps them busy at its times; a flexible window only at the time each member chose in it."""
+    if locked.is_flexible:
+        theirs = SignUp.objects.filter(shift=locked, user=OuterRef("user"))
+        busy = (Subquery(theirs.values("chosen_starts_at")), Subquery(theirs.values("chosen_ends_at")))
+    else:
+        busy = (locked.starts_at, locked.ends_at)
+    others = (
+        _places_overlapping(*busy)
+        .filter(user__in=[signup.user_id for signup in holding])
+        .exclude(shift=locked)
+        .select_related("shift__role")
+        .order_by("shift__starts_at", "pk")
+    )
+    earliest = {}
+    for other in others:
+        earliest.setdefault(other.user_id, other)
+    return earliest
 
 
 def _place(*, actor, user, locked: Shift, status, walk_in, summary, chosen=None) -> SignUp:
