@@ -14,7 +14,7 @@ import unicodedata
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from recoverynet.core import audit
@@ -144,12 +144,13 @@ def _interest_name(name) -> str:
     """Trimmed, each run of spaces (or tabs, or line breaks) made one space, 1 to 60 characters."""
     if not isinstance(name, str):
         raise ValidationError({"name": "Enter a name for the interest."}, code="invalid")
-    name = " ".join(name.split())
+    # One form for one look ("Café" typed two ways); invisible and unassigned characters refused below.
+    name = " ".join(unicodedata.normalize("NFC", name).split())
     if not name:
         raise ValidationError({"name": "Enter a name for the interest."}, code="required")
     if len(name) > MAX_INTEREST_NAME:
         raise ValidationError({"name": f"Keep the name to {MAX_INTEREST_NAME} characters or fewer."}, code="max_length")
-    if any(unicodedata.category(c) in ("Cc", "Cs") for c in name):
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cn", "Co", "Cs") for c in name):
         raise ValidationError({"name": "Use letters, numbers, spaces and punctuation only."}, code="invalid")
     return name
 
@@ -198,8 +199,8 @@ def interest_in_use(interest: Interest, roles: int, members: int) -> str:
     used_by = []
     if roles:
         used_by.append(f"{roles} role{'s are' if roles != 1 else ' is'} tagged with it")
-    if members:
-        used_by.append(f"{members} member{'s' if members != 1 else ''} chose it")
+    if members:  # not how many: members' interests are theirs, and small counts are never shown
+        used_by.append("members have chosen it")
     return (
         f"You cannot remove {interest.name}: {' and '.join(used_by)}. Removing it would take it away from them. "
         "Rename it instead if its name is wrong."
@@ -316,9 +317,11 @@ def update_shift(*, actor, shift: Shift, data: dict) -> dict:
     Never fewer places than people holding one; never a start in the past; a shift that has
     started keeps its times; a flexible window keeps every time a member chose. Members
     with a place are emailed the new time (after the change commits) and reminded again.
-    The move goes ahead even where it makes a member's place overlap another place they
-    hold: their email says which, and asks them to cancel one. `shift.people_double_booked`
-    is then how many they are (a count only: the organiser does not learn the other roles)."""
+    A fixed shift moved onto another place a member holds still moves: that member's email
+    says which place and asks them to cancel one. The organiser is told nothing of it, not
+    even a count: moving a shift onto other roles' public times and back would otherwise
+    show which other roles a member volunteers for. (A flexible window cannot create a
+    clash: it never moves away from the times members chose.)"""
     require(actor, "volunteering.manage_role", shift)
     allowed = {"starts_at", "ends_at", "places"}
     if shift.is_flexible:
@@ -366,14 +369,12 @@ def update_shift(*, actor, shift: Shift, data: dict) -> dict:
                         code="chosen_outside",
                     )
         changes = update_instance(actor=actor, instance=locked, data=data, network=locked.role.network)
-        overlapping = {}
         if moved and changes.keys() & set(SHIFT_TIME_FIELDS) and holding:
             SignUp.objects.filter(pk__in=[s.pk for s in holding]).update(reminder_sent_at=None)
-            overlapping = _other_places_overlapping(locked, holding)
+            overlapping = {} if locked.is_flexible else _other_places_overlapping(locked, holding)
             notifications.shift_moved(locked, holding, before_when, overlapping=overlapping)
     for name in data:
         setattr(shift, name, getattr(locked, name))
-    shift.people_double_booked = len(overlapping)
     return changes
 
 
@@ -453,7 +454,7 @@ def _check_chosen(locked: Shift, chosen):
     return start, end
 
 
-def _check_place(user, locked: Shift, *, allow_started=False, chosen=None) -> None:
+def _check_place(user, locked: Shift, *, actor, allow_started=False, chosen=None) -> None:
     if locked.cancelled_at is not None:
         raise ValidationError("This shift was cancelled. Choose another shift.", code="cancelled")
     if not allow_started and locked.closes_at <= timezone.now():
@@ -471,7 +472,7 @@ def _check_place(user, locked: Shift, *, allow_started=False, chosen=None) -> No
     # flexible window. A flexible place without a chosen time blocks nothing (and is blocked by nothing).
     busy = (locked.starts_at, locked.ends_at) if not locked.is_flexible else chosen
     if busy is not None:
-        _check_overlap(user, locked, busy)
+        _check_overlap(user, locked, busy, actor=actor)
 
 
 def _places_overlapping(start, end):
@@ -484,11 +485,19 @@ def _places_overlapping(start, end):
     )
 
 
-def _check_overlap(user, locked: Shift, busy) -> None:
-    """Refuse a time (start, end) that overlaps another place the member holds."""
+def _check_overlap(user, locked: Shift, busy, *, actor) -> None:
+    """Refuse a time (start, end) that overlaps another place the member holds. Only the member
+    is told which place: an organiser (a walk-in, a time set for someone) must not learn which
+    other roles a member volunteers for."""
     start, end = busy
     overlapping = _places_overlapping(start, end).filter(user=user)
     clash = overlapping.exclude(shift=locked).select_related("shift__role").order_by("shift__starts_at").first()
+    if clash is not None and getattr(actor, "pk", None) != user.pk:
+        raise ValidationError(
+            "This person already has another volunteering place at that time. They can cancel it on their "
+            "volunteering page, or choose another time.",
+            code="overlap",
+        )
     if clash is not None:
         when = timezone.localtime(clash.chosen_starts_at or clash.shift.starts_at)
         raise ValidationError(
@@ -499,16 +508,11 @@ def _check_overlap(user, locked: Shift, busy) -> None:
 
 
 def _other_places_overlapping(locked: Shift, holding) -> dict:
-    """Each member holding a place on `locked` whose place overlaps another place they hold, with the
-    earliest such place: `_check_overlap`'s rule for everyone at once, in one query. A fixed shift
-    keeps them busy at its times; a flexible window only at the time each member chose in it."""
-    if locked.is_flexible:
-        theirs = SignUp.objects.filter(shift=locked, user=OuterRef("user"))
-        busy = (Subquery(theirs.values("chosen_starts_at")), Subquery(theirs.values("chosen_ends_at")))
-    else:
-        busy = (locked.starts_at, locked.ends_at)
+    """Each member holding a place on the fixed shift `locked` whose other places overlap its
+    times, with the earliest such place: `_check_overlap`'s rule for everyone at once, in one
+    query. Best effort: a sign-up elsewhere committing at the same moment is not seen."""
     others = (
-        _places_overlapping(*busy)
+        _places_overlapping(locked.starts_at, locked.ends_at)
         .filter(user__in=[signup.user_id for signup in holding])
         .exclude(shift=locked)
         .select_related("shift__role")
@@ -574,7 +578,7 @@ def sign_up(*, actor, shift: Shift, chosen=None) -> SignUp:
             locked = _lock_person_and_shift(actor, shift)
             locked.role = role
             chosen = _check_chosen(locked, chosen)
-            _check_place(actor, locked, chosen=chosen)
+            _check_place(actor, locked, actor=actor, chosen=chosen)
             return _place(
                 actor=actor, user=actor, locked=locked, status=status, walk_in=False, summary="Signed up", chosen=chosen
             )
@@ -615,7 +619,7 @@ def choose_time(*, actor, signup: SignUp, chosen) -> SignUp:
         before = (locked.chosen_starts_at, locked.chosen_ends_at)
         if before == chosen:
             return locked
-        _check_overlap(locked.user, locked_shift, chosen)
+        _check_overlap(locked.user, locked_shift, chosen, actor=actor)
         locked.chosen_starts_at, locked.chosen_ends_at = chosen
         locked.reminder_sent_at = None
         locked.save(update_fields=["chosen_starts_at", "chosen_ends_at", "reminder_sent_at"])
@@ -648,7 +652,7 @@ def record_walk_in(*, actor, shift: Shift, user) -> SignUp:
         with transaction.atomic():
             locked = _lock_person_and_shift(user, shift)
             locked.role = role
-            _check_place(user, locked, allow_started=True)
+            _check_place(user, locked, actor=actor, allow_started=True)
             return _place(
                 actor=actor, user=user, locked=locked, status=SignUp.Status.CONFIRMED, walk_in=True, summary="Walk-in"
             )

@@ -277,10 +277,9 @@ def _places(shift):
         description="Its times, places (never fewer than the places taken) or, for a flexible window, the time "
         "each volunteer gives and the daily hours, as on the shift's edit page. Not once it has started (a "
         "window: closed) or is cancelled; a window keeps every time a member chose. Those with a place are "
-        "emailed a new time; a new time that overlaps another place someone holds still stands, they are asked "
-        "to cancel one of the two, and `people_double_booked` says how many they are.",
+        "emailed a new time (and, where it overlaps another place they hold, asked to cancel one of the two).",
         request=shapes.ShiftUpdateSerializer,
-        responses={200: shapes.ChangedShiftSerializer, **error_responses(400, 403, 404)},
+        responses={200: shapes.OrganisedShiftSerializer, **error_responses(400, 403, 404)},
     ),
 )
 class OrganisedShiftViewSet(viewsets.GenericViewSet):
@@ -308,9 +307,7 @@ class OrganisedShiftViewSet(viewsets.GenericViewSet):
         body = shapes.ShiftUpdateSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         services.update_shift(actor=request.user, shift=shift, data=dict(body.validated_data))
-        changed = self.get_queryset().get(pk=shift.pk)
-        changed.people_double_booked = shift.people_double_booked
-        return Response(shapes.ChangedShiftSerializer(changed).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=shift.pk)).data)
 
     @extend_schema(
         summary="Cancel a shift",

@@ -82,21 +82,6 @@ class OrganisedShiftSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"help_text": text} for name, text in SHIFT_HELP.items() if name != "when"}
 
 
-class ChangedShiftSerializer(OrganisedShiftSerializer):
-    """A shift just changed: as the organisers see it, with how many of its people the change double-booked."""
-
-    people_double_booked = serializers.IntegerField(
-        read_only=True,
-        help_text="How many people with a place on this shift now also hold another volunteering place at "
-        "the same time, because its time changed (0 when it did not). Each is emailed and asked to cancel "
-        "one of the two; which other places they hold is not shown.",
-    )
-
-    class Meta(OrganisedShiftSerializer.Meta):
-        fields = [*OrganisedShiftSerializer.Meta.fields, "people_double_booked"]
-        read_only_fields = fields
-
-
 def _sane_years(attrs):
     for name in ("starts_at", "ends_at"):
         if name in attrs and not 2000 <= attrs[name].year <= 9000:

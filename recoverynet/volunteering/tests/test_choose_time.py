@@ -91,8 +91,13 @@ def test_a_time_overlapping_another_place_is_refused(world, role, place):
     fixed = ShiftFactory(role=role, starts_at=at(2, 11), ends_at=at(2, 13), places=2)
     services.sign_up(actor=world.users["member"], shift=fixed)
     before = _written()
-    with pytest.raises(ValidationError, match="already have a place at that time"):
+    with pytest.raises(ValidationError, match=f"already have a place at that time: {role.title}"):
+        services.choose_time(actor=world.users["member"], signup=place, chosen=(at(2, 10), at(2, 12)))
+    # An organiser setting the time is refused too, without learning which other place clashes.
+    with pytest.raises(ValidationError) as refused:
         services.choose_time(actor=world.users["settlement_host"], signup=place, chosen=(at(2, 10), at(2, 12)))
+    assert refused.value.code == "overlap" and role.title not in refused.value.message
+    assert "This person already has another volunteering place at that time." in refused.value.message
     assert _written() == before
     services.choose_time(actor=world.users["member"], signup=place, chosen=(at(2, 13), at(2, 15)))  # touching is fine
 

@@ -112,12 +112,6 @@ def _people(count, who) -> str:
     return f"The person {who} has" if count == 1 else f"The {count} people {who} have"
 
 
-def _double_booked(count) -> str:
-    """Only how many: the organiser of this shift does not learn which other roles they volunteer for."""
-    who = "1 person on this shift now has" if count == 1 else f"{count} people on this shift now have"
-    return f"{who} another volunteering place at the same time. We have asked them to choose which to keep."
-
-
 def _organised_shift(request, pk) -> Shift:
     shift = get_object_or_404(
         Shift.objects.select_related("role__network", "role__organisation", "role__settlement", "role__initiative"),
@@ -147,8 +141,6 @@ def shift_edit(request, pk):
             if changes.keys() & set(services.SHIFT_TIME_FIELDS) and taken:
                 text += f" {_people(taken, 'with a place')} been emailed the new time."
             messages.success(request, text)
-            if shift.people_double_booked:
-                messages.warning(request, _double_booked(shift.people_double_booked))
             return redirect("volunteering:manage:shift", pk=shift.pk)
     return render(
         request,
