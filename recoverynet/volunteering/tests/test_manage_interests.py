@@ -89,6 +89,8 @@ def test_names_differing_only_in_accented_capitals_are_one(coordinator):
     services.add_interest(actor=coordinator, name="Café mornings")
     with pytest.raises(ValidationError):
         services.add_interest(actor=coordinator, name="CAFÉ MORNINGS")
+    with pytest.raises(ValidationError):  # "é" typed as "e" and a combining accent: the same name
+        services.add_interest(actor=coordinator, name="Cafe\u0301 mornings")
 
 
 @pytest.mark.parametrize(
@@ -98,6 +100,9 @@ def test_names_differing_only_in_accented_capitals_are_one(coordinator):
         (" \n\t ", "Enter a name for the interest."),
         ("x" * 61, "Keep the name to 60 characters or fewer."),
         ("Bell\x00ringing", "Use letters, numbers, spaces and punctuation only."),
+        ("Events\u200b", "Use letters, numbers, spaces and punctuation only."),  # invisible: a look-alike
+        ("\u202eEvents", "Use letters, numbers, spaces and punctuation only."),  # right-to-left override
+        ("Events \ue000", "Use letters, numbers, spaces and punctuation only."),  # private use
         (None, "Enter a name for the interest."),
     ],
 )
@@ -175,7 +180,7 @@ def test_removing_one_in_use_is_refused_saying_by_how_many(world, coordinator, b
     with pytest.raises(ValidationError) as caught:
         services.remove_interest(actor=coordinator, interest=birds)
     assert caught.value.messages == [
-        "You cannot remove Bird watching: 2 roles are tagged with it and 1 member chose it. "
+        "You cannot remove Bird watching: 2 roles are tagged with it and members have chosen it. "
         "Removing it would take it away from them. Rename it instead if its name is wrong."
     ]
     assert written() == before
@@ -188,7 +193,7 @@ def test_removing_one_in_use_is_refused_saying_by_how_many(world, coordinator, b
 def test_removing_one_only_members_chose_is_refused(world, coordinator, birds):
     for role in ("member", "settlement_host"):
         MemberInterest.objects.create(user=world.users[role], interest=birds)
-    with pytest.raises(ValidationError, match="Bird watching: 2 members chose it\\."):
+    with pytest.raises(ValidationError, match="Bird watching: members have chosen it\\."):
         services.remove_interest(actor=coordinator, interest=birds)
     assert Interest.objects.filter(pk=birds.pk).exists()
 
