@@ -59,13 +59,16 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # In every app's admin: many-to-many fields as checkboxes (a multiple select
-        # is hard to use without JavaScript), and web addresses typed without a
-        # scheme taken as https (Django 6's default).
-        self.formfield_overrides.setdefault(models.ManyToManyField, {}).setdefault(
-            "widget", forms.CheckboxSelectMultiple
-        )
+        # Web addresses typed without a scheme are https (Django 6's default), in every app's admin.
         self.formfield_overrides.setdefault(models.URLField, {}).setdefault("assume_scheme", "https")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Checkboxes: a multiple select is hard to use without JavaScript. Unless the admin
+        # chose another way for this field (raw ids, autocomplete, the filter widget).
+        chosen = (*self.raw_id_fields, *self.get_autocomplete_fields(request), *self.filter_horizontal)
+        if db_field.name not in (*chosen, *self.filter_vertical):
+            kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # --- who sees what ---------------------------------------------------------
 

@@ -115,3 +115,20 @@ def test_every_apps_admin_form_works_without_javascript_and_assumes_https(rf, wo
                 assert formfield.assume_scheme == "https", f"{model.__name__}.{field.name}"
                 seen.add("https")
     assert seen == {"checkboxes", "https"}
+
+
+def test_an_admin_that_chooses_another_widget_for_a_field_keeps_it(rf, world):
+    from django.contrib import admin as django_admin
+    from django.contrib.admin.widgets import ManyToManyRawIdWidget
+
+    from recoverynet.core.admin_base import ScopedModelAdmin
+    from recoverynet.federation.models import Organisation
+
+    class RawIds(ScopedModelAdmin):
+        raw_id_fields = ("networks",)
+
+    request = rf.get("/")
+    request.user = world.users["federation_coordinator"]
+    field = Organisation._meta.get_field("networks")
+    formfield = RawIds(Organisation, django_admin.site).formfield_for_dbfield(field, request=request)
+    assert isinstance(formfield.widget, ManyToManyRawIdWidget)
