@@ -7,6 +7,8 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.db.models.lookups import Exact
 
+from recoverynet.core.registry import shared_measurement
+
 from .models import ConsentPurpose, ConsentRecord, SelfDescription
 
 
@@ -94,6 +96,25 @@ def share_in_recovery(measured: dict) -> dict:
     return {
         key: (round(100 * in_recovery / count, 1) if count else None) for key, (count, in_recovery) in measured.items()
     }
+
+
+def measured_and_share_in_recovery(people):
+    """The pair of outcome measures for a kind of people (volunteers, everyone giving back):
+    how many agreed to outcome measurement, and the per cent of them in recovery. `people`
+    is `(networks, period) -> {network id: user ids}`; both measures read one measurement of it
+    while the outcomes framework measures them together (core.registry.shared_measurement)."""
+
+    @shared_measurement
+    def measured_once(networks, period):
+        return in_recovery_among_measured(people(networks, period))
+
+    def measured(networks, period):
+        return {pk: count for pk, (count, _) in measured_once(tuple(networks), period).items()}
+
+    def share(networks, period):
+        return share_in_recovery(measured_once(tuple(networks), period))
+
+    return measured, share
 
 
 def consent_stands(purpose, user=None) -> Exact:

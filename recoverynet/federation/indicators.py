@@ -11,8 +11,7 @@ from pathlib import Path
 
 from django.db.models import Count, Q
 
-from recoverynet.accounts.privacy import in_recovery_among_measured
-from recoverynet.accounts.privacy import share_in_recovery as shares_in_recovery
+from recoverynet.accounts.privacy import measured_and_share_in_recovery
 from recoverynet.core import registry
 from recoverynet.core.registry import Indicator, shared_measurement
 
@@ -146,23 +145,9 @@ def _givers(networks, period):
     return registry.givers(networks, period)
 
 
-def _givers_measured(networks, period):
-    return _givers_measured_once(tuple(networks), period)
-
-
-@shared_measurement
-def _givers_measured_once(networks, period):
-    return in_recovery_among_measured(_givers(networks, period))
-
-
-def givers_measured(networks, period):
-    return {pk: measured for pk, (measured, _) in _givers_measured(networks, period).items()}
-
-
-def givers_share_in_recovery(networks, period):
-    """Per cent of the people giving back who agreed to outcome measurement who describe
-    themselves as in recovery or recovering (None with nobody to measure)."""
-    return shares_in_recovery(_givers_measured(networks, period))
+# Of the people giving back: how many agreed to outcome measurement, and the per cent of them
+# who describe themselves as in recovery or recovering (None with nobody to measure).
+givers_measured, givers_share_in_recovery = measured_and_share_in_recovery(_givers)
 
 
 def settlements(networks, period):

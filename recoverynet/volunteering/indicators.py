@@ -6,9 +6,8 @@ dashboard's settlement filter); roles an organisation offers are at none."""
 
 from django.db.models import Count, Sum
 
-from recoverynet.accounts.privacy import in_recovery_among_measured
-from recoverynet.accounts.privacy import share_in_recovery as shares_in_recovery
-from recoverynet.core.registry import Indicator, shared_measurement
+from recoverynet.accounts.privacy import measured_and_share_in_recovery
+from recoverynet.core.registry import Indicator
 
 from .models import Job, JobOutcome, SignUp
 
@@ -61,26 +60,9 @@ def givers(networks, period) -> dict:
     return found
 
 
-def _measured(networks, period):
-    """{network: (volunteers who agreed to outcome measurement, of them in recovery)}, in two queries
-    (accounts.privacy.in_recovery_among_measured), once for both indicators below while the
-    outcomes framework measures them together."""
-    return _measured_once(tuple(networks), period)
-
-
-@shared_measurement
-def _measured_once(networks, period):
-    return in_recovery_among_measured(givers(networks, period))
-
-
-def volunteers_measured(networks, period):
-    return {pk: measured for pk, (measured, _) in _measured(networks, period).items()}
-
-
-def share_in_recovery(networks, period):
-    """Per cent of the active volunteers who agreed to outcome measurement who describe
-    themselves as in recovery or recovering (None with nobody to measure)."""
-    return shares_in_recovery(_measured(networks, period))
+# Of the active volunteers: how many agreed to outcome measurement, and the per cent of them
+# who describe themselves as in recovery or recovering (None with nobody to measure).
+volunteers_measured, share_in_recovery = measured_and_share_in_recovery(givers)
 
 
 def _people_starting(kind, networks, period):

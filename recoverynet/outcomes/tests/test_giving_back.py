@@ -163,3 +163,30 @@ def test_coverage_counts_a_network_whose_only_givers_volunteer(world, giving):
     cells = {row["network"].pk: row["cells"] for row in figures.coverage()}
     givers_cell = next(c for c in cells[world.other_network.pk] if c["label"] == "Members who give back")
     assert givers_cell["answer"] == "Yes"
+
+
+@pytest.mark.parametrize(
+    ("measured", "share"),
+    [
+        ("federation.givers_measured", "federation.givers_share_in_recovery"),
+        ("volunteering.volunteers_measured", "volunteering.share_in_recovery"),
+    ],
+)
+def test_a_count_and_its_share_read_one_measurement_when_measured_together(
+    world, giving, django_assert_num_queries, measured, share
+):
+    """accounts.privacy.measured_and_share_in_recovery: the share costs no query of its own
+    while the outcomes framework measures both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from recoverynet.core.registry import measuring
+
+    by_key = {indicator.key: indicator for indicator in indicators()}
+    networks = [world.own_network, world.other_network]
+    with measuring():
+        with CaptureQueriesContext(connection) as first:
+            by_key[measured].measure(networks, Q3)
+        with django_assert_num_queries(0):
+            by_key[share].measure(networks, Q3)
+    assert len(first) > 0
