@@ -6,9 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.text import capfirst
 
 from . import scoping
+from .forms import DATE_INPUT_FORMATS
 from .models import AuditEntry
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
 
 
 class ObjectTypeChoiceField(forms.ModelChoiceField):

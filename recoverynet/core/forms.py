@@ -15,6 +15,9 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
+# Dates as people type them here: 27 3 2026, 27/3/2026, 27-3-2026, or 2026-03-27.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
+
 WIDGETS = "django/forms/widgets/"
 # Django's widget templates that are nothing but {% include "…/input.html" %}.
 INPUT_TEMPLATES = frozenset(

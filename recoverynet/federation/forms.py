@@ -14,10 +14,11 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 
+from recoverynet.core.forms import DATE_INPUT_FORMATS
+
 from . import scoping
 from .models import Membership, Network, Organisation, Partnership, Sector, Settlement
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
 DATE_HELP = "For example, 27 3 2026 or 2026-03-27."
 COORDINATE_HELP = "Optional. Decimal degrees, for the map. For example, 54.89 and -2.93 for Carlisle."
 

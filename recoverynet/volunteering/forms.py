@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from recoverynet.core.forms import DATE_INPUT_FORMATS
 from recoverynet.core.manage_pages import add_service_errors
 from recoverynet.federation.models import Membership, Organisation, Settlement
 from recoverynet.initiatives.models import Initiative
@@ -29,7 +30,6 @@ from .models import (
     status_label,
 )
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y", "%d-%m-%Y"]
 DATE_HELP = "For example, 27 3 2026"
 SKILL_ROWS = 3
 
