@@ -4,6 +4,7 @@ from django import forms
 
 from recoverynet.accounts.models import User
 from recoverynet.core import moderation, scoping
+from recoverynet.core.forms import DATE_INPUT_FORMATS
 from recoverynet.federation.filters import active_network_choices
 from recoverynet.federation.models import Network, Organisation, Settlement
 
@@ -394,7 +395,7 @@ class ConflictForm(forms.Form):
 
 # --- Initiatives --------------------------------------------------------------------
 
-DATE_HELP = "For example, 2027-03-31"
+DATE_HELP = "For example, 31 3 2027 or 2027-03-31."
 
 
 class InitiativeForm(forms.Form):
@@ -427,7 +428,8 @@ class InitiativeForm(forms.Form):
     started_on = forms.DateField(
         label="Start date",
         help_text=DATE_HELP,
-        error_messages={"required": "Enter the start date", "invalid": "Enter a date like 2027-03-31"},
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"required": "Enter the start date", "invalid": "Enter a real date, for example 31 3 2027"},
     )
     partners = forms.ModelMultipleChoiceField(
         label="Partner organisations",
@@ -475,7 +477,8 @@ class MilestoneForm(forms.Form):
     due_on = forms.DateField(
         label="Due on",
         help_text=DATE_HELP,
-        error_messages={"required": "Enter the date it is due", "invalid": "Enter a date like 2027-03-31"},
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"required": "Enter the date it is due", "invalid": "Enter a real date, for example 31 3 2027"},
     )
 
 
@@ -716,7 +719,11 @@ class DecisionForm(forms.Form):
     decided_on = forms.DateField(
         label="Decided on",
         help_text=DATE_HELP,
-        error_messages={"required": "Enter the date of the decision", "invalid": "Enter a date like 2027-03-31"},
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={
+            "required": "Enter the date of the decision",
+            "invalid": "Enter a real date, for example 31 3 2027",
+        },
     )
     step = forms.ChoiceField(
         label="How far was the community part of it?",

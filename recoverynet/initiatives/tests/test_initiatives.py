@@ -323,3 +323,21 @@ def managing(world, initiative, client_for):
 def starting(world, accepted, client_for):
     assert accepted.state == Pitch.State.ACCEPTED
     return client_for(world.users["network_coordinator"]), accepted
+
+
+@pytest.mark.parametrize("typed", ["31 3 2027", "31/3/2027", "31-3-2027", "2027-03-31"])
+def test_a_milestone_date_is_read_as_people_type_it_elsewhere_on_the_site(typed):
+    from recoverynet.initiatives.forms import MilestoneForm
+
+    form = MilestoneForm({"title": "Café opens", "due_on": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["due_on"] == datetime.date(2027, 3, 31)
+
+
+@pytest.mark.parametrize("typed", ["31 2 2027", "next week", "2027-13-01"])
+def test_a_date_that_is_not_one_is_a_clear_error(typed):
+    from recoverynet.initiatives.forms import MilestoneForm
+
+    form = MilestoneForm({"title": "Café opens", "due_on": typed})
+    assert not form.is_valid()
+    assert form.errors["due_on"] == ["Enter a real date, for example 31 3 2027"]
