@@ -8,6 +8,7 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 PHONE = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
 def open_page(page, url, path):
@@ -19,6 +20,17 @@ def open_page(page, url, path):
 
 def axe_violations(page):
     return Axe().run(page, options=AXE_OPTIONS)
+
+
+def fits_and_passes_axe(page, *, javascript=True):
+    """The page as it stands in a journey: nothing wider than the screen, and (where JavaScript
+    runs, as axe needs it) no WCAG 2.2 A or AA violations."""
+    page.wait_for_load_state()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
+    if javascript:
+        results = axe_violations(page)
+        assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
 def check_axe(page, url, path):

@@ -14,8 +14,7 @@ from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import RoleFactory
 from recoverynet.volunteering.models import SignUp
 
-from .checks import PHONE, follow, open_page, signed_in_context
-from .test_volunteering_shift_edit import DESKTOP, check
+from .checks import DESKTOP, PHONE, fits_and_passes_axe, follow, open_page, signed_in_context
 
 
 @pytest.fixture
@@ -53,7 +52,7 @@ def test_a_member_chooses_their_time_and_an_organiser_changes_it(
     open_page(page, url, "/volunteering/mine/")
     follow(page, page.get_by_role("link", name="Choose or change your time").first)
     assert "No time is chosen yet" in main.inner_text()
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
 
     page.get_by_label("Day").fill(f"{day.day} {day.month} {day.year}")
     page.get_by_label("From").fill("18:00")
@@ -62,25 +61,25 @@ def test_a_member_chooses_their_time_and_an_organiser_changes_it(
     assert (
         page.title().startswith("Error: ") and "within the window" in page.locator(".govuk-error-summary").inner_text()
     )
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
     assert SignUp.objects.get(pk=setting["signup"].pk).chosen_starts_at is None
 
     page.get_by_label("From").fill("10:00")
     page.get_by_label("Until").fill("12:00")
     follow(page, page.get_by_role("button", name="Save the time"))
     assert "The time is saved" in main.inner_text() and "Your time:" in main.inner_text()
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
     assert [m.to for m in mail.outbox] == [[setting["users"]["settlement_host"].email]]
 
     host = signed_in_context(new_context, live_server, setting["users"]["settlement_host"], options).new_page()
     open_page(host, url, f"/volunteering/manage/shifts/{setting['shift'].pk}/")
     follow(host, host.get_by_role("link", name="Set their time").first)
-    check(host, javascript=javascript)
+    fits_and_passes_axe(host, javascript=javascript)
     host.get_by_label("From").fill("13:00")
     host.get_by_label("Until").fill("15:00")
     follow(host, host.get_by_role("button", name="Save the time"))
     assert "The time is saved" in host.locator("main").inner_text()
-    check(host, javascript=javascript)
+    fits_and_passes_axe(host, javascript=javascript)
     signup = SignUp.objects.get(pk=setting["signup"].pk)
     assert timezone.localtime(signup.chosen_starts_at).hour == 13
     assert mail.outbox[-1].to == [setting["users"]["member"].email]

@@ -24,7 +24,7 @@ from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
 from recoverynet.volunteering.models import SignUp
 
-from .checks import PHONE, axe_violations, follow, open_page, signed_in_context
+from .checks import PHONE, fits_and_passes_axe, follow, open_page, signed_in_context
 
 ROLE = "Recovery café host"
 
@@ -61,15 +61,6 @@ def setting(world):
     return {"coordinator": coordinator, "member": member, "shift": shift}
 
 
-def check(page, *, javascript=True):
-    page.wait_for_load_state()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
-    if javascript:
-        results = axe_violations(page)
-        assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
-
-
 def download(page, button):
     with page.expect_download() as info:
         page.get_by_role("button", name=button).click()
@@ -87,83 +78,83 @@ def test_a_member_volunteers_has_hours_credited_and_downloads_a_reference(
 
     # The member finds a role they can safely take (not one needing a DBS check) and asks for a place.
     open_page(member_page, url, "/volunteering/")
-    check(member_page, javascript=javascript)
+    fits_and_passes_axe(member_page, javascript=javascript)
     follow(member_page, member_page.get_by_role("link", name="Roles for you"))
     assert ROLE in main.inner_text() and "Peer mentor" not in main.inner_text()
-    check(member_page, javascript=javascript)
+    fits_and_passes_axe(member_page, javascript=javascript)
     follow(member_page, member_page.get_by_role("link", name=ROLE))
     assert "You can take this role" in main.inner_text()
-    check(member_page, javascript=javascript)
+    fits_and_passes_axe(member_page, javascript=javascript)
     follow(member_page, member_page.get_by_role("button", name="Sign up"))
     assert member_page.url.endswith("/volunteering/mine/")
     assert "You asked for a place. The organiser will confirm it." in main.inner_text()
-    check(member_page, javascript=javascript)
+    fits_and_passes_axe(member_page, javascript=javascript)
 
     # The coordinator confirms the place.
     organiser = signed_in_context(new_context, live_server, coordinator, PHONE).new_page()
     open_page(organiser, url, "/volunteering/manage/")
-    check(organiser)
+    fits_and_passes_axe(organiser)
     follow(organiser, organiser.get_by_role("link", name=re.compile(f"^{ROLE}, ")).first)
-    check(organiser)
+    fits_and_passes_axe(organiser)
     follow(organiser, organiser.get_by_role("button", name="Confirm Member"))
     assert "You confirmed Member's place." in organiser.locator("main").inner_text()
-    check(organiser)
+    fits_and_passes_axe(organiser)
 
     # After the shift: a new coordinator sign-in (theirs lasts hours, not days) records attendance.
     time_machine.move_to(shift.ends_at + datetime.timedelta(hours=1))
     organiser = signed_in_context(new_context, live_server, coordinator, PHONE).new_page()
     open_page(organiser, url, "/volunteering/manage/")
     assert "Recent shifts: record hours" in organiser.locator("main").inner_text()
-    check(organiser)
+    fits_and_passes_axe(organiser)
     follow(organiser, organiser.get_by_role("link", name=re.compile(f"^{ROLE}, ")).first)
     shift_path = organiser.url.removeprefix(live_server.url)
     organiser.get_by_label("Member came").check()
     organiser.get_by_label("Hours for Member").fill("2")
     organiser.get_by_label("Minutes for Member").fill("30")
-    check(organiser)
+    fits_and_passes_axe(organiser)
     follow(organiser, organiser.get_by_role("button", name="Record attendance"))
     text = organiser.locator("main").inner_text()
     assert "Attendance recorded for 1." in text and "2 h 30 min, waiting for them to confirm" in text
     assert organiser.get_by_label("Member came").is_checked()  # the form shows what is recorded, to keep or correct
     assert organiser.get_by_label("Hours for Member").input_value() == "2"
-    check(organiser)
+    fits_and_passes_axe(organiser)
 
     # The member confirms their hours.
     open_page(member_page, url, "/volunteering/mine/")
     assert "Hours to confirm" in main.inner_text()
-    check(member_page, javascript=javascript)
+    fits_and_passes_axe(member_page, javascript=javascript)
     follow(member_page, member_page.get_by_role("link", name=f"2 h 30 min as {ROLE}"))
-    check(member_page, javascript=javascript)
+    fits_and_passes_axe(member_page, javascript=javascript)
     follow(member_page, member_page.get_by_role("button", name="Confirm 2 h 30 min"))
     text = main.inner_text()
     assert "You confirmed 2 h 30 min of volunteering." in text
     assert "Hours you have confirmed: 4 h" in text  # with the 1 h 30 min gardening before
-    check(member_page, javascript=javascript)
+    fits_and_passes_axe(member_page, javascript=javascript)
 
     # The coordinator credits them from the organisation's time bank account.
     open_page(organiser, url, shift_path)
     assert "1 confirmed place can be credited from" in organiser.locator("main").inner_text()
-    check(organiser)
+    fits_and_passes_axe(organiser)
     follow(organiser, organiser.get_by_role("button", name="Credit the hours"))
     text = organiser.locator("main").inner_text()
     assert "Credited hours to 1 in the time bank." in text and "credited to the time bank" in text
-    check(organiser)
+    fits_and_passes_axe(organiser)
     source = Account.objects.get(organisation=world.own_organisation)
     assert source.balance() == -150
     assert SignUp.objects.get(shift=shift, user=member).credit is not None
 
     # The member's statement shows the credit.
     open_page(member_page, url, "/timebank/")
-    check(member_page, javascript=javascript)
+    fits_and_passes_axe(member_page, javascript=javascript)
     follow(member_page, member_page.get_by_role("link", name="Statement for Cumbria"))
     text = main.inner_text()
     assert "Balance: 2 h 30 min" in text and f"Volunteering: {ROLE}" in text and "+2 h 30 min" in text
-    check(member_page, javascript=javascript)
+    fits_and_passes_axe(member_page, javascript=javascript)
 
     # The member makes a reference: the café role with its hours; not the gardening, no commendations.
     open_page(member_page, url, "/volunteering/mine/")
     follow(member_page, member_page.get_by_role("link", name="Make a reference from your record"))
-    check(member_page, javascript=javascript)
+    fits_and_passes_axe(member_page, javascript=javascript)
     member_page.get_by_label("Gardener", exact=True).uncheck()
     member_page.get_by_label("Knows her onions").uncheck()  # each commendation is chosen on its own
     pdf = download(member_page, "Download")
@@ -176,4 +167,4 @@ def test_a_member_volunteers_has_hours_credited_and_downloads_a_reference(
     assert rows[0][:5] == ["Role", "Offered by", "Network", "Shifts", "Hours"]
     assert [row[:5] for row in rows[1:]] == [[ROLE, str(world.own_organisation), "Cumbria", "1", "2.5"]]
     assert rows[1][-1] == "" and "Gardener" not in str(rows) and "onions" not in str(rows)
-    check(member_page, javascript=javascript)
+    fits_and_passes_axe(member_page, javascript=javascript)

@@ -12,18 +12,7 @@ from recoverynet.volunteering.demo import ensure_default_interests
 from recoverynet.volunteering.factories import RoleFactory
 from recoverynet.volunteering.models import Interest
 
-from .checks import PHONE, axe_violations, follow, open_page, signed_in_context
-
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-
-
-def check(page, *, javascript=True):
-    page.wait_for_load_state()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
-    if javascript:
-        results = axe_violations(page)
-        assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+from .checks import DESKTOP, PHONE, fits_and_passes_axe, follow, open_page, signed_in_context
 
 
 def row(page, name):
@@ -53,7 +42,7 @@ def test_a_federation_coordinator_looks_after_the_interests(
     open_page(page, url, "/volunteering/manage/")
     follow(page, page.get_by_role("link", name="Volunteering interests"))
     assert "1 published role" in row(page, "Events").inner_text()
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
 
     # A name the list has in another case: refused, the summary links to the field.
     page.get_by_label("Name of the new interest").fill("  events ")
@@ -63,12 +52,12 @@ def test_a_federation_coordinator_looks_after_the_interests(
     assert "There is already an interest called Events" in summary.inner_text()
     assert summary.get_by_role("link").first.get_attribute("href") == "#id_add-name"
     page.screenshot(path=f"{shot}-add-error.png", full_page=True)
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
 
     page.get_by_label("Name of the new interest").fill("Bird watching")
     follow(page, page.get_by_role("button", name="Add the interest"))
     assert "Bird watching has been added to the list." in main.inner_text()
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
 
     # Renaming to a name in use: the error in the summary and in the row, opened.
     birds = row(page, "Bird watching")
@@ -80,11 +69,11 @@ def test_a_federation_coordinator_looks_after_the_interests(
     field = row(page, "Bird watching").get_by_label("New name for Bird watching")
     assert field.is_visible() and field.input_value() == "Peer Support"
     page.screenshot(path=f"{shot}-rename-error.png", full_page=True)
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
     field.fill("Birdwatching")
     follow(page, row(page, "Bird watching").get_by_role("button", name="Rename Bird watching"))
     assert "Bird watching is now called Birdwatching." in main.inner_text()
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
 
     # In use: refused, saying by how many. Unused: removed.
     events = row(page, "Events")
@@ -92,11 +81,11 @@ def test_a_federation_coordinator_looks_after_the_interests(
     follow(page, events.get_by_role("button", name="Remove Events from the list"))
     assert "You cannot remove Events: 1 role is tagged with it." in main.inner_text()
     page.screenshot(path=f"{shot}-remove-refused.png", full_page=True)
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
     birds = row(page, "Birdwatching")
     open_details(birds)
     follow(page, birds.get_by_role("button", name="Remove Birdwatching from the list"))
     assert "Birdwatching has been removed from the list." in main.inner_text()
     assert not Interest.objects.filter(name="Birdwatching").exists()
     assert Interest.objects.filter(name="Events").exists()
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)

@@ -16,10 +16,9 @@ from recoverynet.volunteering import services
 from recoverynet.volunteering.factories import RoleFactory, ShiftFactory
 from recoverynet.volunteering.models import Shift, SignUp
 
-from .checks import PHONE, axe_violations, follow, open_page, signed_in_context
+from .checks import DESKTOP, PHONE, fits_and_passes_axe, follow, open_page, signed_in_context
 
 ROLE = "Recovery café host"
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture
@@ -33,15 +32,6 @@ def setting(world):
     return {"host": world.users["settlement_host"], "member": member, "role": role, "shift": shift}
 
 
-def check(page, *, javascript=True):
-    page.wait_for_load_state()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
-    if javascript:
-        results = axe_violations(page)
-        assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
-
-
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["375px", "1280px"])
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_an_organiser_changes_then_cancels_a_shift(new_context, live_server, url, setting, javascript, size):
@@ -51,10 +41,10 @@ def test_an_organiser_changes_then_cancels_a_shift(new_context, live_server, url
     main = page.locator("main")
 
     open_page(page, url, f"/volunteering/manage/shifts/{shift.pk}/")
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
     follow(page, page.get_by_role("link", name="Change the time or places"))
     assert "2 people have a place" in main.inner_text()
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
 
     # Fewer places than people holding one: refused, the summary links to the field, nothing saved.
     page.get_by_label("Places").fill("1")
@@ -63,7 +53,7 @@ def test_an_organiser_changes_then_cancels_a_shift(new_context, live_server, url
     summary = page.locator(".govuk-error-summary")
     assert "offer at least 2 places" in summary.inner_text()
     assert summary.get_by_role("link").first.get_attribute("href") == "#id_places"
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
     assert Shift.objects.get(pk=shift.pk).places == 3
 
     # A new time and more places: saved, and both members are emailed.
@@ -73,7 +63,7 @@ def test_an_organiser_changes_then_cancels_a_shift(new_context, live_server, url
     follow(page, page.get_by_role("button", name="Save the changes"))
     assert "The 2 people with a place have been emailed the new time." in main.inner_text()
     assert "11:00 to 14:30" in main.inner_text()
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
     shift.refresh_from_db()
     assert (shift.places, timezone.localtime(shift.starts_at).hour) == (4, 11)
     assert len(mail.outbox) == 2
@@ -81,17 +71,17 @@ def test_an_organiser_changes_then_cancels_a_shift(new_context, live_server, url
     # Cancelling, with a reason the members read.
     follow(page, page.get_by_role("link", name="Cancel the shift"))
     assert "2 people have a place" in main.inner_text()
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
     page.get_by_label("Tell the volunteers why (optional)").fill("The café is closed for repairs.")
     follow(page, page.get_by_role("button", name="Cancel the shift"))
     assert "The shift is cancelled. The 2 people who had a place have been emailed." in main.inner_text()
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
     assert set(SignUp.objects.filter(shift=shift).values_list("status", flat=True)) == {"cancelled"}
     assert len(mail.outbox) == 4 and "The café is closed for repairs." in mail.outbox[-1].body
 
     # A flexible shift for the same role.
     open_page(page, url, f"/volunteering/manage/roles/{setting['role'].slug}/shifts/new-flexible/")
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
     first = timezone.localdate() + datetime.timedelta(days=10)
     page.get_by_label("First day").fill(f"{first:%d %m %Y}")
     page.get_by_label("Last day").fill(f"{first + datetime.timedelta(days=4):%d %m %Y}")
@@ -101,4 +91,4 @@ def test_an_organiser_changes_then_cancels_a_shift(new_context, live_server, url
     page.get_by_label("Places").fill("5")
     follow(page, page.get_by_role("button", name="Add the shift"))
     assert "Any 2 h in total between" in main.inner_text() and "09:00 to 17:00 each day" in main.inner_text()
-    check(page, javascript=javascript)
+    fits_and_passes_axe(page, javascript=javascript)
